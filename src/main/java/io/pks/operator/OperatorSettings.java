@@ -1,0 +1,21 @@
+package io.pks.operator;
+
+import java.util.Set;
+
+/**
+ * How this operator process runs.
+ *
+ * @param namespaces namespaces to watch; empty for all
+ * @param leaderElection whether to take a Lease before reconciling (required with several replicas)
+ * @param leaseNamespace where the Lease lives; null for the operator's own namespace
+ * @param clusterDomain the cluster's DNS domain, for the members' names in pg_hba.conf
+ */
+public record OperatorSettings(Set<String> namespaces, boolean leaderElection, String leaseNamespace,
+    String clusterDomain) {
+
+  public static final String LEASE_NAME = "pks-operator-lease";
+
+  public OperatorSettings {
+    namespaces = Set.copyOf(namespaces);
+  }
+}

@@ -1,0 +1,35 @@
+package io.pks.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** What the operator does when it loses the primary. */
+public record FailoverSpec(
+    @Default("Manual")
+    @JsonPropertyDescription("Manual: report the loss and wait for a human to change spec.primary."
+        + " Automatic: fence the lost primary and promote the standby.")
+    FailoverMode mode,
+    @Default("5")
+    @Min(1)
+    @Max(3600)
+    @JsonPropertyDescription("Seconds without a successful probe of the primary before it counts as"
+        + " lost. The operator probes every second.")
+    Integer primaryUnavailableSeconds,
+    @Default("false")
+    @JsonPropertyDescription("Allow promoting a standby that was not last seen in sync: committed"
+        + " transactions it lacks are lost.")
+    Boolean allowDataLoss) {
+
+  public FailoverSpec {
+    mode = mode == null ? FailoverMode.Manual : mode;
+    primaryUnavailableSeconds = primaryUnavailableSeconds == null ? 5 : primaryUnavailableSeconds;
+    allowDataLoss = allowDataLoss == null ? Boolean.FALSE : allowDataLoss;
+  }
+
+  public static FailoverSpec defaults() {
+    return new FailoverSpec(null, null, null);
+  }
+}

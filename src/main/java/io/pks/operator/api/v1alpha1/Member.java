@@ -1,0 +1,40 @@
+package io.pks.operator.api.v1alpha1;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.Toleration;
+
+/** One site of the pair: where its database pod runs. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Member(
+    @Required
+    @Size(min = 1, max = SpecRules.MAX_MEMBER_NAME)
+    @Pattern(SpecRules.DNS_LABEL)
+    @JsonPropertyDescription("Site name, a lowercase DNS label (at most 15 characters). It names the"
+        + " site's StatefulSet, Services and replication slot, and is the value of the SIP site label."
+        + " Immutable.")
+    String name,
+    @JsonPropertyDescription("Node labels the site's database pod must run on.")
+    Map<String, String> nodeSelector,
+    @JsonPropertyDescription("Tolerations of the site's database pod.")
+    List<Toleration> tolerations,
+    @JsonPropertyDescription("Affinity of the site's database pod.")
+    Affinity affinity) {
+
+  public Member {
+    nodeSelector = Values.map(nodeSelector);
+    tolerations = Values.list(tolerations);
+  }
+
+  public static Member named(String name) {
+    return new Member(name, null, null, null);
+  }
+}

@@ -1,0 +1,60 @@
+package io.pks.operator.api.v1alpha1;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** Desired state of a replica pair. Defaults are applied here as well as by the API server. */
+@ValidationRule(value = SpecRules.CEL_TWO_DISTINCT_MEMBERS,
+    message = "spec.members: the two member names must differ")
+@ValidationRule(value = SpecRules.CEL_PRIMARY_IS_MEMBER,
+    message = "spec.primary: must name one of spec.members")
+@ValidationRule(value = SpecRules.CEL_SIP_ACTIVE_IS_MEMBER,
+    message = "spec.sip.active: must be FollowPrimary or name one of spec.members")
+@ValidationRule(value = SpecRules.CEL_MEMBER_NAMES_IMMUTABLE,
+    message = "spec.members: member names are immutable")
+public record PksReplicaPairSpec(
+    @Required
+    @Size(min = 2, max = 2)
+    @JsonPropertyDescription("Exactly two sites, with distinct names.")
+    List<Member> members,
+    @Required
+    @JsonPropertyDescription("Desired primary, a member name. Changing it requests a planned"
+        + " switchover.")
+    String primary,
+    @Default("{}")
+    @JsonPropertyDescription("PostgreSQL server settings shared by both members.")
+    PostgresSpec postgres,
+    @Default("{}")
+    @JsonPropertyDescription("Streaming replication settings.")
+    ReplicationSpec replication,
+    @Default("{}")
+    @JsonPropertyDescription("Failover behaviour when the primary is lost.")
+    FailoverSpec failover,
+    @Default("{}")
+    @JsonPropertyDescription("Routing of SIP traffic to the active site.")
+    SipSpec sip,
+    @Default("Retain")
+    @JsonPropertyDescription("Retain keeps the volumes and generated Secrets when the pair is"
+        + " deleted; Delete removes them.")
+    DeletionPolicy deletionPolicy) {
+
+  public PksReplicaPairSpec {
+    members = Values.list(members);
+    postgres = postgres == null ? PostgresSpec.defaults() : postgres;
+    replication = replication == null ? ReplicationSpec.defaults() : replication;
+    failover = failover == null ? FailoverSpec.defaults() : failover;
+    sip = sip == null ? SipSpec.defaults() : sip;
+    deletionPolicy = deletionPolicy == null ? DeletionPolicy.Retain : deletionPolicy;
+  }
+
+  /** The member other than {@code name}. */
+  public String peerOf(String name) {
+    return members.stream().map(Member::name).filter(n -> !n.equals(name)).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,31 @@
+package io.pks.operator.api.v1alpha1;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.kubernetes.api.model.Condition;
+
+/** Observed state, written by the operator only. A record, so "did anything change" is equals(). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PksReplicaPairStatus(
+    @JsonPropertyDescription("metadata.generation of the spec this status describes.")
+    Long observedGeneration,
+    @JsonPropertyDescription("Lifecycle phase.")
+    Phase phase,
+    @JsonPropertyDescription("Member currently acting as primary.")
+    String currentPrimary,
+    @JsonPropertyDescription("Member currently acting as standby.")
+    String standby,
+    @JsonPropertyDescription("Site whose SIP pods the <pair>-sip Service selects.")
+    String activeSip,
+    @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, StandbySeeded, SipRouted.")
+    List<Condition> conditions,
+    @JsonPropertyDescription("Human sentence on the current phase, or why the pair is stuck.")
+    String message) {
+
+  public PksReplicaPairStatus {
+    conditions = Values.list(conditions);
+  }
+}

@@ -1,0 +1,27 @@
+package io.pks.operator.api.v1alpha1;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Pattern;
+
+/** Shape of the <pair>-sip Service. */
+public record SipServiceSpec(
+    @Pattern("^(ClusterIP|NodePort|LoadBalancer)$")
+    @JsonPropertyDescription("Service type: ClusterIP (default), NodePort or LoadBalancer.")
+    String type,
+    @JsonPropertyDescription("Service ports; SIP over UDP and TCP on 5060 when absent.")
+    List<SipPort> ports) {
+
+  public SipServiceSpec {
+    type = type == null ? "ClusterIP" : type;
+    ports = ports == null || ports.isEmpty()
+        ? List.of(new SipPort("sip-udp", 5060, "UDP"), new SipPort("sip-tcp", 5060, "TCP"))
+        : Values.list(ports);
+  }
+
+  public static SipServiceSpec defaults() {
+    return new SipServiceSpec(null, null);
+  }
+}

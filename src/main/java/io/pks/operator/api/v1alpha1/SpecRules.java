@@ -1,0 +1,88 @@
+package io.pks.operator.api.v1alpha1;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The constants behind both enforcers of the spec rules: the CRD (OpenAPI patterns and CEL, read by
+ * the API server) and the operator's own validator. Kept in one place so the two cannot drift.
+ */
+public final class SpecRules {
+  private SpecRules() {
+  }
+
+  /** Members name StatefulSets, pods, Services and a slot: short enough for every derived name. */
+  public static final int MAX_MEMBER_NAME = 15;
+  /** A pair name prefixes member names: StatefulSet names must stay within 52 characters. */
+  public static final int MAX_PAIR_NAME = 30;
+  public static final long MIN_CONNECTION_LIMIT = 3;
+  public static final long MIN_WAL_SENDERS = 4;
+
+  public static final String DNS_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+  public static final String SQL_IDENTIFIER = "^[a-z_][a-z0-9_]{0,62}$";
+  public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
+  public static final String PG_SIZE = "^[0-9]{1,12}(kB|MB|GB|TB)$";
+  public static final String PG_SIZE_OR_UNLIMITED = "^(-1|[0-9]{1,12}(kB|MB|GB|TB))$";
+  public static final String DNS_SUBDOMAIN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  public static final String LABEL_KEY = "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+      + "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+  public static final String LABEL_VALUE = "^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$";
+  public static final String IMAGE = "^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$";
+  public static final String CIDR = "^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9A-Fa-f]*:[0-9A-Fa-f:]*/[0-9]{1,3})$";
+  public static final String PARAMETER_NAME = "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?$";
+
+  /**
+   * postgresql.conf settings the operator owns: replication, listening, paths, archiving and
+   * authentication. Written as a CEL list literal so the CRD rule below embeds the same text.
+   */
+  static final String OWNED_PARAMETER_LIST = "'archive_command', 'archive_mode', 'cluster_name',"
+      + " 'config_file', 'data_directory', 'external_pid_file', 'hba_file', 'hot_standby',"
+      + " 'ident_file', 'listen_addresses', 'max_replication_slots', 'max_slot_wal_keep_size',"
+      + " 'max_wal_senders', 'password_encryption', 'port', 'primary_conninfo', 'primary_slot_name',"
+      + " 'promote_trigger_file', 'restore_command', 'synchronous_commit',"
+      + " 'synchronous_standby_names', 'unix_socket_directories', 'wal_keep_size', 'wal_level',"
+      + " 'wal_log_hints'";
+  /** Families of owned settings (ssl_cert_file, recovery_target_time, ...). */
+  static final String OWNED_PARAMETER_PREFIXES = "'ssl', 'recovery_target'";
+
+  public static final List<String> OWNED_PARAMETERS = parseCelList(OWNED_PARAMETER_LIST);
+  public static final List<String> OWNED_PARAMETER_FAMILIES = parseCelList(OWNED_PARAMETER_PREFIXES);
+
+  public static boolean isOwnedParameter(String name) {
+    return OWNED_PARAMETERS.contains(name) || OWNED_PARAMETER_FAMILIES.stream().anyMatch(name::startsWith);
+  }
+
+  // Rules sit on the enclosing type, guarded by has(): on a record component the generator would
+  // emit a field-level rule twice (once for the field, once for the accessor).
+  static final String CEL_NO_OWNED_PARAMETER = "!has(self.parameters) || self.parameters.all(k,"
+      + " !(k in [" + OWNED_PARAMETER_LIST + "])"
+      + " && ![" + OWNED_PARAMETER_PREFIXES + "].exists(p, k.startsWith(p)))";
+  static final String CEL_PARAMETER_NAMES =
+      "!has(self.parameters) || self.parameters.all(k, k.matches(r'" + PARAMETER_NAME + "'))";
+  static final String CEL_PARAMETER_VALUES = "!has(self.parameters) || self.parameters.all(k,"
+      + " !self.parameters[k].contains('\\n') && !self.parameters[k].contains('\\r')"
+      + " && size(self.parameters[k]) <= 4096)";
+  static final String CEL_SIP_POD_SELECTOR = "!has(self.podSelector) || self.podSelector.all(k,"
+      + " k.matches(r'" + LABEL_KEY + "') && self.podSelector[k].matches(r'" + LABEL_VALUE + "'))";
+  static final String CEL_ARCHIVE_COMMAND_SINGLE_LINE = "!has(self.archiveCommand)"
+      + " || (!self.archiveCommand.contains('\\n') && !self.archiveCommand.contains('\\r'))";
+  static final String CEL_TWO_DISTINCT_MEMBERS =
+      "size(self.members) != 2 || self.members[0].name != self.members[1].name";
+  static final String CEL_PRIMARY_IS_MEMBER = "self.members.exists(m, m.name == self.primary)";
+  static final String CEL_SIP_ACTIVE_IS_MEMBER = "!has(self.sip) || !has(self.sip.active)"
+      + " || self.sip.active == '" + SipSpec.FOLLOW_PRIMARY + "'"
+      + " || self.members.exists(m, m.name == self.sip.active)";
+  static final String CEL_MEMBER_NAMES_IMMUTABLE =
+      "self.members.all(m, oldSelf.members.exists(o, o.name == m.name))";
+  static final String CEL_STORAGE_CLASS_IMMUTABLE = "!has(self.storage) || !has(oldSelf.storage)"
+      + " || (has(self.storage.storageClassName) == has(oldSelf.storage.storageClassName)"
+      + " && (!has(self.storage.storageClassName)"
+      + " || self.storage.storageClassName == oldSelf.storage.storageClassName))";
+
+  private static List<String> parseCelList(String celList) {
+    return Arrays.stream(celList.split(","))
+        .map(item -> item.strip().replace("'", ""))
+        .toList();
+  }
+}

@@ -1,0 +1,72 @@
+package io.pks.operator.cli;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.pks.operator.HealthServer;
+import io.pks.operator.OperatorSettings;
+import io.pks.operator.Operators;
+import io.pks.operator.model.ClusterNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run}: the operator against the current kubeconfig or in-cluster service account. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run the operator against the current kubeconfig or the in-cluster service account.")
+public final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = "--namespace", split = ",", paramLabel = "NS",
+      description = "Namespace to watch; repeat or separate with commas. Default: all namespaces.")
+  List<String> namespaces = List.of();
+
+  @Option(names = "--leader-election", negatable = true, defaultValue = "false",
+      description = "Take a Lease before reconciling; required when running more than one replica.")
+  boolean leaderElection;
+
+  @Option(names = "--lease-namespace", paramLabel = "NS",
+      description = "Namespace of the leader-election Lease. Default: the operator's own.")
+  String leaseNamespace;
+
+  @Option(names = "--health-port", defaultValue = "8081", paramLabel = "PORT",
+      description = "Port of /healthz and /readyz; 0 to disable. Default: ${DEFAULT-VALUE}.")
+  int healthPort;
+
+  @Option(names = "--cluster-domain", defaultValue = "cluster.local", paramLabel = "DOMAIN",
+      description = "DNS domain of the cluster. Default: ${DEFAULT-VALUE}.")
+  String clusterDomain;
+
+  @Override
+  public Integer call() throws Exception {
+    OperatorSettings settings = new OperatorSettings(new HashSet<>(namespaces), leaderElection,
+        leaseNamespace, clusterDomain);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    Operator operator = Operators.create(client, settings, new ClusterNetwork(clusterDomain));
+    LOG.info("starting: namespaces {}, leader election {}, API server {}",
+        namespaces.isEmpty() ? "all" : namespaces, leaderElection, client.getMasterUrl());
+    HealthServer health = healthPort == 0 ? null : new HealthServer(healthPort,
+        () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+        () -> operator.getRuntimeInfo().isStarted());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping");
+      operator.stop();
+      if (health != null) {
+        health.close();
+      }
+      client.close();
+      stopped.countDown();
+    }));
+    operator.start();
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,50 @@
+package io.pks.operator.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Labels on every object of a pair; the role label is set on pods by the operator only. */
+public final class Labels {
+  private Labels() {
+  }
+
+  public static final String NAME = "app.kubernetes.io/name";
+  public static final String INSTANCE = "app.kubernetes.io/instance";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String PAIR = "pks.io/pair";
+  public static final String MEMBER = "pks.io/member";
+  public static final String ROLE = "pks.io/role";
+
+  public static final String NAME_VALUE = "pks-db";
+  public static final String MANAGED_BY_VALUE = "pks-operator";
+  public static final String ROLE_PRIMARY = "primary";
+  public static final String ROLE_STANDBY = "standby";
+
+  /** Selects every object this operator manages; informers watch only these. */
+  public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
+
+  public static Map<String, String> pair(String pair) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(NAME, NAME_VALUE);
+    labels.put(INSTANCE, pair);
+    labels.put(MANAGED_BY, MANAGED_BY_VALUE);
+    labels.put(PAIR, pair);
+    return labels;
+  }
+
+  public static Map<String, String> member(String pair, String member) {
+    Map<String, String> labels = pair(pair);
+    labels.put(MEMBER, member);
+    return labels;
+  }
+
+  /** Pod selector of a member's StatefulSet and headless Service: stable, never the role. */
+  public static Map<String, String> memberSelector(String pair, String member) {
+    return Map.of(PAIR, pair, MEMBER, member);
+  }
+
+  /** Pod selector of the -rw and -ro Services. */
+  public static Map<String, String> roleSelector(String pair, String role) {
+    return Map.of(PAIR, pair, ROLE, role);
+  }
+}

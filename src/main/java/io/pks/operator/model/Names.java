@@ -1,0 +1,66 @@
+package io.pks.operator.model;
+
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+
+/** Every object name derived from a pair, in one place (DESIGN.md section 4). */
+public final class Names {
+  private Names() {
+  }
+
+  public static String statefulSet(String pair, String member) {
+    return pair + "-" + member;
+  }
+
+  /** The headless Service of a member has the StatefulSet's name, as its serviceName. */
+  public static String memberService(String pair, String member) {
+    return statefulSet(pair, member);
+  }
+
+  public static String pod(String pair, String member) {
+    return statefulSet(pair, member) + "-0";
+  }
+
+  public static String dataVolumeClaim(String pair, String member) {
+    return PodLayout.DATA_VOLUME + "-" + pod(pair, member);
+  }
+
+  public static String readWriteService(String pair) {
+    return pair + "-rw";
+  }
+
+  public static String readOnlyService(String pair) {
+    return pair + "-ro";
+  }
+
+  public static String sipService(String pair) {
+    return pair + "-sip";
+  }
+
+  public static String configMap(String pair) {
+    return pair + "-config";
+  }
+
+  public static String generatedSuperuserSecret(String pair) {
+    return pair + "-superuser";
+  }
+
+  public static String generatedReplicationSecret(String pair) {
+    return pair + "-replication";
+  }
+
+  /** The Secret the pods read the superuser credentials from: the user's, or the generated one. */
+  public static String superuserSecret(PksReplicaPair pair) {
+    String supplied = pair.getSpec().postgres().superuserSecret();
+    return supplied != null ? supplied : generatedSuperuserSecret(pair.getMetadata().getName());
+  }
+
+  public static String replicationSecret(PksReplicaPair pair) {
+    String supplied = pair.getSpec().replication().passwordSecret();
+    return supplied != null ? supplied : generatedReplicationSecret(pair.getMetadata().getName());
+  }
+
+  /** Physical replication slot kept on the primary for {@code member} as standby. */
+  public static String replicationSlot(String member) {
+    return "pks_" + member.replace('-', '_');
+  }
+}

@@ -1,0 +1,36 @@
+package io.pks.operator.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+
+/**
+ * Renders pg_hba.conf: scram-sha-256 only; replication only for the replication role and only from
+ * the pair's own members or the configured CIDRs; the replication role cannot open ordinary
+ * sessions. The first matching line wins, so the reject lines follow the allowed ones.
+ */
+public final class PgHbaConf {
+  private PgHbaConf() {
+  }
+
+  private static final String ROW = "%-7s %-12s %-12s %-48s %s%n";
+
+  public static String render(PksReplicaPair pair, MemberNetwork network) {
+    String user = pair.getSpec().replication().user();
+    List<String> sources = new ArrayList<>(network.replicationSources(pair));
+    sources.addAll(pair.getSpec().replication().allowedCidrs());
+    StringBuilder hba = new StringBuilder()
+        .append("# pg_hba.conf of PksReplicaPair ").append(pair.ref())
+        .append(", rendered by pks-operator. Edits are overwritten.\n")
+        .append(String.format(ROW, "# TYPE", "DATABASE", "USER", "ADDRESS", "METHOD"))
+        .append(String.format(ROW, "local", "all", "all", "", "scram-sha-256"));
+    for (String source : sources) {
+      hba.append(String.format(ROW, "host", "replication", user, source, "scram-sha-256"));
+    }
+    hba.append(String.format(ROW, "host", "replication", "all", "all", "reject"))
+        .append(String.format(ROW, "host", "all", user, "all", "reject"))
+        .append(String.format(ROW, "host", "all", "all", "all", "scram-sha-256"));
+    return hba.toString();
+  }
+}

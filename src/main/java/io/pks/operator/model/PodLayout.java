@@ -1,0 +1,43 @@
+package io.pks.operator.model;
+
+/**
+ * Paths and environment variables shared by the pod specs and the scripts they run. The scripts
+ * take every path from the environment, so the same script runs in a pod and on a test machine.
+ */
+public final class PodLayout {
+  private PodLayout() {
+  }
+
+  public static final String DATA_VOLUME = "data";
+  public static final String DATA_MOUNT = "/var/lib/postgresql/data";
+  /** A subfolder, because a volume's root may hold lost+found, which initdb refuses. */
+  public static final String PGDATA = DATA_MOUNT + "/pgdata";
+  /** The seed's staging area (the runbook's "repl"), on the same volume so the swap is a rename. */
+  public static final String STAGING = DATA_MOUNT + "/repl";
+  public static final String CONFIG_DIR = "/etc/pks/config";
+  public static final String SCRIPTS_DIR = "/etc/pks/scripts";
+  public static final String SUPERUSER_SECRET_DIR = "/etc/pks/secrets/superuser";
+  public static final String REPLICATION_SECRET_DIR = "/etc/pks/secrets/replication";
+  public static final String RUN_DIR = "/var/run/postgresql";
+  public static final String TMP_DIR = "/tmp";
+
+  /** uid and gid of the postgres user in the official (Debian-based) image. */
+  public static final long POSTGRES_UID = 999L;
+
+  public static final String POSTGRESQL_CONF = "postgresql.conf";
+  public static final String PG_HBA_CONF = "pg_hba.conf";
+
+  public static final String ENV_PAIR = "PKS_PAIR";
+  public static final String ENV_MEMBER = "PKS_MEMBER";
+  public static final String ENV_NAMESPACE = "PKS_NAMESPACE";
+  public static final String ENV_PGDATA = "PGDATA";
+  public static final String ENV_PGPORT = "PGPORT";
+  public static final String ENV_STAGING = "PKS_STAGING_DIR";
+  public static final String ENV_CONFIG_DIR = "PKS_CONFIG_DIR";
+  public static final String ENV_SUPERUSER_SECRET_DIR = "PKS_SUPERUSER_SECRET_DIR";
+  public static final String ENV_REPLICATION_SECRET_DIR = "PKS_REPLICATION_SECRET_DIR";
+  public static final String ENV_RUN_DIR = "PKS_RUN_DIR";
+  public static final String ENV_PRIMARY_HOST = "PKS_PRIMARY_HOST";
+  public static final String ENV_REPLICATION_USER = "PKS_REPLICATION_USER";
+  public static final String ENV_SLOT = "PKS_SLOT_NAME";
+}

@@ -1,0 +1,63 @@
+package io.pks.operator.model;
+
+import java.util.Map;
+
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.ReplicationSpec;
+
+/**
+ * Renders postgresql.conf: the operator's settings first, then the user's validated parameters.
+ * Instance-local settings (port, listen_addresses, paths, cluster_name) are not here: the member
+ * entrypoint passes them on the command line, so the same file serves both members and the tests.
+ * synchronous_standby_names is not here either: the operator sets it with ALTER SYSTEM only once
+ * the standby streams, since setting it earlier makes every commit wait for a standby that is not
+ * there.
+ */
+public final class PostgresqlConf {
+  private PostgresqlConf() {
+  }
+
+  public static String render(PksReplicaPair pair) {
+    ReplicationSpec replication = pair.getSpec().replication();
+    StringBuilder conf = new StringBuilder()
+        .append("# postgresql.conf of PksReplicaPair ").append(pair.ref())
+        .append(", rendered by pks-operator. Edits are overwritten.\n")
+        .append("\n# Replication\n");
+    setting(conf, "wal_level", "replica");
+    setting(conf, "hot_standby", "on");
+    setting(conf, "max_wal_senders", replication.maxWalSenders().toString());
+    setting(conf, "max_replication_slots", replication.maxWalSenders().toString());
+    setting(conf, "wal_keep_size", replication.walKeepSize());
+    setting(conf, "max_slot_wal_keep_size", replication.maxSlotWalKeepSize());
+    // pg_rewind needs hint bits WAL-logged to rejoin an old primary without a full copy.
+    setting(conf, "wal_log_hints", "on");
+    setting(conf, "synchronous_commit", "on");
+    conf.append("\n# Archiving\n");
+    if (replication.archiveCommand() == null) {
+      setting(conf, "archive_mode", "off");
+    } else {
+      setting(conf, "archive_mode", "on");
+      setting(conf, "archive_command", replication.archiveCommand());
+    }
+    conf.append("\n# Authentication\n");
+    setting(conf, "password_encryption", "scram-sha-256");
+    Map<String, String> parameters = pair.getSpec().postgres().parameters();
+    if (!parameters.isEmpty()) {
+      conf.append("\n# spec.postgres.parameters\n");
+      parameters.forEach((name, value) -> setting(conf, name, value));
+    }
+    return conf.toString();
+  }
+
+  private static void setting(StringBuilder conf, String name, String value) {
+    conf.append(name).append(" = ").append(quote(value)).append('\n');
+  }
+
+  /**
+   * A postgresql.conf string literal. Quotes are doubled and backslashes escaped, so no value can
+   * end its literal early; newlines never get here (the validator refuses them).
+   */
+  static String quote(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+  }
+}

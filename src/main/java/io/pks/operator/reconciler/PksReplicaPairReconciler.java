@@ -1,0 +1,86 @@
+package io.pks.operator.reconciler;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
+import io.pks.operator.dependent.ConfigMapDependent;
+import io.pks.operator.dependent.SecretsDependent;
+import io.pks.operator.dependent.ServicesDependent;
+import io.pks.operator.dependent.StatefulSetsDependent;
+import io.pks.operator.model.MemberNetwork;
+import io.pks.operator.model.Secrets;
+import io.pks.operator.validation.AppliedState;
+import io.pks.operator.validation.SpecValidator;
+import io.pks.operator.validation.Violation;
+
+/**
+ * Sequences a reconcile: validate, then bring the dependents up to date, then write the status if
+ * it changed. The workflow is invoked explicitly, after validation, so an invalid spec changes
+ * nothing.
+ */
+@ControllerConfiguration(name = PksReplicaPairReconciler.NAME)
+public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
+
+  public static final String NAME = "pksreplicapair";
+  private static final Logger LOG = LoggerFactory.getLogger(PksReplicaPairReconciler.class);
+
+  private final Workflow<PksReplicaPair> workflow;
+  private final StatusAggregator statuses;
+
+  public PksReplicaPairReconciler(MemberNetwork network, Clock clock) {
+    var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM);
+    var configMap = new ConfigMapDependent(network);
+    var statefulSets = new StatefulSetsDependent(network);
+    var services = new ServicesDependent(network);
+    this.workflow = new WorkflowBuilder<PksReplicaPair>()
+        .addDependentResource(secrets)
+        .addDependentResource(configMap)
+        .addDependentResourceAndConfigure(statefulSets).dependsOn(secrets, configMap)
+        .addDependentResource(services)
+        .build();
+    this.statuses = new StatusAggregator(clock);
+  }
+
+  @Override
+  public List<EventSource<?, PksReplicaPair>> prepareEventSources(EventSourceContext<PksReplicaPair> context) {
+    return EventSourceUtils.eventSourcesFromWorkflow(context, workflow);
+  }
+
+  @Override
+  public UpdateControl<PksReplicaPair> reconcile(PksReplicaPair pair, Context<PksReplicaPair> context) {
+    AppliedState applied = AppliedState.of(context.getSecondaryResources(StatefulSet.class));
+    List<Violation> violations = SpecValidator.validate(pair, applied);
+    if (!violations.isEmpty()) {
+      LOG.warn("{}: spec refused, nothing changed: {}", pair.ref(), violations);
+      return writeStatus(pair, statuses.invalid(pair, violations));
+    }
+    workflow.reconcile(pair, context);
+    return writeStatus(pair, statuses.reconciled(pair));
+  }
+
+  private static UpdateControl<PksReplicaPair> writeStatus(PksReplicaPair pair, PksReplicaPairStatus next) {
+    if (next.equals(pair.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    if (pair.getStatus() == null || pair.getStatus().phase() != next.phase()) {
+      LOG.info("{}: phase {} ({})", pair.ref(), next.phase(), next.message());
+    }
+    pair.setStatus(next);
+    return UpdateControl.patchStatus(pair);
+  }
+}

@@ -1,0 +1,303 @@
+package io.pks.operator.validation;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.pks.operator.api.v1alpha1.FailoverSpec;
+import io.pks.operator.api.v1alpha1.Member;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
+import io.pks.operator.api.v1alpha1.PostgresSpec;
+import io.pks.operator.api.v1alpha1.ReplicationSpec;
+import io.pks.operator.api.v1alpha1.SipPort;
+import io.pks.operator.api.v1alpha1.SipSpec;
+import io.pks.operator.api.v1alpha1.SpecRules;
+import io.pks.operator.model.Secrets;
+
+/**
+ * The operator's enforcement of the spec rules. The CRD carries the same rules for the API server,
+ * but not every API server enforces CEL and a bad value must never reach PostgreSQL, a script or a
+ * deletion: this runs before anything is created or changed. It never throws on input.
+ */
+public final class SpecValidator {
+  private SpecValidator() {
+  }
+
+  private static final Pattern DNS_LABEL = Pattern.compile(SpecRules.DNS_LABEL);
+  private static final Pattern DNS_SUBDOMAIN = Pattern.compile(SpecRules.DNS_SUBDOMAIN);
+  private static final Pattern SQL_IDENTIFIER = Pattern.compile(SpecRules.SQL_IDENTIFIER);
+  private static final Pattern QUANTITY = Pattern.compile(SpecRules.QUANTITY);
+  private static final Pattern PG_SIZE = Pattern.compile(SpecRules.PG_SIZE);
+  private static final Pattern PG_SIZE_OR_UNLIMITED = Pattern.compile(SpecRules.PG_SIZE_OR_UNLIMITED);
+  private static final Pattern PARAMETER_NAME = Pattern.compile(SpecRules.PARAMETER_NAME);
+  private static final Pattern LABEL_KEY = Pattern.compile(SpecRules.LABEL_KEY);
+  private static final Pattern LABEL_VALUE = Pattern.compile(SpecRules.LABEL_VALUE);
+  private static final Pattern IMAGE = Pattern.compile(SpecRules.IMAGE);
+  private static final Pattern CIDR = Pattern.compile(SpecRules.CIDR);
+  private static final int MAX_VALUE_LENGTH = 4096;
+
+  public static List<Violation> validate(PksReplicaPair pair, AppliedState applied) {
+    List<Violation> violations = new ArrayList<>();
+    String name = pair.getMetadata() == null ? null : pair.getMetadata().getName();
+    if (name == null || !DNS_LABEL.matcher(name).matches() || name.length() > SpecRules.MAX_PAIR_NAME) {
+      violations.add(new Violation("metadata.name", "must be a lowercase DNS label of at most "
+          + SpecRules.MAX_PAIR_NAME + " characters, because it prefixes every object of the pair"));
+    }
+    PksReplicaPairSpec spec = pair.getSpec();
+    if (spec == null) {
+      violations.add(new Violation("spec", "is required"));
+      return violations;
+    }
+    List<String> memberNames = members(spec, violations);
+    primary(spec, memberNames, violations);
+    postgres(spec.postgres(), violations);
+    replication(spec.replication(), violations);
+    failover(spec.failover(), violations);
+    sip(spec.sip(), memberNames, violations);
+    immutable(spec, applied, violations);
+    return violations;
+  }
+
+  private static List<String> members(PksReplicaPairSpec spec, List<Violation> violations) {
+    List<Member> members = spec.members();
+    if (members.size() != 2) {
+      violations.add(new Violation("spec.members", "must list exactly two sites, found " + members.size()));
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
+      String field = "spec.members[" + i + "]";
+      Member member = members.get(i);
+      if (member == null) {
+        violations.add(new Violation(field, "must be an object with a name"));
+        continue;
+      }
+      if (member.name() == null || member.name().isEmpty()) {
+        violations.add(new Violation(field + ".name", "is required"));
+      } else if (!DNS_LABEL.matcher(member.name()).matches()
+          || member.name().length() > SpecRules.MAX_MEMBER_NAME) {
+        violations.add(new Violation(field + ".name", "must be a lowercase DNS label of at most "
+            + SpecRules.MAX_MEMBER_NAME + " characters (letters, digits, '-'), got " + quoted(member.name())));
+      } else if (names.contains(member.name())) {
+        violations.add(new Violation(field + ".name", "must differ from the other member's name "
+            + quoted(member.name())));
+      } else {
+        names.add(member.name());
+      }
+      labels(field + ".nodeSelector", member.nodeSelector(), violations);
+    }
+    return names;
+  }
+
+  private static void primary(PksReplicaPairSpec spec, List<String> memberNames, List<Violation> violations) {
+    if (spec.primary() == null || spec.primary().isEmpty()) {
+      violations.add(new Violation("spec.primary", "is required: the name of the member to run as primary"));
+    } else if (!memberNames.contains(spec.primary())) {
+      violations.add(new Violation("spec.primary", "must name one of spec.members " + memberNames
+          + ", got " + quoted(spec.primary())));
+    }
+  }
+
+  private static void postgres(PostgresSpec postgres, List<Violation> violations) {
+    if (!IMAGE.matcher(postgres.image()).matches()) {
+      violations.add(new Violation("spec.postgres.image", "must be a container image reference, got "
+          + quoted(postgres.image())));
+    }
+    range("spec.postgres.port", postgres.port(), 1, 65535, violations);
+    if (!QUANTITY.matcher(postgres.storage().size()).matches() || isZero(postgres.storage().size())) {
+      violations.add(new Violation("spec.postgres.storage.size", "must be a positive Kubernetes quantity"
+          + " such as 10Gi, got " + quoted(postgres.storage().size())));
+    }
+    subdomain("spec.postgres.storage.storageClassName", postgres.storage().storageClassName(), violations);
+    subdomain("spec.postgres.superuserSecret", postgres.superuserSecret(), violations);
+    for (Map.Entry<String, String> parameter : postgres.parameters().entrySet()) {
+      String field = "spec.postgres.parameters." + parameter.getKey();
+      if (!PARAMETER_NAME.matcher(parameter.getKey()).matches()) {
+        violations.add(new Violation("spec.postgres.parameters", "setting name " + quoted(parameter.getKey())
+            + " is not a PostgreSQL setting name (lowercase letters, digits, '_', one optional '.')"));
+      } else if (SpecRules.isOwnedParameter(parameter.getKey())) {
+        violations.add(new Violation(field, "is set by the operator and cannot be overridden"));
+      } else {
+        singleLine(field, parameter.getValue(), true, violations);
+      }
+    }
+  }
+
+  private static void replication(ReplicationSpec replication, List<Violation> violations) {
+    if (!SQL_IDENTIFIER.matcher(replication.user()).matches() || replication.user().startsWith("pg_")) {
+      violations.add(new Violation("spec.replication.user", "must be a lowercase SQL identifier"
+          + " (letters, digits, '_'; not starting with pg_), got " + quoted(replication.user())));
+    } else if (replication.user().equals(Secrets.DEFAULT_SUPERUSER)) {
+      violations.add(new Violation("spec.replication.user", "must not be the superuser"));
+    }
+    range("spec.replication.connectionLimit", replication.connectionLimit(),
+        SpecRules.MIN_CONNECTION_LIMIT, 1000, violations);
+    subdomain("spec.replication.passwordSecret", replication.passwordSecret(), violations);
+    if (!PG_SIZE.matcher(replication.walKeepSize()).matches()) {
+      violations.add(new Violation("spec.replication.walKeepSize", "must be a size with a unit such as"
+          + " 1GB (kB, MB, GB, TB), got " + quoted(replication.walKeepSize())));
+    }
+    if (!PG_SIZE_OR_UNLIMITED.matcher(replication.maxSlotWalKeepSize()).matches()) {
+      violations.add(new Violation("spec.replication.maxSlotWalKeepSize", "must be -1 or a size with a"
+          + " unit such as 10GB (kB, MB, GB, TB), got " + quoted(replication.maxSlotWalKeepSize())));
+    }
+    range("spec.replication.maxWalSenders", replication.maxWalSenders(), SpecRules.MIN_WAL_SENDERS, 1000,
+        violations);
+    if (replication.archiveCommand() != null) {
+      singleLine("spec.replication.archiveCommand", replication.archiveCommand(), false, violations);
+    }
+    List<String> cidrs = replication.allowedCidrs();
+    for (int i = 0; i < cidrs.size(); i++) {
+      if (!isCidr(cidrs.get(i))) {
+        violations.add(new Violation("spec.replication.allowedCidrs[" + i + "]",
+            "must be an IPv4 or IPv6 network in CIDR notation such as 10.0.3.0/24, got " + quoted(cidrs.get(i))));
+      }
+    }
+  }
+
+  private static void failover(FailoverSpec failover, List<Violation> violations) {
+    range("spec.failover.primaryUnavailableSeconds", failover.primaryUnavailableSeconds(), 1, 3600, violations);
+  }
+
+  private static void sip(SipSpec sip, List<String> memberNames, List<Violation> violations) {
+    labels("spec.sip.podSelector", sip.podSelector(), violations);
+    if (!LABEL_KEY.matcher(sip.siteLabel()).matches() || sip.siteLabel().length() > 316) {
+      violations.add(new Violation("spec.sip.siteLabel", "must be a label key, got " + quoted(sip.siteLabel())));
+    }
+    if (!sip.followsPrimary() && !memberNames.contains(sip.active())) {
+      violations.add(new Violation("spec.sip.active", "must be " + SipSpec.FOLLOW_PRIMARY
+          + " or name one of spec.members " + memberNames + ", got " + quoted(sip.active())));
+    }
+    String type = sip.service().type();
+    if (!List.of("ClusterIP", "NodePort", "LoadBalancer").contains(type)) {
+      violations.add(new Violation("spec.sip.service.type", "must be ClusterIP, NodePort or LoadBalancer,"
+          + " got " + quoted(type)));
+    }
+    List<SipPort> ports = sip.service().ports();
+    Set<String> portNames = new HashSet<>();
+    for (int i = 0; i < ports.size(); i++) {
+      String field = "spec.sip.service.ports[" + i + "]";
+      SipPort port = ports.get(i);
+      if (port == null) {
+        violations.add(new Violation(field, "must be an object with name and port"));
+        continue;
+      }
+      if (port.name() == null || !DNS_LABEL.matcher(port.name()).matches() || port.name().length() > 15) {
+        violations.add(new Violation(field + ".name", "must be a lowercase DNS label of at most 15"
+            + " characters, got " + quoted(port.name())));
+      } else if (!portNames.add(port.name())) {
+        violations.add(new Violation(field + ".name", "must be unique, " + quoted(port.name())
+            + " is used twice"));
+      }
+      if (port.port() == null) {
+        violations.add(new Violation(field + ".port", "is required"));
+      } else {
+        range(field + ".port", port.port(), 1, 65535, violations);
+      }
+      if (!List.of("UDP", "TCP", "SCTP").contains(port.protocol())) {
+        violations.add(new Violation(field + ".protocol", "must be UDP, TCP or SCTP, got "
+            + quoted(port.protocol())));
+      }
+    }
+  }
+
+  private static void immutable(PksReplicaPairSpec spec, AppliedState applied, List<Violation> violations) {
+    if (applied.isEmpty()) {
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    spec.members().stream().filter(Objects::nonNull).map(Member::name).forEach(names::add);
+    if (!names.equals(applied.memberNames())) {
+      violations.add(new Violation("spec.members", "member names are immutable: the pair runs "
+          + applied.memberNames().stream().sorted().toList()
+          + "; renaming a member would strand its data"));
+    }
+    String storageClass = spec.postgres().storage().storageClassName();
+    if (!Objects.equals(storageClass, applied.storageClassName().orElse(null))) {
+      violations.add(new Violation("spec.postgres.storage.storageClassName", "is immutable: the volumes"
+          + " were created with " + applied.storageClassName().map(SpecValidator::quoted).orElse("the default class")));
+    }
+  }
+
+  private static void labels(String field, Map<String, String> labels, List<Violation> violations) {
+    labels.forEach((key, value) -> {
+      if (!LABEL_KEY.matcher(key).matches()) {
+        violations.add(new Violation(field, "label key " + quoted(key) + " is not a valid label key"));
+      } else if (value == null || !LABEL_VALUE.matcher(value).matches()) {
+        violations.add(new Violation(field + "." + key, "must be a label value (at most 63 letters,"
+            + " digits, '-', '_', '.'), got " + quoted(value)));
+      }
+    });
+  }
+
+  private static void range(String field, Integer value, long min, long max, List<Violation> violations) {
+    if (value < min || value > max) {
+      violations.add(new Violation(field, "must be between " + min + " and " + max + ", got " + value));
+    }
+  }
+
+  private static void subdomain(String field, String value, List<Violation> violations) {
+    if (value != null && (!DNS_SUBDOMAIN.matcher(value).matches() || value.length() > 253)) {
+      violations.add(new Violation(field, "must be a Kubernetes object name (lowercase DNS subdomain), got "
+          + quoted(value)));
+    }
+  }
+
+  private static void singleLine(String field, String value, boolean mayBeEmpty, List<Violation> violations) {
+    if (value == null || (!mayBeEmpty && value.isBlank())) {
+      violations.add(new Violation(field, "must be a non-empty string"));
+    } else if (value.length() > MAX_VALUE_LENGTH) {
+      violations.add(new Violation(field, "must be at most " + MAX_VALUE_LENGTH + " characters, got "
+          + value.length()));
+    } else if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+      violations.add(new Violation(field, "must be a single line without control characters"));
+    }
+  }
+
+  private static boolean isZero(String quantity) {
+    return quantity.replaceAll("[^0-9]", "").chars().allMatch(c -> c == '0');
+  }
+
+  private static boolean isCidr(String value) {
+    if (value == null || !CIDR.matcher(value).matches()) {
+      return false;
+    }
+    String[] parts = value.split("/");
+    try {
+      // Only literal addresses get here (the pattern allows digits, dots, hex and colons), so no
+      // name lookup happens.
+      InetAddress address = InetAddress.getByName(parts[0]);
+      int bits = Integer.parseInt(parts[1]);
+      int max = address.getAddress().length * 8;
+      return bits <= max && (!parts[0].contains(".") || validOctets(parts[0]));
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static boolean validOctets(String ipv4) {
+    for (String octet : ipv4.split("\\.")) {
+      if (new BigInteger(octet).intValue() > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Values are quoted with control characters escaped, so a message stays one readable line. */
+  static String quoted(String value) {
+    if (value == null) {
+      return "nothing";
+    }
+    String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+    StringBuilder out = new StringBuilder("\"");
+    shown.chars().forEach(c -> out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c) : String.valueOf((char) c)));
+    return out.append('"').toString();
+  }
+}
