@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.reconciler.PksReplicaPairReconciler;
 
@@ -18,8 +19,14 @@ public final class Operators {
   }
 
   public static Operator create(KubernetesClient client, OperatorSettings settings, MemberNetwork network) {
+    return create(client, settings, network, Metrics.NOOP);
+  }
+
+  public static Operator create(KubernetesClient client, OperatorSettings settings, MemberNetwork network,
+      Metrics metrics) {
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
+          .withMetrics(metrics)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withCloseClientOnStop(false);

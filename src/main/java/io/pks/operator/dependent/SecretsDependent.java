@@ -6,8 +6,10 @@ import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.BulkUpdater;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pks.operator.api.v1alpha1.DeletionPolicy;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
@@ -16,13 +18,15 @@ import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Secrets;
 
 /**
- * The generated Secrets. Create-only: a password already set in the database must never be
- * replaced, and there is no Deleter, so switching to a user-supplied Secret leaves the generated
- * one in place. Owned by the pair only under {@code deletionPolicy: Delete}: retained volumes keep
- * their credentials.
+ * The generated Secrets. Created once, never rewritten: an existing Secret always matches, since
+ * its password is already in the database (JOSDK's bulk reconciler needs an Updater, which is
+ * therefore never called). There is no Deleter, so switching to a user-supplied Secret leaves the
+ * generated one in place. Owned by the pair only under {@code deletionPolicy: Delete}: retained
+ * volumes keep their credentials.
  */
 public class SecretsDependent extends PairDependent<Secret>
-    implements KubernetesBulkDependentResource<Secret, PksReplicaPair>, Creator<Secret, PksReplicaPair> {
+    implements KubernetesBulkDependentResource<Secret, PksReplicaPair>, Creator<Secret, PksReplicaPair>,
+    BulkUpdater<Secret, PksReplicaPair> {
 
   private final MemberNetwork network;
   private final Secrets.PasswordSource passwords;
@@ -37,6 +41,12 @@ public class SecretsDependent extends PairDependent<Secret>
   public Map<ResourceID, Secret> desiredResources(PksReplicaPair pair, Context<PksReplicaPair> context) {
     return new DesiredObjects(pair, network).secrets(passwords).stream()
         .collect(Collectors.toMap(ResourceID::fromResource, Function.identity()));
+  }
+
+  @Override
+  public Matcher.Result<Secret> match(Secret actual, Secret desired, PksReplicaPair pair,
+      Context<PksReplicaPair> context) {
+    return Matcher.Result.nonComputed(true);
   }
 
   @Override

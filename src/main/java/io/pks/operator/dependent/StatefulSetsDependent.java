@@ -50,7 +50,9 @@ public class StatefulSetsDependent extends PairDependent<StatefulSet>
 
   /** The API server refuses changes to volume claim templates: keep the one the set was made with. */
   private static PersistentVolumeClaim existingClaim(Context<PksReplicaPair> context, String name) {
-    return context.getSecondaryResource(StatefulSet.class, name)
+    return context.getSecondaryResourcesAsStream(StatefulSet.class)
+        .filter(existing -> existing.getMetadata().getName().equals(name))
+        .findFirst()
         .map(existing -> existing.getSpec().getVolumeClaimTemplates())
         .filter(claims -> !claims.isEmpty())
         .map(claims -> claims.get(0))

@@ -40,11 +40,17 @@ public final class Labels {
 
   /** Pod selector of a member's StatefulSet and headless Service: stable, never the role. */
   public static Map<String, String> memberSelector(String pair, String member) {
-    return Map.of(PAIR, pair, MEMBER, member);
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(PAIR, pair);
+    selector.put(MEMBER, member);
+    return selector;
   }
 
   /** Pod selector of the -rw and -ro Services. */
   public static Map<String, String> roleSelector(String pair, String role) {
-    return Map.of(PAIR, pair, ROLE, role);
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(PAIR, pair);
+    selector.put(ROLE, role);
+    return selector;
   }
 }

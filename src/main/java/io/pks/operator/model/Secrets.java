@@ -72,7 +72,8 @@ public final class Secrets {
         .withType("kubernetes.io/basic-auth")
         .withData(encoded)
         .build();
-    secret.getMetadata().setAnnotations(Map.of(GENERATED_ANNOTATION, "true"));
+    // Mutable: JOSDK adds its own annotations before creating.
+    secret.getMetadata().setAnnotations(new LinkedHashMap<>(Map.of(GENERATED_ANNOTATION, "true")));
     return secret;
   }
 

@@ -74,7 +74,7 @@ public final class StatefulSets {
           .withNewTemplate()
             .withNewMetadata()
               .withLabels(labels)
-              .withAnnotations(Map.of(CONFIG_HASH_ANNOTATION, configHash))
+              .addToAnnotations(CONFIG_HASH_ANNOTATION, configHash)
             .endMetadata()
             .withNewSpec()
               .withAutomountServiceAccountToken(false)

@@ -12,6 +12,10 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Streaming replication from the primary to the standby. */
+@ValidationRule(value = SpecRules.CEL_ALLOWED_CIDRS,
+    message = "spec.replication.allowedCidrs: items must be networks in CIDR notation")
+@ValidationRule(value = SpecRules.CEL_REPLICATION_USER_NOT_SUPERUSER,
+    message = "spec.replication.user: must not be the superuser or a reserved pg_ role")
 @ValidationRule(value = SpecRules.CEL_ARCHIVE_COMMAND_SINGLE_LINE,
     message = "spec.replication.archiveCommand: must be a single line")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -5,8 +5,11 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Shape of the <pair>-sip Service. */
+@ValidationRule(value = SpecRules.CEL_UNIQUE_PORT_NAMES,
+    message = "spec.sip.service.ports: port names must be unique")
 public record SipServiceSpec(
     @Pattern("^(ClusterIP|NodePort|LoadBalancer)$")
     @JsonPropertyDescription("Service type: ClusterIP (default), NodePort or LoadBalancer.")

@@ -67,6 +67,12 @@ public final class SpecRules {
       + " k.matches(r'" + LABEL_KEY + "') && self.podSelector[k].matches(r'" + LABEL_VALUE + "'))";
   static final String CEL_ARCHIVE_COMMAND_SINGLE_LINE = "!has(self.archiveCommand)"
       + " || (!self.archiveCommand.contains('\\n') && !self.archiveCommand.contains('\\r'))";
+  static final String CEL_ALLOWED_CIDRS =
+      "!has(self.allowedCidrs) || self.allowedCidrs.all(c, c.matches(r'" + CIDR + "'))";
+  static final String CEL_REPLICATION_USER_NOT_SUPERUSER =
+      "!has(self.user) || (self.user != 'postgres' && !self.user.startsWith('pg_'))";
+  static final String CEL_UNIQUE_PORT_NAMES =
+      "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, q.name == p.name))";
   static final String CEL_TWO_DISTINCT_MEMBERS =
       "size(self.members) != 2 || self.members[0].name != self.members[1].name";
   static final String CEL_PRIMARY_IS_MEMBER = "self.members.exists(m, m.name == self.primary)";

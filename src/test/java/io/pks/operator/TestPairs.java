@@ -1,0 +1,61 @@
+package io.pks.operator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+
+/** Pairs for tests: the shipped example, and variants of it edited as JSON. */
+public final class TestPairs {
+  private TestPairs() {
+  }
+
+  public static final Path EXAMPLE = Path.of("examples/pksreplicapair.yaml");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /** The example as a JSON tree, to edit like a user would edit the YAML. */
+  public static ObjectNode exampleJson() {
+    try {
+      return (ObjectNode) YAML.readTree(Files.readString(EXAMPLE));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static PksReplicaPair example() {
+    return fromJson(exampleJson());
+  }
+
+  public static PksReplicaPair example(Consumer<ObjectNode> edit) {
+    ObjectNode json = exampleJson();
+    edit.accept(json);
+    return fromJson(json);
+  }
+
+  /** Only what is required: two members and the primary. */
+  public static ObjectNode minimalJson() {
+    ObjectNode json = exampleJson();
+    ObjectNode spec = json.putObject("spec");
+    spec.putArray("members").addObject().put("name", "site-a");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) spec.get("members")).addObject().put("name", "site-b");
+    spec.put("primary", "site-a");
+    return json;
+  }
+
+  public static PksReplicaPair fromJson(ObjectNode json) {
+    return Serialization.unmarshal(json.toString(), PksReplicaPair.class);
+  }
+
+  /** spec as a JSON node, for edits. */
+  public static ObjectNode spec(ObjectNode pair) {
+    return (ObjectNode) pair.get("spec");
+  }
+}

@@ -1,0 +1,216 @@
+package io.pks.operator.api.v1alpha1;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/**
+ * What an API server does with the CRD's schema, for the parts our CRD uses: apply defaults, then
+ * check types, enums, patterns, bounds, required fields, and evaluate the CEL rules with the cel-java
+ * library (transition rules only when there is an old object, as on an update).
+ */
+final class CrdSchemaCheck {
+  private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+      .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+      .addVar("self", SimpleType.DYN)
+      .addVar("oldSelf", SimpleType.DYN)
+      .build();
+  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+
+  private final JSONSchemaProps root;
+  private final List<String> errors = new ArrayList<>();
+  private int rulesEvaluated;
+
+  CrdSchemaCheck(JSONSchemaProps root) {
+    this.root = root;
+  }
+
+  /** Defaults applied in place, as the API server does before validating. */
+  void applyDefaults(JsonNode value) {
+    applyDefaults(root, value);
+  }
+
+  List<String> check(JsonNode value, JsonNode old) {
+    errors.clear();
+    check(root, value, old, "");
+    return List.copyOf(errors);
+  }
+
+  int rulesEvaluated() {
+    return rulesEvaluated;
+  }
+
+  private static void applyDefaults(JSONSchemaProps schema, JsonNode value) {
+    if (value instanceof ObjectNode object && schema.getProperties() != null) {
+      schema.getProperties().forEach((name, property) -> {
+        if (!object.has(name) && property.getDefault() != null) {
+          object.set(name, Serialization.jsonMapper().valueToTree(property.getDefault()));
+        }
+        if (object.has(name)) {
+          applyDefaults(property, object.get(name));
+        }
+      });
+    } else if (value instanceof ArrayNode array && schema.getItems() != null
+        && schema.getItems().getSchema() != null) {
+      array.forEach(item -> applyDefaults(schema.getItems().getSchema(), item));
+    }
+  }
+
+  private void check(JSONSchemaProps schema, JsonNode value, JsonNode old, String path) {
+    if (value == null || value.isNull()) {
+      return;
+    }
+    if (Boolean.TRUE.equals(schema.getXKubernetesIntOrString())
+        || Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())) {
+      return;
+    }
+    String type = schema.getType();
+    if (!typeMatches(type, value)) {
+      errors.add(path + ": must be of type " + type);
+      return;
+    }
+    if (schema.getEnum() != null && !schema.getEnum().isEmpty()
+        && schema.getEnum().stream().noneMatch(e -> e.asText().equals(value.asText()))) {
+      errors.add(path + ": must be one of " + schema.getEnum());
+    }
+    if (schema.getPattern() != null && !value.asText().matches(schema.getPattern())) {
+      errors.add(path + ": must match " + schema.getPattern());
+    }
+    if (schema.getMaxLength() != null && value.isTextual() && value.asText().length() > schema.getMaxLength()) {
+      errors.add(path + ": longer than " + schema.getMaxLength());
+    }
+    if (schema.getMinLength() != null && value.isTextual() && value.asText().length() < schema.getMinLength()) {
+      errors.add(path + ": shorter than " + schema.getMinLength());
+    }
+    if (schema.getMinimum() != null && value.isNumber() && value.asDouble() < schema.getMinimum()) {
+      errors.add(path + ": below " + schema.getMinimum());
+    }
+    if (schema.getMaximum() != null && value.isNumber() && value.asDouble() > schema.getMaximum()) {
+      errors.add(path + ": above " + schema.getMaximum());
+    }
+    if (value.isArray()) {
+      if (schema.getMinItems() != null && value.size() < schema.getMinItems()) {
+        errors.add(path + ": fewer than " + schema.getMinItems() + " items");
+      }
+      if (schema.getMaxItems() != null && value.size() > schema.getMaxItems()) {
+        errors.add(path + ": more than " + schema.getMaxItems() + " items");
+      }
+      if (schema.getItems() != null && schema.getItems().getSchema() != null) {
+        for (int i = 0; i < value.size(); i++) {
+          check(schema.getItems().getSchema(), value.get(i), null, path + "[" + i + "]");
+        }
+      }
+    }
+    if (value.isObject()) {
+      if (schema.getRequired() != null) {
+        schema.getRequired().stream().filter(name -> !value.has(name) || value.get(name).isNull())
+            .forEach(name -> errors.add(path + "." + name + ": is required"));
+      }
+      if (schema.getProperties() != null) {
+        schema.getProperties().forEach((name, property) ->
+            check(property, value.get(name), old == null ? null : old.get(name), path + "." + name));
+      }
+      if (schema.getAdditionalProperties() != null && schema.getAdditionalProperties().getSchema() != null) {
+        Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+        while (fields.hasNext()) {
+          Map.Entry<String, JsonNode> field = fields.next();
+          check(schema.getAdditionalProperties().getSchema(), field.getValue(), null, path + "." + field.getKey());
+        }
+      }
+    }
+    if (schema.getXKubernetesValidations() != null) {
+      for (ValidationRule rule : schema.getXKubernetesValidations()) {
+        boolean transition = rule.getRule().contains("oldSelf");
+        if (transition && (old == null || old.isNull())) {
+          continue;
+        }
+        if (!evaluate(rule.getRule(), value, old)) {
+          errors.add(path + ": " + rule.getMessage());
+        }
+      }
+    }
+  }
+
+  /** A rule that fails to evaluate (a missing key, say) rejects the object, as on an API server. */
+  private boolean evaluate(String rule, JsonNode self, JsonNode oldSelf) {
+    rulesEvaluated++;
+    CelAbstractSyntaxTree ast;
+    try {
+      ast = COMPILER.compile(rule).getAst();
+    } catch (CelValidationException e) {
+      throw new AssertionError("CEL rule does not compile (" + e.getMessage() + "): " + rule, e);
+    }
+    Map<String, Object> variables = new LinkedHashMap<>();
+    variables.put("self", toCel(self));
+    if (oldSelf != null) {
+      variables.put("oldSelf", toCel(oldSelf));
+    }
+    try {
+      return (Boolean) RUNTIME.createProgram(ast).eval(variables);
+    } catch (CelEvaluationException e) {
+      return false;
+    }
+  }
+
+  private static boolean typeMatches(String type, JsonNode value) {
+    if (type == null) {
+      return true;
+    }
+    return switch (type) {
+      case "string" -> value.isTextual();
+      case "integer" -> value.isIntegralNumber();
+      case "number" -> value.isNumber();
+      case "boolean" -> value.isBoolean();
+      case "object" -> value.isObject();
+      case "array" -> value.isArray();
+      default -> true;
+    };
+  }
+
+  /** JSON as the CEL runtime's values: maps, lists, longs, doubles, strings, booleans. */
+  private static Object toCel(JsonNode node) {
+    if (node.isObject()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      node.fields().forEachRemaining(field -> {
+        if (!field.getValue().isNull()) {
+          map.put(field.getKey(), toCel(field.getValue()));
+        }
+      });
+      return map;
+    }
+    if (node.isArray()) {
+      List<Object> list = new ArrayList<>();
+      node.forEach(item -> list.add(toCel(item)));
+      return list;
+    }
+    if (node.isIntegralNumber()) {
+      return node.asLong();
+    }
+    if (node.isNumber()) {
+      return node.asDouble();
+    }
+    if (node.isBoolean()) {
+      return node.asBoolean();
+    }
+    return node.asText();
+  }
+}

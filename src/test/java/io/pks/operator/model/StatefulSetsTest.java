@@ -1,0 +1,154 @@
+package io.pks.operator.model;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatefulSetsTest {
+  private static final PksReplicaPair PAIR = TestPairs.example();
+  private static final DesiredObjects DESIRED = new DesiredObjects(PAIR, new ClusterNetwork("cluster.local"));
+
+  private static StatefulSet siteB() {
+    return DESIRED.statefulSet(PAIR.getSpec().members().get(1), null);
+  }
+
+  @Test
+  void namesLabelsAndSelector() {
+    StatefulSet sts = siteB();
+    assertThat(sts.getMetadata().getName()).isEqualTo("pks-site-b");
+    assertThat(sts.getMetadata().getNamespace()).isEqualTo("telephony");
+    assertThat(sts.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "pks-db")
+        .containsEntry("app.kubernetes.io/instance", "pks")
+        .containsEntry("app.kubernetes.io/managed-by", "pks-operator")
+        .containsEntry("pks.io/pair", "pks")
+        .containsEntry("pks.io/member", "site-b");
+    assertThat(sts.getSpec().getServiceName()).isEqualTo("pks-site-b");
+    assertThat(sts.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(sts.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(Map.of("pks.io/pair", "pks", "pks.io/member", "site-b"));
+    assertThat(sts.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(sts.getSpec().getSelector().getMatchLabels())
+        .doesNotContainKey(Labels.ROLE);
+  }
+
+  @Test
+  void volumeClaimTemplateAndRetention() {
+    StatefulSet sts = siteB();
+    var claim = sts.getSpec().getVolumeClaimTemplates().get(0);
+    assertThat(claim.getMetadata().getName()).isEqualTo("data");
+    assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+    assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("20Gi"));
+    assertThat(claim.getSpec().getStorageClassName()).isNull();
+    assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
+    assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled()).isEqualTo("Retain");
+
+    PksReplicaPair deleting = TestPairs.example(json -> TestPairs.spec(json).put("deletionPolicy", "Delete"));
+    StatefulSet deletingSts = new DesiredObjects(deleting, new ClusterNetwork("cluster.local"))
+        .statefulSet(deleting.getSpec().members().get(1), null);
+    assertThat(deletingSts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Delete");
+  }
+
+  @Test
+  void anExistingClaimTemplateIsKeptBecauseTheApiServerRefusesChanges() {
+    var existing = siteB().getSpec().getVolumeClaimTemplates().get(0);
+    existing.getSpec().getResources().getRequests().put("storage", new Quantity("5Gi"));
+    StatefulSet sts = DESIRED.statefulSet(PAIR.getSpec().members().get(1), existing);
+    assertThat(sts.getSpec().getVolumeClaimTemplates()).containsExactly(existing);
+  }
+
+  @Test
+  void placementComesFromTheMember() {
+    PodSpec pod = siteB().getSpec().getTemplate().getSpec();
+    assertThat(pod.getNodeSelector()).isEqualTo(Map.of("topology.kubernetes.io/zone", "lyon-1"));
+  }
+
+  @Test
+  void podMeetsTheRestrictedPodSecurityStandard() {
+    PodSpec pod = siteB().getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(999L);
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getPrivileged()).isFalse();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(pod.getVolumes()).noneMatch(volume -> volume.getHostPath() != null);
+  }
+
+  @Test
+  void containerRunsTheEntrypointWithProbesAndResources() {
+    Container container = siteB().getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("postgres:16");
+    assertThat(container.getCommand()).containsExactly("/bin/sh", "/etc/pks/scripts/member-entrypoint.sh");
+    assertThat(container.getPorts()).singleElement().satisfies(port -> {
+      assertThat(port.getContainerPort()).isEqualTo(5432);
+      assertThat(port.getName()).isEqualTo("postgres");
+    });
+    assertThat(container.getReadinessProbe().getExec().getCommand())
+        .containsExactly("pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432");
+    assertThat(container.getLivenessProbe().getExec().getCommand()).contains("pg_isready");
+    assertThat(container.getStartupProbe().getFailureThreshold()).isGreaterThan(container.getLivenessProbe()
+        .getFailureThreshold());
+    assertThat(container.getResources().getRequests()).containsEntry("memory", new Quantity("1Gi"));
+    assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("2Gi"));
+  }
+
+  @Test
+  void environmentNamesPathsAndPeersButNoPassword() {
+    Container container = siteB().getSpec().getTemplate().getSpec().getContainers().get(0);
+    Map<String, String> env = container.getEnv().stream()
+        .collect(java.util.stream.Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    assertThat(env).containsEntry("PKS_MEMBER", "site-b")
+        .containsEntry("PKS_PAIR", "pks")
+        .containsEntry("PGDATA", "/var/lib/postgresql/data/pgdata")
+        .containsEntry("PKS_STAGING_DIR", "/var/lib/postgresql/data/repl")
+        .containsEntry("PKS_PRIMARY_HOST", "pks-rw")
+        .containsEntry("PKS_REPLICATION_USER", "repuser")
+        .containsEntry("PKS_SLOT_NAME", "pks_site_b");
+    assertThat(env.keySet()).noneMatch(name -> name.toLowerCase().contains("password"));
+    assertThat(container.getEnv()).allSatisfy(var -> assertThat(var.getValueFrom()).isNull());
+  }
+
+  @Test
+  void secretsArriveAsFilesFromTheRightSecrets() {
+    PodSpec pod = siteB().getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes()).filteredOn(volume -> volume.getSecret() != null)
+        .extracting(volume -> volume.getSecret().getSecretName())
+        .containsExactlyInAnyOrder("pks-superuser", "pks-replication");
+    PksReplicaPair supplied = TestPairs.example(json -> {
+      TestPairs.spec(json).with("postgres").put("superuserSecret", "admin-creds");
+      TestPairs.spec(json).with("replication").put("passwordSecret", "repl-creds");
+    });
+    PodSpec suppliedPod = new DesiredObjects(supplied, new ClusterNetwork("cluster.local"))
+        .statefulSet(supplied.getSpec().members().get(0), null).getSpec().getTemplate().getSpec();
+    assertThat(suppliedPod.getVolumes()).filteredOn(volume -> volume.getSecret() != null)
+        .extracting(volume -> volume.getSecret().getSecretName())
+        .containsExactlyInAnyOrder("admin-creds", "repl-creds");
+  }
+
+  @Test
+  void theConfigHashFollowsTheConfigMap() {
+    String hash = siteB().getSpec().getTemplate().getMetadata().getAnnotations().get("pks.io/config-hash");
+    assertThat(hash).isEqualTo(ConfigMaps.hash(DESIRED.configMap())).hasSize(64);
+
+    PksReplicaPair changed = TestPairs.example(json -> TestPairs.spec(json).with("postgres").with("parameters")
+        .put("max_connections", "300"));
+    DesiredObjects changedDesired = new DesiredObjects(changed, new ClusterNetwork("cluster.local"));
+    String changedHash = changedDesired.statefulSet(changed.getSpec().members().get(1), null)
+        .getSpec().getTemplate().getMetadata().getAnnotations().get("pks.io/config-hash");
+    assertThat(changedHash).isNotEqualTo(hash);
+  }
+}

@@ -1,0 +1,240 @@
+package io.pks.operator.reconciler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pks.operator.MockCluster;
+import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The real operator against the Fabric8 mock API server in CRUD mode. */
+class PksReplicaPairReconcilerIT {
+  private static final String NS = "telephony";
+  private static final Duration BOUND = Duration.ofSeconds(20);
+
+  private MockCluster cluster;
+  private KubernetesClient client;
+
+  @BeforeEach
+  void start() {
+    cluster = new MockCluster();
+    client = cluster.client();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    cluster.clearWrites();
+    cluster.startOperator();
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  private PksReplicaPair pair(String name) {
+    return client.resources(PksReplicaPair.class).inNamespace(NS).withName(name).get();
+  }
+
+  private PksReplicaPair awaitStatus(String name, java.util.function.Predicate<PksReplicaPair> condition) {
+    await().atMost(BOUND).until(() -> pair(name), p -> p != null && p.getStatus() != null && condition.test(p));
+    return pair(name);
+  }
+
+  private static String condition(PksReplicaPair pair, String type) {
+    return pair.getStatus().conditions().stream().filter(c -> c.getType().equals(type))
+        .map(c -> c.getStatus() + ": " + c.getMessage()).findFirst().orElse("absent");
+  }
+
+  private void awaitAllObjects() {
+    await().atMost(BOUND).untilAsserted(() -> {
+      assertThat(client.configMaps().inNamespace(NS).withName("pks-config").get()).isNotNull();
+      assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).hasSize(2);
+      assertThat(client.services().inNamespace(NS).list().getItems()).hasSize(5);
+      assertThat(client.secrets().inNamespace(NS).list().getItems()).hasSize(2);
+    });
+  }
+
+  @Test
+  void createsEveryObjectOwnedByThePair() {
+    PksReplicaPair created = client.resource(TestPairs.example()).create();
+
+    awaitAllObjects();
+    PksReplicaPair pair = awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
+
+    String uid = created.getMetadata().getUid();
+    List<HasMetadata> owned = new java.util.ArrayList<>();
+    owned.add(client.configMaps().inNamespace(NS).withName("pks-config").get());
+    owned.addAll(client.apps().statefulSets().inNamespace(NS).list().getItems());
+    owned.addAll(client.services().inNamespace(NS).list().getItems());
+    assertThat(owned).allSatisfy(object -> assertThat(object.getMetadata().getOwnerReferences())
+        .singleElement().satisfies(owner -> {
+          assertThat(owner.getUid()).isEqualTo(uid);
+          assertThat(owner.getKind()).isEqualTo("PksReplicaPair");
+        }));
+    // deletionPolicy Retain: the generated credentials stay with the retained volumes.
+    assertThat(client.secrets().inNamespace(NS).list().getItems())
+        .allSatisfy(secret -> assertThat(secret.getMetadata().getOwnerReferences()).isNullOrEmpty());
+
+    ConfigMap config = client.configMaps().inNamespace(NS).withName("pks-config").get();
+    assertThat(config.getData().get("postgresql.conf")).contains("max_connections = '200'");
+    assertThat(config.getData().get("pg_hba.conf")).contains("host    replication  repuser");
+    assertThat(client.services().inNamespace(NS).withName("pks-sip").get().getSpec().getSelector())
+        .isEqualTo(Map.of("app.kubernetes.io/name", "pks-sip", "pks.io/site", "site-a"));
+    StatefulSet siteB = client.apps().statefulSets().inNamespace(NS).withName("pks-site-b").get();
+    assertThat(siteB.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("postgres:16");
+
+    assertThat(pair.getStatus().phase()).isEqualTo(Phase.Pending);
+    assertThat(pair.getStatus().observedGeneration()).isEqualTo(pair.getMetadata().getGeneration());
+    assertThat(pair.getStatus().currentPrimary()).isEqualTo("site-a");
+    assertThat(pair.getStatus().standby()).isEqualTo("site-b");
+    assertThat(pair.getStatus().activeSip()).isEqualTo("site-a");
+    assertThat(condition(pair, "SpecValid")).startsWith("True");
+    assertThat(condition(pair, "SipRouted")).isEqualTo("True: Service pks-sip selects the SIP pods of site site-a.");
+    assertThat(condition(pair, "Ready")).startsWith("False");
+    assertThat(pair.getStatus().conditions()).allSatisfy(c -> {
+      assertThat(c.getObservedGeneration()).isEqualTo(pair.getMetadata().getGeneration());
+      assertThat(c.getLastTransitionTime()).isNotBlank();
+    });
+  }
+
+  @Test
+  void aParameterChangeRewritesOnlyTheConfigMapAndRollsThePods() {
+    client.resource(TestPairs.example()).create();
+    awaitAllObjects();
+    awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
+    String hashBefore = configHash("pks-site-a");
+    await().pollDelay(Duration.ofMillis(500)).atMost(BOUND).until(() -> true);
+    cluster.clearWrites();
+
+    editSpec(json -> TestPairs.spec(json).with("postgres").with("parameters").put("max_connections", "300"));
+
+    await().atMost(BOUND).untilAsserted(() -> {
+      assertThat(client.configMaps().inNamespace(NS).withName("pks-config").get().getData().get("postgresql.conf"))
+          .contains("max_connections = '300'");
+      assertThat(configHash("pks-site-a")).isNotEqualTo(hashBefore);
+      assertThat(configHash("pks-site-b")).isEqualTo(configHash("pks-site-a"));
+    });
+    awaitStatus("pks", p -> p.getStatus().observedGeneration().equals(p.getMetadata().getGeneration()));
+    assertThat(cluster.writes()).extracting(MockCluster.Write::path)
+        .allSatisfy(path -> assertThat(path).containsAnyOf("/configmaps/pks-config", "/statefulsets/pks-site-",
+            "/pksreplicapairs/pks"))
+        .noneMatch(path -> path.contains("/services") || path.contains("/secrets"));
+  }
+
+  /** A user's edit of the spec: the stored resource with its spec replaced by an edited example's. */
+  private void editSpec(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) {
+    PksReplicaPair edited = TestPairs.example(edit);
+    client.resources(PksReplicaPair.class).inNamespace(NS).withName("pks").edit(pair -> {
+      pair.setSpec(edited.getSpec());
+      return pair;
+    });
+  }
+
+  private String configHash(String statefulSet) {
+    return client.apps().statefulSets().inNamespace(NS).withName(statefulSet).get()
+        .getSpec().getTemplate().getMetadata().getAnnotations().get("pks.io/config-hash");
+  }
+
+  @Test
+  void aSecondReconcileWithNoChangeWritesNothing() {
+    client.resource(TestPairs.example()).create();
+    awaitAllObjects();
+    awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
+    cluster.stopOperator();
+    cluster.clearWrites();
+
+    cluster.startOperator();
+    await().atMost(BOUND).until(() -> cluster.reconciles() >= 1);
+
+    assertThat(cluster.writes()).isEmpty();
+  }
+
+  @Test
+  void anInvalidResourceIsRefusedAndNothingIsCreated() {
+    client.resource(TestPairs.example(json -> TestPairs.spec(json).put("primary", "site-c"))).create();
+
+    PksReplicaPair pair = awaitStatus("pks", p -> !condition(p, "SpecValid").equals("absent"));
+
+    assertThat(condition(pair, "SpecValid"))
+        .startsWith("False: spec refused, nothing was changed: spec.primary: must name one of spec.members");
+    assertThat(pair.getStatus().phase()).isEqualTo(Phase.Failed);
+    assertThat(pair.getStatus().message()).contains("spec.primary");
+    assertThat(client.configMaps().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.services().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.secrets().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(cluster.writes()).extracting(MockCluster.Write::path)
+        .allSatisfy(path -> assertThat(path).contains("/pksreplicapairs"));
+  }
+
+  @Test
+  void anInvalidChangeToARunningPairChangesNothing() {
+    client.resource(TestPairs.example()).create();
+    awaitAllObjects();
+    awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
+    await().pollDelay(Duration.ofMillis(500)).atMost(BOUND).until(() -> true);
+    cluster.clearWrites();
+
+    editSpec(json -> ((com.fasterxml.jackson.databind.node.ObjectNode) TestPairs.spec(json)
+        .withArray("members").get(1)).put("name", "site-c"));
+
+    PksReplicaPair pair = awaitStatus("pks", p -> condition(p, "SpecValid").startsWith("False"));
+    assertThat(condition(pair, "SpecValid")).contains("spec.members: member names are immutable");
+    assertThat(pair.getStatus().phase()).isEqualTo(Phase.Pending);
+    assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems())
+        .extracting(sts -> sts.getMetadata().getName()).containsExactlyInAnyOrder("pks-site-a", "pks-site-b");
+    assertThat(cluster.writes()).extracting(MockCluster.Write::path)
+        .allSatisfy(path -> assertThat(path).contains("/pksreplicapairs/pks"));
+  }
+
+  @Test
+  void aUserSuppliedSecretIsUsedUntouched() {
+    Secret supplied = client.resource(new SecretBuilder()
+        .withNewMetadata().withName("admin-creds").withNamespace(NS).endMetadata()
+        .addToStringData("username", "admin").addToStringData("password", "chosen-by-the-user")
+        .build()).create();
+    client.resource(TestPairs.example(json -> TestPairs.spec(json).with("postgres")
+        .put("superuserSecret", "admin-creds"))).create();
+
+    await().atMost(BOUND).untilAsserted(() ->
+        assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).hasSize(2));
+    awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
+
+    Secret after = client.secrets().inNamespace(NS).withName("admin-creds").get();
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(supplied.getMetadata().getResourceVersion());
+    assertThat(after.getStringData()).isEqualTo(supplied.getStringData());
+    assertThat(after.getMetadata().getOwnerReferences()).isNullOrEmpty();
+    assertThat(client.secrets().inNamespace(NS).list().getItems()).extracting(s -> s.getMetadata().getName())
+        .containsExactlyInAnyOrder("admin-creds", "pks-replication");
+    StatefulSet siteA = client.apps().statefulSets().inNamespace(NS).withName("pks-site-a").get();
+    assertThat(siteA.getSpec().getTemplate().getSpec().getVolumes())
+        .anySatisfy(volume -> assertThat(volume.getSecret() == null ? null : volume.getSecret().getSecretName())
+            .isEqualTo("admin-creds"));
+  }
+
+  @Test
+  void underDeletePolicyTheGeneratedSecretsAreOwned() {
+    client.resource(TestPairs.example(json -> TestPairs.spec(json).put("deletionPolicy", "Delete"))).create();
+    awaitAllObjects();
+    assertThat(client.secrets().inNamespace(NS).list().getItems())
+        .allSatisfy(secret -> assertThat(secret.getMetadata().getOwnerReferences()).hasSize(1));
+    assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).allSatisfy(sts ->
+        assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Delete"));
+  }
+}
