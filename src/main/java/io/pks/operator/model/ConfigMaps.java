@@ -11,7 +11,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
-/** The pair's ConfigMap: postgresql.conf and pg_hba.conf, mounted by both members. */
+/**
+ * The pair's ConfigMap: postgresql.conf, pg_hba.conf and the scripts, mounted by both members and
+ * the seed Jobs. Its hash covers the scripts too, so a new script version rolls the pods.
+ */
 public final class ConfigMaps {
   private ConfigMaps() {
   }
@@ -20,6 +23,7 @@ public final class ConfigMaps {
     Map<String, String> data = new TreeMap<>();
     data.put(PodLayout.POSTGRESQL_CONF, PostgresqlConf.render(pair));
     data.put(PodLayout.PG_HBA_CONF, PgHbaConf.render(pair, network));
+    data.putAll(Scripts.texts());
     String name = pair.getMetadata().getName();
     return new ConfigMapBuilder()
         .withMetadata(ObjectMetas.of(pair, Names.configMap(name), Labels.pair(name)))

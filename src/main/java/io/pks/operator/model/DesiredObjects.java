@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.pks.operator.api.v1alpha1.Member;
+import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
@@ -39,7 +40,22 @@ public final class DesiredObjects {
 
   /** @param existingClaim see {@link StatefulSets#build}; null when creating */
   public StatefulSet statefulSet(Member member, PersistentVolumeClaim existingClaim) {
-    return StatefulSets.build(pair, member, ConfigMaps.hash(configMap()), 1, existingClaim);
+    return StatefulSets.build(pair, member, ConfigMaps.hash(configMap()), 1, initdbAllowed(member),
+        existingClaim);
+  }
+
+  /**
+   * initdb is allowed only for the current primary and only during the bootstrap (no phase yet,
+   * Pending or InitializingPrimary). A primary whose volume is lost later must never come back
+   * empty and be taken for the pair's data: it waits, and a human or a failover decides. The
+   * standby never initialises itself; it is always seeded from the primary.
+   */
+  private boolean initdbAllowed(Member member) {
+    if (!member.name().equals(PairRoles.currentPrimary(pair))) {
+      return false;
+    }
+    Phase phase = pair.getStatus() == null ? null : pair.getStatus().phase();
+    return phase == null || phase == Phase.Pending || phase == Phase.InitializingPrimary;
   }
 
   public List<Service> services() {

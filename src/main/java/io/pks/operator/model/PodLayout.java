@@ -24,6 +24,13 @@ public final class PodLayout {
   /** uid and gid of the postgres user in the official (Debian-based) image. */
   public static final long POSTGRES_UID = 999L;
 
+  /**
+   * A file of this name beside PGDATA (in the data volume's root) keeps the member from starting
+   * until a seed has replaced its data; the seed removes it when done. It is how an old primary
+   * is kept from starting as a primary again before it has been re-seeded as the standby.
+   */
+  public static final String RESEED_MARKER = "pks-reseed";
+
   public static final String POSTGRESQL_CONF = "postgresql.conf";
   public static final String PG_HBA_CONF = "pg_hba.conf";
 
@@ -38,6 +45,13 @@ public final class PodLayout {
   public static final String ENV_REPLICATION_SECRET_DIR = "PKS_REPLICATION_SECRET_DIR";
   public static final String ENV_RUN_DIR = "PKS_RUN_DIR";
   public static final String ENV_PRIMARY_HOST = "PKS_PRIMARY_HOST";
+  /** The primary's port: the pair's postgres port in a cluster, its loopback port in tests. */
+  public static final String ENV_PRIMARY_PORT = "PKS_PRIMARY_PORT";
   public static final String ENV_REPLICATION_USER = "PKS_REPLICATION_USER";
+  /** Empty when the pair keeps no replication slot. */
   public static final String ENV_SLOT = "PKS_SLOT_NAME";
+  /** "true" lets the entrypoint run initdb on an empty volume; see {@link StatefulSets#build}. */
+  public static final String ENV_INITDB = "PKS_INITDB";
+  /** listen_addresses; the entrypoint defaults to '*'. Set on loopback-only test machines. */
+  public static final String ENV_LISTEN_ADDRESSES = "PKS_LISTEN_ADDRESSES";
 }

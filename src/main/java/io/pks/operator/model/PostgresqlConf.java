@@ -32,6 +32,9 @@ public final class PostgresqlConf {
     // pg_rewind needs hint bits WAL-logged to rejoin an old primary without a full copy.
     setting(conf, "wal_log_hints", "on");
     setting(conf, "synchronous_commit", "on");
+    // The standby reports its positions every second (default 10 s), so the operator's probe,
+    // which runs every second, sees lag and catch-up within a second of it happening.
+    setting(conf, "wal_receiver_status_interval", "1s");
     conf.append("\n# Archiving\n");
     if (replication.archiveCommand() == null) {
       setting(conf, "archive_mode", "off");

@@ -43,7 +43,6 @@ public final class StatefulSets {
 
   public static final String CONFIG_HASH_ANNOTATION = "pks.io/config-hash";
   public static final String CONTAINER = "postgres";
-  public static final String ENTRYPOINT = "member-entrypoint.sh";
   static final String CONFIG_VOLUME = "config";
   static final String SCRIPTS_VOLUME = "scripts";
   static final String SUPERUSER_VOLUME = "superuser-secret";
@@ -53,11 +52,13 @@ public final class StatefulSets {
 
   /**
    * @param replicas 1 to run the member; 0 while it is fenced or being seeded
+   * @param initdbAllowed whether the member may run initdb on an empty volume; without it, an
+   *     empty member waits for its seed, so it can never come up as a second, empty primary
    * @param existingClaim the volume claim template of the existing StatefulSet, kept as is because
    *     the API server refuses changes to it; null on creation
    */
   public static StatefulSet build(PksReplicaPair pair, Member member, String configHash, int replicas,
-      PersistentVolumeClaim existingClaim) {
+      boolean initdbAllowed, PersistentVolumeClaim existingClaim) {
     String name = pair.getMetadata().getName();
     String statefulSet = Names.statefulSet(name, member.name());
     Map<String, String> labels = Labels.member(name, member.name());
@@ -84,7 +85,7 @@ public final class StatefulSets {
               .withNodeSelector(member.nodeSelector().isEmpty() ? null : member.nodeSelector())
               .withTolerations(member.tolerations().isEmpty() ? null : member.tolerations())
               .withAffinity(member.affinity())
-              .withContainers(container(pair, member))
+              .withContainers(container(pair, member, initdbAllowed))
               .withVolumes(volumes(pair))
             .endSpec()
           .endTemplate()
@@ -93,14 +94,14 @@ public final class StatefulSets {
         .build();
   }
 
-  private static Container container(PksReplicaPair pair, Member member) {
+  private static Container container(PksReplicaPair pair, Member member, boolean initdbAllowed) {
     PksReplicaPairSpec spec = pair.getSpec();
     int port = spec.postgres().port();
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(spec.postgres().image())
-        .withCommand("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + ENTRYPOINT)
-        .withEnv(env(pair, member))
+        .withCommand("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + Scripts.ENTRYPOINT)
+        .withEnv(env(pair, member, initdbAllowed))
         .addNewPort().withName("postgres").withContainerPort(port).withProtocol("TCP").endPort()
         .withResources(spec.postgres().resources())
         .withSecurityContext(containerSecurityContext())
@@ -120,7 +121,7 @@ public final class StatefulSets {
   }
 
   /** Paths, names and ports only: passwords reach the pod as files from Secret volumes. */
-  private static List<EnvVar> env(PksReplicaPair pair, Member member) {
+  private static List<EnvVar> env(PksReplicaPair pair, Member member, boolean initdbAllowed) {
     String name = pair.getMetadata().getName();
     PksReplicaPairSpec spec = pair.getSpec();
     return List.of(
@@ -135,8 +136,10 @@ public final class StatefulSets {
         env(PodLayout.ENV_REPLICATION_SECRET_DIR, PodLayout.REPLICATION_SECRET_DIR),
         env(PodLayout.ENV_RUN_DIR, PodLayout.RUN_DIR),
         env(PodLayout.ENV_PRIMARY_HOST, Names.readWriteService(name)),
+        env(PodLayout.ENV_PRIMARY_PORT, spec.postgres().port().toString()),
         env(PodLayout.ENV_REPLICATION_USER, spec.replication().user()),
-        env(PodLayout.ENV_SLOT, spec.replication().slot() ? Names.replicationSlot(member.name()) : ""));
+        env(PodLayout.ENV_SLOT, spec.replication().slot() ? Names.replicationSlot(member.name()) : ""),
+        env(PodLayout.ENV_INITDB, Boolean.toString(initdbAllowed)));
   }
 
   private static EnvVar env(String name, String value) {
@@ -165,7 +168,7 @@ public final class StatefulSets {
         new VolumeBuilder().withName(CONFIG_VOLUME).withConfigMap(configMapItems(configMap, 0444,
             PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF)).build(),
         new VolumeBuilder().withName(SCRIPTS_VOLUME).withConfigMap(configMapItems(configMap, 0555,
-            ENTRYPOINT)).build(),
+            Scripts.ALL.toArray(String[]::new))).build(),
         secretVolume(SUPERUSER_VOLUME, Names.superuserSecret(pair)),
         secretVolume(REPLICATION_VOLUME, Names.replicationSecret(pair)),
         new VolumeBuilder().withName(RUN_VOLUME).withNewEmptyDir().endEmptyDir().build(),

@@ -1,0 +1,49 @@
+package io.pks.operator.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The shell scripts the pods and Jobs run, shipped in the pair's ConfigMap (src/main/resources/
+ * scripts). They take every path, port and name from the environment (see {@link PodLayout}), so
+ * the same text runs in a pod, in the sandbox and in the tests.
+ */
+public final class Scripts {
+  private Scripts() {
+  }
+
+  /** Runs a member: initdb (bootstrap only), or waits to be seeded, then PostgreSQL. */
+  public static final String ENTRYPOINT = "member-entrypoint.sh";
+  /** The seed Job: pg_basebackup into staging, verify, swap. */
+  public static final String SEED = "seed.sh";
+  /** Functions sourced by the two scripts above. */
+  public static final String COMMON = "pks-common.sh";
+
+  public static final List<String> ALL = List.of(COMMON, ENTRYPOINT, SEED);
+
+  private static final Map<String, String> TEXTS = ALL.stream()
+      .collect(Collectors.toUnmodifiableMap(Function.identity(), Scripts::load));
+
+  /** Every script's text by file name; read from the classpath once. */
+  public static Map<String, String> texts() {
+    return TEXTS;
+  }
+
+  private static String load(String name) {
+    String resource = "/scripts/" + name;
+    try (InputStream in = Scripts.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource, e);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.pks.operator.postgres;
+
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * What one probe saw of one member, at {@code observedAt}. A value in every case: a member that
+ * cannot be reached is an outcome, not an exception, because the operator's decisions (failover,
+ * degrade) are made from these values. LSNs are PostgreSQL's text form, e.g. 0/3000148.
+ *
+ * @param detail why the outcome is not REACHABLE (the driver's message); null when reachable
+ * @param role null unless REACHABLE
+ * @param timeline timeline of the latest checkpoint (pg_control_checkpoint()); null unless REACHABLE
+ * @param primary what a primary reports; null unless role is PRIMARY
+ * @param standby what a standby reports; null unless role is STANDBY
+ */
+public record ProbeResult(
+    String member,
+    Outcome outcome,
+    String detail,
+    Role role,
+    Long timeline,
+    PrimaryView primary,
+    StandbyView standby,
+    Instant observedAt) {
+
+  /** How far the probe got. Only REACHABLE carries the member's state. */
+  public enum Outcome {
+    /** Queried: role, timeline and positions are filled in. */
+    REACHABLE,
+    /**
+     * Up but accepting no session: starting, in crash recovery, a standby not yet consistent, or
+     * shutting down (SQLSTATE 57P03).
+     */
+    STARTING,
+    /**
+     * Up, but it refused the operator's session: password, pg_hba.conf or connection limit
+     * (SQLSTATE class 28, 53300). Running, yet its state is unknown.
+     */
+    REJECTED,
+    /**
+     * No answer within the timeouts: connection refused or timed out, unknown host, session lost or
+     * a statement timed out. Stopped, not yet seeded, or cut off: the probe cannot tell which.
+     */
+    UNREACHABLE,
+    /** A session was open but a probe query failed unexpectedly; detail says what. */
+    FAILED;
+
+    static Outcome of(SQLException failure) {
+      String state = failure.getSQLState();
+      if (state == null || state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+          || state.equals("57014")) {
+        return UNREACHABLE;
+      }
+      if (state.equals("57P03")) {
+        return STARTING;
+      }
+      if (state.startsWith("28") || state.equals("53300")) {
+        return REJECTED;
+      }
+      return FAILED;
+    }
+  }
+
+  /** From pg_is_in_recovery(). */
+  public enum Role {
+    PRIMARY, STANDBY
+  }
+
+  /**
+   * @param currentWalLsn pg_current_wal_lsn()
+   * @param standbyStream its pg_stat_replication row for the standby; null while none is connected
+   * @param standbySlot the standby's slot from pg_replication_slots; null when there is none
+   */
+  public record PrimaryView(String currentWalLsn, StandbyStream standbyStream, Slot standbySlot) {
+  }
+
+  /**
+   * One pg_stat_replication row.
+   *
+   * @param state startup, catchup, streaming, backup or stopping
+   * @param syncState async, potential, sync or quorum
+   * @param lagBytes WAL between the primary's current position and the standby's replay position;
+   *     null until the standby reports one
+   * @param replayLagSeconds replay_lag; 0 when PostgreSQL reports none (caught up and idle)
+   */
+  public record StandbyStream(String state, String syncState, String sentLsn, String writeLsn,
+      String flushLsn, String replayLsn, Long lagBytes, double replayLagSeconds) {
+  }
+
+  /** One pg_replication_slots row; restartLsn is null until the slot reserves WAL. */
+  public record Slot(String name, boolean active, String restartLsn) {
+  }
+
+  /**
+   * @param receiveLsn pg_last_wal_receive_lsn(); null before anything was streamed
+   * @param replayLsn pg_last_wal_replay_lsn()
+   * @param walReceiverStatus pg_stat_wal_receiver.status (streaming, ...); null without a receiver
+   */
+  public record StandbyView(String receiveLsn, String replayLsn, String walReceiverStatus) {
+  }
+
+  static ProbeResult ofPrimary(String member, long timeline, PrimaryView primary, Instant observedAt) {
+    return new ProbeResult(member, Outcome.REACHABLE, null, Role.PRIMARY, timeline, primary, null,
+        observedAt);
+  }
+
+  static ProbeResult ofStandby(String member, long timeline, StandbyView standby, Instant observedAt) {
+    return new ProbeResult(member, Outcome.REACHABLE, null, Role.STANDBY, timeline, null, standby,
+        observedAt);
+  }
+
+  static ProbeResult ofFailure(String member, SQLException failure, Instant observedAt) {
+    return new ProbeResult(member, Outcome.of(failure), failure.getMessage(), null, null, null, null,
+        observedAt);
+  }
+}

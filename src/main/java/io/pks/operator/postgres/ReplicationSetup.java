@@ -1,0 +1,103 @@
+package io.pks.operator.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The primary's side of replication: the replication role and the standby's physical slot. Both
+ * calls are idempotent (create, or alter what differs) and say whether they changed anything, so
+ * the operator can run them on every reconcile and after any restart.
+ */
+public final class ReplicationSetup {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicationSetup.class);
+
+  /** What an ensure call did. */
+  public enum Change {
+    CREATED, UPDATED, UNCHANGED
+  }
+
+  private final PgConnector connector;
+
+  public ReplicationSetup(PgConnector connector) {
+    this.connector = connector;
+  }
+
+  /**
+   * Makes {@code role.user()} a {@code LOGIN REPLICATION CONNECTION LIMIT connectionLimit} role
+   * with {@code role.password()}. The password is sent as a SCRAM verifier computed here
+   * ({@link PGConnection#alterUserPassword}), so its plain text is never in SQL or a server log;
+   * it is set only when the stored verifier does not match it. pgjdbc clears the password arrays
+   * it is given, so each call gets its own copy.
+   */
+  public Change ensureRole(MemberEndpoint primary, Credentials role, int connectionLimit)
+      throws SQLException {
+    try (Connection connection = connector.open(primary)) {
+      connection.setAutoCommit(false);
+      PGConnection pg = connection.unwrap(PGConnection.class);
+      String attributes = "LOGIN REPLICATION CONNECTION LIMIT " + connectionLimit;
+      String identifier = pg.escapeIdentifier(role.user());
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT rolcanlogin, rolreplication, rolconnlimit, rolpassword FROM pg_authid WHERE rolname = ?");
+          Statement statement = connection.createStatement()) {
+        select.setString(1, role.user());
+        try (ResultSet row = select.executeQuery()) {
+          if (!row.next()) {
+            statement.execute("CREATE ROLE " + identifier + " " + attributes);
+            pg.alterUserPassword(role.user(), role.password(), ScramVerifier.ENCRYPTION);
+            connection.commit();
+            LOG.info("{}: created replication role {} ({})", primary, role.user(), attributes);
+            return Change.CREATED;
+          }
+          boolean attributesDiffer = !row.getBoolean(1) || !row.getBoolean(2) || row.getInt(3) != connectionLimit;
+          boolean passwordDiffers = !ScramVerifier.matches(row.getString(4), role.password());
+          if (!attributesDiffer && !passwordDiffers) {
+            connection.rollback();
+            return Change.UNCHANGED;
+          }
+          if (attributesDiffer) {
+            statement.execute("ALTER ROLE " + identifier + " " + attributes);
+          }
+          if (passwordDiffers) {
+            pg.alterUserPassword(role.user(), role.password(), ScramVerifier.ENCRYPTION);
+          }
+          connection.commit();
+          LOG.info("{}: updated replication role {} ({}{})", primary, role.user(),
+              attributesDiffer ? attributes : "attributes unchanged",
+              passwordDiffers ? ", new password" : "");
+          return Change.UPDATED;
+        }
+      }
+    }
+  }
+
+  /**
+   * Creates the physical slot {@code slot} if the primary has none of that name. It reserves WAL
+   * at once, so nothing the standby will need is recycled between now and its first connection.
+   */
+  public Change ensureSlot(MemberEndpoint primary, String slot) throws SQLException {
+    try (Connection connection = connector.open(primary);
+        PreparedStatement exists = connection.prepareStatement(
+            "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+      exists.setString(1, slot);
+      try (ResultSet row = exists.executeQuery()) {
+        if (row.next()) {
+          return Change.UNCHANGED;
+        }
+      }
+      try (PreparedStatement create = connection.prepareStatement(
+          "SELECT pg_create_physical_replication_slot(?, true)")) {
+        create.setString(1, slot);
+        create.execute();
+      }
+      LOG.info("{}: created physical replication slot {}", primary, slot);
+      return Change.CREATED;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.pks.operator.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets the primary's synchronous_standby_names (ALTER SYSTEM, then a reload). Enabling names the
+ * standby and is refused while that standby is not streaming: with a synchronous standby that is
+ * not there, every commit waits, even CREATE ROLE (NOTES.md, pitfall 1).
+ */
+public final class SynchronousReplication {
+  private static final Logger LOG = LoggerFactory.getLogger(SynchronousReplication.class);
+
+  /** What {@link #enable} did. */
+  public enum Enabling {
+    ENABLED,
+    ALREADY_ENABLED,
+    /** Nothing changed: the standby has no streaming row in the primary's pg_stat_replication. */
+    REFUSED_STANDBY_NOT_STREAMING
+  }
+
+  private final PgConnector connector;
+
+  public SynchronousReplication(PgConnector connector) {
+    this.connector = connector;
+  }
+
+  /** Makes {@code standby} (a member name, its application_name) the primary's synchronous standby. */
+  public Enabling enable(MemberEndpoint primary, String standby) throws SQLException {
+    String wanted = standbyNames(standby);
+    try (Connection connection = connector.open(primary)) {
+      if (wanted.equals(current(connection))) {
+        return Enabling.ALREADY_ENABLED;
+      }
+      if (!streaming(connection, standby)) {
+        LOG.info("{}: synchronous replication not enabled: standby {} is not streaming", primary, standby);
+        return Enabling.REFUSED_STANDBY_NOT_STREAMING;
+      }
+      set(connection, wanted);
+      LOG.info("{}: synchronous replication enabled: synchronous_standby_names = {}", primary, wanted);
+      return Enabling.ENABLED;
+    }
+  }
+
+  /** Makes the primary commit without waiting for any standby; true if it was waiting for one. */
+  public boolean disable(MemberEndpoint primary) throws SQLException {
+    try (Connection connection = connector.open(primary)) {
+      boolean changed = clear(connection);
+      if (changed) {
+        LOG.info("{}: synchronous replication disabled", primary);
+      }
+      return changed;
+    }
+  }
+
+  /** synchronous_standby_names for one named standby, quoted as an identifier. */
+  static String standbyNames(String standby) {
+    return "FIRST 1 (\"" + standby.replace("\"", "\"\"") + "\")";
+  }
+
+  /** Clears synchronous_standby_names on the session's server if set; true if it was set. */
+  static boolean clear(Connection connection) throws SQLException {
+    if (current(connection).isEmpty()) {
+      return false;
+    }
+    set(connection, "");
+    return true;
+  }
+
+  private static String current(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT current_setting('synchronous_standby_names')")) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
+  private static boolean streaming(Connection connection, String standby) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT 1 FROM pg_stat_replication WHERE application_name = ? AND state = 'streaming'")) {
+      statement.setString(1, standby);
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next();
+      }
+    }
+  }
+
+  /** ALTER SYSTEM takes no bind parameters: the value is escaped as a literal by the driver. */
+  private static void set(Connection connection, String value) throws SQLException {
+    String literal = connection.unwrap(PGConnection.class).escapeLiteral(value);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("ALTER SYSTEM SET synchronous_standby_names = '" + literal + "'");
+      statement.execute("SELECT pg_reload_conf()");
+    }
+  }
+}

@@ -1,0 +1,113 @@
+#!/bin/sh
+# Runs one member of the pair in the foreground.
+#
+# With data in PGDATA it starts PostgreSQL with the operator's rendered configuration, as a standby
+# when PGDATA/standby.signal exists. Without data it runs initdb only when PKS_INITDB=true (the
+# operator allows that during the bootstrap of the primary only); otherwise it waits for the seed
+# Job, so a member can never come up empty as a second primary. It also waits while the re-seed
+# marker exists. SIGTERM or SIGINT give a fast clean shutdown.
+#
+# Environment: PGDATA, PGPORT, PKS_CONFIG_DIR, PKS_SUPERUSER_SECRET_DIR (files username,
+# password), PKS_REPLICATION_SECRET_DIR (file password), PKS_RUN_DIR, PKS_PRIMARY_HOST,
+# PKS_PRIMARY_PORT, PKS_REPLICATION_USER, PKS_MEMBER; optional PKS_SLOT_NAME (empty: no slot),
+# PKS_INITDB (true|false, default false), PKS_LISTEN_ADDRESSES (default '*').
+set -eu
+
+PKS_SCRIPT=member-entrypoint
+. "$(dirname "$0")/pks-common.sh"
+
+require_env PGDATA PGPORT PKS_CONFIG_DIR PKS_SUPERUSER_SECRET_DIR PKS_REPLICATION_SECRET_DIR \
+  PKS_RUN_DIR PKS_PRIMARY_HOST PKS_PRIMARY_PORT PKS_REPLICATION_USER PKS_MEMBER
+PKS_SLOT_NAME="${PKS_SLOT_NAME:-}"
+PKS_INITDB="${PKS_INITDB:-false}"
+PKS_LISTEN_ADDRESSES="${PKS_LISTEN_ADDRESSES:-*}"
+
+postgres_pid=
+sleep_pid=
+
+on_stop() {
+  if [ -n "$postgres_pid" ]; then
+    log "stop requested: fast shutdown"
+    # What pg_ctl stop -m fast sends, without depending on postmaster.pid being written yet.
+    kill -INT "$postgres_pid" 2>/dev/null || true
+  else
+    log "stop requested"
+    if [ -n "$sleep_pid" ]; then
+      kill "$sleep_pid" 2>/dev/null || true
+    fi
+    exit 0
+  fi
+}
+trap on_stop TERM INT
+
+# Why this member cannot start yet, or nothing when it can.
+reason_to_wait() {
+  if [ -e "$PKS_RESEED_MARKER" ]; then
+    echo "re-seed requested ($PKS_RESEED_MARKER): waiting to be seeded"
+  elif [ ! -e "$PGDATA/PG_VERSION" ] && [ "$PKS_INITDB" != true ]; then
+    echo "no data: waiting to be seeded"
+  fi
+}
+
+wait_until_startable() {
+  logged=
+  while reason=$(reason_to_wait) && [ -n "$reason" ]; do
+    if [ "$reason" != "$logged" ]; then
+      log "$reason"
+      logged=$reason
+    fi
+    # In the background, so that a stop request is handled at once.
+    sleep 1 &
+    sleep_pid=$!
+    wait "$sleep_pid" || true
+    sleep_pid=
+  done
+}
+
+# initdb into a scratch folder renamed into place when complete: an interrupted initdb never
+# leaves a PGDATA that looks initialised.
+initialise() {
+  scratch="$PGDATA.initdb"
+  rm -rf "$scratch"
+  superuser=$(cat "$PKS_SUPERUSER_SECRET_DIR/username")
+  log "no data and initdb allowed: initdb as superuser $superuser"
+  initdb -D "$scratch" --data-checksums --auth=scram-sha-256 --username="$superuser" \
+    --pwfile="$PKS_SUPERUSER_SECRET_DIR/password" --no-instructions
+  mv "$scratch" "$PGDATA"
+  log "initdb complete"
+}
+
+wait_until_startable
+if [ ! -e "$PGDATA/PG_VERSION" ]; then
+  initialise
+fi
+write_replication_passfile
+
+set -- -D "$PGDATA" \
+  -c config_file="$PKS_CONFIG_DIR/postgresql.conf" \
+  -c hba_file="$PKS_CONFIG_DIR/pg_hba.conf" \
+  -c port="$PGPORT" \
+  -c listen_addresses="$PKS_LISTEN_ADDRESSES" \
+  -c unix_socket_directories="$PKS_RUN_DIR" \
+  -c cluster_name="$PKS_MEMBER"
+if [ -e "$PGDATA/standby.signal" ]; then
+  set -- "$@" -c primary_conninfo="$(replication_conninfo "$PKS_MEMBER")"
+  if [ -n "$PKS_SLOT_NAME" ]; then
+    set -- "$@" -c primary_slot_name="$PKS_SLOT_NAME"
+  fi
+  log "starting as standby of $PKS_PRIMARY_HOST:$PKS_PRIMARY_PORT (slot: ${PKS_SLOT_NAME:-none})"
+else
+  log "starting as primary"
+fi
+
+postgres "$@" &
+postgres_pid=$!
+while :; do
+  # wait returns early when a stop request interrupts it; then wait again for the shutdown.
+  if wait "$postgres_pid"; then status=0; else status=$?; fi
+  if ! kill -0 "$postgres_pid" 2>/dev/null; then
+    break
+  fi
+done
+log "postgres exited with status $status"
+exit "$status"

@@ -1,0 +1,54 @@
+# Functions shared by member-entrypoint.sh and seed.sh; sourced, never run on its own.
+# Every path, port and name comes from the environment (see PodLayout), so the scripts run
+# unchanged in a pod and on a test machine. No password is ever put in a variable, an argument,
+# the environment or a log line: libpq and initdb read it from files.
+
+# The file beside PGDATA that keeps a member from starting until it has been seeded again.
+PKS_RESEED_MARKER="$(dirname "$PGDATA")/pks-reseed"
+# Replication credentials for libpq (primary_conninfo, pg_basebackup), mode 0600.
+PKS_PASSFILE="$PKS_RUN_DIR/replication.pgpass"
+
+log() {
+  printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$PKS_SCRIPT" "$*"
+}
+
+# Ends the script with one line on stderr saying why.
+fail() {
+  printf '%s: %s\n' "$PKS_SCRIPT" "$*" >&2
+  exit 1
+}
+
+require_env() {
+  for name in "$@"; do
+    eval "value=\${$name:-}"
+    if [ -z "$value" ]; then
+      fail "environment variable $name is not set"
+    fi
+  done
+}
+
+# Writes PKS_PASSFILE from the replication Secret; ':' and '\' escaped as libpq requires.
+write_replication_passfile() {
+  (
+    umask 077
+    rm -f "$PKS_PASSFILE"
+    {
+      printf '*:*:*:%s:' "$(printf '%s' "$PKS_REPLICATION_USER" | sed 's/[\\:]/\\&/g')"
+      sed 's/[\\:]/\\&/g' "$PKS_REPLICATION_SECRET_DIR/password"
+    } > "$PKS_PASSFILE"
+  )
+}
+
+# A libpq connection string value in single quotes, so paths with spaces stay one value.
+conninfo_value() {
+  printf "'%s'" "$(printf '%s' "$1" | sed "s/[\\\\']/\\\\&/g")"
+}
+
+# Connection string of a replication connection to the primary; $1 is the application_name, by
+# which the operator finds the connection in pg_stat_replication.
+replication_conninfo() {
+  printf 'host=%s port=%s user=%s passfile=%s application_name=%s' \
+    "$(conninfo_value "$PKS_PRIMARY_HOST")" "$(conninfo_value "$PKS_PRIMARY_PORT")" \
+    "$(conninfo_value "$PKS_REPLICATION_USER")" "$(conninfo_value "$PKS_PASSFILE")" \
+    "$(conninfo_value "$1")"
+}

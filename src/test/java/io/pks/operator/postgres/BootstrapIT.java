@@ -1,0 +1,183 @@
+package io.pks.operator.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.PGProperty;
+
+import io.pks.operator.model.Names;
+import io.pks.operator.model.PodLayout;
+
+/**
+ * The bootstrap of a pair's primary with the operator's own scripts and rendered configuration:
+ * initdb only when allowed, then the replication role and slot, pg_hba.conf's rules, and what a
+ * primary without a standby looks like to the probe. Ordered: it tells the bootstrap's story.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BootstrapIT {
+
+  @RegisterExtension
+  static final LocalPostgres POSTGRES = new LocalPostgres();
+
+  private static LocalPair pair;
+
+  @BeforeAll
+  static void bootstrap() throws Exception {
+    pair = POSTGRES.newPair();
+    Duration initdb = pair.bootstrapPrimary();
+    System.out.println("TIMING initdb (entrypoint start to initdb complete): " + initdb.toMillis() + " ms");
+  }
+
+  @Test
+  @Order(1)
+  void primaryRunsTheRenderedConfiguration() throws SQLException {
+    LocalMember primary = pair.siteA;
+    Path config = Path.of(pair.siteA.environment(PodLayout.ENV_CONFIG_DIR));
+    assertThat(pair.queryString(primary, "SHOW config_file"))
+        .isEqualTo(config.resolve(PodLayout.POSTGRESQL_CONF).toString());
+    assertThat(pair.queryString(primary, "SHOW hba_file"))
+        .isEqualTo(config.resolve(PodLayout.PG_HBA_CONF).toString());
+    assertThat(pair.queryString(primary, "SHOW cluster_name")).isEqualTo(LocalPair.SITE_A);
+    assertThat(pair.queryString(primary, "SHOW data_checksums")).isEqualTo("on");
+    assertThat(pair.queryString(primary, "SHOW wal_level")).isEqualTo("replica");
+    assertThat(pair.queryString(primary, "SELECT pg_is_in_recovery()::text")).isEqualTo("false");
+    assertThat(pair.queryString(primary, "SELECT rolpassword FROM pg_authid WHERE rolname = current_user"))
+        .startsWith("SCRAM-SHA-256$");
+  }
+
+  @Test
+  @Order(2)
+  void replicationSetupCreatesRoleAndSlotOnceThenChangesNothing() throws SQLException {
+    ReplicationSetup setup = new ReplicationSetup(pair.connector);
+    MemberEndpoint primary = pair.siteA.endpoint();
+    int limit = pair.resource.getSpec().replication().connectionLimit();
+    String slot = Names.replicationSlot(LocalPair.SITE_B);
+
+    assertThat(setup.ensureRole(primary, pair.replication, limit)).isEqualTo(ReplicationSetup.Change.CREATED);
+    assertThat(setup.ensureSlot(primary, slot)).isEqualTo(ReplicationSetup.Change.CREATED);
+    assertThat(setup.ensureRole(primary, pair.replication, limit)).isEqualTo(ReplicationSetup.Change.UNCHANGED);
+    assertThat(setup.ensureSlot(primary, slot)).isEqualTo(ReplicationSetup.Change.UNCHANGED);
+
+    assertThat(pair.queryString(pair.siteA, "SELECT concat_ws(',', rolcanlogin, rolreplication,"
+        + " rolconnlimit, rolsuper) FROM pg_roles WHERE rolname = 'repuser'")).isEqualTo("t,t,5,f");
+    assertThat(pair.queryString(pair.siteA, "SELECT concat_ws(',', slot_type, restart_lsn IS NOT NULL)"
+        + " FROM pg_replication_slots WHERE slot_name = '" + slot + "'")).isEqualTo("physical,t");
+
+    // A changed password or limit is put right, once.
+    Credentials other = new Credentials(pair.replication.user(), "another:password".toCharArray());
+    assertThat(setup.ensureRole(primary, other, limit + 1)).isEqualTo(ReplicationSetup.Change.UPDATED);
+    assertThat(setup.ensureRole(primary, other, limit + 1)).isEqualTo(ReplicationSetup.Change.UNCHANGED);
+    assertThat(setup.ensureRole(primary, pair.replication, limit)).isEqualTo(ReplicationSetup.Change.UPDATED);
+    assertThat(setup.ensureRole(primary, pair.replication, limit)).isEqualTo(ReplicationSetup.Change.UNCHANGED);
+  }
+
+  @Test
+  @Order(3)
+  void pgHbaLetsOnlyTheReplicationRoleReplicateAndOnlyReplicate() throws SQLException {
+    MemberEndpoint primary = pair.siteA.endpoint();
+    try (Connection replication = connect(primary, pair.replication, true);
+        Statement statement = replication.createStatement();
+        ResultSet row = statement.executeQuery("IDENTIFY_SYSTEM")) {
+      assertThat(row.next()).isTrue();
+    }
+    assertThatThrownBy(() -> connect(primary, pair.superuser, true).close())
+        .hasMessageContaining("pg_hba.conf rejects replication connection")
+        .hasMessageContaining("\"postgres\"");
+    assertThatThrownBy(() -> connect(primary, pair.replication, false).close())
+        .hasMessageContaining("pg_hba.conf rejects connection")
+        .hasMessageContaining("\"repuser\"");
+  }
+
+  @Test
+  @Order(4)
+  void synchronousModeIsRefusedWhileNoStandbyStreams() throws SQLException {
+    SynchronousReplication sync = new SynchronousReplication(pair.connector);
+    assertThat(sync.enable(pair.siteA.endpoint(), LocalPair.SITE_B))
+        .isEqualTo(SynchronousReplication.Enabling.REFUSED_STANDBY_NOT_STREAMING);
+    assertThat(pair.queryString(pair.siteA, "SHOW synchronous_standby_names")).isEmpty();
+    long start = System.nanoTime();
+    pair.execute(pair.siteA, "CREATE TABLE bootstrap_check (id int)", "INSERT INTO bootstrap_check VALUES (1)");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
+  @Order(5)
+  void probeSeesALonePrimaryAndAnUnreachableMember() {
+    MemberProbe probe = new MemberProbe(pair.connector, Clock.systemUTC());
+    ProbeResult primary = probe.probe(pair.siteA.endpoint(), pair.siteBAsPeer());
+    assertThat(primary.outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
+    assertThat(primary.role()).isEqualTo(ProbeResult.Role.PRIMARY);
+    assertThat(primary.timeline()).isEqualTo(1L);
+    assertThat(primary.primary().currentWalLsn()).matches("[0-9A-F]+/[0-9A-F]+");
+    assertThat(primary.primary().standbyStream()).isNull();
+    assertThat(primary.primary().standbySlot().active()).isFalse();
+    assertThat(primary.primary().standbySlot().restartLsn()).matches("[0-9A-F]+/[0-9A-F]+");
+
+    ProbeResult absent = probe.probe(pair.siteB.endpoint(), pair.siteAAsPeer());
+    assertThat(absent.outcome()).isEqualTo(ProbeResult.Outcome.UNREACHABLE);
+    assertThat(absent.role()).isNull();
+    assertThat(absent.detail()).isNotBlank();
+  }
+
+  @Test
+  @Order(6)
+  void emptyMemberWithoutInitdbWaitsAndNeverInitialises() throws Exception {
+    LocalMember member = pair.siteB;
+    member.start(false);
+    member.awaitLogLine("no data: waiting to be seeded", System.nanoTime());
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+        .until(() -> member.running() && !Files.exists(member.pgdata) && !member.ready());
+    long stop = System.nanoTime();
+    member.stop();
+    assertThat(member.exitValue()).isZero();
+    assertThat(Duration.ofNanos(System.nanoTime() - stop)).isLessThan(Duration.ofSeconds(2));
+    assertThat(Files.readString(member.log())).containsOnlyOnce("no data: waiting to be seeded");
+  }
+
+  @Test
+  @Order(7)
+  void reseedMarkerKeepsAMemberWaitingEvenWhenInitdbIsAllowed() throws Exception {
+    LocalMember member = pair.siteB;
+    pair.writeFile(member.reseedMarker(), "");
+    member.start(true);
+    member.awaitLogLine("re-seed requested", System.nanoTime());
+    await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(2))
+        .until(() -> member.running() && !Files.exists(member.pgdata));
+    member.stop();
+    assertThat(member.exitValue()).isZero();
+    Files.delete(member.reseedMarker());
+  }
+
+  /** A session straight from the driver: the rules under test are pg_hba.conf's, not the connector's. */
+  private static Connection connect(MemberEndpoint member, Credentials credentials, boolean replication)
+      throws SQLException {
+    Properties properties = new Properties();
+    PGProperty.USER.set(properties, credentials.user());
+    PGProperty.PASSWORD.set(properties, new String(credentials.password()));
+    PGProperty.CONNECT_TIMEOUT.set(properties, 5);
+    if (replication) {
+      PGProperty.REPLICATION.set(properties, "true");
+      PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "9.4");
+      PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
+    }
+    return DriverManager.getConnection(member.jdbcUrl(), properties);
+  }
+}

@@ -1,0 +1,70 @@
+package io.pks.operator.postgres;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Owns the local pairs of a test class: a pair made in a test or @BeforeEach is stopped and
+ * deleted after that test, one made in @BeforeAll after the class, failed or not. When something
+ * failed, every member's logs are printed first. Register it as a static field.
+ */
+final class LocalPostgres implements BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+  private final List<LocalPair> classPairs = new ArrayList<>();
+  private final List<LocalPair> testPairs = new ArrayList<>();
+  private boolean inTest;
+
+  LocalPair newPair() throws IOException {
+    LocalPair pair = LocalPair.create();
+    (inTest ? testPairs : classPairs).add(pair);
+    return pair;
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    inTest = true;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    inTest = false;
+    closeAll(context, testPairs);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    closeAll(context, classPairs);
+  }
+
+  private void closeAll(ExtensionContext context, List<LocalPair> pairs) throws IOException {
+    if (context.getExecutionException().isPresent()) {
+      for (LocalPair pair : concat(classPairs, testPairs)) {
+        System.out.println("===== logs of " + pair.root + " after the failure of "
+            + context.getDisplayName() + "\n" + pair.logs());
+      }
+    }
+    IOException failure = null;
+    for (LocalPair pair : pairs) {
+      try {
+        pair.close();
+      } catch (IOException e) {
+        failure = e;
+      }
+    }
+    pairs.clear();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static List<LocalPair> concat(List<LocalPair> first, List<LocalPair> second) {
+    List<LocalPair> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+}
