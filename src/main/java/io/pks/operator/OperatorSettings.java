@@ -1,5 +1,6 @@
 package io.pks.operator;
 
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -9,9 +10,11 @@ import java.util.Set;
  * @param leaderElection whether to take a Lease before reconciling (required with several replicas)
  * @param leaseNamespace where the Lease lives; null for the operator's own namespace
  * @param clusterDomain the cluster's DNS domain, for the members' names in pg_hba.conf
+ * @param probeInterval how often each member's PostgreSQL is probed; the failover clock counts from
+ *     the last successful probe of the primary
  */
 public record OperatorSettings(Set<String> namespaces, boolean leaderElection, String leaseNamespace,
-    String clusterDomain) {
+    String clusterDomain, Duration probeInterval) {
 
   public static final String LEASE_NAME = "pks-operator-lease";
 

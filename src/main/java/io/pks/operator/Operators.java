@@ -35,7 +35,8 @@ public final class Operators {
             new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
       }
     });
-    operator.register(new PksReplicaPairReconciler(network, Clock.systemUTC()), configuration -> {
+    operator.register(new PksReplicaPairReconciler(network, client, Clock.systemUTC(), settings.probeInterval()),
+        configuration -> {
       if (settings.namespaces().isEmpty()) {
         configuration.watchingAllNamespaces();
       } else {

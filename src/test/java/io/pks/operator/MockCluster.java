@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.pks.operator.api.v1alpha1.Crd;
 import io.pks.operator.model.ClusterNetwork;
+import io.pks.operator.model.MemberNetwork;
 
 /**
  * The Fabric8 mock API server in CRUD mode, with the CRD installed, every write recorded, and the
@@ -47,8 +48,13 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public void startOperator() {
-    operator = Operators.create(client, new OperatorSettings(java.util.Set.of(), false, null, "cluster.local"),
-        new ClusterNetwork("cluster.local"), new Metrics() {
+    startOperator(new ClusterNetwork("cluster.local"));
+  }
+
+  /** The operator as {@code run} starts it, probing every 200 ms, with members where {@code network} says. */
+  public void startOperator(MemberNetwork network) {
+    operator = Operators.create(client, new OperatorSettings(java.util.Set.of(), false, null, "cluster.local",
+        java.time.Duration.ofMillis(200)), network, new Metrics() {
           @Override
           public void finishedReconciliation(HasMetadata resource, java.util.Map<String, Object> metadata) {
             reconciles.incrementAndGet();

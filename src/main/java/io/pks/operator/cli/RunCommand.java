@@ -1,5 +1,6 @@
 package io.pks.operator.cli;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,10 +45,15 @@ public final class RunCommand implements Callable<Integer> {
       description = "DNS domain of the cluster. Default: ${DEFAULT-VALUE}.")
   String clusterDomain;
 
+  @Option(names = "--probe-interval", defaultValue = "1s", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How often each member's PostgreSQL is probed (e.g. 1s, 500ms). Default: ${DEFAULT-VALUE}.")
+  Duration probeInterval;
+
   @Override
   public Integer call() throws Exception {
     OperatorSettings settings = new OperatorSettings(new HashSet<>(namespaces), leaderElection,
-        leaseNamespace, clusterDomain);
+        leaseNamespace, clusterDomain, probeInterval);
     KubernetesClient client = new KubernetesClientBuilder().build();
     Operator operator = Operators.create(client, settings, new ClusterNetwork(clusterDomain));
     LOG.info("starting: namespaces {}, leader election {}, API server {}",

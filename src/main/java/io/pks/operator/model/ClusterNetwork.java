@@ -2,8 +2,8 @@ package io.pks.operator.model;
 
 import java.util.List;
 
-import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.postgres.MemberEndpoint;
 
 /**
  * Members as StatefulSet pods. pg_hba.conf names them by their stable DNS names, which PostgreSQL
@@ -16,12 +16,17 @@ public record ClusterNetwork(String clusterDomain) implements MemberNetwork {
 
   @Override
   public List<String> replicationSources(PksReplicaPair pair) {
+    return pair.getSpec().members().stream().map(member -> podName(pair, member.name())).toList();
+  }
+
+  @Override
+  public MemberEndpoint endpoint(PksReplicaPair pair, String member) {
+    return new MemberEndpoint(member, podName(pair, member), pair.getSpec().postgres().port());
+  }
+
+  private String podName(PksReplicaPair pair, String member) {
     String name = pair.getMetadata().getName();
-    String namespace = pair.getMetadata().getNamespace();
-    return pair.getSpec().members().stream()
-        .map(Member::name)
-        .map(member -> Names.pod(name, member) + "." + Names.memberService(name, member) + "."
-            + namespace + ".svc." + clusterDomain)
-        .toList();
+    return Names.pod(name, member) + "." + Names.memberService(name, member) + "."
+        + pair.getMetadata().getNamespace() + ".svc." + clusterDomain;
   }
 }

@@ -3,6 +3,7 @@ package io.pks.operator.model;
 import java.util.List;
 
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.postgres.MemberEndpoint;
 
 /**
  * Where the members of a pair are on the network. In a cluster they are StatefulSet pods with
@@ -13,4 +14,7 @@ public interface MemberNetwork {
 
   /** pg_hba.conf address tokens the pair's own members connect from for replication. */
   List<String> replicationSources(PksReplicaPair pair);
+
+  /** Where the operator reaches {@code member}'s PostgreSQL. */
+  MemberEndpoint endpoint(PksReplicaPair pair, String member);
 }

@@ -15,6 +15,7 @@ final class Conditions {
   static final String READY = "Ready";
   static final String SPEC_VALID = "SpecValid";
   static final String SIP_ROUTED = "SipRouted";
+  static final String REPLICATING = "Replicating";
 
   /** {@code conditions} with {@code type} set, keeping its transition time if its status is unchanged. */
   static List<Condition> set(List<Condition> conditions, String type, boolean status, String reason,

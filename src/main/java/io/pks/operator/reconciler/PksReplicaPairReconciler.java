@@ -1,12 +1,15 @@
 package io.pks.operator.reconciler;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -41,8 +44,11 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
 
   private final Workflow<PksReplicaPair> workflow;
   private final StatusAggregator statuses;
+  private final ReplicationMonitor monitor;
+  private final Duration probeInterval;
 
-  public PksReplicaPairReconciler(MemberNetwork network, Clock clock) {
+  public PksReplicaPairReconciler(MemberNetwork network, KubernetesClient client, Clock clock,
+      Duration probeInterval) {
     var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM);
     var configMap = new ConfigMapDependent(network);
     var statefulSets = new StatefulSetsDependent(network);
@@ -54,11 +60,16 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         .addDependentResource(services)
         .build();
     this.statuses = new StatusAggregator(clock);
+    this.monitor = new ReplicationMonitor(network, new PairCredentials(client, clock), clock);
+    this.probeInterval = probeInterval;
   }
 
   @Override
   public List<EventSource<?, PksReplicaPair>> prepareEventSources(EventSourceContext<PksReplicaPair> context) {
-    return EventSourceUtils.eventSourcesFromWorkflow(context, workflow);
+    List<EventSource<?, PksReplicaPair>> sources = new ArrayList<>(
+        EventSourceUtils.eventSourcesFromWorkflow(context, workflow));
+    sources.add(monitor.eventSource(context, probeInterval));
+    return sources;
   }
 
   @Override
@@ -70,7 +81,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       return writeStatus(pair, statuses.invalid(pair, violations));
     }
     workflow.reconcile(pair, context);
-    return writeStatus(pair, statuses.reconciled(pair));
+    return writeStatus(pair, statuses.reconciled(pair,
+        context.getSecondaryResource(ReplicationObservation.class, ReplicationMonitor.NAME)));
   }
 
   private static UpdateControl<PksReplicaPair> writeStatus(PksReplicaPair pair, PksReplicaPairStatus next) {
@@ -79,6 +91,11 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     }
     if (pair.getStatus() == null || pair.getStatus().phase() != next.phase()) {
       LOG.info("{}: phase {} ({})", pair.ref(), next.phase(), next.message());
+    }
+    if (next.replication() != null && (pair.getStatus() == null
+        || !next.replication().equals(pair.getStatus().replication()))) {
+      LOG.info("{}: replication {} sync {} lag {} bytes", pair.ref(), next.replication().state(),
+          next.replication().syncState(), next.replication().lagBytes());
     }
     pair.setStatus(next);
     return UpdateControl.patchStatus(pair);

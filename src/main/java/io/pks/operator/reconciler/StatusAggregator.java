@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -37,11 +38,14 @@ final class StatusAggregator {
     // A pair that never had valid objects has nothing running: a human must fix the spec.
     Phase phase = current.phase() != null ? current.phase() : Phase.Failed;
     return new PksReplicaPairStatus(current.observedGeneration(), phase, current.currentPrimary(),
-        current.standby(), current.activeSip(), conditions, message);
+        current.standby(), current.activeSip(), current.timeline(), current.replication(), conditions, message);
   }
 
-  /** Every object of the pair has been created or brought up to date. */
-  PksReplicaPairStatus reconciled(PksReplicaPair pair) {
+  /**
+   * Every object of the pair is in place; {@code observation} is the latest probe of its members,
+   * absent until the first probe.
+   */
+  PksReplicaPairStatus reconciled(PksReplicaPair pair, Optional<ReplicationObservation> observation) {
     PksReplicaPairStatus current = current(pair);
     Long generation = generation(pair);
     String sipSite = SipRouting.activeSite(pair);
@@ -50,18 +54,76 @@ final class StatusAggregator {
     conditions = Conditions.set(conditions, Conditions.SIP_ROUTED, true, "ServiceSelectsSite",
         "Service " + Names.sipService(pair.getMetadata().getName()) + " selects the SIP pods of site "
             + sipSite + ".", generation, now());
-    Phase phase = current.phase() == null || current.phase() == Phase.Failed ? Phase.Pending : current.phase();
-    String message = phase == Phase.Pending
-        ? "Objects are in place; waiting for the primary " + PairRoles.currentPrimary(pair) + " to start."
-        : current.message();
-    conditions = Conditions.set(conditions, Conditions.READY, false, phase.name(), message, generation, now());
-    return new PksReplicaPairStatus(generation, phase, PairRoles.currentPrimary(pair),
-        PairRoles.standby(pair), sipSite, conditions, message);
+    String primary = observation.map(ReplicationObservation::primary).orElse(null);
+    if (primary == null) {
+      primary = PairRoles.currentPrimary(pair);
+    }
+    String standby = pair.getSpec().peerOf(primary);
+    Phase phase = phase(current.phase(), observation);
+    String message = message(phase, primary, standby, observation);
+    if (observation.isPresent()) {
+      conditions = Conditions.set(conditions, Conditions.REPLICATING, observation.get().streaming(),
+          observation.get().streaming() ? "Streaming" : "NotStreaming", replicatingMessage(observation.get(),
+              standby), generation, now());
+    }
+    conditions = Conditions.set(conditions, Conditions.READY, phase == Phase.Streaming, phase.name(), message,
+        generation, now());
+    // An observation equal to the one the status shows (say, the first probe after an operator
+    // restart) keeps the status as it is: its LSNs and time alone are not worth a write.
+    Optional<ReplicationObservation> shown = observation.filter(o -> !o.equals(shownIn(current, o)));
+    return new PksReplicaPairStatus(generation, phase, primary, standby, sipSite,
+        shown.map(ReplicationObservation::timeline).orElse(current.timeline()),
+        shown.map(ReplicationObservation::replication).orElse(current.replication()),
+        conditions, message);
+  }
+
+  /**
+   * Until the lifecycle of DESIGN.md section 5 drives the phases, the phase follows what the probe
+   * sees: Streaming once the standby streams, Degraded when a streaming pair stops streaming.
+   */
+  private static Phase phase(Phase current, Optional<ReplicationObservation> observation) {
+    boolean streaming = observation.map(ReplicationObservation::streaming).orElse(false);
+    if (streaming) {
+      return Phase.Streaming;
+    }
+    if (current == Phase.Streaming || current == Phase.Degraded) {
+      return Phase.Degraded;
+    }
+    return Phase.Pending;
+  }
+
+  private static String message(Phase phase, String primary, String standby,
+      Optional<ReplicationObservation> observation) {
+    return switch (phase) {
+      case Streaming -> "Primary " + primary + " streams to standby " + standby + ".";
+      case Degraded -> "Standby " + standby + " is not streaming from primary " + primary + " ("
+          + observation.map(o -> o.replication().state()).orElse("not probed") + ").";
+      default -> "Objects are in place; waiting for the primary " + primary + " to start and the standby "
+          + standby + " to stream.";
+    };
+  }
+
+  private static String replicatingMessage(ReplicationObservation observation, String standby) {
+    if (observation.primary() == null) {
+      return "No member answers as primary.";
+    }
+    return "Standby " + standby + ": " + observation.replication().state()
+        + (observation.replication().syncState() == null ? "" : ", " + observation.replication().syncState())
+        + ".";
+  }
+
+  /**
+   * What {@code status} shows, as an observation comparable with {@code latest}: roles are compared
+   * through the status's own fields, and a timeline the probe could not read is kept.
+   */
+  private static ReplicationObservation shownIn(PksReplicaPairStatus status, ReplicationObservation latest) {
+    return status.replication() == null ? null
+        : new ReplicationObservation(latest.primary(), latest.standby(),
+            latest.timeline() == null ? null : status.timeline(), status.replication());
   }
 
   private static PksReplicaPairStatus current(PksReplicaPair pair) {
-    return pair.getStatus() != null ? pair.getStatus()
-        : new PksReplicaPairStatus(null, null, null, null, null, null, null);
+    return pair.getStatus() != null ? pair.getStatus() : PksReplicaPairStatus.EMPTY;
   }
 
   private static Long generation(PksReplicaPair pair) {

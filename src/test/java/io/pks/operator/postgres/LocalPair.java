@@ -59,7 +59,7 @@ final class LocalPair implements AutoCloseable {
     this.replication = new Credentials(resource.getSpec().replication().user(), password());
     this.connector = new PgConnector(superuser, PgConnector.Timeouts.DEFAULT);
 
-    ConfigMap configMap = ConfigMaps.build(resource, new LoopbackNetwork());
+    ConfigMap configMap = ConfigMaps.build(resource, new LoopbackNetwork(Map.of()));
     Path configDir = write(root.resolve("config"), configMap.getData(),
         List.of(PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF));
     Path scriptsDir = write(root.resolve("scripts"), configMap.getData(), Scripts.ALL);

@@ -20,6 +20,10 @@ public record PksReplicaPairStatus(
     String standby,
     @JsonPropertyDescription("Site whose SIP pods the <pair>-sip Service selects.")
     String activeSip,
+    @JsonPropertyDescription("Timeline of the current primary.")
+    Long timeline,
+    @JsonPropertyDescription("Streaming replication from the primary to the standby.")
+    ReplicationStatus replication,
     @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, StandbySeeded, SipRouted.")
     List<Condition> conditions,
     @JsonPropertyDescription("Human sentence on the current phase, or why the pair is stuck.")
@@ -28,4 +32,7 @@ public record PksReplicaPairStatus(
   public PksReplicaPairStatus {
     conditions = Values.list(conditions);
   }
+
+  public static final PksReplicaPairStatus EMPTY =
+      new PksReplicaPairStatus(null, null, null, null, null, null, null, null, null);
 }

@@ -1,0 +1,66 @@
+package io.pks.operator.reconciler;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.Names;
+import io.pks.operator.model.Secrets;
+import io.pks.operator.postgres.Credentials;
+
+/**
+ * The superuser credentials the operator connects with, read from the pair's Secret (generated or
+ * supplied). Kept for a minute, so probing every second does not read the Secret every second.
+ */
+final class PairCredentials {
+  private static final Duration TTL = Duration.ofMinutes(1);
+
+  private record Cached(Credentials credentials, Instant readAt) {
+  }
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  PairCredentials(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  Optional<Credentials> superuser(PksReplicaPair pair) {
+    String key = pair.getMetadata().getNamespace() + "/" + Names.superuserSecret(pair);
+    Cached cached = cache.get(key);
+    if (cached != null && cached.readAt().plus(TTL).isAfter(clock.instant())) {
+      return Optional.of(cached.credentials());
+    }
+    Secret secret = client.secrets().inNamespace(pair.getMetadata().getNamespace())
+        .withName(Names.superuserSecret(pair)).get();
+    Optional<String> password = secret == null ? Optional.empty() : value(secret, Secrets.PASSWORD);
+    if (password.isEmpty()) {
+      return Optional.empty();
+    }
+    Credentials credentials = new Credentials(value(secret, Secrets.USERNAME).orElse(Secrets.DEFAULT_SUPERUSER),
+        password.get().toCharArray());
+    cache.put(key, new Cached(credentials, clock.instant()));
+    return Optional.of(credentials);
+  }
+
+  /** stringData as well as data: an API server folds one into the other, a mock server may not. */
+  private static Optional<String> value(Secret secret, String key) {
+    if (secret.getStringData() != null && secret.getStringData().get(key) != null) {
+      return Optional.of(secret.getStringData().get(key));
+    }
+    if (secret.getData() != null && secret.getData().get(key) != null) {
+      return Optional.of(new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8));
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,69 @@
+package io.pks.operator.reconciler;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.MemberNetwork;
+import io.pks.operator.model.Names;
+import io.pks.operator.model.PairRoles;
+import io.pks.operator.postgres.Credentials;
+import io.pks.operator.postgres.MemberProbe;
+import io.pks.operator.postgres.PgConnector;
+import io.pks.operator.postgres.ProbeResult;
+
+/**
+ * Probes both members of every pair on a schedule, outside the reconcile threads (a JDBC call may
+ * wait for its timeouts), and triggers a reconcile when the observation changes meaningfully.
+ */
+final class ReplicationMonitor {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicationMonitor.class);
+  static final String NAME = "replication-probe";
+
+  private final MemberNetwork network;
+  private final PairCredentials credentials;
+  private final Clock clock;
+
+  ReplicationMonitor(MemberNetwork network, PairCredentials credentials, Clock clock) {
+    this.network = network;
+    this.credentials = credentials;
+    this.clock = clock;
+  }
+
+  PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> eventSource(
+      EventSourceContext<PksReplicaPair> context, Duration interval) {
+    return new PerResourcePollingEventSource<>(ReplicationObservation.class, context,
+        new PerResourcePollingConfigurationBuilder<ReplicationObservation, PksReplicaPair, String>(
+            this::observe, interval)
+            .withName(NAME)
+            .withResourceIDMapper(observation -> NAME)
+            // Only pairs whose objects exist have members to probe.
+            .withRegisterPredicate(pair -> pair.getStatus() != null && pair.getStatus().currentPrimary() != null)
+            .build());
+  }
+
+  private Set<ReplicationObservation> observe(PksReplicaPair pair) {
+    Credentials superuser = credentials.superuser(pair).orElse(null);
+    if (superuser == null) {
+      return Set.of();
+    }
+    MemberProbe probe = new MemberProbe(new PgConnector(superuser, PgConnector.Timeouts.DEFAULT), clock);
+    String primary = PairRoles.currentPrimary(pair);
+    String standby = PairRoles.standby(pair);
+    boolean slot = pair.getSpec().replication().slot();
+    ProbeResult primaryProbe = probe.probe(network.endpoint(pair, primary),
+        new MemberProbe.Peer(standby, slot ? Names.replicationSlot(standby) : null));
+    ProbeResult standbyProbe = probe.probe(network.endpoint(pair, standby),
+        new MemberProbe.Peer(primary, slot ? Names.replicationSlot(primary) : null));
+    ReplicationObservation observation = ReplicationObservations.of(primaryProbe, standbyProbe);
+    LOG.debug("{}: {}", pair.ref(), observation);
+    return Set.of(observation);
+  }
+}

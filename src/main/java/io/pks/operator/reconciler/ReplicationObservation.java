@@ -1,0 +1,75 @@
+package io.pks.operator.reconciler;
+
+import java.util.Objects;
+
+import io.pks.operator.api.v1alpha1.ReplicationStatus;
+
+/**
+ * The latest probe of a pair, reduced to what the status shows. Two observations are equal when
+ * nothing meaningful differs: roles, timeline, replication state, sync state, slot and the lag's
+ * bucket. The polling event source triggers a reconcile only when the observation is not equal to
+ * the previous one, so an idle pair costs no status write however often it is probed.
+ *
+ * @param primary the member that answered as primary; null if none did
+ * @param standby the member that answered as standby; null if none did
+ */
+public record ReplicationObservation(String primary, String standby, Long timeline,
+    ReplicationStatus replication) {
+
+  static final String STATE_NONE = "none";
+  static final String STATE_UNKNOWN = "unknown";
+
+  public boolean streaming() {
+    return "streaming".equals(replication.state());
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ReplicationObservation that && key().equals(that.key());
+  }
+
+  @Override
+  public int hashCode() {
+    return key().hashCode();
+  }
+
+  private Object key() {
+    return java.util.Arrays.asList(primary, standby, timeline, replication.state(), replication.syncState(),
+        replication.slot(), lagBucket(replication.lagBytes()), lagSecondsBucket(replication.replayLagSeconds()));
+  }
+
+  /** Bytes of lag in coarse steps: 0, 64 KiB, 1 MiB, 16 MiB, 256 MiB, more. */
+  static int lagBucket(Long bytes) {
+    if (bytes == null) {
+      return -1;
+    }
+    long[] bounds = {0, 64L << 10, 1L << 20, 16L << 20, 256L << 20};
+    for (int i = 0; i < bounds.length; i++) {
+      if (bytes <= bounds[i]) {
+        return i;
+      }
+    }
+    return bounds.length;
+  }
+
+  /** Seconds of replay lag in coarse steps: 0, 1, 10, 60, more. */
+  static int lagSecondsBucket(Double seconds) {
+    if (seconds == null) {
+      return -1;
+    }
+    double[] bounds = {0, 1, 10, 60};
+    for (int i = 0; i < bounds.length; i++) {
+      if (seconds <= bounds[i]) {
+        return i;
+      }
+    }
+    return bounds.length;
+  }
+
+  @Override
+  public String toString() {
+    return "primary=" + primary + " standby=" + standby + " timeline=" + timeline + " state="
+        + replication.state() + " sync=" + replication.syncState() + " lag=" + replication.lagBytes()
+        + " slot=" + Objects.toString(replication.slot(), "none");
+  }
+}

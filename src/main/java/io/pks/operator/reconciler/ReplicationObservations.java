@@ -1,0 +1,37 @@
+package io.pks.operator.reconciler;
+
+import io.pks.operator.api.v1alpha1.ReplicationStatus;
+import io.pks.operator.postgres.ProbeResult;
+
+/** Turns the probes of both members into one observation. Pure. */
+final class ReplicationObservations {
+  private ReplicationObservations() {
+  }
+
+  static ReplicationObservation of(ProbeResult first, ProbeResult second) {
+    ProbeResult primary = asRole(first, second, ProbeResult.Role.PRIMARY);
+    ProbeResult standby = asRole(first, second, ProbeResult.Role.STANDBY);
+    if (primary == null) {
+      return new ReplicationObservation(null, standby == null ? null : standby.member(), null,
+          new ReplicationStatus(ReplicationObservation.STATE_UNKNOWN, null, null, null, null, null, null,
+              first.observedAt().toString()));
+    }
+    ProbeResult.PrimaryView view = primary.primary();
+    ProbeResult.StandbyStream stream = view.standbyStream();
+    String slot = view.standbySlot() == null ? null : view.standbySlot().name();
+    ReplicationStatus replication = stream == null
+        ? new ReplicationStatus(ReplicationObservation.STATE_NONE, null, null, null, null, null, slot,
+            primary.observedAt().toString())
+        : new ReplicationStatus(stream.state(), stream.syncState(), stream.sentLsn(), stream.replayLsn(),
+            stream.lagBytes(), stream.replayLagSeconds(), slot, primary.observedAt().toString());
+    return new ReplicationObservation(primary.member(), standby == null ? null : standby.member(),
+        primary.timeline(), replication);
+  }
+
+  private static ProbeResult asRole(ProbeResult first, ProbeResult second, ProbeResult.Role role) {
+    if (first.role() == role) {
+      return first;
+    }
+    return second.role() == role ? second : null;
+  }
+}

@@ -1,0 +1,147 @@
+package io.pks.operator.postgres;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pks.operator.MockCluster;
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.LoopbackNetwork;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator against the mock API server, probing a real streaming pair on loopback: the status
+ * shows roles, timeline, replication state and lag as PostgreSQL reports them, and is written only
+ * when something meaningful changes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationStatusIT {
+  private static final Duration BOUND = Duration.ofSeconds(30);
+
+  @RegisterExtension
+  static final LocalPostgres POSTGRES = new LocalPostgres();
+
+  private static LocalPair pair;
+  private static MockCluster cluster;
+  private static KubernetesClient client;
+  private static String namespace;
+
+  @BeforeAll
+  static void streamingPairWatchedByTheOperator() throws Exception {
+    pair = POSTGRES.newPair();
+    pair.bootstrapPrimary();
+    pair.setUpReplication();
+    pair.seedAndStartStandby();
+
+    cluster = new MockCluster();
+    client = cluster.client();
+    namespace = pair.resource.getMetadata().getNamespace();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+        .build()).create();
+    client.resource(new SecretBuilder().withNewMetadata().withName("local-superuser").withNamespace(namespace)
+        .endMetadata()
+        .addToStringData("username", pair.superuser.user())
+        .addToStringData("password", new String(pair.superuser.password()))
+        .build()).create();
+    ObjectNode json = Serialization.jsonMapper().valueToTree(pair.resource);
+    ((ObjectNode) json.get("spec").get("postgres")).put("superuserSecret", "local-superuser");
+    client.resource(Serialization.jsonMapper().treeToValue(json, PksReplicaPair.class)).create();
+    cluster.startOperator(new LoopbackNetwork(Map.of(
+        LocalPair.SITE_A, pair.siteA.port, LocalPair.SITE_B, pair.siteB.port)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static PksReplicaPair awaitStatus(Predicate<PksReplicaPair> condition) {
+    await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(
+        () -> client.resources(PksReplicaPair.class).inNamespace(namespace).withName(LocalPair.NAME).get(),
+        p -> p != null && p.getStatus() != null && condition.test(p));
+    return client.resources(PksReplicaPair.class).inNamespace(namespace).withName(LocalPair.NAME).get();
+  }
+
+  private static String condition(PksReplicaPair p, String type) {
+    return p.getStatus().conditions().stream().filter(c -> c.getType().equals(type))
+        .map(c -> c.getStatus() + ": " + c.getMessage()).findFirst().orElse("absent");
+  }
+
+  @Test
+  @Order(1)
+  void statusShowsTheStreamingPair() {
+    PksReplicaPair streaming = awaitStatus(p -> p.getStatus().phase() == Phase.Streaming);
+
+    assertThat(streaming.getStatus().currentPrimary()).isEqualTo(LocalPair.SITE_A);
+    assertThat(streaming.getStatus().standby()).isEqualTo(LocalPair.SITE_B);
+    assertThat(streaming.getStatus().timeline()).isEqualTo(1L);
+    assertThat(streaming.getStatus().replication().state()).isEqualTo("streaming");
+    assertThat(streaming.getStatus().replication().syncState()).isEqualTo("async");
+    assertThat(streaming.getStatus().replication().slot()).isEqualTo("pks_site_b");
+    assertThat(streaming.getStatus().replication().sentLsn()).matches("[0-9A-F]+/[0-9A-F]+");
+    assertThat(streaming.getStatus().replication().lagBytes()).isNotNull();
+    assertThat(condition(streaming, "Replicating")).isEqualTo("True: Standby site-b: streaming, async.");
+    assertThat(condition(streaming, "Ready")).startsWith("True");
+  }
+
+  @Test
+  @Order(2)
+  void anIdlePairCostsNoStatusWrites() throws Exception {
+    awaitStatus(p -> p.getStatus().phase() == Phase.Streaming
+        && Long.valueOf(0).equals(p.getStatus().replication().lagBytes()));
+    int probesBefore = cluster.reconciles();
+    cluster.clearWrites();
+
+    // Ten probe intervals with nothing happening in the database.
+    Thread.sleep(2_000);
+
+    assertThat(cluster.writes()).isEmpty();
+    assertThat(cluster.reconciles()).isEqualTo(probesBefore);
+  }
+
+  @Test
+  @Order(3)
+  void lagAppearsWhileReplayIsPausedAndGoesAwayAfter() throws Exception {
+    pair.execute(pair.siteB, "SELECT pg_wal_replay_pause()");
+    pair.execute(pair.siteA, "CREATE TABLE IF NOT EXISTS lag (payload text)",
+        "INSERT INTO lag SELECT repeat('x', 1000) FROM generate_series(1, 2000)");
+
+    PksReplicaPair lagging = awaitStatus(p -> p.getStatus().replication().lagBytes() != null
+        && p.getStatus().replication().lagBytes() > 64 * 1024);
+    assertThat(lagging.getStatus().replication().state()).isEqualTo("streaming");
+
+    pair.execute(pair.siteB, "SELECT pg_wal_replay_resume()");
+    awaitStatus(p -> Long.valueOf(0).equals(p.getStatus().replication().lagBytes()));
+  }
+
+  @Test
+  @Order(4)
+  void aStoppedStandbyDegradesThePair() {
+    pair.siteB.stop();
+
+    PksReplicaPair degraded = awaitStatus(p -> p.getStatus().phase() == Phase.Degraded);
+    assertThat(degraded.getStatus().replication().state()).isEqualTo("none");
+    assertThat(condition(degraded, "Replicating")).startsWith("False");
+    assertThat(condition(degraded, "Ready")).startsWith("False");
+    assertThat(degraded.getStatus().message()).contains("site-b is not streaming");
+  }
+}

@@ -1,0 +1,77 @@
+package io.pks.operator.reconciler;
+
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import io.pks.operator.api.v1alpha1.ReplicationStatus;
+import io.pks.operator.postgres.ProbeResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReplicationObservationTest {
+  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+
+  private static ProbeResult primary(String state, String sync, Long lag, String lsn) {
+    return new ProbeResult("site-a", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.PRIMARY, 1L,
+        new ProbeResult.PrimaryView(lsn, state == null ? null
+            : new ProbeResult.StandbyStream(state, sync, lsn, lsn, lsn, lsn, lag, 0.0),
+            new ProbeResult.Slot("pks_site_b", state != null, lsn)), null, NOW);
+  }
+
+  private static ProbeResult standby() {
+    return new ProbeResult("site-b", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.STANDBY, 1L, null,
+        new ProbeResult.StandbyView("0/3000000", "0/3000000", "streaming"), NOW);
+  }
+
+  private static ProbeResult unreachable(String member) {
+    return new ProbeResult(member, ProbeResult.Outcome.UNREACHABLE, "Connection refused", null, null, null, null,
+        NOW);
+  }
+
+  @Test
+  void rolesAndReplicationComeFromThePrimarysView() {
+    ReplicationObservation observation = ReplicationObservations.of(standby(), primary("streaming", "sync", 0L,
+        "0/3000148"));
+    assertThat(observation.primary()).isEqualTo("site-a");
+    assertThat(observation.standby()).isEqualTo("site-b");
+    assertThat(observation.timeline()).isEqualTo(1L);
+    assertThat(observation.replication()).isEqualTo(new ReplicationStatus("streaming", "sync", "0/3000148",
+        "0/3000148", 0L, 0.0, "pks_site_b", NOW.toString()));
+    assertThat(observation.streaming()).isTrue();
+  }
+
+  @Test
+  void aPrimaryWithoutStandbyReportsNone() {
+    ReplicationObservation observation = ReplicationObservations.of(primary(null, null, null, "0/3000148"),
+        unreachable("site-b"));
+    assertThat(observation.replication().state()).isEqualTo("none");
+    assertThat(observation.standby()).isNull();
+    assertThat(observation.streaming()).isFalse();
+  }
+
+  @Test
+  void noPrimaryReachableIsUnknown() {
+    ReplicationObservation observation = ReplicationObservations.of(unreachable("site-a"), standby());
+    assertThat(observation.primary()).isNull();
+    assertThat(observation.replication().state()).isEqualTo("unknown");
+  }
+
+  @Test
+  void newWalAloneIsNotAChangeWorthWriting() {
+    assertThat(ReplicationObservations.of(primary("streaming", "sync", 0L, "0/3000148"), standby()))
+        .isEqualTo(ReplicationObservations.of(primary("streaming", "sync", 0L, "0/5000000"), standby()));
+    assertThat(ReplicationObservations.of(primary("streaming", "sync", 100L, "0/3000148"), standby()))
+        .isEqualTo(ReplicationObservations.of(primary("streaming", "sync", 60_000L, "0/3000148"), standby()));
+  }
+
+  @Test
+  void stateSyncAndLagBucketsAreChanges() {
+    ReplicationObservation base = ReplicationObservations.of(primary("streaming", "sync", 0L, "0/1"), standby());
+    assertThat(ReplicationObservations.of(primary("catchup", "sync", 0L, "0/1"), standby())).isNotEqualTo(base);
+    assertThat(ReplicationObservations.of(primary("streaming", "async", 0L, "0/1"), standby())).isNotEqualTo(base);
+    assertThat(ReplicationObservations.of(primary("streaming", "sync", 1L, "0/1"), standby())).isNotEqualTo(base);
+    assertThat(ReplicationObservations.of(primary("streaming", "sync", 2L << 20, "0/1"), standby()))
+        .isNotEqualTo(ReplicationObservations.of(primary("streaming", "sync", 100L, "0/1"), standby()));
+  }
+}
