@@ -25,6 +25,7 @@ PKS_LISTEN_ADDRESSES="${PKS_LISTEN_ADDRESSES:-*}"
 postgres_pid=
 sleep_pid=
 
+# shellcheck disable=SC2317 # run by the trap below
 on_stop() {
   if [ -n "$postgres_pid" ]; then
     log "stop requested: fast shutdown"

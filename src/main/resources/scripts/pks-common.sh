@@ -3,6 +3,7 @@
 # unchanged in a pod and on a test machine. No password is ever put in a variable, an argument,
 # the environment or a log line: libpq and initdb read it from files.
 
+# shellcheck shell=sh disable=SC2034 # the variables are used by the scripts that source this file
 # The file beside PGDATA that keeps a member from starting until it has been seeded again.
 PKS_RESEED_MARKER="$(dirname "$PGDATA")/pks-reseed"
 # Replication credentials for libpq (primary_conninfo, pg_basebackup), mode 0600.

@@ -174,9 +174,16 @@ final class LocalPair implements AutoCloseable {
   public void close() throws IOException {
     siteA.stop();
     siteB.stop();
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
+    deleteRecursively(root);
+  }
+
+  static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(path)) {
+      for (Path each : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(each);
       }
     }
   }
@@ -213,7 +220,7 @@ final class LocalPair implements AutoCloseable {
     return (Secrets.PasswordSource.RANDOM.next() + AWKWARD).toCharArray();
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
