@@ -36,7 +36,7 @@ class DesiredObjectsTest {
   @Test
   void scriptsShipInTheConfigMapAndTheScriptsVolume() {
     PksReplicaPair pair = pair(null);
-    DesiredObjects desired = new DesiredObjects(pair, new LoopbackNetwork());
+    DesiredObjects desired = new DesiredObjects(pair, new LoopbackNetwork(Map.of()));
     Map<String, String> data = desired.configMap().getData();
     assertThat(data).containsKeys(Scripts.ALL.toArray(String[]::new));
     assertThat(data.get(Scripts.ENTRYPOINT)).startsWith("#!/bin/sh").contains("initdb");
@@ -57,7 +57,7 @@ class DesiredObjectsTest {
   }
 
   private static String initdb(PksReplicaPair pair, String member) {
-    StatefulSet statefulSet = new DesiredObjects(pair, new LoopbackNetwork()).statefulSet(Member.named(member), null);
+    StatefulSet statefulSet = new DesiredObjects(pair, new LoopbackNetwork(Map.of())).statefulSet(Member.named(member), null);
     return env(statefulSet).get(PodLayout.ENV_INITDB);
   }
 
@@ -67,7 +67,7 @@ class DesiredObjectsTest {
   }
 
   private static PksReplicaPairStatus status(Phase phase, String currentPrimary) {
-    return new PksReplicaPairStatus(1L, phase, currentPrimary, null, null, null, null);
+    return new PksReplicaPairStatus(1L, phase, currentPrimary, null, null, null, null, null, null);
   }
 
   private static PksReplicaPair pair(PksReplicaPairStatus status) {
