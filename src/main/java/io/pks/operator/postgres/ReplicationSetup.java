@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The primary's side of replication: the replication role and the standby's physical slot. Both
  * calls are idempotent (create, or alter what differs) and say whether they changed anything, so
- * the operator can run them on every reconcile and after any restart.
+ * the operator can run them on every reconcile and after any restart. The connector's user must be
+ * a superuser: the role check reads pg_authid.
  */
 public final class ReplicationSetup {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationSetup.class);

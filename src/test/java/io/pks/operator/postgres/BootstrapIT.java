@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -120,10 +121,12 @@ class BootstrapIT {
 
   @Test
   @Order(5)
-  void probeSeesALonePrimaryAndAnUnreachableMember() {
+  void probeSeesALonePrimaryAndAnUnreachableOrRefusingMember() {
     MemberProbe probe = new MemberProbe(pair.connector, Clock.systemUTC());
+    Instant before = Instant.now();
     ProbeResult primary = probe.probe(pair.siteA.endpoint(), pair.siteBAsPeer());
     assertThat(primary.outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
+    assertThat(primary.observedAt()).isAfterOrEqualTo(before);
     assertThat(primary.role()).isEqualTo(ProbeResult.Role.PRIMARY);
     assertThat(primary.timeline()).isEqualTo(1L);
     assertThat(primary.primary().currentWalLsn()).matches("[0-9A-F]+/[0-9A-F]+");
@@ -135,6 +138,12 @@ class BootstrapIT {
     assertThat(absent.outcome()).isEqualTo(ProbeResult.Outcome.UNREACHABLE);
     assertThat(absent.role()).isNull();
     assertThat(absent.detail()).isNotBlank();
+
+    Credentials wrong = new Credentials(pair.superuser.user(), "wrong".toCharArray());
+    ProbeResult refused = new MemberProbe(new PgConnector(wrong, PgConnector.Timeouts.DEFAULT), Clock.systemUTC())
+        .probe(pair.siteA.endpoint(), pair.siteBAsPeer());
+    assertThat(refused.outcome()).isEqualTo(ProbeResult.Outcome.REJECTED);
+    assertThat(refused.detail()).contains("password authentication failed");
   }
 
   @Test

@@ -60,6 +60,8 @@ class PromotionIT {
         + " %d ms (pg_promote %d ms, write %d ms)%n", millis(written - killed),
         millis(writing - promoting), millis(written - writing));
     assertThat(Duration.ofNanos(written - writing)).isLessThan(Duration.ofSeconds(1));
+    // Bounded by the rendered wal_retrieve_retry_interval (1 s); PostgreSQL's default would allow 5 s.
+    assertThat(Duration.ofNanos(writing - promoting)).isLessThan(Duration.ofSeconds(2));
 
     assertThat(pair.queryString(pair.siteB, "SELECT string_agg(id::text, ',' ORDER BY id) FROM calls"))
         .isEqualTo("1,2");
