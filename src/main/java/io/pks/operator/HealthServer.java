@@ -20,10 +20,6 @@ public final class HealthServer implements AutoCloseable {
     server.start();
   }
 
-  public int port() {
-    return server.getAddress().getPort();
-  }
-
   private static void answer(HttpExchange exchange, boolean ok) throws IOException {
     byte[] body = (ok ? "ok\n" : "not ok\n").getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(ok ? 200 : 503, body.length);

@@ -20,10 +20,6 @@ public final class Names {
     return statefulSet(pair, member) + "-0";
   }
 
-  public static String dataVolumeClaim(String pair, String member) {
-    return PodLayout.DATA_VOLUME + "-" + pod(pair, member);
-  }
-
   public static String readWriteService(String pair) {
     return pair + "-rw";
   }
