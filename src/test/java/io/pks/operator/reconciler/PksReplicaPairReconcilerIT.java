@@ -25,6 +25,7 @@ import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
+import io.pks.operator.sandbox.EmbeddedApiServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -217,7 +218,7 @@ class PksReplicaPairReconcilerIT {
       assertThat(configHash("pks-site-b")).isEqualTo(configHash("pks-site-a"));
     });
     awaitStatus("pks", p -> p.getStatus().observedGeneration().equals(p.getMetadata().getGeneration()));
-    assertThat(cluster.writes()).extracting(MockCluster.Write::path)
+    assertThat(cluster.writes()).extracting(EmbeddedApiServer.Write::path)
         .allSatisfy(path -> assertThat(path).containsAnyOf("/configmaps/pks-config", "/statefulsets/pks-site-",
             "/pksreplicapairs/pks"))
         .noneMatch(path -> path.contains("/services") || path.contains("/secrets"));
@@ -267,7 +268,7 @@ class PksReplicaPairReconcilerIT {
     assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).isEmpty();
     assertThat(client.services().inNamespace(NS).list().getItems()).isEmpty();
     assertThat(client.secrets().inNamespace(NS).list().getItems()).isEmpty();
-    assertThat(cluster.writes()).extracting(MockCluster.Write::path)
+    assertThat(cluster.writes()).extracting(EmbeddedApiServer.Write::path)
         .allSatisfy(path -> assertThat(path).contains("/pksreplicapairs"));
   }
 
@@ -287,7 +288,7 @@ class PksReplicaPairReconcilerIT {
     assertThat(pair.getStatus().phase()).isEqualTo(Phase.InitializingPrimary);
     assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems())
         .extracting(sts -> sts.getMetadata().getName()).containsExactlyInAnyOrder("pks-site-a", "pks-site-b");
-    assertThat(cluster.writes()).extracting(MockCluster.Write::path)
+    assertThat(cluster.writes()).extracting(EmbeddedApiServer.Write::path)
         .allSatisfy(path -> assertThat(path).contains("/pksreplicapairs/pks"));
   }
 
