@@ -145,10 +145,10 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         events.normal(pair, step.reason(), step.message());
       }
     }
+    boolean stepRecorded = recordedStateChanged(pair, next);
     UpdateControl<PksReplicaPair> control = writeStatus(pair, next, context);
     if (next.phase() != Phase.Streaming) {
-      control.rescheduleAfter(failure.isPresent() || !recordedStateChanged(pair, next)
-          ? UNSETTLED_RECHECK : NEXT_STEP);
+      control.rescheduleAfter(failure.isEmpty() && stepRecorded ? NEXT_STEP : UNSETTLED_RECHECK);
     }
     return control;
   }

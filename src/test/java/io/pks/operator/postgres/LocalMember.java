@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.pks.operator.sandbox.ScriptLauncher;
+import io.pks.operator.sandbox.PostgresBinaries;
 import io.pks.operator.model.LoopbackNetwork;
 import io.pks.operator.model.PodLayout;
 import io.pks.operator.model.Scripts;
@@ -85,7 +87,7 @@ final class LocalMember {
   /** Starts member-entrypoint.sh. */
   void start() {
     try {
-      entrypoint = new ProcessBuilder(ScriptLauncher.command(scriptsDir.resolve(Scripts.ENTRYPOINT), environment))
+      entrypoint = new ProcessBuilder(ScriptLauncher.command(List.of("/bin/sh", scriptsDir.resolve(Scripts.ENTRYPOINT).toString()), environment))
           .redirectErrorStream(true)
           .redirectOutput(Redirect.appendTo(log().toFile()))
           .start();
@@ -172,7 +174,7 @@ final class LocalMember {
     Path out = folder.resolve(prefix + ".stdout.log");
     Path err = folder.resolve(prefix + ".stderr.log");
     long start = System.nanoTime();
-    Process job = new ProcessBuilder(ScriptLauncher.command(scriptsDir.resolve(script), env))
+    Process job = new ProcessBuilder(ScriptLauncher.command(List.of("/bin/sh", scriptsDir.resolve(script).toString()), env))
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .start();

@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
+import io.pks.operator.sandbox.ScriptLauncher;
+import io.pks.operator.sandbox.PostgresBinaries;
 import io.pks.operator.model.ConfigMaps;
 import io.pks.operator.model.LoopbackNetwork;
 import io.pks.operator.model.Names;
