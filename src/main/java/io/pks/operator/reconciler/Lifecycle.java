@@ -4,20 +4,28 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import io.pks.operator.api.v1alpha1.FailoverMode;
+import io.pks.operator.api.v1alpha1.FailoverSpec;
 import io.pks.operator.api.v1alpha1.MemberJob;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.SynchronousMode;
 import io.pks.operator.model.Jobs;
-import io.pks.operator.model.PairRoles;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
 /**
- * The bootstrap of DESIGN.md section 5 as one pure function: from the pair (spec and recorded
- * status) and the facts, the next step. Pending → InitializingPrimary (initdb Job, then the
- * primary starts) → replication role and slot → SeedingStandby (seed Job, then the standby starts)
- * → Streaming, and Degraded while a seeded standby does not stream.
+ * Every decision of the operator as one pure function (DESIGN.md sections 5 and 6): from the pair
+ * (spec and recorded status) and the facts (probes with their clocks, Jobs, pods), the next step.
+ *
+ * <p>Bootstrap: Pending → InitializingPrimary (initdb Job, then the primary starts) → role and
+ * slot → SeedingStandby (seed Job, then the standby starts) → Streaming. Then: Degraded while the
+ * standby does not stream (Preferred stops waiting for it after failover.standbyUnavailableSeconds;
+ * Required never does); SwitchingOver when spec.primary names the standby (old primary stopped
+ * cleanly, then the standby promoted); FailingOver when the primary has not answered for
+ * failover.primaryUnavailableSeconds (Automatic, and only with a standby last seen in sync or
+ * allowDataLoss: fence first, then promote); Rejoining while the old primary is re-seeded as the
+ * standby; Failed when a human must act.
  */
 final class Lifecycle {
   private Lifecycle() {
@@ -28,121 +36,268 @@ final class Lifecycle {
 
   static LifecycleStep decide(PksReplicaPair pair, PairFacts facts) {
     PksReplicaPairStatus status = pair.getStatus() == null ? PksReplicaPairStatus.EMPTY : pair.getStatus();
-    String primary = PairRoles.currentPrimary(pair);
-    String standby = pair.getSpec().peerOf(primary);
-    Phase phase = status.phase();
-    if (phase == Phase.Failed && status.job() != null) {
+    PairState state = PairState.of(status);
+    Phase phase = state.phase();
+    // No recorded primary: nothing was started yet (a pair whose first spec was refused included).
+    if (phase == null || phase == Phase.Pending || state.currentPrimary() == null) {
+      String primary = pair.getSpec().primary();
+      MemberJob initdb = Jobs.initdb(pair, primary);
+      return step(new PairState(Phase.InitializingPrimary, primary, null,
+          List.of(primary, pair.getSpec().peerOf(primary)), initdb, null), "InitializingPrimary",
+          "Initialising primary " + primary + ": Job " + initdb.name() + " runs initdb on its volume.");
+    }
+    if (phase == Phase.Failed && state.job() != null) {
       // A failed Job is retried by deleting it; the bootstrap then continues where it stopped.
-      phase = switch (status.job().kind()) {
-        case Initdb -> Phase.InitializingPrimary;
-        case Seed -> Phase.SeedingStandby;
+      phase = state.job().kind() == io.pks.operator.api.v1alpha1.MemberJobKind.Initdb
+          ? Phase.InitializingPrimary : Phase.SeedingStandby;
+    }
+    Rules rules = new Rules(pair, state, facts);
+    return switch (phase) {
+      case InitializingPrimary -> rules.initializingPrimary();
+      case SeedingStandby, Rejoining -> rules.seeding(phase);
+      case SwitchingOver -> rules.switchingOver();
+      case FailingOver -> rules.failingOver();
+      default -> rules.running();
+    };
+  }
+
+  /** A step with no database action and a Normal Event. */
+  private static LifecycleStep step(PairState state, String reason, String message) {
+    return new LifecycleStep(state, Set.of(), reason, message, false);
+  }
+
+  /** The decisions for one pair at one moment. */
+  private static final class Rules {
+    private final PksReplicaPair pair;
+    private final PairState state;
+    private final PairFacts facts;
+    private final String primary;
+    private final String standby;
+    private final FailoverSpec failover;
+
+    Rules(PksReplicaPair pair, PairState state, PairFacts facts) {
+      this.pair = pair;
+      this.state = state;
+      this.facts = facts;
+      this.primary = state.currentPrimary();
+      this.standby = pair.getSpec().peerOf(primary);
+      this.failover = pair.getSpec().failover();
+    }
+
+    /** Nothing to do but wait: the recorded state stays, with {@code message}. */
+    private LifecycleStep waiting(Phase phase, String message) {
+      return new LifecycleStep(state.phase(phase), Set.of(), null, message, false);
+    }
+
+    private LifecycleStep warning(PairState next, String reason, String message) {
+      return new LifecycleStep(next, Set.of(), reason, message, true);
+    }
+
+    LifecycleStep initializingPrimary() {
+      MemberJob initdb = state.job();
+      JobOutcome outcome = facts.job(initdb.name());
+      return switch (outcome.state()) {
+        case FAILED -> warning(state.phase(Phase.Failed), "InitdbFailed", "Job " + initdb.name()
+            + " could not initialise primary " + primary + ": " + outcome.reason()
+            + ". Fix the cause, then delete the Job to run it again.");
+        case ABSENT, RUNNING -> waiting(Phase.InitializingPrimary, "Initialising primary " + primary
+            + ": waiting for Job " + initdb.name() + ".");
+        case SUCCEEDED -> {
+          if (state.stoppedMembers().contains(primary)) {
+            yield step(state.phase(Phase.InitializingPrimary).starting(primary), "PrimaryInitialized",
+                "Primary " + primary + " initialised by Job " + initdb.name() + "; starting it.");
+          }
+          if (!facts.answersAsPrimary(primary) || !facts.podReady(primary)) {
+            // Ready too: the seed reaches the primary through the -rw Service, which needs it Ready.
+            yield waiting(Phase.InitializingPrimary, "Primary " + primary
+                + " initialised; waiting for it to accept connections.");
+          }
+          yield startSeed(Phase.SeedingStandby, "SeedingStandby", "Replication role and slot ready on primary "
+              + primary + "; seeding standby " + standby);
+        }
       };
     }
-    // No recorded primary: nothing was started yet (a pair whose first spec was refused included).
-    if (phase == null || phase == Phase.Pending || status.currentPrimary() == null) {
-      MemberJob initdb = Jobs.initdb(pair, primary);
-      return new LifecycleStep(Phase.InitializingPrimary, primary, List.of(primary, standby), initdb, Set.of(),
-          "InitializingPrimary", "Initialising primary " + primary + ": Job " + initdb.name()
-              + " runs initdb on its volume.", false);
+
+    /** Records the next seed Job of the standby, with the primary's role and slot made first. */
+    private LifecycleStep startSeed(Phase phase, String reason, String message) {
+      MemberJob seed = Jobs.seed(pair, standby, nextSeedAttempt(pair, standby, facts));
+      return new LifecycleStep(state.phase(phase).stopping(standby).job(seed), Set.of(Action.CONFIGURE_REPLICATION),
+          reason, message + " with Job " + seed.name() + ".", false);
     }
-    return switch (phase) {
-      case InitializingPrimary -> initializingPrimary(pair, status, facts, primary, standby);
-      case SeedingStandby -> seedingStandby(pair, status, facts, primary, standby);
-      default -> running(pair, status, facts, primary, standby);
-    };
-  }
 
-  private static LifecycleStep initializingPrimary(PksReplicaPair pair, PksReplicaPairStatus status,
-      PairFacts facts, String primary, String standby) {
-    MemberJob initdb = status.job();
-    JobOutcome outcome = facts.job(initdb.name());
-    return switch (outcome.state()) {
-      case FAILED -> new LifecycleStep(Phase.Failed, primary, status.stoppedMembers(), initdb, Set.of(),
-          "InitdbFailed", "Job " + initdb.name() + " could not initialise primary " + primary + ": "
-              + outcome.reason() + ". Fix the cause, then delete the Job to run it again.", true);
-      case ABSENT, RUNNING -> wait(status, Phase.InitializingPrimary, primary, "Initialising primary " + primary
-          + ": waiting for Job " + initdb.name() + ".");
-      case SUCCEEDED -> {
-        if (status.stoppedMembers().contains(primary)) {
-          yield new LifecycleStep(Phase.InitializingPrimary, primary, List.of(standby), initdb, Set.of(),
-              "PrimaryInitialized", "Primary " + primary + " initialised by Job " + initdb.name()
-                  + "; starting it.", false);
+    /** SeedingStandby (bootstrap) and Rejoining (an old primary re-seeded): the same Job and start. */
+    LifecycleStep seeding(Phase phase) {
+      MemberJob seed = state.job();
+      if (seed == null) {
+        // Rejoining begins once the old primary's pod is gone: the seed must not run beside it.
+        if (facts.podExists(standby)) {
+          return waiting(phase, "Waiting for the pod of " + standby + " to go (its node may be unreachable)"
+              + " before re-seeding it as the standby of " + primary + ".");
         }
-        if (!facts.answersAsPrimary(primary)) {
-          yield wait(status, Phase.InitializingPrimary, primary, "Primary " + primary
-              + " initialised; waiting for it to accept connections.");
-        }
-        MemberJob seed = Jobs.seed(pair, standby, nextSeedAttempt(pair, standby, facts));
-        yield new LifecycleStep(Phase.SeedingStandby, primary, List.of(standby), seed,
-            Set.of(Action.CONFIGURE_REPLICATION), "SeedingStandby", "Replication role and slot ready on primary "
-                + primary + "; seeding standby " + standby + " with Job " + seed.name() + ".", false);
+        return startSeed(phase, "RejoiningStandby", "Re-seeding " + standby + " as the standby of " + primary);
       }
-    };
-  }
-
-  private static LifecycleStep seedingStandby(PksReplicaPair pair, PksReplicaPairStatus status,
-      PairFacts facts, String primary, String standby) {
-    MemberJob seed = status.job();
-    JobOutcome outcome = facts.job(seed.name());
-    return switch (outcome.state()) {
-      case FAILED -> {
-        boolean retryNow = outcome.finishedAt() == null
-            || !outcome.finishedAt().plus(SEED_RETRY_DELAY).isAfter(facts.now());
-        if (!retryNow) {
-          yield new LifecycleStep(Phase.SeedingStandby, primary, status.stoppedMembers(), seed, Set.of(),
-              "SeedFailed", "Job " + seed.name() + " could not seed standby " + standby + ": " + outcome.reason()
-                  + ". Retrying in " + SEED_RETRY_DELAY.toSeconds() + " s; the standby's previous data is untouched.",
-              true);
+      JobOutcome outcome = facts.job(seed.name());
+      return switch (outcome.state()) {
+        case FAILED -> {
+          boolean retryNow = outcome.finishedAt() == null
+              || !outcome.finishedAt().plus(SEED_RETRY_DELAY).isAfter(facts.now());
+          if (!retryNow) {
+            yield warning(state.phase(phase), "SeedFailed", "Job " + seed.name() + " could not seed standby "
+                + standby + ": " + outcome.reason() + ". Retrying in " + SEED_RETRY_DELAY.toSeconds()
+                + " s; the standby's previous data is untouched.");
+          }
+          MemberJob next = Jobs.seed(pair, standby, nextSeedAttempt(pair, standby, facts));
+          yield new LifecycleStep(state.phase(phase).job(next), Set.of(Action.CONFIGURE_REPLICATION), "SeedRetried",
+              "Seeding standby " + standby + " again with Job " + next.name() + " after " + seed.name()
+                  + " failed: " + outcome.reason() + ".", true);
         }
-        MemberJob next = Jobs.seed(pair, standby, nextSeedAttempt(pair, standby, facts));
-        yield new LifecycleStep(Phase.SeedingStandby, primary, status.stoppedMembers(), next, Set.of(),
-            "SeedRetried", "Seeding standby " + standby + " again with Job " + next.name() + " after "
-                + seed.name() + " failed: " + outcome.reason() + ".", true);
-      }
-      case ABSENT, RUNNING -> wait(status, Phase.SeedingStandby, primary, "Seeding standby " + standby + " from "
-          + primary + ": waiting for Job " + seed.name() + ".");
-      case SUCCEEDED -> {
-        if (status.stoppedMembers().contains(standby)) {
-          yield new LifecycleStep(Phase.SeedingStandby, primary, List.of(), seed, Set.of(), "StandbySeeded",
-              "Standby " + standby + " seeded by Job " + seed.name() + "; starting it.", false);
+        case ABSENT, RUNNING -> waiting(phase, "Seeding standby " + standby + " from " + primary
+            + ": waiting for Job " + seed.name() + ".");
+        case SUCCEEDED -> {
+          if (state.stoppedMembers().contains(standby)) {
+            yield step(state.phase(phase).starting(standby), "StandbySeeded", "Standby " + standby
+                + " seeded by Job " + seed.name() + "; starting it.");
+          }
+          if (!facts.streaming()) {
+            yield waiting(phase, "Standby " + standby + " seeded; waiting for it to stream from " + primary + ".");
+          }
+          yield streaming();
         }
-        if (!facts.streaming()) {
-          yield wait(status, Phase.SeedingStandby, primary, "Standby " + standby
-              + " seeded; waiting for it to stream from " + primary + ".");
-        }
-        yield streaming(pair, facts, primary, standby);
-      }
-    };
-  }
-
-  private static LifecycleStep running(PksReplicaPair pair, PksReplicaPairStatus status, PairFacts facts,
-      String primary, String standby) {
-    if (facts.streaming()) {
-      return streaming(pair, facts, primary, standby);
+      };
     }
-    if (facts.observation().isEmpty()) {
-      // The first probe after an operator restart has not come yet: nothing is known to have changed.
-      return wait(status, status.phase(), primary, status.message());
+
+    /** Streaming, Degraded, or Failed without a Job: the steady states and what leaves them. */
+    LifecycleStep running() {
+      if (facts.observation().isEmpty()) {
+        // The first probe after an operator restart has not come yet: nothing is known to have changed.
+        return waiting(state.phase(), pair.getStatus().message());
+      }
+      String requested = pair.getSpec().primary();
+      boolean primaryAnswers = facts.answersAsPrimary(primary);
+      if (!requested.equals(primary)) {
+        return primaryAnswers ? switchoverRequested(requested) : failoverTo(requested, "spec.primary names "
+            + requested + " and primary " + primary + " does not answer");
+      }
+      if (!primaryAnswers) {
+        return primaryLost();
+      }
+      if (facts.streaming()) {
+        return streaming();
+      }
+      return standbyNotStreaming();
     }
-    return new LifecycleStep(Phase.Degraded, primary, List.of(), null, Set.of(), "StandbyNotStreaming",
-        "Standby " + standby + " is not streaming from primary " + primary + " ("
-            + facts.observation().get().replication().state() + ").", true);
-  }
 
-  /** Streaming; synchronous replication is enabled once the standby streams (NOTES.md, pitfall 1). */
-  private static LifecycleStep streaming(PksReplicaPair pair, PairFacts facts, String primary, String standby) {
-    boolean sync = pair.getSpec().replication().synchronous() != SynchronousMode.Off;
-    boolean syncShown = facts.observation().map(o -> "sync".equals(o.replication().syncState())).orElse(false);
-    return new LifecycleStep(Phase.Streaming, primary, List.of(), null,
-        sync && !syncShown ? Set.of(Action.ENABLE_SYNC) : Set.of(), "Streaming",
-        "Primary " + primary + " streams to standby " + standby + (sync ? " synchronously." : " asynchronously."),
-        false);
-  }
+    private LifecycleStep streaming() {
+      boolean sync = pair.getSpec().replication().synchronous() != SynchronousMode.Off;
+      boolean syncShown = facts.observation().map(o -> "sync".equals(o.replication().syncState())).orElse(false);
+      PairState next = state.phase(Phase.Streaming).job(null).synchronousStandby(syncShown ? standby : null);
+      return new LifecycleStep(next, sync && !syncShown ? Set.of(Action.ENABLE_SYNC) : Set.of(), "Streaming",
+          "Primary " + primary + " streams to standby " + standby + (sync ? " synchronously." : " asynchronously."),
+          false);
+    }
 
-  /** Nothing to do but wait: the recorded state stays, with {@code message}. */
-  private static LifecycleStep wait(PksReplicaPairStatus status, Phase phase, String primary, String message) {
-    return new LifecycleStep(phase, primary, status.stoppedMembers(), status.job(), Set.of(), null, message,
-        false);
+    private LifecycleStep standbyNotStreaming() {
+      String seen = facts.observation().get().replication().state();
+      SynchronousMode mode = pair.getSpec().replication().synchronous();
+      PairState degraded = state.phase(Phase.Degraded);
+      if (mode == SynchronousMode.Required) {
+        return warning(degraded, "StandbyNotStreaming", "Standby " + standby + " is not streaming from primary "
+            + primary + " (" + seen + "); synchronous: Required, so commits wait until it is back.");
+      }
+      if (mode == SynchronousMode.Preferred && state.synchronousStandby() != null) {
+        Duration down = facts.standbyNotStreamingFor();
+        if (down.compareTo(Duration.ofSeconds(failover.standbyUnavailableSeconds())) >= 0) {
+          return new LifecycleStep(degraded.synchronousStandby(null), Set.of(Action.DISABLE_SYNC), "SyncDegraded",
+              "Standby " + standby + " has not streamed for " + down.toSeconds() + " s; synchronous: Preferred,"
+                  + " so primary " + primary + " commits without waiting for it until it streams again.", true);
+        }
+        return warning(degraded, "StandbyNotStreaming", "Standby " + standby + " is not streaming from primary "
+            + primary + " (" + seen + "); commits wait for it up to " + failover.standbyUnavailableSeconds()
+            + " s, then continue without it.");
+      }
+      return warning(degraded, "StandbyNotStreaming", "Standby " + standby + " is not streaming from primary "
+          + primary + " (" + seen + ").");
+    }
+
+    private LifecycleStep primaryLost() {
+      Duration lost = facts.primaryUnreachableFor(primary);
+      Duration bound = Duration.ofSeconds(failover.primaryUnavailableSeconds());
+      if (lost.compareTo(bound) < 0) {
+        return waiting(state.phase(), "Primary " + primary + " has not answered for " + lost.toSeconds() + " s"
+            + (failover.mode() == FailoverMode.Automatic ? "; failover after " + bound.toSeconds() + " s." : "."));
+      }
+      if (failover.mode() == FailoverMode.Manual) {
+        String safety = safeToPromote(standby) ? "it has every acknowledged commit"
+            : "it was not last seen in sync: commits it lacks would be lost, so also set"
+                + " spec.failover.allowDataLoss: true";
+        return warning(state.phase(Phase.Failed), "PrimaryLost", "Primary " + primary + " has not answered for "
+            + lost.toSeconds() + " s and failover.mode is Manual: nothing was promoted. To fail over to "
+            + standby + ", set spec.primary: " + standby + " (" + safety + ").");
+      }
+      return failoverTo(standby, "primary " + primary + " has not answered for " + lost.toSeconds() + " s");
+    }
+
+    /** Whether promoting {@code target} loses no acknowledged commit, or the user accepted the loss. */
+    private boolean safeToPromote(String target) {
+      return target.equals(state.synchronousStandby()) || failover.allowDataLoss();
+    }
+
+    /** Automatic failover, or the user's spec.primary change while the primary is lost: fence first. */
+    private LifecycleStep failoverTo(String target, String why) {
+      if (!facts.answersAsStandby(target) && !facts.answersAsPrimary(target)) {
+        return warning(state.phase(Phase.Failed), "NoMemberAnswers", "Cannot fail over: " + why + ", and "
+            + target + " does not answer either. Nothing was promoted.");
+      }
+      if (!safeToPromote(target)) {
+        return warning(state.phase(Phase.Failed), "FailoverRefused", "Not failing over to " + target + ": " + why
+            + ", but " + target + " was not last seen in sync, so commits it lacks would be lost. Bring "
+            + primary + " back, or set spec.failover.allowDataLoss: true to accept that loss.");
+      }
+      return new LifecycleStep(state.phase(Phase.FailingOver).targeting(target).stopping(primary), Set.of(),
+          "FailoverStarted", "Failing over to " + target + ": " + why + ". Fencing " + primary
+              + " (StatefulSet to 0, role label removed) before promoting " + target + ".", true);
+    }
+
+    /** FailingOver, recorded with the old primary fenced: the objects have followed, promote. */
+    LifecycleStep failingOver() {
+      String target = state.targetPrimary();
+      String old = primary;
+      if (!facts.answersAsStandby(target) && !facts.answersAsPrimary(target)) {
+        return waiting(Phase.FailingOver, "Failing over: " + old + " is fenced; waiting for " + target
+            + " to answer before promoting it.");
+      }
+      return promote(target, old, "Promoted", target + " promoted after the loss of " + old + "; it takes the"
+          + " writes and the SIP traffic (SIP clients on UDP may keep stale conntrack entries to the old site"
+          + " until they expire). " + old + " is re-seeded as the standby when it returns: anything it"
+          + " committed alone is discarded.");
+    }
+
+    private LifecycleStep switchoverRequested(String target) {
+      if (!facts.caughtUp()) {
+        return waiting(state.phase(), "Switchover to " + target + " waits for it to stream and catch up ("
+            + facts.observation().get().replication().state() + ").");
+      }
+      return step(state.phase(Phase.SwitchingOver).targeting(target).stopping(primary), "SwitchoverStarted",
+          "Switching over to " + target + ": stopping " + primary + " cleanly (every commit sent to " + target
+              + ") before promoting " + target + ".");
+    }
+
+    /** SwitchingOver: once the old primary has stopped (clean shutdown), promote. */
+    LifecycleStep switchingOver() {
+      String target = state.targetPrimary();
+      if (facts.podExists(primary) && !facts.answersAsPrimary(target)) {
+        return waiting(Phase.SwitchingOver, "Switching over to " + target + ": waiting for " + primary
+            + " to stop cleanly.");
+      }
+      return promote(target, primary, "SwitchedOver", target + " promoted by a switchover; it takes the writes"
+          + " and the SIP traffic. " + primary + " is re-seeded as its standby.");
+    }
+
+    private LifecycleStep promote(String target, String old, String reason, String message) {
+      PairState next = state.phase(Phase.Rejoining).promoted(target).stopping(old).job(null);
+      Set<Action> actions = facts.answersAsPrimary(target) ? Set.of() : Set.of(Action.PROMOTE);
+      return new LifecycleStep(next, actions, reason, message, false);
+    }
   }
 
   /** The first seed attempt of {@code member} whose Job does not exist yet. */

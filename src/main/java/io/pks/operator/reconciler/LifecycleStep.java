@@ -10,24 +10,42 @@ import io.pks.operator.api.v1alpha1.Phase;
  * What the lifecycle decided: the state to record, the database actions to run first, and the
  * sentence for the status message and the Event. The state is written only after the actions
  * succeeded, and the objects follow the written state on the next reconcile, so a restart at any
- * point repeats an idempotent action at most, never a Job.
+ * point repeats an idempotent action at most, never a Job or a promotion.
  *
- * @param reason a CamelCase word for the Event, e.g. SeedStarted
+ * @param reason a CamelCase word for the Event, e.g. SeedStarted; null when nothing happened
  * @param warning whether the Event is a Warning (something failed or needs a human)
  */
-record LifecycleStep(Phase phase, String currentPrimary, List<String> stoppedMembers, MemberJob job,
-    Set<Action> actions, String reason, String message, boolean warning) {
+record LifecycleStep(PairState state, Set<Action> actions, String reason, String message, boolean warning) {
 
-  /** Database changes the reconciler makes on the primary before recording the step. */
+  /** Database changes the reconciler makes before recording the step. */
   enum Action {
-    /** The replication role (create or alter, SCRAM verifier) and the standby's slot. */
+    /** On the primary: the replication role (create or alter, SCRAM verifier) and the standby's slot. */
     CONFIGURE_REPLICATION,
-    /** synchronous_standby_names naming the standby, once it streams. */
-    ENABLE_SYNC
+    /** On the primary: synchronous_standby_names naming the standby, once it streams. */
+    ENABLE_SYNC,
+    /** On the primary: synchronous_standby_names cleared; commits stop waiting for the standby. */
+    DISABLE_SYNC,
+    /** On the target primary: pg_promote(), after the old primary was fenced or stopped. */
+    PROMOTE
   }
 
   LifecycleStep {
-    stoppedMembers = List.copyOf(stoppedMembers);
     actions = Set.copyOf(actions);
+  }
+
+  Phase phase() {
+    return state.phase();
+  }
+
+  String currentPrimary() {
+    return state.currentPrimary();
+  }
+
+  List<String> stoppedMembers() {
+    return state.stoppedMembers();
+  }
+
+  MemberJob job() {
+    return state.job();
   }
 }

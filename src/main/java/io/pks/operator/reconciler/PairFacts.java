@@ -1,32 +1,71 @@
 package io.pks.operator.reconciler;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the operator knows of a pair at one reconcile, beside its spec and status: the latest
- * probe of its members and the outcome of its Jobs. The lifecycle decides from these alone.
+ * probe of its members, the outcome of its Jobs and which members have a pod. The lifecycle
+ * decides from these alone.
  *
- * @param observation absent until the first probe
+ * @param observation absent until the first probe after the operator started
  * @param jobs the pair's Jobs by name; a Job not in the map does not exist
+ * @param memberPods members whose pod exists (running, starting, or stuck on a lost node), and
+ *     whether it is Ready (the -rw and -ro Services send it traffic)
  */
-record PairFacts(Optional<ReplicationObservation> observation, Map<String, JobOutcome> jobs, Instant now) {
+record PairFacts(Optional<ReplicationObservation> observation, Map<String, JobOutcome> jobs,
+    Map<String, Boolean> memberPods, Instant now) {
 
   PairFacts {
     jobs = Map.copyOf(jobs);
+    memberPods = Map.copyOf(memberPods);
   }
 
   JobOutcome job(String name) {
     return jobs.getOrDefault(name, JobOutcome.ABSENT);
   }
 
-  /** True when {@code member} answers the probe as a primary. */
   boolean answersAsPrimary(String member) {
     return observation.map(o -> member.equals(o.primary())).orElse(false);
   }
 
+  boolean answersAsStandby(String member) {
+    return observation.map(o -> member.equals(o.standby())).orElse(false);
+  }
+
   boolean streaming() {
     return observation.map(ReplicationObservation::streaming).orElse(false);
+  }
+
+  /** Streaming with at most the smallest lag step behind: a switchover loses nothing and waits little. */
+  boolean caughtUp() {
+    return streaming() && observation.map(o -> ReplicationObservation.lagBucket(o.replication().lagBytes()) == 0)
+        .orElse(false);
+  }
+
+  /** How long {@code primary} has not answered the probe as primary; zero while it answers. */
+  Duration primaryUnreachableFor(String primary) {
+    if (answersAsPrimary(primary) || observation.isEmpty()) {
+      return Duration.ZERO;
+    }
+    return Duration.between(observation.get().primaryReachedAt(), now);
+  }
+
+  /** How long the standby has not streamed; zero while it streams. */
+  Duration standbyNotStreamingFor() {
+    if (streaming() || observation.isEmpty()) {
+      return Duration.ZERO;
+    }
+    return Duration.between(observation.get().standbyStreamedAt(), now);
+  }
+
+  boolean podExists(String member) {
+    return memberPods.containsKey(member);
+  }
+
+  boolean podReady(String member) {
+    return memberPods.getOrDefault(member, false);
   }
 }

@@ -70,6 +70,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   private final ReplicationActions actions;
   private final PodRoles podRoles;
   private final EventRecorder events;
+  private final KubernetesClient client;
   private final Clock clock;
   private final Duration probeInterval;
 
@@ -95,6 +96,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     this.actions = new ReplicationActions(network, credentials);
     this.podRoles = new PodRoles(client);
     this.events = new EventRecorder(client, clock);
+    this.client = client;
     this.clock = clock;
     this.probeInterval = probeInterval;
   }
@@ -123,15 +125,20 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       LOG.warn("{}: spec refused, nothing changed: {}", pair.ref(), violations);
       return writeStatus(pair, statuses.invalid(pair, violations), context);
     }
-    workflow.reconcile(pair, context);
+    workflow.reconcile(pair, context).throwAggregateExceptionIfErrorsPresent();
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
     podRoles.apply(pair, pods);
+    Map<String, Boolean> memberPods = pods.stream()
+        .filter(pod -> pod.getMetadata().getLabels().containsKey(Labels.MEMBER))
+        .collect(Collectors.toMap(pod -> pod.getMetadata().getLabels().get(Labels.MEMBER), PksReplicaPairReconciler::ready,
+            (first, second) -> first || second));
 
     Optional<ReplicationObservation> observation =
         context.getSecondaryResource(ReplicationObservation.class, ReplicationMonitor.NAME);
     Map<String, JobOutcome> jobs = context.getSecondaryResources(Job.class).stream()
         .collect(Collectors.toMap(job -> job.getMetadata().getName(), job -> JobOutcome.of(job, pods)));
-    LifecycleStep step = Lifecycle.decide(pair, new PairFacts(observation, jobs, clock.instant()));
+    PairFacts facts = new PairFacts(observation, jobs, memberPods, clock.instant());
+    LifecycleStep step = Lifecycle.decide(pair, facts);
     Optional<String> failure = actions.run(pair, step.currentPrimary(), step.actions());
     if (failure.isPresent()) {
       step = unchanged(pair, "Could not " + describe(step) + ": " + failure.get() + ". Retrying.");
@@ -147,32 +154,64 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     }
     boolean stepRecorded = recordedStateChanged(pair, next);
     UpdateControl<PksReplicaPair> control = writeStatus(pair, next, context);
-    if (next.phase() != Phase.Streaming) {
-      control.rescheduleAfter(failure.isEmpty() && stepRecorded ? NEXT_STEP : UNSETTLED_RECHECK);
+    recordFailoverInSpec(pair, next);
+    if (failure.isEmpty() && stepRecorded) {
+      control.rescheduleAfter(NEXT_STEP);
+    } else if (!facts.answersAsPrimary(next.currentPrimary()) || !facts.streaming()) {
+      // The failover and degrade clocks run while nothing changes: look again at the next probe.
+      control.rescheduleAfter(probeInterval);
+    } else if (next.phase() != Phase.Streaming) {
+      control.rescheduleAfter(UNSETTLED_RECHECK);
     }
     return control;
+  }
+
+  /**
+   * After a failover, spec.primary still names the fenced member; left so, it would read as a
+   * request to switch back as soon as that member streams again. The operator sets it to the new
+   * primary, as a person failing over by hand would, and says so in an Event.
+   */
+  private void recordFailoverInSpec(PksReplicaPair pair, PksReplicaPairStatus next) {
+    String requested = pair.getSpec().primary();
+    if (next.phase() != Phase.Rejoining || !next.stoppedMembers().contains(requested)) {
+      return;
+    }
+    client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace())
+        .withName(pair.getMetadata().getName())
+        .edit(current -> {
+          current.setSpec(current.getSpec().withPrimary(next.currentPrimary()));
+          return current;
+        });
+    events.normal(pair, "PrimaryRecorded", "spec.primary set from " + requested + " to " + next.currentPrimary()
+        + " after the failover: " + requested + " rejoins as the standby, and changing spec.primary back starts"
+        + " a planned switchover.");
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(condition -> "Ready".equals(condition.getType()) && "True".equals(condition.getStatus()));
   }
 
   /** The recorded state with a new message: the step failed and is tried again later. */
   private static LifecycleStep unchanged(PksReplicaPair pair, String message) {
     PksReplicaPairStatus status = pair.getStatus();
-    return new LifecycleStep(status.phase(), status.currentPrimary(), status.stoppedMembers(), status.job(),
-        Set.of(), "DatabaseActionFailed", message, true);
+    return new LifecycleStep(PairState.of(status), Set.of(), "DatabaseActionFailed", message, true);
   }
 
   private static String describe(LifecycleStep step) {
-    return step.actions().contains(LifecycleStep.Action.CONFIGURE_REPLICATION)
-        ? "configure the replication role and slot on " + step.currentPrimary()
-        : "enable synchronous replication on " + step.currentPrimary();
+    return step.actions().stream().map(action -> switch (action) {
+      case CONFIGURE_REPLICATION -> "configure the replication role and slot on " + step.currentPrimary();
+      case ENABLE_SYNC -> "enable synchronous replication on " + step.currentPrimary();
+      case DISABLE_SYNC -> "stop waiting for the standby on " + step.currentPrimary();
+      case PROMOTE -> "promote " + step.currentPrimary();
+    }).collect(Collectors.joining(" and "));
   }
 
   /** True when what the objects follow (phase, roles, stopped members, Job) changed. */
   private static boolean recordedStateChanged(PksReplicaPair pair, PksReplicaPairStatus next) {
     PksReplicaPairStatus current = pair.getStatus();
-    return current == null || current.phase() != next.phase()
-        || !Objects.equals(current.currentPrimary(), next.currentPrimary())
-        || !current.stoppedMembers().equals(next.stoppedMembers())
-        || !Objects.equals(current.job(), next.job());
+    return current == null || !PairState.of(current).equals(PairState.of(next));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.pks.operator.reconciler;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ import io.pks.operator.model.Names;
 import io.pks.operator.postgres.Credentials;
 import io.pks.operator.postgres.MemberEndpoint;
 import io.pks.operator.postgres.PgConnector;
+import io.pks.operator.postgres.Promotion;
 import io.pks.operator.postgres.ReplicationSetup;
 import io.pks.operator.postgres.SynchronousReplication;
 import io.pks.operator.reconciler.LifecycleStep.Action;
@@ -25,6 +27,9 @@ import io.pks.operator.reconciler.LifecycleStep.Action;
 final class ReplicationActions {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationActions.class);
 
+  /** pg_promote() replays what the standby received first; a large backlog may take a while. */
+  private static final Duration PROMOTION_WAIT = Duration.ofSeconds(60);
+
   private final MemberNetwork network;
   private final PairCredentials credentials;
 
@@ -33,7 +38,10 @@ final class ReplicationActions {
     this.credentials = credentials;
   }
 
-  /** Runs {@code actions} in order; the failure, in words, of the first that failed. */
+  /**
+   * Runs {@code actions} in order on {@code primary} (for PROMOTE, the member being promoted);
+   * the failure, in words, of the first that failed.
+   */
   Optional<String> run(PksReplicaPair pair, String primary, Set<Action> actions) {
     if (actions.isEmpty()) {
       return Optional.empty();
@@ -46,6 +54,17 @@ final class ReplicationActions {
     MemberEndpoint endpoint = network.endpoint(pair, primary);
     String standby = pair.getSpec().peerOf(primary);
     try {
+      if (actions.contains(Action.PROMOTE)) {
+        Promotion.Result promoted = new Promotion(connector).promote(endpoint, PROMOTION_WAIT);
+        LOG.info("{}: promotion of {}: {}", pair.ref(), primary, promoted);
+        if (promoted == Promotion.Result.NOT_COMPLETED) {
+          return Optional.of(primary + " did not finish its promotion within " + PROMOTION_WAIT.toSeconds() + " s");
+        }
+      }
+      if (actions.contains(Action.DISABLE_SYNC)) {
+        boolean changed = new SynchronousReplication(connector).disable(endpoint);
+        LOG.info("{}: synchronous replication off on {} (was on: {})", pair.ref(), primary, changed);
+      }
       if (actions.contains(Action.CONFIGURE_REPLICATION)) {
         Optional<Credentials> role = credentials.replication(pair);
         if (role.isEmpty()) {
@@ -69,7 +88,7 @@ final class ReplicationActions {
       return Optional.empty();
     } catch (SQLException e) {
       LOG.warn("{}: database action {} on {} failed: {}", pair.ref(), actions, primary, e.getMessage());
-      return Optional.of("cannot reach primary " + primary + ": " + e.getMessage());
+      return Optional.of("cannot reach " + primary + ": " + e.getMessage());
     }
   }
 }

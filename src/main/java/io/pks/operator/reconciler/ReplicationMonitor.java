@@ -2,7 +2,10 @@ package io.pks.operator.reconciler;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,13 @@ final class ReplicationMonitor {
   private final MemberNetwork network;
   private final PairCredentials credentials;
   private final Clock clock;
+  /**
+   * When each pair's primary last answered as primary, and its standby last streamed, by
+   * pair/member. In memory on purpose: an operator that just started knows nothing older, so its
+   * failover clock starts at its first probe and it never fails over on another process's past.
+   */
+  private final Map<String, Instant> primaryReached = new ConcurrentHashMap<>();
+  private final Map<String, Instant> standbyStreamed = new ConcurrentHashMap<>();
 
   ReplicationMonitor(MemberNetwork network, PairCredentials credentials, Clock clock) {
     this.network = network;
@@ -62,7 +72,15 @@ final class ReplicationMonitor {
         new MemberProbe.Peer(standby, slot ? Names.replicationSlot(standby) : null));
     ProbeResult standbyProbe = probe.probe(network.endpoint(pair, standby),
         new MemberProbe.Peer(primary, slot ? Names.replicationSlot(primary) : null));
-    ReplicationObservation observation = ReplicationObservations.of(primaryProbe, standbyProbe);
+    Instant now = clock.instant();
+    String pairKey = pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName() + "/";
+    Instant primarySeen = primaryReached.compute(pairKey + primary, (key, last) ->
+        last == null || primaryProbe.role() == ProbeResult.Role.PRIMARY ? now : last);
+    ReplicationObservation probed = ReplicationObservations.of(primaryProbe, standbyProbe, primarySeen, now);
+    Instant streamed = standbyStreamed.compute(pairKey + standby, (key, last) ->
+        last == null || probed.streaming() ? now : last);
+    ReplicationObservation observation = ReplicationObservations.of(primaryProbe, standbyProbe, primarySeen,
+        streamed);
     LOG.debug("{}: {}", pair.ref(), observation);
     return Set.of(observation);
   }

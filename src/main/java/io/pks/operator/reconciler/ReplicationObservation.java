@@ -1,5 +1,6 @@
 package io.pks.operator.reconciler;
 
+import java.time.Instant;
 import java.util.Objects;
 
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
@@ -12,9 +13,12 @@ import io.pks.operator.api.v1alpha1.ReplicationStatus;
  *
  * @param primary the member that answered as primary; null if none did
  * @param standby the member that answered as standby; null if none did
+ * @param primaryReachedAt when the status's current primary last answered as primary (or when
+ *     the operator started probing it); not part of equality: the failover clock, not a change
+ * @param standbyStreamedAt likewise, when the standby was last seen streaming
  */
 public record ReplicationObservation(String primary, String standby, Long timeline,
-    ReplicationStatus replication) {
+    ReplicationStatus replication, Instant primaryReachedAt, Instant standbyStreamedAt) {
 
   static final String STATE_NONE = "none";
   static final String STATE_UNKNOWN = "unknown";

@@ -1,5 +1,7 @@
 package io.pks.operator.reconciler;
 
+import java.time.Instant;
+
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
 import io.pks.operator.postgres.ProbeResult;
 
@@ -8,13 +10,19 @@ final class ReplicationObservations {
   private ReplicationObservations() {
   }
 
+  /** Without the clocks: for tests of what the probes show. */
   static ReplicationObservation of(ProbeResult first, ProbeResult second) {
+    return of(first, second, first.observedAt(), first.observedAt());
+  }
+
+  static ReplicationObservation of(ProbeResult first, ProbeResult second, Instant primaryReachedAt,
+      Instant standbyStreamedAt) {
     ProbeResult primary = asRole(first, second, ProbeResult.Role.PRIMARY);
     ProbeResult standby = asRole(first, second, ProbeResult.Role.STANDBY);
     if (primary == null) {
       return new ReplicationObservation(null, standby == null ? null : standby.member(), null,
           new ReplicationStatus(ReplicationObservation.STATE_UNKNOWN, null, null, null, null, null, null,
-              first.observedAt().toString()));
+              first.observedAt().toString()), primaryReachedAt, standbyStreamedAt);
     }
     ProbeResult.PrimaryView view = primary.primary();
     ProbeResult.StandbyStream stream = view.standbyStream();
@@ -25,7 +33,7 @@ final class ReplicationObservations {
         : new ReplicationStatus(stream.state(), stream.syncState(), stream.sentLsn(), stream.replayLsn(),
             stream.lagBytes(), stream.replayLagSeconds(), slot, primary.observedAt().toString());
     return new ReplicationObservation(primary.member(), standby == null ? null : standby.member(),
-        primary.timeline(), replication);
+        primary.timeline(), replication, primaryReachedAt, standbyStreamedAt);
   }
 
   private static ProbeResult asRole(ProbeResult first, ProbeResult second, ProbeResult.Role role) {

@@ -37,8 +37,8 @@ final class StatusAggregator {
     // A pair that never had valid objects has nothing running: a human must fix the spec.
     Phase phase = current.phase() != null ? current.phase() : Phase.Failed;
     return new PksReplicaPairStatus(current.observedGeneration(), phase, current.currentPrimary(),
-        current.standby(), current.activeSip(), current.timeline(), current.replication(),
-        current.stoppedMembers(), current.job(), conditions, message);
+        current.targetPrimary(), current.standby(), current.activeSip(), current.timeline(), current.replication(),
+        current.stoppedMembers(), current.job(), current.synchronousStandby(), conditions, message);
   }
 
   /**
@@ -66,10 +66,11 @@ final class StatusAggregator {
     // An observation equal to the one the status shows (say, the first probe after an operator
     // restart) keeps the status as it is: its LSNs and time alone are not worth a write.
     Optional<ReplicationObservation> shown = observation.filter(o -> !o.equals(shownIn(current, o)));
-    return new PksReplicaPairStatus(generation, step.phase(), step.currentPrimary(), standby, sipSite,
-        shown.map(ReplicationObservation::timeline).orElse(current.timeline()),
+    PairState state = step.state();
+    return new PksReplicaPairStatus(generation, state.phase(), state.currentPrimary(), state.targetPrimary(), standby,
+        sipSite, shown.map(ReplicationObservation::timeline).orElse(current.timeline()),
         shown.map(ReplicationObservation::replication).orElse(current.replication()),
-        step.stoppedMembers(), step.job(), conditions, step.message());
+        state.stoppedMembers(), state.job(), state.synchronousStandby(), conditions, step.message());
   }
 
   private static String replicatingMessage(ReplicationObservation observation, String standby) {
@@ -88,7 +89,7 @@ final class StatusAggregator {
   private static ReplicationObservation shownIn(PksReplicaPairStatus status, ReplicationObservation latest) {
     return status.replication() == null ? null
         : new ReplicationObservation(latest.primary(), latest.standby(),
-            latest.timeline() == null ? null : status.timeline(), status.replication());
+            latest.timeline() == null ? null : status.timeline(), status.replication(), null, null);
   }
 
   private static PksReplicaPairStatus current(PksReplicaPair pair) {

@@ -1,11 +1,13 @@
 package io.pks.operator.sandbox;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.LoopbackNetwork;
@@ -16,6 +18,10 @@ import io.pks.operator.model.LoopbackNetwork;
  * sandbox's life, so a member restarted or re-seeded listens where the operator expects it.
  */
 public final class SandboxPorts implements LoopbackNetwork.MemberPorts {
+  private static final int FIRST_PORT = 15000;
+  /** Linux's default when the range cannot be read. */
+  private static final int DEFAULT_EPHEMERAL_START = 32768;
+
   private final Map<String, Integer> ports = new ConcurrentHashMap<>();
 
   @Override
@@ -31,15 +37,43 @@ public final class SandboxPorts implements LoopbackNetwork.MemberPorts {
     return allocate("service/" + namespace + "/" + service + "/" + servicePort);
   }
 
-  private int allocate(String key) {
+  private synchronized int allocate(String key) {
     return ports.computeIfAbsent(key, k -> freePort());
   }
 
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  /**
+   * A free port below the kernel's ephemeral range: a port the kernel may hand to any outgoing
+   * connection (the probes' and the proxies' among them) could be taken between this choice and
+   * the moment PostgreSQL binds it.
+   */
+  private int freePort() {
+    int below = ephemeralRangeStart();
+    int span = below - FIRST_PORT;
+    int start = ThreadLocalRandom.current().nextInt(span);
+    for (int i = 0; i < span; i++) {
+      int port = FIRST_PORT + (start + i) % span;
+      if (!ports.containsValue(port) && free(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free loopback port between " + FIRST_PORT + " and " + below);
+  }
+
+  private static boolean free(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
     } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
+      return false;
+    }
+  }
+
+  private static int ephemeralRangeStart() {
+    // Read as a stream: Files.readString trusts the size /proc reports, which is wrong.
+    try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+      String range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+      return Math.max(FIRST_PORT + 1000, Integer.parseInt(range.split("\\s+")[0]));
+    } catch (IOException | RuntimeException e) {
+      return DEFAULT_EPHEMERAL_START;
     }
   }
 }

@@ -163,6 +163,7 @@ public final class SpecValidator {
 
   private static void failover(FailoverSpec failover, List<Violation> violations) {
     range("spec.failover.primaryUnavailableSeconds", failover.primaryUnavailableSeconds(), 1, 3600, violations);
+    range("spec.failover.standbyUnavailableSeconds", failover.standbyUnavailableSeconds(), 1, 3600, violations);
   }
 
   private static void sip(SipSpec sip, List<String> memberNames, List<Violation> violations) {

@@ -35,8 +35,8 @@ class DesiredObjectsTest {
   void theRecordedJobIsTheOnlyDesiredJob() {
     assertThat(new DesiredObjects(pair(status(Phase.Streaming, List.of())), NETWORK).job()).isEmpty();
     PksReplicaPair seeding = pair(status(Phase.SeedingStandby, List.of("b")));
-    seeding.setStatus(new PksReplicaPairStatus(1L, Phase.SeedingStandby, "a", null, null, null, null, List.of("b"),
-        Jobs.seed(seeding, "b", 3), null, null));
+    seeding.setStatus(new PksReplicaPairStatus(1L, Phase.SeedingStandby, "a", null, null, null, null, null,
+        List.of("b"), Jobs.seed(seeding, "b", 3), null, null, null));
     assertThat(new DesiredObjects(seeding, NETWORK).job()).get()
         .extracting(job -> job.getMetadata().getName()).isEqualTo("p-b-seed-3");
     assertThat(new DesiredObjects(seeding, NETWORK).all(Secrets.PasswordSource.NONE))
@@ -80,7 +80,8 @@ class DesiredObjectsTest {
   }
 
   private static PksReplicaPairStatus status(Phase phase, List<String> stoppedMembers) {
-    return new PksReplicaPairStatus(1L, phase, "a", null, null, null, null, stoppedMembers, null, null, null);
+    return new PksReplicaPairStatus(1L, phase, "a", null, null, null, null, null, stoppedMembers, null, null, null,
+        null);
   }
 
   private static PksReplicaPair pair(PksReplicaPairStatus status) {

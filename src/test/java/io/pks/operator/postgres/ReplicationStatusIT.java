@@ -67,8 +67,8 @@ class ReplicationStatusIT {
     client.resource(Serialization.jsonMapper().treeToValue(json, PksReplicaPair.class)).create();
     // The operator restarted on a pair it had bootstrapped: its status says so.
     client.resources(PksReplicaPair.class).inNamespace(namespace).withName(LocalPair.NAME).editStatus(p -> {
-      p.setStatus(new PksReplicaPairStatus(1L, Phase.Streaming, LocalPair.SITE_A, LocalPair.SITE_B, LocalPair.SITE_A,
-          null, null, List.of(), null, List.of(), "bootstrapped"));
+      p.setStatus(new PksReplicaPairStatus(1L, Phase.Streaming, LocalPair.SITE_A, null, LocalPair.SITE_B,
+          LocalPair.SITE_A, null, null, List.of(), null, null, List.of(), "bootstrapped"));
       return p;
     });
     cluster.startOperator(new LoopbackNetwork(Map.of(

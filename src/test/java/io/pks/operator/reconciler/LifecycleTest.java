@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +30,10 @@ class LifecycleTest {
   private static final String B = "site-b";
 
   private final Map<String, JobOutcome> jobs = new HashMap<>();
+  private final Map<String, Boolean> pods = new HashMap<>(Map.of(A, true, B, true));
   private Optional<ReplicationObservation> observation = Optional.empty();
+  private Instant primaryReachedAt = NOW;
+  private Instant standbyStreamedAt = NOW;
 
   @Test
   void aNewPairInitialisesItsPrimaryWithBothMembersStopped() {
@@ -203,7 +208,8 @@ class LifecycleTest {
     LifecycleStep step = decide(pair(Phase.Streaming, A, List.of(), null));
     assertThat(step.phase()).isEqualTo(Phase.Degraded);
     assertThat(step.warning()).isTrue();
-    assertThat(step.message()).isEqualTo("Standby site-b is not streaming from primary site-a (none).");
+    assertThat(step.message()).isEqualTo("Standby site-b is not streaming from primary site-a (none);"
+        + " synchronous: Required, so commits wait until it is back.");
   }
 
   @Test
@@ -217,7 +223,8 @@ class LifecycleTest {
   }
 
   private LifecycleStep decide(PksReplicaPair pair) {
-    return Lifecycle.decide(pair, new PairFacts(observation, jobs, NOW));
+    return Lifecycle.decide(pair, new PairFacts(observation.map(o -> new ReplicationObservation(o.primary(),
+        o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt)), jobs, pods, NOW));
   }
 
   private static PksReplicaPair initializing(List<String> stopped) {
@@ -235,13 +242,23 @@ class LifecycleTest {
   }
 
   private static PksReplicaPairStatus status(Phase phase, String primary, List<String> stopped, MemberJob job) {
-    return new PksReplicaPairStatus(1L, phase, primary, null, null, null, null, stopped, job, List.of(),
-        "as recorded");
+    return status(phase, primary, null, stopped, job, null);
+  }
+
+  private static PksReplicaPairStatus status(Phase phase, String primary, String target, List<String> stopped,
+      MemberJob job, String synchronousStandby) {
+    return new PksReplicaPairStatus(1L, phase, primary, target, null, null, null, null, stopped, job,
+        synchronousStandby, List.of(), "as recorded");
   }
 
   private static ReplicationObservation observation(String primary, String standby, String state, String sync) {
+    return observation(primary, standby, state, sync, 0L);
+  }
+
+  private static ReplicationObservation observation(String primary, String standby, String state, String sync,
+      Long lagBytes) {
     return new ReplicationObservation(primary, standby, 1L,
-        new ReplicationStatus(state, sync, null, null, null, null, null, NOW.toString()));
+        new ReplicationStatus(state, sync, null, null, lagBytes, null, null, NOW.toString()), NOW, NOW);
   }
 
   private static JobOutcome running() {

@@ -18,6 +18,13 @@ public record FailoverSpec(
     @JsonPropertyDescription("Seconds without a successful probe of the primary before it counts as"
         + " lost. The operator probes every second.")
     Integer primaryUnavailableSeconds,
+    @Default("10")
+    @Min(1)
+    @Max(3600)
+    @JsonPropertyDescription("With replication.synchronous Preferred: seconds without a streaming standby"
+        + " before the primary stops waiting for it (synchronous_standby_names cleared; restored once the"
+        + " standby streams again). Required never stops waiting.")
+    Integer standbyUnavailableSeconds,
     @Default("false")
     @JsonPropertyDescription("Allow promoting a standby that was not last seen in sync: committed"
         + " transactions it lacks are lost.")
@@ -26,10 +33,11 @@ public record FailoverSpec(
   public FailoverSpec {
     mode = mode == null ? FailoverMode.Manual : mode;
     primaryUnavailableSeconds = primaryUnavailableSeconds == null ? 5 : primaryUnavailableSeconds;
+    standbyUnavailableSeconds = standbyUnavailableSeconds == null ? 10 : standbyUnavailableSeconds;
     allowDataLoss = allowDataLoss == null ? Boolean.FALSE : allowDataLoss;
   }
 
   public static FailoverSpec defaults() {
-    return new FailoverSpec(null, null, null);
+    return new FailoverSpec(null, null, null, null);
   }
 }

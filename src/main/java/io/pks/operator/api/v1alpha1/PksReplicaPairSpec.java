@@ -53,6 +53,11 @@ public record PksReplicaPairSpec(
     deletionPolicy = deletionPolicy == null ? DeletionPolicy.Retain : deletionPolicy;
   }
 
+  /** This spec with another primary: what a completed failover records. */
+  public PksReplicaPairSpec withPrimary(String member) {
+    return new PksReplicaPairSpec(members, member, postgres, replication, failover, sip, deletionPolicy);
+  }
+
   /** The member named {@code name}, which must be one of the members. */
   public Member member(String name) {
     return members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(

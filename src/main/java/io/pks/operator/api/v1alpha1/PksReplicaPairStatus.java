@@ -16,6 +16,8 @@ public record PksReplicaPairStatus(
     Phase phase,
     @JsonPropertyDescription("Member currently acting as primary.")
     String currentPrimary,
+    @JsonPropertyDescription("Member being promoted by a switchover or failover in progress.")
+    String targetPrimary,
     @JsonPropertyDescription("Member currently acting as standby.")
     String standby,
     @JsonPropertyDescription("Site whose SIP pods the <pair>-sip Service selects.")
@@ -29,6 +31,9 @@ public record PksReplicaPairStatus(
     List<String> stoppedMembers,
     @JsonPropertyDescription("The Job the lifecycle waits for (initdb of the primary, seed of the standby).")
     MemberJob job,
+    @JsonPropertyDescription("The standby last seen as the primary's synchronous standby, every"
+        + " acknowledged commit on it; cleared when synchronous replication is switched off or ends.")
+    String synchronousStandby,
     @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, StandbySeeded, SipRouted.")
     List<Condition> conditions,
     @JsonPropertyDescription("Human sentence on the current phase, or why the pair is stuck.")
@@ -40,5 +45,5 @@ public record PksReplicaPairStatus(
   }
 
   public static final PksReplicaPairStatus EMPTY =
-      new PksReplicaPairStatus(null, null, null, null, null, null, null, null, null, null, null);
+      new PksReplicaPairStatus(null, null, null, null, null, null, null, null, null, null, null, null, null);
 }

@@ -1,0 +1,67 @@
+package io.pks.operator.reconciler;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pks.operator.api.v1alpha1.MemberJob;
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
+
+/**
+ * The part of the status the objects follow and the lifecycle decides: what is recorded before
+ * anything happens, so that an operator restarted at any point continues, never repeats, a step.
+ *
+ * @param targetPrimary the member a switchover or failover in progress promotes; null otherwise
+ * @param stoppedMembers members held at zero replicas: unseeded, being seeded, or fenced
+ * @param job the Job being waited for
+ * @param synchronousStandby the standby every acknowledged commit is on (last seen in sync)
+ */
+record PairState(Phase phase, String currentPrimary, String targetPrimary, List<String> stoppedMembers,
+    MemberJob job, String synchronousStandby) {
+
+  PairState {
+    stoppedMembers = List.copyOf(stoppedMembers);
+  }
+
+  static PairState of(PksReplicaPairStatus status) {
+    return new PairState(status.phase(), status.currentPrimary(), status.targetPrimary(), status.stoppedMembers(),
+        status.job(), status.synchronousStandby());
+  }
+
+  PairState phase(Phase next) {
+    return new PairState(next, currentPrimary, targetPrimary, stoppedMembers, job, synchronousStandby);
+  }
+
+  PairState job(MemberJob next) {
+    return new PairState(phase, currentPrimary, targetPrimary, stoppedMembers, next, synchronousStandby);
+  }
+
+  PairState stopped(List<String> next) {
+    return new PairState(phase, currentPrimary, targetPrimary, next, job, synchronousStandby);
+  }
+
+  PairState stopping(String member) {
+    List<String> next = new ArrayList<>(stoppedMembers);
+    if (!next.contains(member)) {
+      next.add(member);
+    }
+    return stopped(next);
+  }
+
+  PairState starting(String member) {
+    return stopped(stoppedMembers.stream().filter(m -> !m.equals(member)).toList());
+  }
+
+  PairState synchronousStandby(String member) {
+    return new PairState(phase, currentPrimary, targetPrimary, stoppedMembers, job, member);
+  }
+
+  /** {@code target} becomes the primary: the operation ends, and with it the synchronous standby. */
+  PairState promoted(String target) {
+    return new PairState(phase, target, null, stoppedMembers, job, null);
+  }
+
+  PairState targeting(String target) {
+    return new PairState(phase, currentPrimary, target, stoppedMembers, job, synchronousStandby);
+  }
+}

@@ -1,0 +1,294 @@
+package io.pks.operator.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.Names;
+
+/**
+ * Switchover, failover, sync degrade and operator restarts in the sandbox, with real PostgreSQL
+ * and a writer committing numbered rows through the -rw Service: every acknowledged commit must be
+ * on the primary afterwards. Four pairs bootstrap side by side: switchover, failover (Automatic,
+ * Required, the example's settings), manual (failover.mode Manual) and preferred (Preferred, a
+ * 2 s standby bound).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverE2E {
+  private static final String A = "site-a";
+  private static final String B = "site-b";
+
+  private static Path workDir;
+  private static Sandbox sandbox;
+  private static SandboxPair switchover;
+  private static SandboxPair failover;
+  private static SandboxPair manual;
+  private static SandboxPair preferred;
+
+  @BeforeAll
+  static void fourStreamingPairs() throws IOException {
+    workDir = Files.createTempDirectory("pks-failover-e2e-");
+    sandbox = Sandbox.start(workDir, Duration.ofMillis(500), Metrics.NOOP);
+    switchover = SandboxPair.create(sandbox, "switchover", json -> { });
+    failover = SandboxPair.create(sandbox, "failover", json -> { });
+    manual = SandboxPair.create(sandbox, "manual", json -> spec(json).with("failover").put("mode", "Manual"));
+    preferred = SandboxPair.create(sandbox, "preferred", json -> {
+      spec(json).with("replication").put("synchronous", "Preferred");
+      spec(json).with("failover").put("standbyUnavailableSeconds", 2);
+    });
+    for (SandboxPair pair : List.of(switchover, failover, manual, preferred)) {
+      awaitSynchronous(pair);
+    }
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    sandbox.close();
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
+    LocalContainer.deleteRecursively(workDir);
+  }
+
+  @Test
+  @Order(1)
+  void aSwitchoverThereAndBackLosesNoCommit() throws Exception {
+    try (Writer writer = new Writer(switchover, "calls")) {
+      assertThat(writer.awaitMore(30, SandboxPair.BOUND)).isTrue();
+      moveTo(switchover, B);
+      assertThat(sipSite(switchover)).isEqualTo(B);
+      assertThat(writer.awaitMore(30, SandboxPair.BOUND)).isTrue();
+      moveTo(switchover, A);
+      assertThat(sipSite(switchover)).isEqualTo(A);
+      assertThat(writer.awaitMore(30, SandboxPair.BOUND)).isTrue();
+      Set<Long> acknowledged = writer.stop();
+      assertThat(writer.missingOn(switchover.readWrite())).as("acknowledged rows lost").isEmpty();
+      System.out.printf("SWITCHOVER a->b->a: %d commits acknowledged, 0 lost%n", acknowledged.size());
+    }
+    assertThat(inRecovery(switchover, B)).isTrue();
+    assertThat(inRecovery(switchover, A)).isFalse();
+    assertThat(switchover.get().getStatus().timeline()).isEqualTo(3L);
+  }
+
+  @Test
+  @Order(2)
+  void theLossOfThePrimarysNodeFailsOverWithoutLosingACommit() throws Exception {
+    Writer writer = new Writer(failover, "calls");
+    assertThat(writer.awaitMore(50, SandboxPair.BOUND)).isTrue();
+    long primaryStarts = count(log(failover, A), "starting as primary");
+
+    Instant lost = Instant.now();
+    failover.nodeDown(A);
+    await("SIP moved").atMost(SandboxPair.BOUND).pollInterval(Duration.ofMillis(20))
+        .until(() -> B.equals(sipSite(failover)));
+    Duration toSip = Duration.between(lost, Instant.now());
+    assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
+    Duration toWrite = Duration.between(lost, writer.firstAcknowledgedAfterOutage(lost, Duration.ofSeconds(1)));
+    PksReplicaPair promoted = failover.get();
+    assertThat(promoted.getStatus().currentPrimary()).isEqualTo(B);
+    assertThat(promoted.getSpec().primary()).as("spec.primary recorded").isEqualTo(B);
+    assertThat(writer.missingOn(failover.readWrite())).as("acknowledged rows lost").isEmpty();
+    System.out.printf("TIMING failover node-down -> first write on the new primary: %d ms; -> SIP selector: %d ms%n",
+        toWrite.toMillis(), toSip.toMillis());
+
+    failover.nodeBack(A);
+    failover.awaitStatus("site-a rejoined as standby", p -> p.getStatus().phase() == Phase.Streaming
+        && A.equals(p.getStatus().standby()) && "sync".equals(p.getStatus().replication().syncState()));
+    assertThat(inRecovery(failover, A)).isTrue();
+    assertThat(count(log(failover, A), "starting as primary")).as("site-a never started as primary again")
+        .isEqualTo(primaryStarts);
+    assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
+    Set<Long> acknowledged = writer.stop();
+    assertThat(writer.missingOn(failover.readWrite())).isEmpty();
+    assertThat(writer.missingOn(failover.member(A))).as("rows on the rejoined standby").isEmpty();
+    System.out.printf("FAILOVER: %d commits acknowledged, 0 lost%n", acknowledged.size());
+  }
+
+  @Test
+  @Order(3)
+  void aCrashedPrimaryRestartedInTimeIsNotFailedOver() throws Exception {
+    long failovers = events(failover, "FailoverStarted");
+    long timeline = failover.get().getStatus().timeline();
+    try (Writer writer = new Writer(failover, "crash")) {
+      assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
+      failover.killPostmaster(B);
+      await("restarted").atMost(SandboxPair.BOUND).until(() -> failover.restartCount(B) >= 1 && failover.podReady(B));
+      assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
+      writer.stop();
+      assertThat(writer.missingOn(failover.readWrite())).isEmpty();
+    }
+    failover.awaitStatus("streaming", p -> p.getStatus().phase() == Phase.Streaming
+        && "streaming".equals(p.getStatus().replication().state()));
+    assertThat(failover.get().getStatus().currentPrimary()).isEqualTo(B);
+    assertThat(failover.get().getStatus().timeline()).isEqualTo(timeline);
+    assertThat(events(failover, "FailoverStarted")).isEqualTo(failovers);
+  }
+
+  @Test
+  @Order(4)
+  void aRequiredPairsWritesWaitForItsStandbyAndResume() throws Exception {
+    try (Writer writer = new Writer(failover, "blocked")) {
+      assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
+      failover.nodeDown(A);
+      failover.awaitPhase(Phase.Degraded);
+      Thread.sleep(500);
+      int before = writer.acknowledgedCount();
+      Thread.sleep(3000);
+      assertThat(writer.acknowledgedCount()).as("commits acknowledged without the standby").isEqualTo(before);
+      assertThat(failover.get().getStatus().message()).contains("commits wait until it is back");
+      failover.nodeBack(A);
+      assertThat(writer.awaitMore(20, SandboxPair.BOUND)).as("writes resume").isTrue();
+      writer.stop();
+      assertThat(writer.missingOn(failover.member(A))).isEmpty();
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aPreferredPairStopsWaitingForALostStandbyAndWaitsAgainWhenItStreams() throws Exception {
+    try (Writer writer = new Writer(preferred, "calls")) {
+      assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
+      preferred.nodeDown(B);
+      PksReplicaPair degraded = preferred.awaitStatus("degraded", p -> p.getStatus().phase() == Phase.Degraded
+          && p.getStatus().synchronousStandby() == null);
+      assertThat(degraded.getStatus().message()).contains("commits without waiting for it");
+      assertThat(writer.awaitMore(20, SandboxPair.BOUND)).as("writes continue without the standby").isTrue();
+
+      preferred.nodeBack(B);
+      preferred.awaitStatus("sync again", p -> p.getStatus().phase() == Phase.Streaming
+          && B.equals(p.getStatus().synchronousStandby()));
+      assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
+      writer.stop();
+      assertThat(writer.missingOn(preferred.readWrite())).isEmpty();
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aManualPairReportsTheLossAndFailsOverWhenTheUserSaysSo() throws Exception {
+    manual.nodeDown(A);
+    PksReplicaPair failed = manual.awaitPhase(Phase.Failed);
+    assertThat(failed.getStatus().message()).contains("failover.mode is Manual: nothing was promoted")
+        .contains("set spec.primary: site-b");
+    assertThat(failed.getStatus().currentPrimary()).isEqualTo(A);
+    assertThat(inRecovery(manual, B)).as("nothing promoted").isTrue();
+
+    manual.client().resources(PksReplicaPair.class).inNamespace(manual.namespace).withName(manual.name)
+        .edit(p -> {
+          p.setSpec(p.getSpec().withPrimary(B));
+          return p;
+        });
+    manual.awaitStatus("site-b primary", p -> B.equals(p.getStatus().currentPrimary()));
+    try (Writer writer = new Writer(manual, "after")) {
+      assertThat(writer.awaitMore(10, SandboxPair.BOUND)).isTrue();
+    }
+    manual.nodeBack(A);
+    manual.awaitStatus("rejoined", p -> p.getStatus().phase() == Phase.Streaming
+        && A.equals(p.getStatus().standby()));
+  }
+
+  @Test
+  @Order(7)
+  void anOperatorKilledDuringASwitchoverPromotesOnce() throws Exception {
+    long timeline = switchover.get().getStatus().timeline();
+    edit(switchover, B);
+    switchover.awaitStatus("switching over", p -> p.getStatus().phase() != Phase.Streaming);
+    sandbox.stopOperator();
+    Thread.sleep(1000);
+    sandbox.startOperator();
+    awaitSynchronous(switchover);
+    assertThat(switchover.get().getStatus().currentPrimary()).isEqualTo(B);
+    assertThat(switchover.get().getStatus().timeline()).as("one promotion").isEqualTo(timeline + 1);
+  }
+
+  @Test
+  @Order(8)
+  void anOperatorKilledDuringAFailoverPromotesOnce() throws Exception {
+    long timeline = failover.get().getStatus().timeline();
+    String primary = failover.get().getStatus().currentPrimary();
+    String standby = failover.get().getStatus().standby();
+    failover.nodeDown(primary);
+    failover.awaitStatus("failing over", p -> p.getStatus().phase() == Phase.FailingOver
+        || standby.equals(p.getStatus().currentPrimary()));
+    sandbox.stopOperator();
+    Thread.sleep(1000);
+    sandbox.startOperator();
+    failover.awaitStatus("promoted", p -> standby.equals(p.getStatus().currentPrimary()));
+    failover.nodeBack(primary);
+    awaitSynchronous(failover);
+    assertThat(failover.get().getStatus().timeline()).as("one promotion").isEqualTo(timeline + 1);
+    assertThat(inRecovery(failover, primary)).isTrue();
+  }
+
+  private static void awaitSynchronous(SandboxPair pair) {
+    pair.awaitStatus("streaming in sync", p -> p.getStatus().phase() == Phase.Streaming
+        && p.getStatus().replication() != null && "sync".equals(p.getStatus().replication().syncState()));
+  }
+
+  private static void edit(SandboxPair pair, String primary) {
+    pair.client().resources(PksReplicaPair.class).inNamespace(pair.namespace).withName(pair.name).edit(p -> {
+      p.setSpec(p.getSpec().withPrimary(primary));
+      return p;
+    });
+  }
+
+  /** A planned switchover to {@code target}, until the old primary streams again as its standby. */
+  private static void moveTo(SandboxPair pair, String target) {
+    edit(pair, target);
+    pair.awaitStatus("switched over to " + target, p -> target.equals(p.getStatus().currentPrimary())
+        && p.getStatus().phase() == Phase.Streaming && "sync".equals(p.getStatus().replication().syncState()));
+    await("SIP follows").atMost(SandboxPair.BOUND).until(() -> target.equals(sipSite(pair)));
+  }
+
+  private static String sipSite(SandboxPair pair) {
+    return pair.client().services().inNamespace(pair.namespace).withName(Names.sipService(pair.name)).get()
+        .getSpec().getSelector().get("pks.io/site");
+  }
+
+  private static boolean inRecovery(SandboxPair pair, String member) throws SQLException {
+    try (Connection connection = pair.connect(pair.member(member)); Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+      row.next();
+      return row.getBoolean(1);
+    }
+  }
+
+  private static String log(SandboxPair pair, String member) throws IOException {
+    return Files.readString(sandbox.runtime().podDir(pair.namespace, Names.pod(pair.name, member))
+        .resolve("container.log"));
+  }
+
+  private static long count(String text, String line) {
+    return text.lines().filter(l -> l.contains(line)).count();
+  }
+
+  private static long events(SandboxPair pair, String reason) {
+    return pair.client().v1().events().inNamespace(pair.namespace).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason())).count();
+  }
+
+  private static ObjectNode spec(ObjectNode json) {
+    return (ObjectNode) json.get("spec");
+  }
+}

@@ -1,0 +1,162 @@
+package io.pks.operator.sandbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.pks.operator.postgres.MemberEndpoint;
+import io.pks.operator.postgres.PgConnector;
+
+/**
+ * An application writing through the -rw Service: commits numbered rows one by one, reconnecting
+ * whenever its connection breaks, and records every commit the server acknowledged (the INSERT in
+ * autocommit returned) with its time. A commit that failed or whose answer was lost is not counted:
+ * it may or may not be there, as for any client.
+ */
+final class Writer implements AutoCloseable {
+  private static final PgConnector.Timeouts PATIENT =
+      new PgConnector.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(120), Duration.ofSeconds(120));
+
+  private final SandboxPair pair;
+  private final String table;
+  private final PgConnector connector;
+  private final ConcurrentSkipListMap<Long, Instant> acknowledged = new ConcurrentSkipListMap<>();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Thread thread;
+  private long next = 1;
+
+  Writer(SandboxPair pair, String table) throws SQLException {
+    this.pair = pair;
+    this.table = table;
+    this.connector = new PgConnector(pair.superuser(), PATIENT);
+    try (Connection connection = connector.open(pair.readWrite()); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (id bigint PRIMARY KEY, at timestamptz)");
+      try (ResultSet max = statement.executeQuery("SELECT coalesce(max(id), 0) FROM " + table)) {
+        max.next();
+        next = max.getLong(1) + 1;
+      }
+    }
+    thread = new Thread(this::write, "writer-" + table);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void write() {
+    Connection connection = null;
+    while (running.get()) {
+      try {
+        if (connection == null) {
+          connection = connector.open(pair.readWrite());
+        }
+        long id = next++;
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " VALUES (?, now())")) {
+          insert.setLong(1, id);
+          insert.executeUpdate();
+        }
+        acknowledged.put(id, Instant.now());
+      } catch (SQLException e) {
+        close(connection);
+        connection = null;
+        pause(50);
+      }
+    }
+    close(connection);
+  }
+
+  int acknowledgedCount() {
+    return acknowledged.size();
+  }
+
+  /**
+   * The first commit acknowledged after an outage that began after {@code instant}: the first
+   * acknowledgement following a pause of at least {@code gap}. A fault is injected a moment before
+   * it takes effect, so commits right after {@code instant} may still be the old primary's.
+   */
+  Instant firstAcknowledgedAfterOutage(Instant instant, Duration gap) {
+    Instant previous = null;
+    for (Instant at : acknowledged.values().stream().filter(at -> at.isAfter(instant)).sorted().toList()) {
+      if (previous != null && Duration.between(previous, at).compareTo(gap) >= 0) {
+        return at;
+      }
+      previous = at;
+    }
+    return null;
+  }
+
+  /** Waits until {@code count} more commits are acknowledged; false after {@code bound}. */
+  boolean awaitMore(int count, Duration bound) {
+    int target = acknowledged.size() + count;
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (acknowledged.size() < target && System.nanoTime() < deadline) {
+      pause(20);
+    }
+    return acknowledged.size() >= target;
+  }
+
+  /** Stops writing; the ids acknowledged. */
+  Set<Long> stop() {
+    running.set(false);
+    try {
+      thread.join(Duration.ofSeconds(150).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new TreeSet<>(acknowledged.keySet());
+  }
+
+  /**
+   * Ids acknowledged so far and missing from {@code endpoint}'s table: what a failover lost. The
+   * acknowledged ids are taken before the table is read, as the writer may still be writing.
+   */
+  List<Long> missingOn(MemberEndpoint endpoint) throws SQLException {
+    List<Long> expected = new ArrayList<>(acknowledged.keySet());
+    Set<Long> present = new HashSet<>();
+    try (Connection connection = connector.open(endpoint); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT id FROM " + table)) {
+      while (rows.next()) {
+        present.add(rows.getLong(1));
+      }
+    }
+    List<Long> missing = new ArrayList<>();
+    for (Long id : expected) {
+      if (!present.contains(id)) {
+        missing.add(id);
+      }
+    }
+    return missing;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static void close(Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // Broken already.
+      }
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
