@@ -167,6 +167,20 @@ class EmbeddedApiServerIT {
   }
 
   @Test
+  void listsAreTypedAndFilteredByAnyFieldSelector() {
+    client.configMaps().resource(configMap("c")).create();
+    client.configMaps().resource(new ConfigMapBuilder(configMap("d")).addToData("a", "2").build()).create();
+
+    JsonNode list = getJson("/api/v1/namespaces/default/configmaps?fieldSelector=data.a%3D2", "application/json");
+
+    assertThat(list.get("kind").asText()).isEqualTo("ConfigMapList");
+    assertThat(list.get("items")).extracting(item -> item.at("/metadata/name").asText()).containsExactly("d");
+    assertThat(getJson(PAIRS, "application/json").get("kind").asText()).isEqualTo("PksReplicaPairList");
+    assertThat(get("/api/v1/namespaces/default/configmaps?fieldSelector=data.a", "application/json").statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void discoveryDerivesThePairFromTheCrd() {
     JsonNode pksGroupVersion = getJson("/apis/pks.io/v1alpha1", "application/json");
 

@@ -156,15 +156,23 @@ class KubectlIT {
   }
 
   @Test
-  void getEventsPrintsWhatHappenedToWhich() {
+  void eventsOfThePairAreListedAndDescribed() {
+    applyExampleStreaming();
+    String seen = Instant.now().minusSeconds(200).toString();
     client.v1().events().inNamespace(NS).resource(new EventBuilder().withNewMetadata().withName("pks.1").endMetadata()
-        .withNewInvolvedObject().withKind("PksReplicaPair").withName("pks").endInvolvedObject()
-        .withType("Normal").withReason("Streaming").withMessage("site-a streams to site-b")
-        .withLastTimestamp(Instant.now().minusSeconds(200).toString()).build()).create();
+        .withNewInvolvedObject().withKind("PksReplicaPair").withName("pks").withNamespace(NS)
+        .withUid(pair().getMetadata().getUid()).endInvolvedObject()
+        .withType("Normal").withReason("Streaming").withMessage("site-a streams to site-b").withCount(1)
+        .withFirstTimestamp(seen).withLastTimestamp(seen).withNewSource().withComponent("pks-operator").endSource()
+        .build()).create();
 
     assertThat(Kubectl.table(kubectl.succeed("get", "events", "-n", NS))).containsExactly(Map.of("LAST SEEN",
         "3m20s", "TYPE", "Normal", "REASON", "Streaming", "OBJECT", "pksreplicapair/pks",
         "MESSAGE", "site-a streams to site-b"));
+    assertThat(kubectl.succeed("describe", "pksrp", "pks", "-n", NS))
+        .containsPattern("Normal\\s+Streaming\\s+3m20s\\s+pks-operator\\s+site-a streams to site-b");
+    assertThat(kubectl.run("get", "events", "-n", NS, "--field-selector", "involvedObject.name=other").err())
+        .contains("No resources found");
   }
 
   @Test

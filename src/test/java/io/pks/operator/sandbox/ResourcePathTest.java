@@ -41,5 +41,7 @@ class ResourcePathTest {
     assertThat(ResourcePath.queryParameter(path, "watch")).contains("true");
     assertThat(ResourcePath.queryParameter(path, "limit")).isEmpty();
     assertThat(ResourcePath.withoutQuery(path)).isEqualTo("/api/v1/pods");
+    assertThat(ResourcePath.withoutQueryParameter(path, "labelSelector")).isEqualTo("/api/v1/pods?watch=true");
+    assertThat(ResourcePath.withoutQueryParameter("/api/v1/pods?watch=true", "watch")).isEqualTo("/api/v1/pods");
   }
 }
