@@ -12,6 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
@@ -56,7 +59,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       LOG.info("Injected fault: {} {} answered {}", method, path, fault.getAsInt());
       response = Responses.status(fault.getAsInt(), "injected fault for " + method + " " + path);
     } else {
-      response = serve(request);
+      response = serveOrFail(request);
     }
     if (WRITE_METHODS.contains(method)) {
       writes.add(new Write(method, path, response.code()));
@@ -84,6 +87,18 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     return JsonMergePatch.apply(current.deepCopy(), asNode(patch));
   }
 
+  /** An exception escaping the dispatcher leaves the request unanswered: the client would hang, not fail. */
+  private MockResponse serveOrFail(RecordedRequest request) {
+    try {
+      return serve(request);
+    } catch (IllegalArgumentException e) {
+      return Responses.status(400, e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warn("{} {} failed", request.getMethod(), request.getPath(), e);
+      return Responses.status(500, e.toString());
+    }
+  }
+
   private MockResponse serve(RecordedRequest request) {
     String path = request.getPath();
     Optional<ResourcePath> resource = ResourcePath.parse(path);
@@ -99,26 +114,55 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       if (discovery.isPresent()) {
         return discovery.get();
       }
-      if (resource.isPresent() && wantsTable(request, resource.get())) {
-        return table(resource.get(), path);
+      if (resource.isPresent() && !isWatch(path)) {
+        MockResponse stored = asApiServer(read(resource.get(), path), resource);
+        return stored.code() == 200 && wantsTable(request, resource.get()) ? table(resource.get(), path, stored)
+            : stored;
       }
     }
     return asApiServer(super.dispatch(request), resource);
   }
 
-  /** kubectl get asks for a Table (and accepts plain JSON); a watch stays plain: the mock serves it over a websocket. */
-  private static boolean wantsTable(RecordedRequest request, ResourcePath resource) {
-    String accept = Optional.ofNullable(request.getHeader("Accept")).orElse("");
-    String watch = ResourcePath.queryParameter(request.getPath(), "watch").orElse("false");
-    return accept.contains("as=Table") && resource.subresource() == null
-        && !watch.equals("true") && !watch.equals("1");
+  /** A watch stays as the store serves it, over a websocket. */
+  private static boolean isWatch(String path) {
+    String watch = ResourcePath.queryParameter(path, "watch").orElse("false");
+    return watch.equals("true") || watch.equals("1");
   }
 
-  private MockResponse table(ResourcePath resource, String path) {
-    MockResponse stored = asApiServer(handleGet(path), Optional.of(resource));
-    if (stored.code() != 200) {
+  /** kubectl get asks for a Table (and accepts plain JSON). */
+  private static boolean wantsTable(RecordedRequest request, ResourcePath resource) {
+    return Optional.ofNullable(request.getHeader("Accept")).orElse("").contains("as=Table")
+        && resource.subresource() == null;
+  }
+
+  /**
+   * A read from the store, completed where it differs from an API server: a list is typed {@code <Kind>List}
+   * (client-go's typed clients, as in kubectl describe, refuse a plain List) and its field selector is applied
+   * here (the store matches only metadata.name and metadata.namespace; describe selects events by involvedObject).
+   */
+  private MockResponse read(ResourcePath resource, String path) {
+    Optional<String> selector = ResourcePath.queryParameter(path, "fieldSelector");
+    MockResponse stored = handleGet(ResourcePath.withoutQueryParameter(path, "fieldSelector"));
+    if (stored.code() != 200 || resource.name() != null) {
       return stored;
     }
+    ObjectNode list = (ObjectNode) Serialization.unmarshal(stored.getBody().readUtf8(), JsonNode.class);
+    if (selector.isPresent()) {
+      ArrayNode selected = JsonNodeFactory.instance.arrayNode();
+      list.get("items").forEach(item -> {
+        if (FieldSelector.matches(selector.get(), item)) {
+          selected.add(item);
+        }
+      });
+      list.set("items", selected);
+    }
+    Discovery.kind(resource, crds()).ifPresent(kind -> list
+        .put("apiVersion", resource.group().isEmpty() ? resource.version() : resource.group() + "/" + resource.version())
+        .put("kind", kind + "List"));
+    return Responses.json(200, list);
+  }
+
+  private MockResponse table(ResourcePath resource, String path, MockResponse stored) {
     JsonNode objects = Serialization.unmarshal(stored.getBody().readUtf8(), JsonNode.class);
     return Responses.json(200, Tables.table(resource, objects, crds(),
         ResourcePath.queryParameter(path, "includeObject").orElse("Metadata"), Instant.now()));

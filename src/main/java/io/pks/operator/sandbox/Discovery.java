@@ -82,7 +82,7 @@ final class Discovery {
     if (!core && !groups) {
       return Optional.empty();
     }
-    List<Served> served = Stream.concat(BUILT_IN.stream(), crds.get().stream().flatMap(Discovery::served)).toList();
+    List<Served> served = served(crds.get()).toList();
     Object document = switch (segments.size()) {
       case 1 -> core ? new APIVersionsBuilder().withVersions("v1").build() : groupList(served);
       case 2 -> core ? resourceList(served, "v1") : group(served, segments.get(1));
@@ -90,6 +90,16 @@ final class Discovery {
     };
     return Optional.of(document != null ? Responses.json(200, document)
         : Responses.status(404, "the server could not find the requested resource"));
+  }
+
+  /** The kind a resource path lists, as discovery names it: lists are typed {@code <Kind>List}. */
+  static Optional<String> kind(ResourcePath path, List<CustomResourceDefinition> crds) {
+    return served(crds).filter(s -> s.group().equals(path.group()) && s.version().equals(path.version())
+        && s.plural().equals(path.plural())).map(Served::kind).findFirst();
+  }
+
+  private static Stream<Served> served(List<CustomResourceDefinition> crds) {
+    return Stream.concat(BUILT_IN.stream(), crds.stream().flatMap(Discovery::served));
   }
 
   private static Served builtIn(String groupVersion, String plural, String kind, List<String> shortNames,

@@ -29,6 +29,10 @@ import io.pks.operator.api.v1alpha1.Crd;
  * A Kubernetes API server on a free loopback port, for the sandbox and the tests: the Fabric8 mock server in CRUD
  * mode with the PksReplicaPair CRD installed, serving what kubectl needs besides (discovery, Table responses for
  * {@code kubectl get}). It records every write and answers injected faults. Plain HTTP, no authentication.
+ *
+ * <p>What it lacks, as the mock does: server-side apply, strategic merge patches, protobuf bodies (refused with
+ * 415, so {@code kubectl create namespace} fails where {@code kubectl apply -f} works), watches other than over
+ * websockets ({@code kubectl get -w}), admission (no schema, CEL or namespace checks) and garbage collection.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedApiServer.class);
@@ -63,7 +67,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
         .withConfig(new ConfigBuilder(Config.empty())
             .withMasterUrl(url())
             .withNamespace(NAMESPACE)
-            // The mock server speaks HTTP/1.1 only; the JDK client would otherwise try an h2c upgrade.
+            // As KubernetesMockServer configures its own clients: no HTTP/2 upgrade on plain HTTP.
             .withHttp2Disable(true)
             .build())
         .build()

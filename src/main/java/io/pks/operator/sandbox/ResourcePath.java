@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The parts of a resource path such as {@code /apis/pks.io/v1alpha1/namespaces/ns/pksreplicapairs/pks/status}:
@@ -50,6 +51,18 @@ record ResourcePath(String group, String version, String namespace, String plura
         .filter(pair -> pair.startsWith(parameter + "="))
         .map(pair -> URLDecoder.decode(pair.substring(parameter.length() + 1), StandardCharsets.UTF_8))
         .findFirst();
+  }
+
+  /** The request path without one query parameter. */
+  static String withoutQueryParameter(String requestPath, String parameter) {
+    int query = requestPath.indexOf('?');
+    if (query < 0) {
+      return requestPath;
+    }
+    String kept = Arrays.stream(requestPath.substring(query + 1).split("&"))
+        .filter(pair -> !pair.startsWith(parameter + "="))
+        .collect(Collectors.joining("&"));
+    return requestPath.substring(0, query) + (kept.isEmpty() ? "" : "?" + kept);
   }
 
   /** How the API server names the resource in messages: {@code pods}, {@code pksreplicapairs.pks.io}. */

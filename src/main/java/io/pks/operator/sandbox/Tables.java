@@ -26,7 +26,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 /**
  * The {@code meta.k8s.io/v1} Table that {@code kubectl get} asks for and prints as it comes. Like the real API
  * server: a custom resource gets NAME then its CRD's additionalPrinterColumns (NAME and AGE when it declares none);
- * pods get NAME, READY, STATUS, RESTARTS, AGE, and IP and NODE with {@code -o wide}; other kinds NAME and AGE.
+ * pods get NAME, READY, STATUS, RESTARTS, AGE, and IP and NODE with {@code -o wide}; events LAST SEEN, TYPE, REASON,
+ * OBJECT, MESSAGE; other kinds NAME and AGE.
  */
 final class Tables {
   private Tables() {
@@ -102,6 +103,9 @@ final class Tables {
     if (path.group().isEmpty() && path.plural().equals("pods")) {
       return podColumns(age);
     }
+    if (path.group().isEmpty() && path.plural().equals("events")) {
+      return eventColumns(now);
+    }
     List<Column> printerColumns = crds.stream()
         .filter(crd -> crd.getSpec().getGroup().equals(path.group())
             && crd.getSpec().getNames().getPlural().equals(path.plural()))
@@ -154,6 +158,20 @@ final class Tables {
         age,
         new Column("IP", "string", "", 1, pod -> TextNode.valueOf(pod.at("/status/podIP").asText("<none>"))),
         new Column("Node", "string", "", 1, pod -> TextNode.valueOf(pod.at("/spec/nodeName").asText("<none>"))));
+  }
+
+  /** What {@code kubectl get events} shows: the sandbox's lifecycle is read there. */
+  private static List<Column> eventColumns(Instant now) {
+    return List.of(
+        new Column("Last Seen", "string", "", 0, event -> cell("date", Stream.of("/lastTimestamp", "/eventTime",
+            "/metadata/creationTimestamp").map(event::at).filter(JsonNode::isTextual).findFirst()
+            .orElse(NullNode.instance), now)),
+        new Column("Type", "string", "", 0, event -> cell("string", event.path("type"), now)),
+        new Column("Reason", "string", "", 0, event -> cell("string", event.path("reason"), now)),
+        new Column("Object", "string", "", 0, event -> TextNode.valueOf(
+            event.at("/involvedObject/kind").asText().toLowerCase() + "/" + event.at("/involvedObject/name").asText())),
+        new Column("Message", "string", "", 0, event -> cell("string", event.path("message"), now)),
+        new Column(NAME.name(), NAME.type(), NAME.format(), 1, NAME.cell()));
   }
 
   /** The sum of a number over the pod's container statuses. */

@@ -80,7 +80,8 @@ public final class Kubectl {
   public static List<Map<String, String>> table(String printed) {
     List<String> lines = printed.lines().filter(line -> !line.isBlank()).toList();
     String header = lines.get(0);
-    List<String> names = Arrays.asList(header.trim().split("\\s+"));
+    // kubectl pads columns with three spaces at least; a header may have one inside (LAST SEEN).
+    List<String> names = Arrays.asList(header.trim().split("\\s{2,}"));
     List<Integer> starts = new ArrayList<>();
     int from = 0;
     for (String name : names) {

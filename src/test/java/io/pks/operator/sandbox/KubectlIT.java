@@ -2,6 +2,7 @@ package io.pks.operator.sandbox;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -151,6 +153,26 @@ class KubectlIT {
         .satisfies(row -> assertThat(row).containsAllEntriesOf(Map.of("NAME", "pks-site-a-0", "READY", "1/1",
             "STATUS", "Running", "RESTARTS", "2", "IP", "127.0.0.1", "NODE", "sandbox")));
     assertThat(Kubectl.table(kubectl.succeed("get", "pods")).get(0)).doesNotContainKeys("IP", "NODE");
+  }
+
+  @Test
+  void eventsOfThePairAreListedAndDescribed() {
+    applyExampleStreaming();
+    String seen = Instant.now().minusSeconds(200).toString();
+    client.v1().events().inNamespace(NS).resource(new EventBuilder().withNewMetadata().withName("pks.1").endMetadata()
+        .withNewInvolvedObject().withKind("PksReplicaPair").withName("pks").withNamespace(NS)
+        .withUid(pair().getMetadata().getUid()).endInvolvedObject()
+        .withType("Normal").withReason("Streaming").withMessage("site-a streams to site-b").withCount(1)
+        .withFirstTimestamp(seen).withLastTimestamp(seen).withNewSource().withComponent("pks-operator").endSource()
+        .build()).create();
+
+    assertThat(Kubectl.table(kubectl.succeed("get", "events", "-n", NS))).containsExactly(Map.of("LAST SEEN",
+        "3m20s", "TYPE", "Normal", "REASON", "Streaming", "OBJECT", "pksreplicapair/pks",
+        "MESSAGE", "site-a streams to site-b"));
+    assertThat(kubectl.succeed("describe", "pksrp", "pks", "-n", NS))
+        .containsPattern("Normal\\s+Streaming\\s+3m20s\\s+pks-operator\\s+site-a streams to site-b");
+    assertThat(kubectl.run("get", "events", "-n", NS, "--field-selector", "involvedObject.name=other").err())
+        .contains("No resources found");
   }
 
   @Test
