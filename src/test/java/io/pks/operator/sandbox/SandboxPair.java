@@ -61,6 +61,11 @@ final class SandboxPair {
     return new SandboxPair(sandbox, namespace, pair.getMetadata().getName());
   }
 
+  /** A pair already in the sandbox. */
+  static SandboxPair existing(Sandbox sandbox, String namespace, String name) {
+    return new SandboxPair(sandbox, namespace, name);
+  }
+
   KubernetesClient client() {
     return sandbox.client();
   }

@@ -40,16 +40,30 @@ final class Writer implements AutoCloseable {
     this.pair = pair;
     this.table = table;
     this.connector = new PgConnector(pair.superuser(), PATIENT);
-    try (Connection connection = connector.open(pair.readWrite()); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (id bigint PRIMARY KEY, at timestamptz)");
-      try (ResultSet max = statement.executeQuery("SELECT coalesce(max(id), 0) FROM " + table)) {
-        max.next();
-        next = max.getLong(1) + 1;
-      }
-    }
+    createTable();
     thread = new Thread(this::write, "writer-" + table);
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** The table, through -rw as soon as it routes somewhere (it may be between primaries). */
+  private void createTable() throws SQLException {
+    long deadline = System.nanoTime() + SandboxPair.BOUND.toNanos();
+    while (true) {
+      try (Connection connection = connector.open(pair.readWrite()); Statement statement = connection.createStatement()) {
+        statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (id bigint PRIMARY KEY, at timestamptz)");
+        try (ResultSet max = statement.executeQuery("SELECT coalesce(max(id), 0) FROM " + table)) {
+          max.next();
+          next = max.getLong(1) + 1;
+        }
+        return;
+      } catch (SQLException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        pause(100);
+      }
+    }
   }
 
   private void write() {
