@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -36,10 +37,13 @@ public final class MockCluster implements AutoCloseable {
   private Operator operator;
 
   public MockCluster() {
+    // The mock parses requests with Fabric8's shared mapper: give it an API server's limits, so it
+    // stores whatever a real API server would (the operator's own client has its own limits).
+    Serialization.jsonMapper().getFactory().setStreamReadConstraints(Operators.READ_LIMITS);
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new RecordingDispatcher(), false);
     server.init();
-    client = server.createClient();
+    client = server.createClient(Operators::configure);
     client.apiextensions().v1().customResourceDefinitions().resource(Crd.load()).create();
   }
 

@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Streaming replication from the primary to the standby. */
@@ -17,8 +18,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = SpecRules.CEL_REPLICATION_USER_NOT_SUPERUSER,
     message = "spec.replication.user: must not be the superuser or a reserved pg_ role")
 @ValidationRule(value = SpecRules.CEL_ARCHIVE_COMMAND_SINGLE_LINE,
-    message = "spec.replication.archiveCommand: must be a single line")
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
+    message = "spec.replication.archiveCommand: must be a single line, not blank")
+// Only empty collections are left out when written: an empty string must stay one, or a copy made
+// through JSON (JOSDK clones each resource) would read it as absent, take the default and accept
+// what the resource refuses.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReplicationSpec(
     @Default(ReplicationSpec.DEFAULT_USER)
     @Pattern(SpecRules.SQL_IDENTIFIER)
@@ -31,6 +35,7 @@ public record ReplicationSpec(
         + " and a streaming standby one, so at least 3.")
     Integer connectionLimit,
     @Pattern(SpecRules.DNS_SUBDOMAIN)
+    @Size(max = SpecRules.MAX_OBJECT_NAME)
     @JsonPropertyDescription("Existing Secret with key password for the replication role;"
         + " generated as <pair>-replication when absent.")
     String passwordSecret,
@@ -56,10 +61,12 @@ public record ReplicationSpec(
     @Max(1000)
     @JsonPropertyDescription("max_wal_senders on both members.")
     Integer maxWalSenders,
+    @Size(max = SpecRules.MAX_VALUE_LENGTH)
     @JsonPropertyDescription("archive_command; WAL archiving (archive_mode) is on only when set.")
     String archiveCommand,
     @JsonPropertyDescription("Extra client networks (CIDR) allowed to use the replication role,"
         + " beyond the pair's own pods.")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     List<String> allowedCidrs) {
 
   static final String DEFAULT_USER = "repuser";
