@@ -64,6 +64,21 @@ public final class HostileSpecs {
     return strings;
   }
 
+  /**
+   * The hostile strings the validator accepts as free text (a parameter's value), which must then
+   * reach postgresql.conf quoted.
+   */
+  public static Map<String, String> acceptedAsFreeText() {
+    Map<String, String> accepted = new LinkedHashMap<>();
+    STRINGS.forEach((label, value) -> {
+      if (SpecValidator.validate(TestPairs.example(json -> TestPairs.spec(json).with("postgres").with("parameters")
+          .put("log_line_prefix", value)), AppliedState.NONE).isEmpty()) {
+        accepted.put(label, value);
+      }
+    });
+    return accepted;
+  }
+
   /** Strings with a format (names, sizes, selectors, enums as strings): every hostile string is refused. */
   private static final Map<String, String> FORMATTED_FIELDS = formattedFields();
 

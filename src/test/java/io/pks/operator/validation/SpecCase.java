@@ -82,6 +82,11 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
     return (ArrayNode) spec.get("members");
   }
 
+  /** The valid resources of {@link #all()}: the variety the builders are tested on. */
+  public static List<SpecCase> allValid() {
+    return all().stream().filter(SpecCase::valid).toList();
+  }
+
   /** The corpus shared by the validator test and the CRD rule test. */
   public static List<SpecCase> all() {
     return List.of(
