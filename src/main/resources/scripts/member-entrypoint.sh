@@ -2,24 +2,22 @@
 # Runs one member of the pair in the foreground.
 #
 # With data in PGDATA it starts PostgreSQL with the operator's rendered configuration, as a standby
-# when PGDATA/standby.signal exists. Without data it runs initdb only when PKS_INITDB=true (the
-# operator allows that during the bootstrap of the primary only); otherwise it waits for the seed
-# Job, so a member can never come up empty as a second primary. It also waits while the re-seed
-# marker exists. SIGTERM or SIGINT give a fast clean shutdown.
+# when PGDATA/standby.signal exists. Without data it never initialises itself: it waits for the
+# operator's initdb Job (bootstrap of the primary) or seed Job (standby), so a member whose volume
+# was lost can never come up empty as a second primary. It also waits while the re-seed marker
+# exists. SIGTERM or SIGINT give a fast clean shutdown.
 #
-# Environment: PGDATA, PGPORT, PKS_CONFIG_DIR, PKS_SUPERUSER_SECRET_DIR (files username,
-# password), PKS_REPLICATION_SECRET_DIR (file password), PKS_RUN_DIR, PKS_PRIMARY_HOST,
-# PKS_PRIMARY_PORT, PKS_REPLICATION_USER, PKS_MEMBER; optional PKS_SLOT_NAME (empty: no slot),
-# PKS_INITDB (true|false, default false), PKS_LISTEN_ADDRESSES (default '*').
+# Environment: PGDATA, PGPORT, PKS_CONFIG_DIR, PKS_REPLICATION_SECRET_DIR (file password),
+# PKS_RUN_DIR, PKS_PRIMARY_HOST, PKS_PRIMARY_PORT, PKS_REPLICATION_USER, PKS_MEMBER; optional
+# PKS_SLOT_NAME (empty: no slot), PKS_LISTEN_ADDRESSES (default '*').
 set -eu
 
 PKS_SCRIPT=member-entrypoint
 . "$(dirname "$0")/pks-common.sh"
 
-require_env PGDATA PGPORT PKS_CONFIG_DIR PKS_SUPERUSER_SECRET_DIR PKS_REPLICATION_SECRET_DIR \
+require_env PGDATA PGPORT PKS_CONFIG_DIR PKS_REPLICATION_SECRET_DIR \
   PKS_RUN_DIR PKS_PRIMARY_HOST PKS_PRIMARY_PORT PKS_REPLICATION_USER PKS_MEMBER
 PKS_SLOT_NAME="${PKS_SLOT_NAME:-}"
-PKS_INITDB="${PKS_INITDB:-false}"
 PKS_LISTEN_ADDRESSES="${PKS_LISTEN_ADDRESSES:-*}"
 
 postgres_pid=
@@ -45,8 +43,8 @@ trap on_stop TERM INT
 reason_to_wait() {
   if [ -e "$PKS_RESEED_MARKER" ]; then
     echo "re-seed requested ($PKS_RESEED_MARKER): waiting to be seeded"
-  elif [ ! -e "$PGDATA/PG_VERSION" ] && [ "$PKS_INITDB" != true ]; then
-    echo "no data: waiting to be seeded"
+  elif [ ! -e "$PGDATA/PG_VERSION" ]; then
+    echo "no data: waiting for the initdb or seed Job"
   fi
 }
 
@@ -65,23 +63,7 @@ wait_until_startable() {
   done
 }
 
-# initdb into a scratch folder renamed into place when complete: an interrupted initdb never
-# leaves a PGDATA that looks initialised.
-initialise() {
-  scratch="$PGDATA.initdb"
-  rm -rf "$scratch"
-  superuser=$(cat "$PKS_SUPERUSER_SECRET_DIR/username")
-  log "no data and initdb allowed: initdb as superuser $superuser"
-  initdb -D "$scratch" --data-checksums --auth=scram-sha-256 --username="$superuser" \
-    --pwfile="$PKS_SUPERUSER_SECRET_DIR/password" --no-instructions
-  mv "$scratch" "$PGDATA"
-  log "initdb complete"
-}
-
 wait_until_startable
-if [ ! -e "$PGDATA/PG_VERSION" ]; then
-  initialise
-fi
 write_replication_passfile
 
 set -- -D "$PGDATA" \

@@ -2,6 +2,7 @@ package io.pks.operator;
 
 import io.pks.operator.cli.RenderCommand;
 import io.pks.operator.cli.RunCommand;
+import io.pks.operator.cli.SandboxCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pks-operator", mixinStandardHelpOptions = true,
     versionProvider = PksOperator.Version.class,
     description = "Operator for PksReplicaPair: an active/passive PostgreSQL pair behind a SIP platform.",
-    subcommands = {RunCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, RenderCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
 public final class PksOperator implements Runnable {
 
   public static void main(String[] args) {

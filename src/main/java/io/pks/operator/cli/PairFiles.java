@@ -2,15 +2,20 @@ package io.pks.operator.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.pks.operator.Operators;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.validation.AppliedState;
 import io.pks.operator.validation.ReadErrors;
+import io.pks.operator.validation.SpecValidator;
+import io.pks.operator.validation.Violation;
 
 /** Reads a PksReplicaPair from a YAML or JSON file, with errors a person can act on. */
 public final class PairFiles {
@@ -23,6 +28,36 @@ public final class PairFiles {
   public static final class UnreadablePairException extends Exception {
     UnreadablePairException(String message) {
       super(message);
+    }
+  }
+
+  /**
+   * The resource in {@code file} if the operator would accept it; else one line per problem on
+   * {@code err}, and the command's exit code in the exception: 2 unreadable, 1 invalid.
+   */
+  static PksReplicaPair readValid(Path file, PrintWriter err) throws CommandFailure {
+    PksReplicaPair pair;
+    try {
+      pair = read(file);
+    } catch (UnreadablePairException e) {
+      err.println(e.getMessage());
+      throw new CommandFailure(2);
+    }
+    List<Violation> violations = SpecValidator.validate(pair, AppliedState.NONE);
+    if (!violations.isEmpty()) {
+      violations.forEach(err::println);
+      throw new CommandFailure(1);
+    }
+    return pair;
+  }
+
+  /** A command ends with this exit code; why has been printed already. */
+  static final class CommandFailure extends Exception {
+    final int exitCode;
+
+    CommandFailure(int exitCode) {
+      super(null, null, false, false);
+      this.exitCode = exitCode;
     }
   }
 

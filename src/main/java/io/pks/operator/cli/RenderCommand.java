@@ -11,9 +11,6 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.ClusterNetwork;
 import io.pks.operator.model.DesiredObjects;
 import io.pks.operator.model.Secrets;
-import io.pks.operator.validation.AppliedState;
-import io.pks.operator.validation.SpecValidator;
-import io.pks.operator.validation.Violation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,15 +40,9 @@ public final class RenderCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PksReplicaPair pair;
     try {
-      pair = PairFiles.read(file);
-    } catch (PairFiles.UnreadablePairException e) {
-      err.println(e.getMessage());
-      return 2;
-    }
-    List<Violation> violations = SpecValidator.validate(pair, AppliedState.NONE);
-    if (!violations.isEmpty()) {
-      violations.forEach(err::println);
-      return 1;
+      pair = PairFiles.readValid(file, err);
+    } catch (PairFiles.CommandFailure e) {
+      return e.exitCode;
     }
     out.println("# Objects pks-operator creates for PksReplicaPair " + pair.ref() + ".");
     out.println("# Generated Secrets are shown without values: the operator generates them in the cluster.");

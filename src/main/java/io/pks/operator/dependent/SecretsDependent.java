@@ -1,16 +1,9 @@
 package io.pks.operator.dependent;
 
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.BulkUpdater;
-import io.javaoperatorsdk.operator.processing.dependent.Creator;
-import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pks.operator.api.v1alpha1.DeletionPolicy;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.DesiredObjects;
@@ -18,15 +11,11 @@ import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Secrets;
 
 /**
- * The generated Secrets. Created once, never rewritten: an existing Secret always matches, since
- * its password is already in the database (JOSDK's bulk reconciler needs an Updater, which is
- * therefore never called). There is no Deleter, so switching to a user-supplied Secret leaves the
- * generated one in place. Owned by the pair only under {@code deletionPolicy: Delete}: retained
- * volumes keep their credentials.
+ * The generated Secrets: created once, never rewritten, since their passwords are already in the
+ * database. Switching to a user-supplied Secret leaves the generated one in place. Owned by the
+ * pair only under {@code deletionPolicy: Delete}: retained volumes keep their credentials.
  */
-public class SecretsDependent extends PairDependent<Secret>
-    implements KubernetesBulkDependentResource<Secret, PksReplicaPair>, Creator<Secret, PksReplicaPair>,
-    BulkUpdater<Secret, PksReplicaPair> {
+public class SecretsDependent extends CreateOnceDependent<Secret> {
 
   private final MemberNetwork network;
   private final Secrets.PasswordSource passwords;
@@ -38,21 +27,12 @@ public class SecretsDependent extends PairDependent<Secret>
   }
 
   @Override
-  public Map<ResourceID, Secret> desiredResources(PksReplicaPair pair, Context<PksReplicaPair> context) {
-    return new DesiredObjects(pair, network).secrets(passwords).stream()
-        .collect(Collectors.toMap(ResourceID::fromResource, Function.identity()));
+  List<Secret> desiredObjects(PksReplicaPair pair, Context<PksReplicaPair> context) {
+    return new DesiredObjects(pair, network).secrets(passwords);
   }
 
   @Override
-  public Matcher.Result<Secret> match(Secret actual, Secret desired, PksReplicaPair pair,
-      Context<PksReplicaPair> context) {
-    return Matcher.Result.nonComputed(true);
-  }
-
-  @Override
-  protected void addReferenceHandlingMetadata(Secret secret, PksReplicaPair pair) {
-    if (pair.getSpec().deletionPolicy() == DeletionPolicy.Delete) {
-      secret.addOwnerReference(pair);
-    }
+  boolean ownedByPair(PksReplicaPair pair) {
+    return pair.getSpec().deletionPolicy() == DeletionPolicy.Delete;
   }
 }

@@ -3,6 +3,7 @@ package io.pks.operator.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -10,8 +11,9 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.pks.operator.api.v1alpha1.Member;
-import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
@@ -40,22 +42,28 @@ public final class DesiredObjects {
 
   /** @param existingClaim see {@link StatefulSets#build}; null when creating */
   public StatefulSet statefulSet(Member member, PersistentVolumeClaim existingClaim) {
-    return StatefulSets.build(pair, member, ConfigMaps.hash(configMap()), 1, initdbAllowed(member),
-        existingClaim);
+    return StatefulSets.build(pair, member, ConfigMaps.hash(configMap()), replicas(member.name()), existingClaim);
   }
 
   /**
-   * initdb is allowed only for the current primary and only during the bootstrap (no phase yet,
-   * Pending or InitializingPrimary). A primary whose volume is lost later must never come back
-   * empty and be taken for the pair's data: it waits, and a human or a failover decides. The
-   * standby never initialises itself; it is always seeded from the primary.
+   * 1 when the member may run. 0 before the lifecycle has started and while the status lists it
+   * as stopped: its data is not initialised or seeded yet, a Job is writing it, or it is fenced.
    */
-  private boolean initdbAllowed(Member member) {
-    if (!member.name().equals(PairRoles.currentPrimary(pair))) {
-      return false;
+  int replicas(String member) {
+    PksReplicaPairStatus status = pair.getStatus();
+    if (status == null || status.phase() == null || status.stoppedMembers().contains(member)) {
+      return 0;
     }
-    Phase phase = pair.getStatus() == null ? null : pair.getStatus().phase();
-    return phase == null || phase == Phase.Pending || phase == Phase.InitializingPrimary;
+    return 1;
+  }
+
+  public List<PersistentVolumeClaim> volumeClaims() {
+    return pair.getSpec().members().stream().map(member -> VolumeClaims.build(pair, member.name())).toList();
+  }
+
+  /** The Job the recorded status names, if any. */
+  public Optional<Job> job() {
+    return Optional.ofNullable(pair.getStatus()).map(PksReplicaPairStatus::job).map(job -> Jobs.build(pair, job));
   }
 
   public List<Service> services() {
@@ -71,7 +79,9 @@ public final class DesiredObjects {
   public List<HasMetadata> all(Secrets.PasswordSource passwords) {
     List<HasMetadata> all = new ArrayList<>(secrets(passwords));
     all.add(configMap());
+    all.addAll(volumeClaims());
     pair.getSpec().members().forEach(member -> all.add(statefulSet(member, null)));
+    job().ifPresent(all::add);
     all.addAll(services());
     return all;
   }

@@ -14,6 +14,13 @@ public final class Labels {
   public static final String PAIR = "pks.io/pair";
   public static final String MEMBER = "pks.io/member";
   public static final String ROLE = "pks.io/role";
+  /** On Jobs and their pods: what the Job does to a member's data (initdb, seed). */
+  public static final String JOB = "pks.io/job";
+  /**
+   * On Job pods, the member whose volume the Job works on. Not {@link #MEMBER}: a Job's pod must
+   * not match the member's StatefulSet or Services.
+   */
+  public static final String JOB_MEMBER = "pks.io/job-member";
 
   public static final String NAME_VALUE = "pks-db";
   public static final String MANAGED_BY_VALUE = "pks-operator";
@@ -44,6 +51,21 @@ public final class Labels {
     selector.put(PAIR, pair);
     selector.put(MEMBER, member);
     return selector;
+  }
+
+  /** A Job object: its member's labels, so it maps to the pair and the member like the rest. */
+  public static Map<String, String> job(String pair, String member, String job) {
+    Map<String, String> labels = member(pair, member);
+    labels.put(JOB, job);
+    return labels;
+  }
+
+  /** A Job's pod: the pair's labels, the Job and its member, but never {@link #MEMBER}. */
+  public static Map<String, String> jobPod(String pair, String member, String job) {
+    Map<String, String> labels = pair(pair);
+    labels.put(JOB, job);
+    labels.put(JOB_MEMBER, member);
+    return labels;
   }
 
   /** Pod selector of the -rw and -ro Services. */

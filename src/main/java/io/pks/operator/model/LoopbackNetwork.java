@@ -9,15 +9,27 @@ import io.pks.operator.postgres.MemberEndpoint;
 /**
  * Members as processes on this machine's loopback address: the sandbox and the tests, where each
  * member is a PostgreSQL process on its own 127.0.0.1 port.
- *
- * @param ports each member's port; a member without one is at the pair's port
  */
-public record LoopbackNetwork(Map<String, Integer> ports) implements MemberNetwork {
+public final class LoopbackNetwork implements MemberNetwork {
 
   public static final String LOOPBACK_HOST = "127.0.0.1";
 
-  public LoopbackNetwork {
-    ports = Map.copyOf(ports);
+  /** The loopback port of a pair's member. */
+  @FunctionalInterface
+  public interface MemberPorts {
+    int port(PksReplicaPair pair, String member);
+  }
+
+  private final MemberPorts ports;
+
+  public LoopbackNetwork(MemberPorts ports) {
+    this.ports = ports;
+  }
+
+  /** Fixed ports by member name; a member without one is at the pair's port. */
+  public LoopbackNetwork(Map<String, Integer> ports) {
+    Map<String, Integer> fixed = Map.copyOf(ports);
+    this.ports = (pair, member) -> fixed.getOrDefault(member, pair.getSpec().postgres().port());
   }
 
   @Override
@@ -27,7 +39,6 @@ public record LoopbackNetwork(Map<String, Integer> ports) implements MemberNetwo
 
   @Override
   public MemberEndpoint endpoint(PksReplicaPair pair, String member) {
-    return new MemberEndpoint(member, LOOPBACK_HOST,
-        ports.getOrDefault(member, pair.getSpec().postgres().port()));
+    return new MemberEndpoint(member, LOOPBACK_HOST, ports.port(pair, member));
   }
 }

@@ -20,6 +20,20 @@ public final class Names {
     return statefulSet(pair, member) + "-0";
   }
 
+  /** The claim the StatefulSet's template "data" gives its pod; created ahead of it by the operator. */
+  public static String dataClaim(String pair, String member) {
+    return "data-" + pod(pair, member);
+  }
+
+  public static String initdbJob(String pair, String member) {
+    return statefulSet(pair, member) + "-initdb";
+  }
+
+  /** Seeds are numbered: a failed one is kept for its logs and the next has a new name. */
+  public static String seedJob(String pair, String member, int attempt) {
+    return statefulSet(pair, member) + "-seed-" + attempt;
+  }
+
   public static String readWriteService(String pair) {
     return pair + "-rw";
   }

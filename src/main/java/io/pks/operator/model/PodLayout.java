@@ -8,7 +8,6 @@ public final class PodLayout {
   private PodLayout() {
   }
 
-  public static final String DATA_VOLUME = "data";
   public static final String DATA_MOUNT = "/var/lib/postgresql/data";
   /** A subfolder, because a volume's root may hold lost+found, which initdb refuses. */
   public static final String PGDATA = DATA_MOUNT + "/pgdata";
@@ -50,8 +49,6 @@ public final class PodLayout {
   public static final String ENV_REPLICATION_USER = "PKS_REPLICATION_USER";
   /** Empty when the pair keeps no replication slot. */
   public static final String ENV_SLOT = "PKS_SLOT_NAME";
-  /** "true" lets the entrypoint run initdb on an empty volume; see {@link StatefulSets#build}. */
-  public static final String ENV_INITDB = "PKS_INITDB";
   /** listen_addresses; the entrypoint defaults to '*'. Set on loopback-only test machines. */
   public static final String ENV_LISTEN_ADDRESSES = "PKS_LISTEN_ADDRESSES";
 }

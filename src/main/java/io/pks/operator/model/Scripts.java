@@ -18,14 +18,16 @@ public final class Scripts {
   private Scripts() {
   }
 
-  /** Runs a member: initdb (bootstrap only), or waits to be seeded, then PostgreSQL. */
+  /** Runs a member: waits for its data (initdb or seed Job), then PostgreSQL. */
   public static final String ENTRYPOINT = "member-entrypoint.sh";
+  /** The initdb Job: the bootstrap primary's first data. */
+  public static final String INITDB = "initdb.sh";
   /** The seed Job: pg_basebackup into staging, verify, swap. */
   public static final String SEED = "seed.sh";
-  /** Functions sourced by the two scripts above. */
+  /** Functions sourced by the scripts above. */
   public static final String COMMON = "pks-common.sh";
 
-  public static final List<String> ALL = List.of(COMMON, ENTRYPOINT, SEED);
+  public static final List<String> ALL = List.of(COMMON, ENTRYPOINT, INITDB, SEED);
 
   private static final Map<String, String> TEXTS = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(Function.identity(), Scripts::load));

@@ -17,8 +17,9 @@ import io.pks.operator.model.Secrets;
 import io.pks.operator.postgres.Credentials;
 
 /**
- * The superuser credentials the operator connects with, read from the pair's Secret (generated or
- * supplied). Kept for a minute, so probing every second does not read the Secret every second.
+ * The credentials the operator uses, read from the pair's Secrets (generated or supplied): the
+ * superuser it connects with, and the replication role's password it sets. Kept for a minute, so
+ * probing every second does not read the Secret every second.
  */
 final class PairCredentials {
   private static final Duration TTL = Duration.ofMinutes(1);
@@ -36,18 +37,28 @@ final class PairCredentials {
   }
 
   Optional<Credentials> superuser(PksReplicaPair pair) {
-    String key = pair.getMetadata().getNamespace() + "/" + Names.superuserSecret(pair);
+    return read(pair, Names.superuserSecret(pair), Secrets.DEFAULT_SUPERUSER);
+  }
+
+  /** The replication role is named by the spec; its Secret holds the password only. */
+  Optional<Credentials> replication(PksReplicaPair pair) {
+    String user = pair.getSpec().replication().user();
+    return read(pair, Names.replicationSecret(pair), user)
+        .map(credentials -> new Credentials(user, credentials.password()));
+  }
+
+  private Optional<Credentials> read(PksReplicaPair pair, String secretName, String defaultUser) {
+    String key = pair.getMetadata().getNamespace() + "/" + secretName;
     Cached cached = cache.get(key);
     if (cached != null && cached.readAt().plus(TTL).isAfter(clock.instant())) {
       return Optional.of(cached.credentials());
     }
-    Secret secret = client.secrets().inNamespace(pair.getMetadata().getNamespace())
-        .withName(Names.superuserSecret(pair)).get();
+    Secret secret = client.secrets().inNamespace(pair.getMetadata().getNamespace()).withName(secretName).get();
     Optional<String> password = secret == null ? Optional.empty() : value(secret, Secrets.PASSWORD);
     if (password.isEmpty()) {
       return Optional.empty();
     }
-    Credentials credentials = new Credentials(value(secret, Secrets.USERNAME).orElse(Secrets.DEFAULT_SUPERUSER),
+    Credentials credentials = new Credentials(value(secret, Secrets.USERNAME).orElse(defaultUser),
         password.get().toCharArray());
     cache.put(key, new Cached(credentials, clock.instant()));
     return Optional.of(credentials);

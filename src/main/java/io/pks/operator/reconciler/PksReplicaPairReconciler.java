@@ -4,27 +4,42 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.dependent.ConfigMapDependent;
+import io.pks.operator.dependent.JobsDependent;
 import io.pks.operator.dependent.SecretsDependent;
 import io.pks.operator.dependent.ServicesDependent;
 import io.pks.operator.dependent.StatefulSetsDependent;
+import io.pks.operator.dependent.VolumeClaimsDependent;
+import io.pks.operator.model.Labels;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Secrets;
 import io.pks.operator.validation.AppliedState;
@@ -32,35 +47,55 @@ import io.pks.operator.validation.SpecValidator;
 import io.pks.operator.validation.Violation;
 
 /**
- * Sequences a reconcile: validate, then bring the dependents up to date, then write the status if
- * it changed. The workflow is invoked explicitly, after validation, so an invalid spec changes
- * nothing.
+ * Sequences a reconcile: validate; bring the objects up to date with the recorded status; label
+ * the pods; let the lifecycle decide the next step from the facts; run its database actions; record
+ * it. The workflow is invoked explicitly, after validation, so an invalid spec changes nothing.
+ * Objects follow the status as written, never a decision of the same reconcile: whatever the
+ * operator asks for (a Job, a replica count) is recorded before it happens.
  */
 @ControllerConfiguration(name = PksReplicaPairReconciler.NAME)
 public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
 
   public static final String NAME = "pksreplicapair";
   private static final Logger LOG = LoggerFactory.getLogger(PksReplicaPairReconciler.class);
+  /** Re-check of a pair that is not Streaming, beside the events that normally move it on. */
+  private static final Duration UNSETTLED_RECHECK = Duration.ofSeconds(10);
+  /** How soon the objects follow a newly recorded step. */
+  private static final Duration NEXT_STEP = Duration.ofMillis(20);
+  private static final String PODS = "pods";
 
   private final Workflow<PksReplicaPair> workflow;
   private final StatusAggregator statuses;
   private final ReplicationMonitor monitor;
+  private final ReplicationActions actions;
+  private final PodRoles podRoles;
+  private final EventRecorder events;
+  private final Clock clock;
   private final Duration probeInterval;
 
   public PksReplicaPairReconciler(MemberNetwork network, KubernetesClient client, Clock clock,
       Duration probeInterval) {
     var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM);
     var configMap = new ConfigMapDependent(network);
+    var volumeClaims = new VolumeClaimsDependent(network);
     var statefulSets = new StatefulSetsDependent(network);
+    var jobs = new JobsDependent(network);
     var services = new ServicesDependent(network);
     this.workflow = new WorkflowBuilder<PksReplicaPair>()
         .addDependentResource(secrets)
         .addDependentResource(configMap)
-        .addDependentResourceAndConfigure(statefulSets).dependsOn(secrets, configMap)
+        .addDependentResource(volumeClaims)
+        .addDependentResourceAndConfigure(statefulSets).dependsOn(secrets, configMap, volumeClaims)
+        .addDependentResourceAndConfigure(jobs).dependsOn(secrets, configMap, volumeClaims)
         .addDependentResource(services)
         .build();
+    PairCredentials credentials = new PairCredentials(client, clock);
     this.statuses = new StatusAggregator(clock);
-    this.monitor = new ReplicationMonitor(network, new PairCredentials(client, clock), clock);
+    this.monitor = new ReplicationMonitor(network, credentials, clock);
+    this.actions = new ReplicationActions(network, credentials);
+    this.podRoles = new PodRoles(client);
+    this.events = new EventRecorder(client, clock);
+    this.clock = clock;
     this.probeInterval = probeInterval;
   }
 
@@ -69,6 +104,14 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     List<EventSource<?, PksReplicaPair>> sources = new ArrayList<>(
         EventSourceUtils.eventSourcesFromWorkflow(context, workflow));
     sources.add(monitor.eventSource(context, probeInterval));
+    // The members' pods (for their role label) and the Jobs' pods (for why a Job failed).
+    sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, PksReplicaPair.class)
+        .withName(PODS)
+        .withLabelSelector(Labels.MANAGED_SELECTOR)
+        .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels().get(Labels.PAIR))
+            .map(pair -> Set.of(new ResourceID(pair, pod.getMetadata().getNamespace())))
+            .orElse(Set.of()))
+        .build(), context));
     return sources;
   }
 
@@ -78,14 +121,67 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     List<Violation> violations = SpecValidator.validate(pair, applied);
     if (!violations.isEmpty()) {
       LOG.warn("{}: spec refused, nothing changed: {}", pair.ref(), violations);
-      return writeStatus(pair, statuses.invalid(pair, violations));
+      return writeStatus(pair, statuses.invalid(pair, violations), context);
     }
     workflow.reconcile(pair, context);
-    return writeStatus(pair, statuses.reconciled(pair,
-        context.getSecondaryResource(ReplicationObservation.class, ReplicationMonitor.NAME)));
+    Set<Pod> pods = context.getSecondaryResources(Pod.class);
+    podRoles.apply(pair, pods);
+
+    Optional<ReplicationObservation> observation =
+        context.getSecondaryResource(ReplicationObservation.class, ReplicationMonitor.NAME);
+    Map<String, JobOutcome> jobs = context.getSecondaryResources(Job.class).stream()
+        .collect(Collectors.toMap(job -> job.getMetadata().getName(), job -> JobOutcome.of(job, pods)));
+    LifecycleStep step = Lifecycle.decide(pair, new PairFacts(observation, jobs, clock.instant()));
+    Optional<String> failure = actions.run(pair, step.currentPrimary(), step.actions());
+    if (failure.isPresent()) {
+      step = unchanged(pair, "Could not " + describe(step) + ": " + failure.get() + ". Retrying.");
+    }
+    PksReplicaPairStatus next = statuses.reconciled(pair, observation, step);
+    if (step.reason() != null && !Objects.equals(step.message(), pair.getStatus() == null ? null
+        : pair.getStatus().message())) {
+      if (step.warning()) {
+        events.warning(pair, step.reason(), step.message());
+      } else {
+        events.normal(pair, step.reason(), step.message());
+      }
+    }
+    boolean stepRecorded = recordedStateChanged(pair, next);
+    UpdateControl<PksReplicaPair> control = writeStatus(pair, next, context);
+    if (next.phase() != Phase.Streaming) {
+      control.rescheduleAfter(failure.isEmpty() && stepRecorded ? NEXT_STEP : UNSETTLED_RECHECK);
+    }
+    return control;
   }
 
-  private static UpdateControl<PksReplicaPair> writeStatus(PksReplicaPair pair, PksReplicaPairStatus next) {
+  /** The recorded state with a new message: the step failed and is tried again later. */
+  private static LifecycleStep unchanged(PksReplicaPair pair, String message) {
+    PksReplicaPairStatus status = pair.getStatus();
+    return new LifecycleStep(status.phase(), status.currentPrimary(), status.stoppedMembers(), status.job(),
+        Set.of(), "DatabaseActionFailed", message, true);
+  }
+
+  private static String describe(LifecycleStep step) {
+    return step.actions().contains(LifecycleStep.Action.CONFIGURE_REPLICATION)
+        ? "configure the replication role and slot on " + step.currentPrimary()
+        : "enable synchronous replication on " + step.currentPrimary();
+  }
+
+  /** True when what the objects follow (phase, roles, stopped members, Job) changed. */
+  private static boolean recordedStateChanged(PksReplicaPair pair, PksReplicaPairStatus next) {
+    PksReplicaPairStatus current = pair.getStatus();
+    return current == null || current.phase() != next.phase()
+        || !Objects.equals(current.currentPrimary(), next.currentPrimary())
+        || !current.stoppedMembers().equals(next.stoppedMembers())
+        || !Objects.equals(current.job(), next.job());
+  }
+
+  /**
+   * Writes {@code next} if it differs, with optimistic locking (a status computed from a stale
+   * copy of the pair is refused and the reconcile retried), and caches the result so the next
+   * reconcile sees it even before the watch delivers it.
+   */
+  private static UpdateControl<PksReplicaPair> writeStatus(PksReplicaPair pair, PksReplicaPairStatus next,
+      Context<PksReplicaPair> context) {
     if (next.equals(pair.getStatus())) {
       return UpdateControl.noUpdate();
     }
@@ -97,7 +193,10 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       LOG.info("{}: replication {} sync {} lag {} bytes", pair.ref(), next.replication().state(),
           next.replication().syncState(), next.replication().lagBytes());
     }
-    pair.setStatus(next);
-    return UpdateControl.patchStatus(pair);
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pair, context, p -> {
+      p.setStatus(next);
+      return p;
+    });
+    return UpdateControl.noUpdate();
   }
 }

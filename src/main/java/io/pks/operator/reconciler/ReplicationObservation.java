@@ -38,12 +38,16 @@ public record ReplicationObservation(String primary, String standby, Long timeli
         replication.slot(), lagBucket(replication.lagBytes()), lagSecondsBucket(replication.replayLagSeconds()));
   }
 
-  /** Bytes of lag in coarse steps: 0, 64 KiB, 1 MiB, 16 MiB, 256 MiB, more. */
+  /**
+   * Bytes of lag in coarse steps: up to 64 KiB, 1 MiB, 16 MiB, 256 MiB, more. An idle primary
+   * writes a few bytes of WAL now and then (running-transactions records, checkpoints): a lag of a
+   * few bytes that comes and goes is not a change.
+   */
   static int lagBucket(Long bytes) {
     if (bytes == null) {
       return -1;
     }
-    long[] bounds = {0, 64L << 10, 1L << 20, 16L << 20, 256L << 20};
+    long[] bounds = {64L << 10, 1L << 20, 16L << 20, 256L << 20};
     for (int i = 0; i < bounds.length; i++) {
       if (bytes <= bounds[i]) {
         return i;
@@ -52,12 +56,16 @@ public record ReplicationObservation(String primary, String standby, Long timeli
     return bounds.length;
   }
 
-  /** Seconds of replay lag in coarse steps: 0, 1, 10, 60, more. */
+  /**
+   * Seconds of replay lag in coarse steps: under 1, 10, 60, more. PostgreSQL reports none (null)
+   * once an idle standby has caught up and a fraction of a second while WAL trickles in: both are
+   * "under a second", so the status does not flap between them.
+   */
   static int lagSecondsBucket(Double seconds) {
     if (seconds == null) {
-      return -1;
+      return 0;
     }
-    double[] bounds = {0, 1, 10, 60};
+    double[] bounds = {1, 10, 60};
     for (int i = 0; i < bounds.length; i++) {
       if (seconds <= bounds[i]) {
         return i;

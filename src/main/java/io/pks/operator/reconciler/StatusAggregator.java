@@ -12,7 +12,6 @@ import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.model.Names;
-import io.pks.operator.model.PairRoles;
 import io.pks.operator.model.SipRouting;
 import io.pks.operator.validation.Violation;
 
@@ -38,14 +37,16 @@ final class StatusAggregator {
     // A pair that never had valid objects has nothing running: a human must fix the spec.
     Phase phase = current.phase() != null ? current.phase() : Phase.Failed;
     return new PksReplicaPairStatus(current.observedGeneration(), phase, current.currentPrimary(),
-        current.standby(), current.activeSip(), current.timeline(), current.replication(), conditions, message);
+        current.standby(), current.activeSip(), current.timeline(), current.replication(),
+        current.stoppedMembers(), current.job(), conditions, message);
   }
 
   /**
-   * Every object of the pair is in place; {@code observation} is the latest probe of its members,
-   * absent until the first probe.
+   * Every object of the pair is in place and the lifecycle decided {@code step};
+   * {@code observation} is the latest probe of its members, absent until the first probe.
    */
-  PksReplicaPairStatus reconciled(PksReplicaPair pair, Optional<ReplicationObservation> observation) {
+  PksReplicaPairStatus reconciled(PksReplicaPair pair, Optional<ReplicationObservation> observation,
+      LifecycleStep step) {
     PksReplicaPairStatus current = current(pair);
     Long generation = generation(pair);
     String sipSite = SipRouting.activeSite(pair);
@@ -54,53 +55,21 @@ final class StatusAggregator {
     conditions = Conditions.set(conditions, Conditions.SIP_ROUTED, true, "ServiceSelectsSite",
         "Service " + Names.sipService(pair.getMetadata().getName()) + " selects the SIP pods of site "
             + sipSite + ".", generation, now());
-    String primary = observation.map(ReplicationObservation::primary).orElse(null);
-    if (primary == null) {
-      primary = PairRoles.currentPrimary(pair);
-    }
-    String standby = pair.getSpec().peerOf(primary);
-    Phase phase = phase(current.phase(), observation);
-    String message = message(phase, primary, standby, observation);
+    String standby = pair.getSpec().peerOf(step.currentPrimary());
     if (observation.isPresent()) {
       conditions = Conditions.set(conditions, Conditions.REPLICATING, observation.get().streaming(),
           observation.get().streaming() ? "Streaming" : "NotStreaming", replicatingMessage(observation.get(),
               standby), generation, now());
     }
-    conditions = Conditions.set(conditions, Conditions.READY, phase == Phase.Streaming, phase.name(), message,
-        generation, now());
+    conditions = Conditions.set(conditions, Conditions.READY, step.phase() == Phase.Streaming, step.phase().name(),
+        step.message(), generation, now());
     // An observation equal to the one the status shows (say, the first probe after an operator
     // restart) keeps the status as it is: its LSNs and time alone are not worth a write.
     Optional<ReplicationObservation> shown = observation.filter(o -> !o.equals(shownIn(current, o)));
-    return new PksReplicaPairStatus(generation, phase, primary, standby, sipSite,
+    return new PksReplicaPairStatus(generation, step.phase(), step.currentPrimary(), standby, sipSite,
         shown.map(ReplicationObservation::timeline).orElse(current.timeline()),
         shown.map(ReplicationObservation::replication).orElse(current.replication()),
-        conditions, message);
-  }
-
-  /**
-   * Until the lifecycle of DESIGN.md section 5 drives the phases, the phase follows what the probe
-   * sees: Streaming once the standby streams, Degraded when a streaming pair stops streaming.
-   */
-  private static Phase phase(Phase current, Optional<ReplicationObservation> observation) {
-    boolean streaming = observation.map(ReplicationObservation::streaming).orElse(false);
-    if (streaming) {
-      return Phase.Streaming;
-    }
-    if (current == Phase.Streaming || current == Phase.Degraded) {
-      return Phase.Degraded;
-    }
-    return Phase.Pending;
-  }
-
-  private static String message(Phase phase, String primary, String standby,
-      Optional<ReplicationObservation> observation) {
-    return switch (phase) {
-      case Streaming -> "Primary " + primary + " streams to standby " + standby + ".";
-      case Degraded -> "Standby " + standby + " is not streaming from primary " + primary + " ("
-          + observation.map(o -> o.replication().state()).orElse("not probed") + ").";
-      default -> "Objects are in place; waiting for the primary " + primary + " to start and the standby "
-          + standby + " to stream.";
-    };
+        step.stoppedMembers(), step.job(), conditions, step.message());
   }
 
   private static String replicatingMessage(ReplicationObservation observation, String standby) {

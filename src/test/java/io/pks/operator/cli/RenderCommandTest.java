@@ -48,6 +48,7 @@ class RenderCommandTest {
     List<HasMetadata> objects = Serialization.unmarshal(run.out());
     assertThat(objects).extracting(object -> object.getKind() + "/" + object.getMetadata().getName())
         .containsExactly("Secret/pks-superuser", "Secret/pks-replication", "ConfigMap/pks-config",
+            "PersistentVolumeClaim/data-pks-site-a-0", "PersistentVolumeClaim/data-pks-site-b-0",
             "StatefulSet/pks-site-a", "StatefulSet/pks-site-b", "Service/pks-site-a", "Service/pks-site-b",
             "Service/pks-rw", "Service/pks-ro", "Service/pks-sip");
     assertThat(objects).filteredOn(Secret.class::isInstance).map(Secret.class::cast)

@@ -21,31 +21,43 @@ import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 class DesiredObjectsTest {
 
   @Test
-  void onlyTheBootstrappingPrimaryMayRunInitdb() {
-    assertThat(initdb(pair(null), "a")).isEqualTo("true");
-    assertThat(initdb(pair(null), "b")).isEqualTo("false");
-    assertThat(initdb(pair(status(Phase.Pending, null)), "a")).isEqualTo("true");
-    assertThat(initdb(pair(status(Phase.InitializingPrimary, null)), "a")).isEqualTo("true");
-    assertThat(initdb(pair(status(Phase.SeedingStandby, null)), "a")).isEqualTo("false");
-    assertThat(initdb(pair(status(Phase.Streaming, "a")), "a")).isEqualTo("false");
-    assertThat(initdb(pair(status(Phase.FailingOver, "b")), "b")).isEqualTo("false");
-    assertThat(initdb(pair(status(Phase.InitializingPrimary, "b")), "b")).isEqualTo("true");
-    assertThat(initdb(pair(status(Phase.InitializingPrimary, "b")), "a")).isEqualTo("false");
+  void membersRunOnlyOnceTheLifecycleHasStartedAndNotWhileStopped() {
+    assertThat(replicas(pair(null), "a")).isZero();
+    assertThat(replicas(pair(null), "b")).isZero();
+    assertThat(replicas(pair(status(Phase.InitializingPrimary, List.of("a", "b"))), "a")).isZero();
+    assertThat(replicas(pair(status(Phase.InitializingPrimary, List.of("b"))), "a")).isEqualTo(1);
+    assertThat(replicas(pair(status(Phase.InitializingPrimary, List.of("b"))), "b")).isZero();
+    assertThat(replicas(pair(status(Phase.Streaming, List.of())), "b")).isEqualTo(1);
+    assertThat(replicas(pair(status(null, List.of())), "a")).isZero();
+  }
+
+  @Test
+  void theRecordedJobIsTheOnlyDesiredJob() {
+    assertThat(new DesiredObjects(pair(status(Phase.Streaming, List.of())), NETWORK).job()).isEmpty();
+    PksReplicaPair seeding = pair(status(Phase.SeedingStandby, List.of("b")));
+    seeding.setStatus(new PksReplicaPairStatus(1L, Phase.SeedingStandby, "a", null, null, null, null, List.of("b"),
+        Jobs.seed(seeding, "b", 3), null, null));
+    assertThat(new DesiredObjects(seeding, NETWORK).job()).get()
+        .extracting(job -> job.getMetadata().getName()).isEqualTo("p-b-seed-3");
+    assertThat(new DesiredObjects(seeding, NETWORK).all(Secrets.PasswordSource.NONE))
+        .extracting(object -> object.getKind() + "/" + object.getMetadata().getName())
+        .contains("PersistentVolumeClaim/data-p-a-0", "PersistentVolumeClaim/data-p-b-0", "Job/p-b-seed-3");
   }
 
   @Test
   void scriptsShipInTheConfigMapAndTheScriptsVolume() {
     PksReplicaPair pair = pair(null);
-    DesiredObjects desired = new DesiredObjects(pair, new LoopbackNetwork(Map.of()));
+    DesiredObjects desired = new DesiredObjects(pair, NETWORK);
     Map<String, String> data = desired.configMap().getData();
     assertThat(data).containsKeys(Scripts.ALL.toArray(String[]::new));
-    assertThat(data.get(Scripts.ENTRYPOINT)).startsWith("#!/bin/sh").contains("initdb");
+    assertThat(data.get(Scripts.ENTRYPOINT)).startsWith("#!/bin/sh").doesNotContain("initdb -D");
+    assertThat(data.get(Scripts.INITDB)).startsWith("#!/bin/sh").contains("initdb -D");
     assertThat(data.get(PodLayout.PG_HBA_CONF)).contains("127.0.0.1/32");
 
     StatefulSet statefulSet = desired.statefulSet(Member.named("a"), null);
     var spec = statefulSet.getSpec().getTemplate().getSpec();
     List<String> scriptItems = spec.getVolumes().stream()
-        .filter(volume -> volume.getName().equals(StatefulSets.SCRIPTS_VOLUME))
+        .filter(volume -> volume.getName().equals(PodVolume.SCRIPTS.volumeName()))
         .flatMap(volume -> volume.getConfigMap().getItems().stream())
         .map(KeyToPath::getKey).toList();
     assertThat(scriptItems).containsExactlyElementsOf(Scripts.ALL);
@@ -56,9 +68,10 @@ class DesiredObjectsTest {
         .containsEntry(PodLayout.ENV_SLOT, "pks_a");
   }
 
-  private static String initdb(PksReplicaPair pair, String member) {
-    StatefulSet statefulSet = new DesiredObjects(pair, new LoopbackNetwork(Map.of())).statefulSet(Member.named(member), null);
-    return env(statefulSet).get(PodLayout.ENV_INITDB);
+  private static final LoopbackNetwork NETWORK = new LoopbackNetwork(Map.of());
+
+  private static int replicas(PksReplicaPair pair, String member) {
+    return new DesiredObjects(pair, NETWORK).statefulSet(Member.named(member), null).getSpec().getReplicas();
   }
 
   private static Map<String, String> env(StatefulSet statefulSet) {
@@ -66,8 +79,8 @@ class DesiredObjectsTest {
         .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
   }
 
-  private static PksReplicaPairStatus status(Phase phase, String currentPrimary) {
-    return new PksReplicaPairStatus(1L, phase, currentPrimary, null, null, null, null, null, null);
+  private static PksReplicaPairStatus status(Phase phase, List<String> stoppedMembers) {
+    return new PksReplicaPairStatus(1L, phase, "a", null, null, null, null, stoppedMembers, null, null, null);
   }
 
   private static PksReplicaPair pair(PksReplicaPairStatus status) {

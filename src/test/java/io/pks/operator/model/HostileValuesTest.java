@@ -96,7 +96,7 @@ class HostileValuesTest {
     Scripts.texts().forEach((script, text) -> assertThat(config.getData()).containsEntry(script, text));
     PostgresqlConfFile.parse(config.getData().get(PodLayout.POSTGRESQL_CONF));
 
-    PodTemplates.of(objects).forEach((owner, template) -> {
+    PodTemplates.everyPod(pair).forEach((owner, template) -> {
       PodSpec pod = template.getSpec();
       pod.getContainers().forEach(container -> {
         assertThat(Stream.concat(container.getCommand().stream(), container.getArgs().stream()))
@@ -104,7 +104,7 @@ class HostileValuesTest {
         assertThat(container.getImage()).matches(SpecRules.IMAGE);
         assertThat(container.getEnv()).as(owner).allSatisfy(env -> assertThat(env.getValue()).matches(SAFE_WORD));
         Stream.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())
-            .flatMap(probe -> probe.getExec().getCommand().stream())
+            .filter(java.util.Objects::nonNull).flatMap(probe -> probe.getExec().getCommand().stream())
             .forEach(word -> assertThat(word).as(owner).matches(SAFE_WORD));
       });
     });

@@ -40,10 +40,9 @@ class PodSecurityTest {
   @MethodSource("io.pks.operator.validation.SpecCase#allValid")
   void everyPodTemplateIsRestricted(SpecCase valid) {
     PksReplicaPair pair = TestPairs.fromJson(valid.resource());
-    Map<String, PodTemplateSpec> templates = PodTemplates.of(new DesiredObjects(pair,
-        new ClusterNetwork(ClusterNetwork.DEFAULT_CLUSTER_DOMAIN)).all(Secrets.PasswordSource.RANDOM));
+    Map<String, PodTemplateSpec> templates = PodTemplates.everyPod(pair);
 
-    assertThat(templates).hasSize(2);
+    assertThat(templates).hasSize(6);
     templates.forEach((owner, template) -> {
       PodSpec pod = template.getSpec();
       assertThat(restrictedViolations(pod)).as(owner).isEmpty();
@@ -56,9 +55,7 @@ class PodSecurityTest {
 
   @Test
   void theCheckerCatchesEachField() {
-    PodSpec good = PodTemplates.of(new DesiredObjects(TestPairs.example(),
-        new ClusterNetwork(ClusterNetwork.DEFAULT_CLUSTER_DOMAIN)).all(Secrets.PasswordSource.NONE))
-        .values().iterator().next().getSpec();
+    PodSpec good = PodTemplates.everyPod(TestPairs.example()).values().iterator().next().getSpec();
     assertThat(restrictedViolations(good)).isEmpty();
 
     List<java.util.function.Consumer<PodSpec>> breaches = List.of(

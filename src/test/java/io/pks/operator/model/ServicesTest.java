@@ -52,7 +52,7 @@ class ServicesTest {
   void sipFollowsTheCurrentPrimaryOrThePinnedSite() {
     assertThat(SipRouting.activeSite(PAIR)).isEqualTo("site-a");
     PksReplicaPair failedOver = TestPairs.example();
-    failedOver.setStatus(new PksReplicaPairStatus(1L, null, "site-b", "site-a", "site-a", null, null, List.of(), null));
+    failedOver.setStatus(new PksReplicaPairStatus(1L, null, "site-b", "site-a", "site-a", null, null, null, null, List.of(), null));
     assertThat(SipRouting.activeSite(failedOver)).isEqualTo("site-b");
     PksReplicaPair pinned = TestPairs.example(json -> TestPairs.spec(json).with("sip").put("active", "site-b"));
     assertThat(SipRouting.activeSite(pinned)).isEqualTo("site-b");

@@ -33,7 +33,8 @@ class StatefulSetsTest {
         .containsEntry("pks.io/pair", "pks")
         .containsEntry("pks.io/member", "site-b");
     assertThat(sts.getSpec().getServiceName()).isEqualTo("pks-site-b");
-    assertThat(sts.getSpec().getReplicas()).isEqualTo(1);
+    // A new pair's members start at zero: the lifecycle starts them once their data exists.
+    assertThat(sts.getSpec().getReplicas()).isZero();
     assertThat(sts.getSpec().getSelector().getMatchLabels())
         .isEqualTo(Map.of("pks.io/pair", "pks", "pks.io/member", "site-b"));
     assertThat(sts.getSpec().getTemplate().getMetadata().getLabels())

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGProperty;
 
 import io.pks.operator.model.Names;
+import io.pks.operator.sandbox.PostgresBinaries;
 import io.pks.operator.model.PodLayout;
 
 /**
@@ -51,8 +52,8 @@ class BootstrapIT {
   static void bootstrap() throws Exception {
     pair = POSTGRES.newPair(spec -> spec.with("replication").putArray("allowedCidrs")
         .add(ALLOWED_NETWORK + "/32"));
-    Duration initdb = pair.bootstrapPrimary();
-    System.out.println("TIMING initdb (entrypoint start to initdb complete): " + initdb.toMillis() + " ms");
+    LocalMember.JobRun initdb = pair.bootstrapPrimary();
+    System.out.println("TIMING initdb (initdb.sh run): " + initdb.took().toMillis() + " ms");
   }
 
   @Test
@@ -222,31 +223,53 @@ class BootstrapIT {
 
   @Test
   @Order(6)
-  void emptyMemberWithoutInitdbWaitsAndNeverInitialises() throws Exception {
+  void emptyMemberWaitsForItsJobAndNeverInitialisesItself() throws Exception {
     LocalMember member = pair.siteB;
-    member.start(false);
-    member.awaitLogLine("no data: waiting to be seeded", System.nanoTime());
+    member.start();
+    member.awaitLogLine("no data: waiting for the initdb or seed Job", System.nanoTime());
     await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
         .until(() -> member.running() && !Files.exists(member.pgdata) && !member.ready());
     long stop = System.nanoTime();
     member.stop();
     assertThat(member.exitValue()).isZero();
     assertThat(Duration.ofNanos(System.nanoTime() - stop)).isLessThan(Duration.ofSeconds(2));
-    assertThat(Files.readString(member.log())).containsOnlyOnce("no data: waiting to be seeded");
+    assertThat(Files.readString(member.log())).containsOnlyOnce("no data: waiting for the initdb or seed Job");
   }
 
   @Test
   @Order(7)
-  void reseedMarkerKeepsAMemberWaitingEvenWhenInitdbIsAllowed() throws Exception {
+  void reseedMarkerKeepsAMemberWaiting() throws Exception {
     LocalMember member = pair.siteB;
     pair.writeFile(member.reseedMarker(), "");
-    member.start(true);
+    member.start();
     member.awaitLogLine("re-seed requested", System.nanoTime());
     await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(2))
         .until(() -> member.running() && !Files.exists(member.pgdata));
     member.stop();
     assertThat(member.exitValue()).isZero();
     Files.delete(member.reseedMarker());
+  }
+
+  @Test
+  @Order(8)
+  void initdbKeepsExistingDataAndRefusesAStandbyCopy() throws Exception {
+    String versionBefore = Files.readString(pair.siteA.pgdata.resolve("PG_VERSION"));
+    LocalMember.JobRun again = pair.siteA.initdb();
+    assertThat(again.exitCode()).isZero();
+    assertThat(again.stdout()).contains("already holds a database: kept as it is");
+    assertThat(Files.readString(pair.siteA.pgdata.resolve("PG_VERSION"))).isEqualTo(versionBefore);
+    assertThat(pair.queryString(pair.siteA, "SELECT 1")).isEqualTo("1");
+
+    LocalMember standby = pair.siteB;
+    pair.writeFile(standby.pgdata.resolve("PG_VERSION"), "15\n");
+    pair.writeFile(standby.pgdata.resolve("standby.signal"), "");
+    LocalMember.JobRun refused = standby.initdb();
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.stderr().strip()).startsWith("initdb: ").contains("holds a standby's copy (standby.signal)")
+        .contains("set spec.primary to the member that was primary");
+    assertThat(standby.pgdata.resolve("standby.signal")).exists();
+    assertThat(standby.pgdata.resolve("postgresql.conf")).doesNotExist();
+    LocalPair.deleteRecursively(standby.pgdata);
   }
 
   /** A session straight from the driver: the rules under test are pg_hba.conf's, not the connector's. */

@@ -14,18 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.pks.operator.sandbox.ScriptLauncher;
+import io.pks.operator.sandbox.PostgresBinaries;
 import io.pks.operator.model.LoopbackNetwork;
 import io.pks.operator.model.PodLayout;
 import io.pks.operator.model.Scripts;
 
 /**
  * One member as a local process tree: the operator's member-entrypoint.sh (and through it
- * PostgreSQL) on a loopback port, or its seed.sh, with the environment a pod would give them.
+ * PostgreSQL) on a loopback port, or its initdb.sh and seed.sh, with the environment a pod would give them.
  * Output goes to log files under the member's folder, printed when a test fails.
  */
 final class LocalMember {
   private static final Duration STOP_BOUND = Duration.ofSeconds(15);
-  private static final Duration SEED_BOUND = Duration.ofSeconds(60);
+  private static final Duration JOB_BOUND = Duration.ofSeconds(60);
 
   final String name;
   final int port;
@@ -36,7 +38,7 @@ final class LocalMember {
   private final Path scriptsDir;
   private final Map<String, String> environment;
   private Process entrypoint;
-  private int seeds;
+  private int jobRuns;
 
   /** @param environment the pair-wide part of the environment; the member adds its own */
   LocalMember(String name, int port, Path folder, Path scriptsDir, Map<String, String> environment) {
@@ -82,12 +84,10 @@ final class LocalMember {
     return pgdata.getParent().resolve(PodLayout.RESEED_MARKER);
   }
 
-  /** Starts member-entrypoint.sh; {@code initdb} sets PKS_INITDB. */
-  void start(boolean initdb) {
-    Map<String, String> env = new LinkedHashMap<>(environment);
-    env.put(PodLayout.ENV_INITDB, Boolean.toString(initdb));
+  /** Starts member-entrypoint.sh. */
+  void start() {
     try {
-      entrypoint = new ProcessBuilder(ScriptLauncher.command(scriptsDir.resolve(Scripts.ENTRYPOINT), env))
+      entrypoint = new ProcessBuilder(ScriptLauncher.command(List.of("/bin/sh", scriptsDir.resolve(Scripts.ENTRYPOINT).toString()), environment))
           .redirectErrorStream(true)
           .redirectOutput(Redirect.appendTo(log().toFile()))
           .start();
@@ -152,28 +152,38 @@ final class LocalMember {
     }
   }
 
-  /** One run of seed.sh. */
-  record SeedRun(int exitCode, String stdout, String stderr, Duration took) {
+  /** One run of a Job's script (initdb.sh, seed.sh). */
+  record JobRun(int exitCode, String stdout, String stderr, Duration took) {
+  }
+
+  /** Runs initdb.sh to its end, as the initdb Job does. */
+  JobRun initdb() throws IOException, InterruptedException {
+    return runJob(Scripts.INITDB, Map.of());
   }
 
   /** Runs seed.sh to its end with the member's environment plus {@code overrides}. */
-  SeedRun seed(Map<String, String> overrides) throws IOException, InterruptedException {
+  JobRun seed(Map<String, String> overrides) throws IOException, InterruptedException {
+    return runJob(Scripts.SEED, overrides);
+  }
+
+  private JobRun runJob(String script, Map<String, String> overrides) throws IOException, InterruptedException {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.putAll(overrides);
-    seeds++;
-    Path out = folder.resolve("seed-" + seeds + ".stdout.log");
-    Path err = folder.resolve("seed-" + seeds + ".stderr.log");
+    jobRuns++;
+    String prefix = script.replace(".sh", "") + "-" + jobRuns;
+    Path out = folder.resolve(prefix + ".stdout.log");
+    Path err = folder.resolve(prefix + ".stderr.log");
     long start = System.nanoTime();
-    Process seed = new ProcessBuilder(ScriptLauncher.command(scriptsDir.resolve(Scripts.SEED), env))
+    Process job = new ProcessBuilder(ScriptLauncher.command(List.of("/bin/sh", scriptsDir.resolve(script).toString()), env))
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .start();
-    if (!seed.waitFor(SEED_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-      seed.descendants().forEach(ProcessHandle::destroyForcibly);
-      seed.destroyForcibly();
-      throw new IllegalStateException("seed of " + name + " still running after " + SEED_BOUND);
+    if (!job.waitFor(JOB_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+      job.descendants().forEach(ProcessHandle::destroyForcibly);
+      job.destroyForcibly();
+      throw new IllegalStateException(script + " of " + name + " still running after " + JOB_BOUND);
     }
-    return new SeedRun(seed.exitValue(), Files.readString(out), Files.readString(err),
+    return new JobRun(job.exitValue(), Files.readString(out), Files.readString(err),
         Duration.ofNanos(System.nanoTime() - start));
   }
 

@@ -26,6 +26,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.sandbox.PostgresBinaries;
+import io.pks.operator.sandbox.ScriptLauncher;
 import io.pks.operator.model.ConfigMaps;
 import io.pks.operator.model.LoopbackNetwork;
 import io.pks.operator.model.Names;
@@ -111,11 +113,13 @@ final class LocalPair implements AutoCloseable {
     return new MemberProbe.Peer(SITE_A, Names.replicationSlot(SITE_A));
   }
 
-  /** initdb and first start of site-a as primary; returns how long initdb took. */
-  Duration bootstrapPrimary() {
-    long start = System.nanoTime();
-    siteA.start(true);
-    Duration initdb = siteA.awaitLogLine("initdb complete", start);
+  /** initdb (the initdb Job) and first start of site-a as primary; returns the initdb run. */
+  LocalMember.JobRun bootstrapPrimary() throws IOException, InterruptedException {
+    LocalMember.JobRun initdb = siteA.initdb();
+    if (initdb.exitCode() != 0) {
+      throw new IllegalStateException("initdb failed: " + initdb.stderr());
+    }
+    siteA.start();
     siteA.awaitReady();
     return initdb;
   }
@@ -128,12 +132,12 @@ final class LocalPair implements AutoCloseable {
   }
 
   /** Seeds site-b from site-a and starts it; returns the seed's run. */
-  LocalMember.SeedRun seedAndStartStandby() throws IOException, InterruptedException {
-    LocalMember.SeedRun seed = siteB.seed(Map.of());
+  LocalMember.JobRun seedAndStartStandby() throws IOException, InterruptedException {
+    LocalMember.JobRun seed = siteB.seed(Map.of());
     if (seed.exitCode() != 0) {
       throw new IllegalStateException("seed failed: " + seed.stderr());
     }
-    siteB.start(false);
+    siteB.start();
     siteB.awaitReady();
     awaitStreaming(siteA, SITE_B);
     return seed;

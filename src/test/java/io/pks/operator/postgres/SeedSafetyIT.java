@@ -50,14 +50,14 @@ class SeedSafetyIT {
     Path wrongSecret = pair.root.resolve("wrong-replication-secret");
     pair.writeFile(wrongSecret.resolve("password"), "not-the-password");
 
-    LocalMember.SeedRun run = member.seed(Map.of(PodLayout.ENV_REPLICATION_SECRET_DIR, wrongSecret.toString()));
+    LocalMember.JobRun run = member.seed(Map.of(PodLayout.ENV_REPLICATION_SECRET_DIR, wrongSecret.toString()));
 
     assertFailedKeepingPreviousData(run, "wrong password for replication user repuser");
   }
 
   @Test
   void unreachablePrimaryFailsInOneLineAndKeepsThePreviousData() throws Exception {
-    LocalMember.SeedRun run = member.seed(
+    LocalMember.JobRun run = member.seed(
         Map.of(PodLayout.ENV_PRIMARY_PORT, Integer.toString(LocalPair.freePort())));
 
     assertFailedKeepingPreviousData(run, "unreachable: Connection refused");
@@ -73,7 +73,7 @@ class SeedSafetyIT {
     pair.writeFile(member.reseedMarker(), "");
 
     // No primary to copy from: the run can only succeed by finishing the swap.
-    LocalMember.SeedRun rerun = member.seed(
+    LocalMember.JobRun rerun = member.seed(
         Map.of(PodLayout.ENV_PRIMARY_PORT, Integer.toString(LocalPair.freePort())));
 
     assertThat(rerun.exitCode()).as(rerun.stderr()).isZero();
@@ -83,12 +83,12 @@ class SeedSafetyIT {
     for (Path gone : new Path[] {member.staging, previous(), completeMarker(), member.reseedMarker()}) {
       assertThat(gone).doesNotExist();
     }
-    member.start(false);
+    member.start();
     member.awaitReady();
     pair.awaitStreaming(pair.siteA, LocalPair.SITE_B);
   }
 
-  private void assertFailedKeepingPreviousData(LocalMember.SeedRun run, String reason) throws Exception {
+  private void assertFailedKeepingPreviousData(LocalMember.JobRun run, String reason) throws Exception {
     System.out.println("seed failure as reported: " + run.stderr().strip());
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.stderr().lines()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)

@@ -35,7 +35,7 @@ class StreamingIT {
     pair = POSTGRES.newPair();
     pair.bootstrapPrimary();
     pair.setUpReplication();
-    LocalMember.SeedRun seed = pair.seedAndStartStandby();
+    LocalMember.JobRun seed = pair.seedAndStartStandby();
     System.out.println("TIMING seed (seed.sh: pg_basebackup -Xs -c fast, verify, swap): "
         + seed.took().toMillis() + " ms");
     probe = new MemberProbe(pair.connector, Clock.systemUTC());

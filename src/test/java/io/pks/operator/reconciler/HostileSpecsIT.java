@@ -19,6 +19,7 @@ import io.pks.operator.MockCluster;
 import io.pks.operator.Operators;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.sandbox.EmbeddedApiServer;
 import io.pks.operator.validation.HostileSpecs;
 import io.pks.operator.validation.SpecCase;
 import io.pks.operator.validation.Violation;
@@ -43,14 +44,17 @@ class HostileSpecsIT {
     List<SpecCase> cases = HostileSpecs.all();
     try (MockCluster cluster = new MockCluster(); LogCapture logs = LogCapture.start()) {
       cluster.startOperator();
-      // Updates start from a running pair: the example, with its objects in place.
+      // Updates start from a running pair: the example, with its objects in place and its bootstrap
+      // waiting on its initdb Job (nothing runs Jobs here).
       for (int i = 0; i < cases.size(); i++) {
         if (cases.get(i).previous() != null) {
           create(cluster, namespace(i), cases.get(i).previous());
         }
       }
-      await().atMost(BOUND).until(() -> cluster.client().apps().statefulSets().inAnyNamespace().list().getItems()
-          .size() == 2 * cases.stream().filter(c -> c.previous() != null).count());
+      long updates = cases.stream().filter(c -> c.previous() != null).count();
+      await().atMost(BOUND).until(() -> cluster.client().batch().v1().jobs().inAnyNamespace().list().getItems()
+          .size() == updates);
+      awaitNoWrites(cluster);
       int before = cluster.writes().size();
 
       for (int i = 0; i < cases.size(); i++) {
@@ -77,12 +81,10 @@ class HostileSpecsIT {
       create(cluster, "after", TestPairs.exampleJson());
       awaitServed(cluster, "after");
 
-      List<MockCluster.Write> hostileWrites = cluster.writes().subList(before, cluster.writes().size()).stream()
+      List<EmbeddedApiServer.Write> hostileWrites = cluster.writes().subList(before, cluster.writes().size()).stream()
           .filter(write -> write.path().contains("/namespaces/h")).toList();
       assertThat(hostileWrites).allSatisfy(write -> assertThat(write.path())
           .as("%s %s", write.method(), write.path()).matches(".*/pksreplicapairs(/[a-z]+(/status)?)?(\\?.*)?"));
-      assertThat(hostileWrites).filteredOn(write -> write.path().endsWith("/status"))
-          .allSatisfy(write -> assertThat(write.method()).isEqualTo("PATCH"));
       assertThat(logs.failures()).isEmpty();
       System.out.printf("HOSTILE corpus: %d resources refused, %d messages checked, %d writes by the operator"
           + " for them (all status)%n", cases.size(), cases.size(),
@@ -137,6 +139,17 @@ class HostileSpecsIT {
     }
     return conditions.stream().map(condition -> (Map<String, Object>) condition)
         .filter(condition -> "SpecValid".equals(condition.get("type"))).findFirst();
+  }
+
+  /** Waits until the API server has received no write for a second. */
+  private static void awaitNoWrites(MockCluster cluster) {
+    int[] seen = {-1};
+    await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> {
+      int now = cluster.writes().size();
+      boolean quiet = now == seen[0];
+      seen[0] = now;
+      return quiet;
+    });
   }
 
   private static void awaitServed(MockCluster cluster, String namespace) {

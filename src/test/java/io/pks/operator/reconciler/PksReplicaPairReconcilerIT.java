@@ -9,6 +9,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -20,6 +24,8 @@ import io.pks.operator.MockCluster;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.Labels;
+import io.pks.operator.sandbox.EmbeddedApiServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,7 +73,86 @@ class PksReplicaPairReconcilerIT {
       assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).hasSize(2);
       assertThat(client.services().inNamespace(NS).list().getItems()).hasSize(5);
       assertThat(client.secrets().inNamespace(NS).list().getItems()).hasSize(2);
+      assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems()).hasSize(2);
+      assertThat(client.batch().v1().jobs().inNamespace(NS).withName("pks-site-a-initdb").get()).isNotNull();
     });
+  }
+
+  private int replicas(String statefulSet) {
+    return client.apps().statefulSets().inNamespace(NS).withName(statefulSet).get().getSpec().getReplicas();
+  }
+
+  /** What the Job controller writes when a Job ends. */
+  private void finishJob(String name, boolean succeeded) {
+    client.batch().v1().jobs().inNamespace(NS).withName(name).editStatus(job -> new JobBuilder(job)
+        .withNewStatus()
+          .addNewCondition().withType(succeeded ? "Complete" : "Failed").withStatus("True")
+            .withReason(succeeded ? null : "BackoffLimitExceeded")
+            .withMessage(succeeded ? null : "Job has reached the specified backoff limit")
+            .withLastTransitionTime(java.time.Instant.now().toString()).endCondition()
+          .withSucceeded(succeeded ? 1 : null).withFailed(succeeded ? null : 3)
+        .endStatus().build());
+  }
+
+  private List<Event> events() {
+    return client.v1().events().inNamespace(NS).list().getItems();
+  }
+
+  @Test
+  void theBootstrapStartsMembersOnlyOnceTheirJobsSucceeded() {
+    client.resource(TestPairs.example()).create();
+    awaitAllObjects();
+    assertThat(replicas("pks-site-a")).isZero();
+    assertThat(replicas("pks-site-b")).isZero();
+    Job initdb = client.batch().v1().jobs().inNamespace(NS).withName("pks-site-a-initdb").get();
+    assertThat(initdb.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("PksReplicaPair"));
+    assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems())
+        .extracting(claim -> claim.getMetadata().getName())
+        .containsExactlyInAnyOrder("data-pks-site-a-0", "data-pks-site-b-0")
+        .hasSize(2);
+    assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems())
+        .allSatisfy(claim -> assertThat(claim.getMetadata().getOwnerReferences()).isNullOrEmpty());
+
+    finishJob("pks-site-a-initdb", true);
+
+    await().atMost(BOUND).untilAsserted(() -> assertThat(replicas("pks-site-a")).isEqualTo(1));
+    PksReplicaPair pair = awaitStatus("pks", p -> p.getStatus().stoppedMembers().equals(List.of("site-b")));
+    assertThat(pair.getStatus().phase()).isEqualTo(Phase.InitializingPrimary);
+    assertThat(replicas("pks-site-b")).isZero();
+    assertThat(events()).extracting(Event::getReason).contains("InitializingPrimary", "PrimaryInitialized");
+    assertThat(events()).allSatisfy(event -> {
+      assertThat(event.getInvolvedObject().getName()).isEqualTo("pks");
+      assertThat(event.getInvolvedObject().getKind()).isEqualTo("PksReplicaPair");
+      assertThat(event.getType()).isEqualTo("Normal");
+    });
+  }
+
+  @Test
+  void aFailedInitdbSaysWhyFromItsPodAndWaitsForAHuman() {
+    client.resource(TestPairs.example()).create();
+    awaitAllObjects();
+    client.resource(new PodBuilder()
+        .withNewMetadata().withName("pks-site-a-initdb-x7k2p").withNamespace(NS)
+          .addToLabels(Labels.pair("pks")).addToLabels("job-name", "pks-site-a-initdb").endMetadata()
+        .withNewStatus().withPhase("Failed").addNewContainerStatus().withName("job").withNewState().withNewTerminated()
+          .withExitCode(1).withFinishedAt(java.time.Instant.now().toString())
+          .withMessage("2026-11-25T12:00:00Z initdb: initdb as superuser postgres\n"
+              + "initdb: initdb failed: could not create directory: No space left on device\n")
+        .endTerminated().endState().endContainerStatus().endStatus()
+        .build()).create();
+    finishJob("pks-site-a-initdb", false);
+
+    PksReplicaPair pair = awaitStatus("pks", p -> p.getStatus().phase() == Phase.Failed);
+    assertThat(pair.getStatus().message()).isEqualTo("Job pks-site-a-initdb could not initialise primary site-a:"
+        + " initdb: initdb failed: could not create directory: No space left on device."
+        + " Fix the cause, then delete the Job to run it again.");
+    assertThat(condition(pair, "Ready")).startsWith("False: Job pks-site-a-initdb could not initialise");
+    await().atMost(BOUND).untilAsserted(() -> assertThat(events()).anySatisfy(event -> {
+      assertThat(event.getReason()).isEqualTo("InitdbFailed");
+      assertThat(event.getType()).isEqualTo("Warning");
+    }));
+    assertThat(replicas("pks-site-a")).isZero();
   }
 
   @Test
@@ -99,7 +184,9 @@ class PksReplicaPairReconcilerIT {
     StatefulSet siteB = client.apps().statefulSets().inNamespace(NS).withName("pks-site-b").get();
     assertThat(siteB.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("postgres:16");
 
-    assertThat(pair.getStatus().phase()).isEqualTo(Phase.Pending);
+    assertThat(pair.getStatus().phase()).isEqualTo(Phase.InitializingPrimary);
+    assertThat(pair.getStatus().stoppedMembers()).containsExactly("site-a", "site-b");
+    assertThat(pair.getStatus().job().name()).isEqualTo("pks-site-a-initdb");
     assertThat(pair.getStatus().observedGeneration()).isEqualTo(pair.getMetadata().getGeneration());
     assertThat(pair.getStatus().currentPrimary()).isEqualTo("site-a");
     assertThat(pair.getStatus().standby()).isEqualTo("site-b");
@@ -131,7 +218,7 @@ class PksReplicaPairReconcilerIT {
       assertThat(configHash("pks-site-b")).isEqualTo(configHash("pks-site-a"));
     });
     awaitStatus("pks", p -> p.getStatus().observedGeneration().equals(p.getMetadata().getGeneration()));
-    assertThat(cluster.writes()).extracting(MockCluster.Write::path)
+    assertThat(cluster.writes()).extracting(EmbeddedApiServer.Write::path)
         .allSatisfy(path -> assertThat(path).containsAnyOf("/configmaps/pks-config", "/statefulsets/pks-site-",
             "/pksreplicapairs/pks"))
         .noneMatch(path -> path.contains("/services") || path.contains("/secrets"));
@@ -181,7 +268,7 @@ class PksReplicaPairReconcilerIT {
     assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).isEmpty();
     assertThat(client.services().inNamespace(NS).list().getItems()).isEmpty();
     assertThat(client.secrets().inNamespace(NS).list().getItems()).isEmpty();
-    assertThat(cluster.writes()).extracting(MockCluster.Write::path)
+    assertThat(cluster.writes()).extracting(EmbeddedApiServer.Write::path)
         .allSatisfy(path -> assertThat(path).contains("/pksreplicapairs"));
   }
 
@@ -198,10 +285,10 @@ class PksReplicaPairReconcilerIT {
 
     PksReplicaPair pair = awaitStatus("pks", p -> condition(p, "SpecValid").startsWith("False"));
     assertThat(condition(pair, "SpecValid")).contains("spec.members: member names are immutable");
-    assertThat(pair.getStatus().phase()).isEqualTo(Phase.Pending);
+    assertThat(pair.getStatus().phase()).isEqualTo(Phase.InitializingPrimary);
     assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems())
         .extracting(sts -> sts.getMetadata().getName()).containsExactlyInAnyOrder("pks-site-a", "pks-site-b");
-    assertThat(cluster.writes()).extracting(MockCluster.Write::path)
+    assertThat(cluster.writes()).extracting(EmbeddedApiServer.Write::path)
         .allSatisfy(path -> assertThat(path).contains("/pksreplicapairs/pks"));
   }
 
@@ -214,8 +301,7 @@ class PksReplicaPairReconcilerIT {
     client.resource(TestPairs.example(json -> TestPairs.spec(json).with("postgres")
         .put("superuserSecret", "admin-creds"))).create();
 
-    await().atMost(BOUND).untilAsserted(() ->
-        assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).hasSize(2));
+    awaitAllObjects();
     awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
 
     Secret after = client.secrets().inNamespace(NS).withName("admin-creds").get();
@@ -224,8 +310,8 @@ class PksReplicaPairReconcilerIT {
     assertThat(after.getMetadata().getOwnerReferences()).isNullOrEmpty();
     assertThat(client.secrets().inNamespace(NS).list().getItems()).extracting(s -> s.getMetadata().getName())
         .containsExactlyInAnyOrder("admin-creds", "pks-replication");
-    StatefulSet siteA = client.apps().statefulSets().inNamespace(NS).withName("pks-site-a").get();
-    assertThat(siteA.getSpec().getTemplate().getSpec().getVolumes())
+    Job initdb = client.batch().v1().jobs().inNamespace(NS).withName("pks-site-a-initdb").get();
+    assertThat(initdb.getSpec().getTemplate().getSpec().getVolumes())
         .anySatisfy(volume -> assertThat(volume.getSecret() == null ? null : volume.getSecret().getSecretName())
             .isEqualTo("admin-creds"));
   }
@@ -236,6 +322,8 @@ class PksReplicaPairReconcilerIT {
     awaitAllObjects();
     assertThat(client.secrets().inNamespace(NS).list().getItems())
         .allSatisfy(secret -> assertThat(secret.getMetadata().getOwnerReferences()).hasSize(1));
+    assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems())
+        .allSatisfy(claim -> assertThat(claim.getMetadata().getOwnerReferences()).hasSize(1));
     assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).allSatisfy(sts ->
         assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Delete"));
   }

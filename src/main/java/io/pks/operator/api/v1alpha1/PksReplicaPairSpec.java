@@ -53,6 +53,12 @@ public record PksReplicaPairSpec(
     deletionPolicy = deletionPolicy == null ? DeletionPolicy.Retain : deletionPolicy;
   }
 
+  /** The member named {@code name}, which must be one of the members. */
+  public Member member(String name) {
+    return members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(
+        () -> new IllegalArgumentException("no member named " + name));
+  }
+
   /** The member other than {@code name}. */
   public String peerOf(String name) {
     return members.stream().map(Member::name).filter(n -> !n.equals(name)).findFirst().orElseThrow();

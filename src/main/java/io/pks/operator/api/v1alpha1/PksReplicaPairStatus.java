@@ -24,15 +24,21 @@ public record PksReplicaPairStatus(
     Long timeline,
     @JsonPropertyDescription("Streaming replication from the primary to the standby.")
     ReplicationStatus replication,
+    @JsonPropertyDescription("Members the operator keeps at zero replicas: not yet initialised or"
+        + " seeded, being seeded, or fenced.")
+    List<String> stoppedMembers,
+    @JsonPropertyDescription("The Job the lifecycle waits for (initdb of the primary, seed of the standby).")
+    MemberJob job,
     @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, StandbySeeded, SipRouted.")
     List<Condition> conditions,
     @JsonPropertyDescription("Human sentence on the current phase, or why the pair is stuck.")
     String message) {
 
   public PksReplicaPairStatus {
+    stoppedMembers = Values.list(stoppedMembers);
     conditions = Values.list(conditions);
   }
 
   public static final PksReplicaPairStatus EMPTY =
-      new PksReplicaPairStatus(null, null, null, null, null, null, null, null, null);
+      new PksReplicaPairStatus(null, null, null, null, null, null, null, null, null, null, null);
 }

@@ -1,4 +1,4 @@
-package io.pks.operator.postgres;
+package io.pks.operator.sandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,18 +15,19 @@ import java.util.stream.Stream;
 
 /**
  * Runs the operator's scripts with exactly the given environment, as the user PostgreSQL accepts:
- * initdb and postgres refuse root, so a root test run (CI) runs them as the OS user postgres
- * through runuser, on folders handed to that user; anyone else runs them as themselves.
+ * initdb and postgres refuse root, so a root run (CI, the sandbox started by root) runs them as
+ * the OS user postgres through runuser, on folders handed to that user; anyone else runs them as
+ * themselves.
  */
-final class ScriptLauncher {
+public final class ScriptLauncher {
   private ScriptLauncher() {
   }
 
-  static final String POSTGRES_OS_USER = "postgres";
+  public static final String POSTGRES_OS_USER = "postgres";
   private static final boolean ROOT = isRoot();
 
-  /** The command running {@code script} with {@code sh} and only {@code environment}. */
-  static List<String> command(Path script, Map<String, String> environment) {
+  /** The command running {@code argv} with only {@code environment}. */
+  public static List<String> command(List<String> argv, Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     if (ROOT) {
       command.addAll(List.of("runuser", "-u", POSTGRES_OS_USER, "--"));
@@ -34,8 +35,7 @@ final class ScriptLauncher {
     command.add("/usr/bin/env");
     command.add("-i");
     environment.forEach((name, value) -> command.add(name + "=" + value));
-    command.add("/bin/sh");
-    command.add(script.toString());
+    command.addAll(argv);
     return command;
   }
 
@@ -44,7 +44,7 @@ final class ScriptLauncher {
    * runuser would answer a signal by killing the shell and reporting the signal, not the script's
    * own exit status.
    */
-  static ProcessHandle script(Process launched) {
+  public static ProcessHandle script(Process launched) {
     if (!ROOT) {
       return launched.toHandle();
     }
@@ -53,7 +53,7 @@ final class ScriptLauncher {
   }
 
   /** Hands {@code path} and everything under it to the user the scripts run as. */
-  static void own(Path path) {
+  public static void own(Path path) {
     if (!ROOT) {
       return;
     }

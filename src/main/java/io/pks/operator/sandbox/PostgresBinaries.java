@@ -1,4 +1,4 @@
-package io.pks.operator.postgres;
+package io.pks.operator.sandbox;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,19 +14,19 @@ import java.util.stream.Stream;
 
 /**
  * Finds the PostgreSQL server binaries the scripts need: on PATH, then `pg_config --bindir`, then
- * /usr/lib/postgresql/VERSION/bin, newest first. Missing binaries fail the test with what to
- * install: these tests are never skipped.
+ * /usr/lib/postgresql/VERSION/bin, newest first. Missing binaries stop the sandbox (and fail a
+ * test) at once with the package to install: nothing is ever skipped.
  */
-final class PostgresBinaries {
+public final class PostgresBinaries {
   private PostgresBinaries() {
   }
 
-  static final List<String> REQUIRED =
+  public static final List<String> REQUIRED =
       List.of("initdb", "postgres", "pg_ctl", "pg_basebackup", "pg_verifybackup", "pg_isready");
 
   private static Path bindir;
 
-  static synchronized Path bindir() {
+  public static synchronized Path bindir() {
     if (bindir == null) {
       bindir = candidates().stream().filter(PostgresBinaries::complete).findFirst()
           .orElseThrow(() -> new IllegalStateException("PostgreSQL server binaries " + REQUIRED
@@ -36,7 +36,7 @@ final class PostgresBinaries {
     return bindir;
   }
 
-  static Path tool(String name) {
+  public static Path tool(String name) {
     return bindir().resolve(name);
   }
 

@@ -1,0 +1,9 @@
+package io.pks.operator.api.v1alpha1;
+
+/** What a Job does to a member's data while the member is stopped. */
+public enum MemberJobKind {
+  /** initdb of the bootstrap primary. */
+  Initdb,
+  /** pg_basebackup of the primary into the standby's volume, then the swap. */
+  Seed
+}

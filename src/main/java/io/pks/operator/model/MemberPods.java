@@ -1,0 +1,154 @@
+package io.pks.operator.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.ConfigMapVolumeSource;
+import io.fabric8.kubernetes.api.model.ConfigMapVolumeSourceBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.pks.operator.api.v1alpha1.Member;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
+
+/**
+ * What every pod of a member has in common, whether it runs the member (StatefulSet) or a script
+ * on its volume (initdb and seed Jobs): image, environment, restricted security context, placement
+ * and volumes. One place, so a Job sees the member's volume and settings exactly as its pod does.
+ */
+public final class MemberPods {
+  private MemberPods() {
+  }
+
+  /**
+   * A pod spec with one container running {@code script} from the ConfigMap, mounting
+   * {@code volumes}. The data volume comes from the StatefulSet's claim template when
+   * {@code dataClaim} is null, else from that claim.
+   */
+  static PodSpecBuilder podSpec(PksReplicaPair pair, Member member, String containerName, String script,
+      Set<PodVolume> volumes, String dataClaim) {
+    PksReplicaPairSpec spec = pair.getSpec();
+    var container = new ContainerBuilder()
+        .withName(containerName)
+        .withImage(spec.postgres().image())
+        .withCommand("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + script)
+        .withEnv(env(pair, member))
+        .withResources(spec.postgres().resources())
+        .withSecurityContext(containerSecurityContext())
+        // A failing script's last line (its reason) becomes the termination message, and so the Job's.
+        .withTerminationMessagePolicy("FallbackToLogsOnError");
+    ordered(volumes).forEach(volume -> container.addToVolumeMounts(new VolumeMountBuilder()
+        .withName(volume.volumeName()).withMountPath(volume.path())
+        .withReadOnly(volume.readOnly() ? Boolean.TRUE : null).build()));
+    List<Volume> podVolumes = new ArrayList<>();
+    for (PodVolume volume : ordered(volumes)) {
+      if (volume != PodVolume.DATA || dataClaim != null) {
+        podVolumes.add(source(pair, volume, dataClaim));
+      }
+    }
+    return new PodSpecBuilder()
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withSecurityContext(podSecurityContext())
+        .withNodeSelector(member.nodeSelector().isEmpty() ? null : member.nodeSelector())
+        .withTolerations(member.tolerations().isEmpty() ? null : member.tolerations())
+        .withAffinity(member.affinity())
+        .withContainers(container.build())
+        .withVolumes(podVolumes);
+  }
+
+  private static List<PodVolume> ordered(Set<PodVolume> volumes) {
+    return EnumSet.copyOf(volumes).stream().toList();
+  }
+
+  /** Paths, names and ports only: passwords reach the pod as files from Secret volumes. */
+  private static List<EnvVar> env(PksReplicaPair pair, Member member) {
+    String name = pair.getMetadata().getName();
+    PksReplicaPairSpec spec = pair.getSpec();
+    return List.of(
+        env(PodLayout.ENV_PAIR, name),
+        env(PodLayout.ENV_MEMBER, member.name()),
+        env(PodLayout.ENV_NAMESPACE, pair.getMetadata().getNamespace()),
+        env(PodLayout.ENV_PGDATA, PodLayout.PGDATA),
+        env(PodLayout.ENV_PGPORT, spec.postgres().port().toString()),
+        env(PodLayout.ENV_STAGING, PodLayout.STAGING),
+        env(PodLayout.ENV_CONFIG_DIR, PodLayout.CONFIG_DIR),
+        env(PodLayout.ENV_SUPERUSER_SECRET_DIR, PodLayout.SUPERUSER_SECRET_DIR),
+        env(PodLayout.ENV_REPLICATION_SECRET_DIR, PodLayout.REPLICATION_SECRET_DIR),
+        env(PodLayout.ENV_RUN_DIR, PodLayout.RUN_DIR),
+        env(PodLayout.ENV_PRIMARY_HOST, Names.readWriteService(name)),
+        env(PodLayout.ENV_PRIMARY_PORT, spec.postgres().port().toString()),
+        env(PodLayout.ENV_REPLICATION_USER, spec.replication().user()),
+        env(PodLayout.ENV_SLOT, spec.replication().slot() ? Names.replicationSlot(member.name()) : ""));
+  }
+
+  private static EnvVar env(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static Volume source(PksReplicaPair pair, PodVolume volume, String dataClaim) {
+    String configMap = Names.configMap(pair.getMetadata().getName());
+    VolumeBuilder builder = new VolumeBuilder().withName(volume.volumeName());
+    return switch (volume) {
+      case DATA -> builder.withNewPersistentVolumeClaim().withClaimName(dataClaim).endPersistentVolumeClaim()
+          .build();
+      case CONFIG -> builder.withConfigMap(configMapItems(configMap, 0444,
+          PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF)).build();
+      case SCRIPTS -> builder.withConfigMap(configMapItems(configMap, 0555,
+          Scripts.ALL.toArray(String[]::new))).build();
+      case SUPERUSER_SECRET -> secret(builder, Names.superuserSecret(pair));
+      case REPLICATION_SECRET -> secret(builder, Names.replicationSecret(pair));
+      case RUN, TMP -> builder.withNewEmptyDir().endEmptyDir().build();
+    };
+  }
+
+  private static ConfigMapVolumeSource configMapItems(String configMap, int mode, String... keys) {
+    return new ConfigMapVolumeSourceBuilder()
+        .withName(configMap)
+        .withDefaultMode(mode)
+        .withItems(Arrays.stream(keys).map(key -> new KeyToPath(key, null, key)).toList())
+        .build();
+  }
+
+  /** Readable by the postgres group only (fsGroup), which the container runs in. */
+  private static Volume secret(VolumeBuilder builder, String secret) {
+    return builder.withNewSecret().withSecretName(secret).withDefaultMode(0440).endSecret().build();
+  }
+
+  /** The restricted Pod Security Standard, at pod level. */
+  static PodSecurityContext podSecurityContext() {
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(PodLayout.POSTGRES_UID)
+        .withRunAsGroup(PodLayout.POSTGRES_UID)
+        .withFsGroup(PodLayout.POSTGRES_UID)
+        .withFsGroupChangePolicy("OnRootMismatch")
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .build();
+  }
+
+  /** The restricted Pod Security Standard, at container level. */
+  static SecurityContext containerSecurityContext() {
+    return new SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withPrivileged(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withCapabilities(new Capabilities(null, List.of("ALL")))
+        .build();
+  }
+}

@@ -1,0 +1,38 @@
+package io.pks.operator.model;
+
+/**
+ * The volumes of a member's pods and Jobs, each at the path of {@link PodLayout} the scripts read.
+ * Every pod mounts only those its script needs: the running member never sees the superuser's
+ * password, the initdb Job never sees the replication password.
+ */
+public enum PodVolume {
+  DATA("data", PodLayout.DATA_MOUNT, false),
+  CONFIG("config", PodLayout.CONFIG_DIR, true),
+  SCRIPTS("scripts", PodLayout.SCRIPTS_DIR, true),
+  SUPERUSER_SECRET("superuser-secret", PodLayout.SUPERUSER_SECRET_DIR, true),
+  REPLICATION_SECRET("replication-secret", PodLayout.REPLICATION_SECRET_DIR, true),
+  RUN("run", PodLayout.RUN_DIR, false),
+  TMP("tmp", PodLayout.TMP_DIR, false);
+
+  private final String volumeName;
+  private final String path;
+  private final boolean readOnly;
+
+  PodVolume(String volumeName, String path, boolean readOnly) {
+    this.volumeName = volumeName;
+    this.path = path;
+    this.readOnly = readOnly;
+  }
+
+  public String volumeName() {
+    return volumeName;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public boolean readOnly() {
+    return readOnly;
+  }
+}

@@ -1,0 +1,81 @@
+package io.pks.operator.reconciler;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+
+/**
+ * Where a Job is, read from its conditions as the Job controller writes them.
+ *
+ * @param reason the Failed condition's message when it failed; null otherwise
+ * @param finishedAt when it succeeded or failed; null while it runs
+ */
+record JobOutcome(State state, String reason, Instant finishedAt) {
+
+  enum State { ABSENT, RUNNING, SUCCEEDED, FAILED }
+
+  static final JobOutcome ABSENT = new JobOutcome(State.ABSENT, null, null);
+
+  /** The Job's pods carry the Job controller's job-name label. */
+  static final String JOB_NAME_LABEL = "job-name";
+
+  /**
+   * @param pods pods that may include the Job's; the last line a failed pod left (its termination
+   *     message, from the script's stderr) says why better than the Job's own condition
+   */
+  static JobOutcome of(Job job, Collection<Pod> pods) {
+    if (job == null) {
+      return ABSENT;
+    }
+    JobOutcome outcome = fromConditions(job);
+    if (outcome.state() != State.FAILED) {
+      return outcome;
+    }
+    String name = job.getMetadata().getName();
+    return pods.stream()
+        .filter(pod -> name.equals(pod.getMetadata().getLabels().get(JOB_NAME_LABEL)))
+        .filter(pod -> pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null)
+        .flatMap(pod -> pod.getStatus().getContainerStatuses().stream())
+        .map(ContainerStatus::getState)
+        .filter(state -> state != null && state.getTerminated() != null && state.getTerminated().getMessage() != null)
+        .map(ContainerState::getTerminated)
+        .max(Comparator.comparing(ContainerStateTerminated::getFinishedAt, Comparator.nullsFirst(String::compareTo)))
+        .map(terminated -> lastLine(terminated.getMessage()))
+        .filter(line -> !line.isEmpty())
+        .map(line -> new JobOutcome(State.FAILED, line, outcome.finishedAt()))
+        .orElse(outcome);
+  }
+
+  private static String lastLine(String text) {
+    String[] lines = text.strip().split("\n");
+    return lines[lines.length - 1].strip();
+  }
+
+  private static JobOutcome fromConditions(Job job) {
+    if (job.getStatus() != null && job.getStatus().getConditions() != null) {
+      for (JobCondition condition : job.getStatus().getConditions()) {
+        if (!"True".equals(condition.getStatus())) {
+          continue;
+        }
+        Instant at = condition.getLastTransitionTime() == null ? null
+            : Instant.parse(condition.getLastTransitionTime());
+        if ("Complete".equals(condition.getType())) {
+          return new JobOutcome(State.SUCCEEDED, null, at);
+        }
+        if ("Failed".equals(condition.getType())) {
+          return new JobOutcome(State.FAILED, condition.getMessage() != null ? condition.getMessage()
+              : condition.getReason(), at);
+        }
+      }
+    }
+    return new JobOutcome(State.RUNNING, null, null);
+  }
+}

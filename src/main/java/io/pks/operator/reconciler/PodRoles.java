@@ -1,0 +1,56 @@
+package io.pks.operator.reconciler;
+
+import java.util.Collection;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
+import io.pks.operator.model.Labels;
+
+/**
+ * Puts the role label on the members' pods, which the -rw and -ro Services select. The label
+ * follows the recorded status only: the primary's pod is labelled primary, the other standby, and
+ * a stopped (fenced or unseeded) member's pod has no role, so no Service sends it traffic.
+ */
+final class PodRoles {
+  private static final Logger LOG = LoggerFactory.getLogger(PodRoles.class);
+
+  private final KubernetesClient client;
+
+  PodRoles(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** The role {@code member}'s pod should carry; null for none. */
+  static String roleOf(PksReplicaPairStatus status, String member) {
+    if (status == null || status.currentPrimary() == null || status.stoppedMembers().contains(member)) {
+      return null;
+    }
+    return member.equals(status.currentPrimary()) ? Labels.ROLE_PRIMARY : Labels.ROLE_STANDBY;
+  }
+
+  void apply(PksReplicaPair pair, Collection<Pod> pods) {
+    for (Pod pod : pods) {
+      String member = pod.getMetadata().getLabels().get(Labels.MEMBER);
+      if (member == null) {
+        continue;
+      }
+      String wanted = roleOf(pair.getStatus(), member);
+      String current = pod.getMetadata().getLabels().get(Labels.ROLE);
+      if (Objects.equals(wanted, current)) {
+        continue;
+      }
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+          .edit(existing -> wanted == null
+              ? new PodBuilder(existing).editMetadata().removeFromLabels(Labels.ROLE).endMetadata().build()
+              : new PodBuilder(existing).editMetadata().addToLabels(Labels.ROLE, wanted).endMetadata().build());
+      LOG.info("{}: pod {} role {} -> {}", pair.ref(), pod.getMetadata().getName(), current, wanted);
+    }
+  }
+}

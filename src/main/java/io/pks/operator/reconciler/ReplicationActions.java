@@ -1,0 +1,75 @@
+package io.pks.operator.reconciler;
+
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.MemberNetwork;
+import io.pks.operator.model.Names;
+import io.pks.operator.postgres.Credentials;
+import io.pks.operator.postgres.MemberEndpoint;
+import io.pks.operator.postgres.PgConnector;
+import io.pks.operator.postgres.ReplicationSetup;
+import io.pks.operator.postgres.SynchronousReplication;
+import io.pks.operator.reconciler.LifecycleStep.Action;
+
+/**
+ * Runs a step's database actions on the primary. Each is idempotent (create or alter, enable if
+ * not enabled), so running one again after an operator restart is harmless. The connections use
+ * the probe's short timeouts: a reconcile thread never waits long on a database.
+ */
+final class ReplicationActions {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicationActions.class);
+
+  private final MemberNetwork network;
+  private final PairCredentials credentials;
+
+  ReplicationActions(MemberNetwork network, PairCredentials credentials) {
+    this.network = network;
+    this.credentials = credentials;
+  }
+
+  /** Runs {@code actions} in order; the failure, in words, of the first that failed. */
+  Optional<String> run(PksReplicaPair pair, String primary, Set<Action> actions) {
+    if (actions.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Credentials> superuser = credentials.superuser(pair);
+    if (superuser.isEmpty()) {
+      return Optional.of("Secret " + Names.superuserSecret(pair) + " has no password");
+    }
+    PgConnector connector = new PgConnector(superuser.get(), PgConnector.Timeouts.DEFAULT);
+    MemberEndpoint endpoint = network.endpoint(pair, primary);
+    String standby = pair.getSpec().peerOf(primary);
+    try {
+      if (actions.contains(Action.CONFIGURE_REPLICATION)) {
+        Optional<Credentials> role = credentials.replication(pair);
+        if (role.isEmpty()) {
+          return Optional.of("Secret " + Names.replicationSecret(pair) + " has no password");
+        }
+        var setup = new ReplicationSetup(connector);
+        var roleChange = setup.ensureRole(endpoint, role.get(), pair.getSpec().replication().connectionLimit());
+        LOG.info("{}: replication role {} on {}: {}", pair.ref(), role.get().user(), primary, roleChange);
+        if (pair.getSpec().replication().slot()) {
+          var slotChange = setup.ensureSlot(endpoint, Names.replicationSlot(standby));
+          LOG.info("{}: slot {} on {}: {}", pair.ref(), Names.replicationSlot(standby), primary, slotChange);
+        }
+      }
+      if (actions.contains(Action.ENABLE_SYNC)) {
+        var enabling = new SynchronousReplication(connector).enable(endpoint, standby);
+        if (enabling == SynchronousReplication.Enabling.REFUSED_STANDBY_NOT_STREAMING) {
+          return Optional.of("standby " + standby + " is not streaming yet, synchronous replication not enabled");
+        }
+        LOG.info("{}: synchronous standby {} on {}: {}", pair.ref(), standby, primary, enabling);
+      }
+      return Optional.empty();
+    } catch (SQLException e) {
+      LOG.warn("{}: database action {} on {} failed: {}", pair.ref(), actions, primary, e.getMessage());
+      return Optional.of("cannot reach primary " + primary + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.pks.operator.sandbox;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.pks.operator.sandbox.EmbeddedApiServer.Write;
+
+/**
+ * The Fabric8 CRUD store with what kubectl and the tests need around it: injected faults come first, then
+ * discovery, Table responses, and Status bodies on errors the store leaves bodiless. Every write is recorded with
+ * the status it got.
+ */
+final class ApiServerDispatcher extends KubernetesCrudDispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServerDispatcher.class);
+  private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
+  private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
+  private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+  private final List<Write> writes = Collections.synchronizedList(new ArrayList<>());
+  private final InjectedFaults faults = new InjectedFaults();
+  private final Runnable forgetRecordedRequests;
+
+  /** {@code forgetRecordedRequests} empties the web server's request log, which nothing here reads. */
+  ApiServerDispatcher(Runnable forgetRecordedRequests) {
+    super(List.of());
+    this.forgetRecordedRequests = forgetRecordedRequests;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    // The mock web server keeps every request for takeRequest(); a sandbox running for hours would grow with it.
+    forgetRecordedRequests.run();
+    String method = request.getMethod();
+    String path = request.getPath();
+    OptionalInt fault = faults.take(method, path, Instant.now());
+    MockResponse response;
+    if (fault.isPresent()) {
+      LOG.info("Injected fault: {} {} answered {}", method, path, fault.getAsInt());
+      response = Responses.status(fault.getAsInt(), "injected fault for " + method + " " + path);
+    } else {
+      response = serve(request);
+    }
+    if (WRITE_METHODS.contains(method)) {
+      writes.add(new Write(method, path, response.code()));
+    }
+    return response;
+  }
+
+  List<Write> writes() {
+    synchronized (writes) {
+      return List.copyOf(writes);
+    }
+  }
+
+  void clearWrites() {
+    writes.clear();
+  }
+
+  InjectedFaults faults() {
+    return faults;
+  }
+
+  /** The store's JSON merge patch, made RFC 7386 (see {@link JsonMergePatch}). */
+  @Override
+  public JsonNode merge(JsonNode current, String patch) throws KubernetesCrudDispatcherException {
+    return JsonMergePatch.apply(current.deepCopy(), asNode(patch));
+  }
+
+  private MockResponse serve(RecordedRequest request) {
+    String path = request.getPath();
+    Optional<ResourcePath> resource = ResourcePath.parse(path);
+    String contentType = request.getHeader("Content-Type");
+    if (contentType != null && BODY_METHODS.contains(request.getMethod())
+        && !contentType.contains("json") && !contentType.contains("yaml")) {
+      // The store would fail on it and never answer; kubectl's typed commands (create namespace) send protobuf.
+      return Responses.status(415, "the sandbox API server reads JSON and YAML, not " + contentType
+          + ": use kubectl apply -f or create -f");
+    }
+    if (request.method() == HttpMethod.GET) {
+      Optional<MockResponse> discovery = Discovery.respond(ResourcePath.withoutQuery(path), this::crds);
+      if (discovery.isPresent()) {
+        return discovery.get();
+      }
+      if (resource.isPresent() && wantsTable(request, resource.get())) {
+        return table(resource.get(), path);
+      }
+    }
+    return asApiServer(super.dispatch(request), resource);
+  }
+
+  /** kubectl get asks for a Table (and accepts plain JSON); a watch stays plain: the mock serves it over a websocket. */
+  private static boolean wantsTable(RecordedRequest request, ResourcePath resource) {
+    String accept = Optional.ofNullable(request.getHeader("Accept")).orElse("");
+    String watch = ResourcePath.queryParameter(request.getPath(), "watch").orElse("false");
+    return accept.contains("as=Table") && resource.subresource() == null
+        && !watch.equals("true") && !watch.equals("1");
+  }
+
+  private MockResponse table(ResourcePath resource, String path) {
+    MockResponse stored = asApiServer(handleGet(path), Optional.of(resource));
+    if (stored.code() != 200) {
+      return stored;
+    }
+    JsonNode objects = Serialization.unmarshal(stored.getBody().readUtf8(), JsonNode.class);
+    return Responses.json(200, Tables.table(resource, objects, crds(),
+        ResourcePath.queryParameter(path, "includeObject").orElse("Metadata"), Instant.now()));
+  }
+
+  private List<CustomResourceDefinition> crds() {
+    return Serialization.unmarshal(handleGet(CRDS).getBody().readUtf8(), CustomResourceDefinitionList.class)
+        .getItems();
+  }
+
+  /**
+   * The store's answer as an API server gives it: typed JSON (kubectl's typed clients, as in describe, ask for
+   * protobuf first and decode an untyped body as protobuf), and errors with the Status body the store leaves out,
+   * so that clients say {@code pods "x" not found}.
+   */
+  private static MockResponse asApiServer(MockResponse response, Optional<ResourcePath> resource) {
+    if (response.getWebSocketListener() != null) {
+      return response;
+    }
+    boolean bodyless = response.getBody() == null || response.getBody().size() == 0;
+    if (response.code() >= 400 && bodyless) {
+      String message = resource.filter(path -> response.code() == 404 && path.name() != null)
+          .map(path -> path.groupResource() + " \"" + path.name() + "\" not found")
+          .orElse(Responses.reason(response.code()));
+      return Responses.status(response.code(), message);
+    }
+    if (response.header("Content-Type") == null) {
+      response.setHeader("Content-Type", "application/json");
+    }
+    return response;
+  }
+}

@@ -1,0 +1,150 @@
+package io.pks.operator.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.pks.operator.Operators;
+import io.pks.operator.api.v1alpha1.Crd;
+
+/**
+ * A Kubernetes API server on a free loopback port, for the sandbox and the tests: the Fabric8 mock server in CRUD
+ * mode with the PksReplicaPair CRD installed, serving what kubectl needs besides (discovery, Table responses for
+ * {@code kubectl get}). It records every write and answers injected faults. Plain HTTP, no authentication.
+ */
+public final class EmbeddedApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedApiServer.class);
+
+  /** The namespace of {@link #client()} and of the kubeconfig's context. */
+  public static final String NAMESPACE = "default";
+  /** A fault's method that matches every method. */
+  public static final String ANY_METHOD = "*";
+  private static final String CONTEXT = "pks-sandbox";
+
+  /**
+   * The mock web server logs every request at INFO through java.util.logging, which would print each one on
+   * stderr; held here because java.util.logging keeps only weak references to configured loggers.
+   */
+  private static final java.util.logging.Logger REQUEST_LOG = quietRequestLog();
+
+  /** A write the server received (POST, PUT, PATCH or DELETE), with the status it answered. */
+  public record Write(String method, String path, int status) {
+  }
+
+  private final KubernetesMockServer server;
+  private final ApiServerDispatcher dispatcher;
+  private final NamespacedKubernetesClient client;
+
+  /** Starts the server on 127.0.0.1 and installs the CRD. */
+  public EmbeddedApiServer() {
+    // The mock parses requests with Fabric8's shared mapper: give it a real API server's limits, so it
+    // stores whatever a real one would (the operator's client has its own, as high).
+    Serialization.jsonMapper().getFactory().setStreamReadConstraints(Operators.READ_LIMITS);
+    MockWebServer webServer = new MockWebServer();
+    dispatcher = new ApiServerDispatcher(webServer::reset);
+    server = new KubernetesMockServer(new Context(), webServer, new HashMap<>(), dispatcher, false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    client = Operators.configure(new KubernetesClientBuilder())
+        .withConfig(new ConfigBuilder(Config.empty())
+            .withMasterUrl(url())
+            .withNamespace(NAMESPACE)
+            // The mock server speaks HTTP/1.1 only; the JDK client would otherwise try an h2c upgrade.
+            .withHttp2Disable(true)
+            .build())
+        .build()
+        .adapt(NamespacedKubernetesClient.class);
+    client.apiextensions().v1().customResourceDefinitions().resource(Crd.load()).create();
+    dispatcher.clearWrites();
+    LOG.info("Embedded API server on {}", url());
+  }
+
+  /** A client of this server, in namespace {@value #NAMESPACE}. */
+  public NamespacedKubernetesClient client() {
+    return client;
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  public String url() {
+    return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort();
+  }
+
+  /** Writes a kubeconfig whose current context is this server, namespace {@value #NAMESPACE}; returns {@code file}. */
+  public Path writeKubeconfig(Path file) {
+    io.fabric8.kubernetes.api.model.Config kubeconfig = new io.fabric8.kubernetes.api.model.ConfigBuilder()
+        .withApiVersion("v1").withKind("Config")
+        .addNewCluster().withName(CONTEXT).withNewCluster().withServer(url()).endCluster().endCluster()
+        .addNewUser().withName(CONTEXT).withNewUser().endUser().endUser()
+        .addNewContext().withName(CONTEXT)
+        .withNewContext().withCluster(CONTEXT).withUser(CONTEXT).withNamespace(NAMESPACE).endContext()
+        .endContext()
+        .withCurrentContext(CONTEXT)
+        .build();
+    try {
+      Path folder = file.toAbsolutePath().getParent();
+      Files.createDirectories(folder);
+      return Files.writeString(file, Serialization.asYaml(kubeconfig));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The writes received since the start (the CRD's creation excepted) or the last {@link #clearWrites()}. */
+  public List<Write> writes() {
+    return dispatcher.writes();
+  }
+
+  public void clearWrites() {
+    dispatcher.clearWrites();
+  }
+
+  /**
+   * Answers the next {@code count} requests whose method is {@code method} (or {@link #ANY_METHOD}) and whose path,
+   * query included, matches {@code path} with {@code statusCode} and a Status body, instead of serving them.
+   */
+  public void failNext(int count, String method, Predicate<String> path, int statusCode) {
+    dispatcher.faults().add(method, path, statusCode, count, Instant.MAX);
+    LOG.info("Fault injected: the next {} {} requests matching answer {}", count, method, statusCode);
+  }
+
+  /** Like {@link #failNext}, for every matching request during {@code duration}. */
+  public void failFor(Duration duration, String method, Predicate<String> path, int statusCode) {
+    dispatcher.faults().add(method, path, statusCode, Integer.MAX_VALUE, Instant.now().plus(duration));
+    LOG.info("Fault injected: {} requests matching answer {} for {}", method, statusCode, duration);
+  }
+
+  /** Removes every injected fault. */
+  public void clearFaults() {
+    dispatcher.faults().clear();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+
+  private static java.util.logging.Logger quietRequestLog() {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(MockWebServer.class.getName());
+    log.setLevel(Level.WARNING);
+    return log;
+  }
+}

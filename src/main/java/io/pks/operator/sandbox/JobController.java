@@ -1,0 +1,121 @@
+package io.pks.operator.sandbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The Job controller of the sandbox: one pod at a time per Job; a failed pod is replaced after the
+ * Job controller's back-off (10 s doubling) until backoffLimit failures, then the Job is Failed;
+ * the first pod that succeeds completes it.
+ */
+final class JobController {
+  private static final Logger LOG = LoggerFactory.getLogger(JobController.class);
+  static final String JOB_NAME_LABEL = "job-name";
+  private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  JobController(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  void sync(List<Job> jobs, List<Pod> pods) {
+    for (Job job : jobs) {
+      if (finished(job)) {
+        continue;
+      }
+      String namespace = job.getMetadata().getNamespace();
+      List<Pod> own = pods.stream().filter(p -> p.getMetadata().getNamespace().equals(namespace)
+          && job.getMetadata().getName().equals(p.getMetadata().getLabels().get(JOB_NAME_LABEL))).toList();
+      List<Pod> failed = own.stream().filter(p -> phase(p).equals("Failed")).toList();
+      int backoffLimit = job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
+      if (own.stream().anyMatch(p -> phase(p).equals("Succeeded"))) {
+        finish(job, true, 1, failed.size());
+      } else if (failed.size() > backoffLimit) {
+        finish(job, false, 0, failed.size());
+      } else if (own.size() == failed.size() && backoffOver(failed)) {
+        client.pods().inNamespace(namespace).resource(pod(job)).create();
+        LOG.info("job {}/{}: pod started (failures so far: {})", namespace, job.getMetadata().getName(), failed.size());
+      }
+    }
+  }
+
+  private boolean backoffOver(List<Pod> failed) {
+    if (failed.isEmpty()) {
+      return true;
+    }
+    Instant last = failed.stream().map(JobController::finishedAt).max(Comparator.naturalOrder()).orElse(Instant.MIN);
+    return !clock.instant().isBefore(last.plus(Duration.ofSeconds(10L << Math.min(failed.size() - 1, 5))));
+  }
+
+  private static Instant finishedAt(Pod pod) {
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(s -> s.getState() != null && s.getState().getTerminated() != null
+            && s.getState().getTerminated().getFinishedAt() != null)
+        .map(s -> Instant.parse(s.getState().getTerminated().getFinishedAt()))
+        .findFirst().orElse(Instant.MIN);
+  }
+
+  private static String phase(Pod pod) {
+    return pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase();
+  }
+
+  private static boolean finished(Job job) {
+    return job.getStatus() != null && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
+            && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
+  }
+
+  private void finish(Job job, boolean succeeded, int succeededCount, int failedCount) {
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
+        .editStatus(j -> new JobBuilder(j).withNewStatus()
+            .addNewCondition().withType(succeeded ? "Complete" : "Failed").withStatus("True")
+              .withReason(succeeded ? null : "BackoffLimitExceeded")
+              .withMessage(succeeded ? null : "Job has reached the specified backoff limit")
+              .withLastTransitionTime(now).withLastProbeTime(now).endCondition()
+            .withSucceeded(succeededCount).withFailed(failedCount).withCompletionTime(succeeded ? now : null)
+            .endStatus().build());
+    LOG.info("job {}/{}: {}", job.getMetadata().getNamespace(), job.getMetadata().getName(),
+        succeeded ? "complete" : "failed after " + failedCount + " pods");
+  }
+
+  private static Pod pod(Job job) {
+    var template = job.getSpec().getTemplate();
+    Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
+    labels.put(JOB_NAME_LABEL, job.getMetadata().getName());
+    labels.put("batch.kubernetes.io/job-name", job.getMetadata().getName());
+    StringBuilder suffix = new StringBuilder();
+    for (int i = 0; i < 5; i++) {
+      suffix.append(ALPHABET.charAt(ThreadLocalRandom.current().nextInt(ALPHABET.length())));
+    }
+    return new PodBuilder()
+        .withNewMetadata()
+          .withName(job.getMetadata().getName() + "-" + suffix).withNamespace(job.getMetadata().getNamespace())
+          .withLabels(labels)
+          .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
+            .withUid(job.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+        .endMetadata()
+        .withSpec(template.getSpec())
+        .editSpec().withNodeName(LocalKubelet.NODE_NAME).endSpec()
+        .build();
+  }
+}

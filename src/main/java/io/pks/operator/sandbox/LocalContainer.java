@@ -1,0 +1,267 @@
+package io.pks.operator.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pks.operator.model.LoopbackNetwork;
+import io.pks.operator.model.PodLayout;
+
+/**
+ * The first container of a pod as a local process: its volumes made into folders (claims from the
+ * sandbox's volumes, ConfigMaps and Secrets written out as files, emptyDirs), its command and
+ * environment with every mount path rewritten to those folders, and the network settings of the
+ * sandbox: the member's loopback port, the -rw Service's proxy as the primary.
+ */
+final class LocalContainer {
+  private static final long STOP_GRACE_SECONDS = 30;
+
+  private final Pod pod;
+  private final Path podDir;
+  private final Path log;
+  private Process process;
+
+  private LocalContainer(Pod pod, Path podDir) {
+    this.pod = pod;
+    this.podDir = podDir;
+    this.log = podDir.resolve("container.log");
+  }
+
+  /** Why the container cannot start yet (a claim not bound, a ConfigMap missing), or null. */
+  static String notStartable(Pod pod, KubernetesClient client, LocalVolumes volumes) {
+    String namespace = pod.getMetadata().getNamespace();
+    for (Volume volume : pod.getSpec().getVolumes()) {
+      if (volume.getPersistentVolumeClaim() != null
+          && volumes.path(namespace, volume.getPersistentVolumeClaim().getClaimName()) == null) {
+        return "claim " + volume.getPersistentVolumeClaim().getClaimName() + " is not bound";
+      }
+      if (volume.getConfigMap() != null
+          && client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get() == null) {
+        return "ConfigMap " + volume.getConfigMap().getName() + " not found";
+      }
+      if (volume.getSecret() != null
+          && client.secrets().inNamespace(namespace).withName(volume.getSecret().getSecretName()).get() == null) {
+        return "Secret " + volume.getSecret().getSecretName() + " not found";
+      }
+    }
+    return null;
+  }
+
+  /** Prepares the folders and starts the process; output is appended to the pod's log. */
+  static LocalContainer start(Pod pod, Path podDir, KubernetesClient client, LocalVolumes volumes,
+      Map<String, String> networkEnv) {
+    LocalContainer container = new LocalContainer(pod, podDir);
+    container.launch(client, volumes, networkEnv);
+    return container;
+  }
+
+  private void launch(KubernetesClient client, LocalVolumes volumes, Map<String, String> networkEnv) {
+    try {
+      Files.createDirectories(podDir);
+      Map<String, Path> mounts = mountVolumes(client, volumes);
+      Container container = pod.getSpec().getContainers().get(0);
+      List<String> argv = new ArrayList<>();
+      for (String arg : concat(container.getCommand(), container.getArgs())) {
+        argv.add(translate(arg, mounts));
+      }
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("PATH", PostgresBinaries.bindir() + ":/usr/local/bin:/usr/bin:/bin");
+      for (EnvVar var : container.getEnv()) {
+        if (var.getValue() != null) {
+          env.put(var.getName(), translate(var.getValue(), mounts));
+        }
+      }
+      env.putAll(networkEnv);
+      ScriptLauncher.own(podDir);
+      process = new ProcessBuilder(ScriptLauncher.command(argv, env))
+          .redirectErrorStream(true)
+          .redirectOutput(Redirect.appendTo(log.toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start pod " + pod.getMetadata().getName(), e);
+    }
+  }
+
+  private static List<String> concat(List<String> command, List<String> args) {
+    List<String> all = new ArrayList<>(command == null ? List.of() : command);
+    all.addAll(args == null ? List.of() : args);
+    return all;
+  }
+
+  /** Mount path → local folder. */
+  private Map<String, Path> mountVolumes(KubernetesClient client, LocalVolumes volumes) throws IOException {
+    String namespace = pod.getMetadata().getNamespace();
+    Map<String, Path> byVolume = new LinkedHashMap<>();
+    for (Volume volume : pod.getSpec().getVolumes()) {
+      Path dir;
+      if (volume.getPersistentVolumeClaim() != null) {
+        dir = volumes.path(namespace, volume.getPersistentVolumeClaim().getClaimName());
+      } else {
+        dir = podDir.resolve("volumes").resolve(volume.getName());
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        if (volume.getConfigMap() != null) {
+          ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
+          writeItems(dir, configMap.getData(), volume.getConfigMap().getItems(), volume.getConfigMap().getDefaultMode());
+        } else if (volume.getSecret() != null) {
+          Secret secret = client.secrets().inNamespace(namespace).withName(volume.getSecret().getSecretName()).get();
+          writeItems(dir, secretValues(secret), volume.getSecret().getItems(), 0600);
+        }
+      }
+      byVolume.put(volume.getName(), dir);
+    }
+    Map<String, Path> mounts = new LinkedHashMap<>();
+    for (VolumeMount mount : pod.getSpec().getContainers().get(0).getVolumeMounts()) {
+      Path dir = byVolume.get(mount.getName());
+      if (dir != null) {
+        mounts.put(mount.getMountPath(), dir);
+      }
+    }
+    return mounts;
+  }
+
+  private static Map<String, String> secretValues(Secret secret) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (secret.getData() != null) {
+      secret.getData().forEach((key, value) ->
+          values.put(key, new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8)));
+    }
+    if (secret.getStringData() != null) {
+      values.putAll(secret.getStringData());
+    }
+    return values;
+  }
+
+  private static void writeItems(Path dir, Map<String, String> data, List<KeyToPath> items, Integer mode)
+      throws IOException {
+    Map<String, String> files = new LinkedHashMap<>();
+    if (items == null || items.isEmpty()) {
+      if (data != null) {
+        data.forEach(files::put);
+      }
+    } else {
+      for (KeyToPath item : items) {
+        if (data != null && data.get(item.getKey()) != null) {
+          files.put(item.getPath(), data.get(item.getKey()));
+        }
+      }
+    }
+    // Files are the running user's own: group-readable modes would not help a single-user sandbox.
+    String permissions = (mode != null && (mode & 0100) != 0) ? "r-x------" : "r--------";
+    for (Map.Entry<String, String> file : files.entrySet()) {
+      Path target = dir.resolve(file.getKey());
+      Files.writeString(target, file.getValue());
+      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(permissions));
+    }
+  }
+
+  /** {@code value} with a leading mount path replaced by its folder; the longest mount path wins. */
+  static String translate(String value, Map<String, Path> mounts) {
+    String best = null;
+    for (String mountPath : mounts.keySet()) {
+      if ((value.equals(mountPath) || value.startsWith(mountPath + "/"))
+          && (best == null || mountPath.length() > best.length())) {
+        best = mountPath;
+      }
+    }
+    return best == null ? value : mounts.get(best) + value.substring(best.length());
+  }
+
+  /** The network environment of a pair member's container in the sandbox. */
+  static Map<String, String> networkEnv(int memberPort, int primaryProxyPort) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put(PodLayout.ENV_PGPORT, Integer.toString(memberPort));
+    env.put(PodLayout.ENV_PRIMARY_HOST, LoopbackNetwork.LOOPBACK_HOST);
+    env.put(PodLayout.ENV_PRIMARY_PORT, Integer.toString(primaryProxyPort));
+    env.put(PodLayout.ENV_LISTEN_ADDRESSES, LoopbackNetwork.LOOPBACK_HOST);
+    return env;
+  }
+
+  boolean running() {
+    return process != null && process.isAlive();
+  }
+
+  int exitCode() {
+    return process.exitValue();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** The last lines of output: what FallbackToLogsOnError makes the termination message. */
+  String lastOutput() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** SIGTERM, as the kubelet stops a container; SIGKILL for the whole tree after the grace period. */
+  void stop() {
+    if (!running()) {
+      return;
+    }
+    try {
+      ScriptLauncher.script(process).destroy();
+    } catch (IllegalStateException e) {
+      process.destroy();
+    }
+    try {
+      if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+        kill();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+    }
+  }
+
+  /** SIGKILL of every process of the container at once: a node that vanishes. */
+  void kill() {
+    if (process == null) {
+      return;
+    }
+    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+    all.forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (var paths = Files.walk(path)) {
+      for (Path each : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(each);
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.pks.operator.sandbox;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+
+/**
+ * What a cluster does besides the API server, for the sandbox: the StatefulSet and Job
+ * controllers, the garbage collector, a storage provisioner, kube-proxy and one node's kubelet,
+ * each a small class, run in turn by one loop from informer caches (so the loop costs the API
+ * server nothing while nothing changes).
+ */
+public final class LocalRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+  private static final long PERIOD_MILLIS = 100;
+
+  private final KubernetesClient client;
+  private final LocalVolumes volumes;
+  private final LocalKubelet kubelet;
+  private final StatefulSetController statefulSets;
+  private final JobController jobs;
+  private final GarbageCollector garbageCollector;
+  private final ServiceProxies proxies;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final SharedIndexInformer<Pod> podCache;
+  private final SharedIndexInformer<StatefulSet> statefulSetCache;
+  private final SharedIndexInformer<Job> jobCache;
+  private final SharedIndexInformer<Service> serviceCache;
+  private final SharedIndexInformer<PersistentVolumeClaim> claimCache;
+  private final SharedIndexInformer<PksReplicaPair> pairCache;
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "sandbox-runtime");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  public LocalRuntime(KubernetesClient client, SandboxPorts ports, Path workDir) {
+    this.client = client;
+    Clock clock = Clock.systemUTC();
+    this.volumes = new LocalVolumes(client, workDir.resolve("volumes"));
+    this.kubelet = new LocalKubelet(client, volumes, ports, workDir.resolve("pods"), clock);
+    this.statefulSets = new StatefulSetController(client);
+    this.jobs = new JobController(client, clock);
+    this.garbageCollector = new GarbageCollector(client);
+    this.proxies = new ServiceProxies(ports, kubelet);
+    this.podCache = inform(client.pods().inAnyNamespace().inform());
+    this.statefulSetCache = inform(client.apps().statefulSets().inAnyNamespace().inform());
+    this.jobCache = inform(client.batch().v1().jobs().inAnyNamespace().inform());
+    this.serviceCache = inform(client.services().inAnyNamespace().inform());
+    this.claimCache = inform(client.persistentVolumeClaims().inAnyNamespace().inform());
+    this.pairCache = inform(client.resources(PksReplicaPair.class).inAnyNamespace().inform());
+  }
+
+  private <T extends HasMetadata> SharedIndexInformer<T> inform(SharedIndexInformer<T> informer) {
+    informers.add(informer);
+    return informer;
+  }
+
+  public void start() {
+    loop.scheduleWithFixedDelay(this::syncOnce, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void syncOnce() {
+    try {
+      List<Pod> pods = podCache.getStore().list();
+      List<StatefulSet> sets = statefulSetCache.getStore().list();
+      List<Job> jobList = jobCache.getStore().list();
+      List<PersistentVolumeClaim> claims = claimCache.getStore().list();
+      Set<String> owners = new java.util.HashSet<>(GarbageCollector.uids(pairCache.getStore().list()));
+      owners.addAll(GarbageCollector.uids(sets));
+      owners.addAll(GarbageCollector.uids(jobList));
+      List<HasMetadata> owned = new ArrayList<>(pods);
+      owned.addAll(sets);
+      owned.addAll(jobList);
+      owned.addAll(claims);
+      owned.addAll(serviceCache.getStore().list());
+      garbageCollector.sync(owners, owned);
+      statefulSets.sync(sets, pods, claims);
+      jobs.sync(jobList, pods);
+      volumes.sync();
+      kubelet.sync(podCache.getStore().list());
+      proxies.sync(serviceCache.getStore().list(), podCache.getStore().list());
+    } catch (KubernetesClientException e) {
+      // A cache a step behind (an object just created or deleted): the next pass sees it.
+      LOG.debug("sandbox runtime pass: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warn("sandbox runtime pass failed", e);
+    }
+  }
+
+  /** namespace/service/port → the loopback port its proxy listens on. */
+  public Map<String, Integer> serviceEndpoints() {
+    return proxies.endpoints();
+  }
+
+  /** The folder holding the claim's data, or null if it is not bound. */
+  public Path volume(String namespace, String claim) {
+    return volumes.path(namespace, claim);
+  }
+
+  /** The folder of a pod's local container (its log is container.log). */
+  public Path podDir(String namespace, String pod) {
+    return kubelet.podDir(namespace, pod);
+  }
+
+  /** Stops the loop, then every container (SIGTERM, then SIGKILL after a grace period), then the proxies. */
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    informers.forEach(SharedIndexInformer::close);
+    kubelet.close();
+    proxies.close();
+  }
+}

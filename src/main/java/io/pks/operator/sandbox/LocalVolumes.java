@@ -1,0 +1,76 @@
+package io.pks.operator.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The sandbox's storage provisioner: each claim is bound to a folder under the work folder, and
+ * the folder is deleted with the claim (reclaim policy Delete, as most dynamic provisioners).
+ * Whether a claim goes with its pair is the operator's decision (deletionPolicy), made through
+ * owner references; this class only follows the claims that exist.
+ */
+final class LocalVolumes {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalVolumes.class);
+
+  private final KubernetesClient client;
+  private final Path root;
+  private final Map<String, Path> bound = new ConcurrentHashMap<>();
+
+  LocalVolumes(KubernetesClient client, Path root) {
+    this.client = client;
+    this.root = root;
+  }
+
+  /** The folder of a bound claim; null while the claim does not exist. */
+  Path path(String namespace, String claim) {
+    return bound.get(namespace + "/" + claim);
+  }
+
+  void sync() {
+    Set<String> present = new HashSet<>();
+    for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inAnyNamespace().list().getItems()) {
+      String namespace = claim.getMetadata().getNamespace();
+      String key = namespace + "/" + claim.getMetadata().getName();
+      present.add(key);
+      if (!bound.containsKey(key)) {
+        Path dir = root.resolve(namespace).resolve(claim.getMetadata().getName());
+        try {
+          Files.createDirectories(dir);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        ScriptLauncher.own(dir);
+        bound.put(key, dir);
+        client.persistentVolumeClaims().inNamespace(namespace).withName(claim.getMetadata().getName())
+            .editStatus(c -> new PersistentVolumeClaimBuilder(c).withNewStatus().withPhase("Bound")
+                .withAccessModes(c.getSpec().getAccessModes()).withCapacity(c.getSpec().getResources().getRequests())
+                .endStatus().build());
+        LOG.info("volume {} bound to {}", key, dir);
+      }
+    }
+    for (String key : Set.copyOf(bound.keySet())) {
+      if (!present.contains(key)) {
+        Path dir = bound.remove(key);
+        try {
+          LocalContainer.deleteRecursively(dir);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        LOG.info("volume {} deleted with its claim", key);
+      }
+    }
+  }
+}

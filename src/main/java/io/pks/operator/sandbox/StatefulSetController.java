@@ -1,0 +1,148 @@
+package io.pks.operator.sandbox;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/**
+ * The StatefulSet controller of the sandbox, for one-pod sets: pod {@code <set>-0} exists while
+ * replicas is 1, with the claims of its templates (created if missing, adopted if there), and is
+ * replaced when the pod template changes (a rolling update of one).
+ */
+final class StatefulSetController {
+  private static final Logger LOG = LoggerFactory.getLogger(StatefulSetController.class);
+  static final String REVISION_LABEL = "controller-revision-hash";
+  static final String POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
+
+  private final KubernetesClient client;
+
+  StatefulSetController(KubernetesClient client) {
+    this.client = client;
+  }
+
+  void sync(List<StatefulSet> statefulSets, List<Pod> pods, List<PersistentVolumeClaim> claims) {
+    for (StatefulSet set : statefulSets) {
+      String namespace = set.getMetadata().getNamespace();
+      String podName = set.getMetadata().getName() + "-0";
+      Optional<Pod> pod = pods.stream().filter(p -> p.getMetadata().getNamespace().equals(namespace)
+          && p.getMetadata().getName().equals(podName)).findFirst();
+      int replicas = set.getSpec().getReplicas() == null ? 1 : set.getSpec().getReplicas();
+      String revision = revision(set);
+      if (replicas > 0) {
+        ensureClaims(set, podName, claims);
+        if (pod.isEmpty()) {
+          client.pods().inNamespace(namespace).resource(pod(set, podName, revision)).create();
+          LOG.info("statefulset {}/{}: created pod {}", namespace, set.getMetadata().getName(), podName);
+        } else if (!revision.equals(pod.get().getMetadata().getLabels().get(REVISION_LABEL))) {
+          delete(pod.get(), "to roll to the new template");
+        }
+      } else if (pod.isPresent()) {
+        delete(pod.get(), "scaled to 0");
+      }
+      writeStatus(set, pod.filter(p -> replicas > 0).orElse(null));
+    }
+  }
+
+  /**
+   * Deletes the pod; one on a lost node is only marked, as a real pod stays Terminating until its
+   * node answers: its kubelet then finishes the deletion and never starts it again.
+   */
+  private void delete(Pod pod, String why) {
+    String namespace = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    if (LocalKubelet.nodeDown(pod)) {
+      if (!LocalKubelet.deleting(pod)) {
+        client.pods().inNamespace(namespace).withName(name).edit(p -> new PodBuilder(p).editMetadata()
+            .addToAnnotations(LocalKubelet.DELETING_ANNOTATION, "true").endMetadata().build());
+        LOG.info("pod {}/{} {}: Terminating until its node answers", namespace, name, why);
+      }
+      return;
+    }
+    client.pods().inNamespace(namespace).withName(name).delete();
+    LOG.info("pod {}/{} deleted: {}", namespace, name, why);
+  }
+
+  private void ensureClaims(StatefulSet set, String podName, List<PersistentVolumeClaim> claims) {
+    String namespace = set.getMetadata().getNamespace();
+    for (PersistentVolumeClaim template : set.getSpec().getVolumeClaimTemplates()) {
+      String name = template.getMetadata().getName() + "-" + podName;
+      boolean exists = claims.stream().anyMatch(c -> c.getMetadata().getNamespace().equals(namespace)
+          && c.getMetadata().getName().equals(name));
+      if (!exists) {
+        Map<String, String> labels = new LinkedHashMap<>(set.getSpec().getSelector().getMatchLabels());
+        client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
+            .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+            .withSpec(template.getSpec()).build()).create();
+        LOG.info("statefulset {}/{}: created claim {}", namespace, set.getMetadata().getName(), name);
+      }
+    }
+  }
+
+  private static Pod pod(StatefulSet set, String podName, String revision) {
+    var template = set.getSpec().getTemplate();
+    Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
+    labels.put(REVISION_LABEL, revision);
+    labels.put(POD_NAME_LABEL, podName);
+    PodBuilder pod = new PodBuilder()
+        .withNewMetadata()
+          .withName(podName).withNamespace(set.getMetadata().getNamespace())
+          .withLabels(labels).withAnnotations(template.getMetadata().getAnnotations())
+          .addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet")
+            .withName(set.getMetadata().getName()).withUid(set.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+        .endMetadata()
+        .withSpec(template.getSpec());
+    pod.editSpec().withNodeName(LocalKubelet.NODE_NAME).withHostname(podName)
+        .withSubdomain(set.getSpec().getServiceName()).endSpec();
+    // Each claim template becomes the pod's volume of the same name.
+    set.getSpec().getVolumeClaimTemplates().forEach(claim -> pod.editSpec().addNewVolume()
+        .withName(claim.getMetadata().getName())
+        .withNewPersistentVolumeClaim().withClaimName(claim.getMetadata().getName() + "-" + podName)
+        .endPersistentVolumeClaim().endVolume().endSpec());
+    return pod.build();
+  }
+
+  private void writeStatus(StatefulSet set, Pod pod) {
+    int replicas = pod == null ? 0 : 1;
+    int ready = pod != null && pod.getStatus() != null && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
+            && "True".equals(c.getStatus())) ? 1 : 0;
+    var status = set.getStatus();
+    if (status != null && Integer.valueOf(replicas).equals(status.getReplicas())
+        && Integer.valueOf(ready).equals(status.getReadyReplicas())) {
+      return;
+    }
+    client.apps().statefulSets().inNamespace(set.getMetadata().getNamespace()).withName(set.getMetadata().getName())
+        .editStatus(s -> new StatefulSetBuilder(s).withNewStatus().withReplicas(replicas).withReadyReplicas(ready)
+            .withCurrentReplicas(replicas).withAvailableReplicas(ready)
+            .withObservedGeneration(s.getMetadata().getGeneration()).endStatus().build());
+  }
+
+  /** A digest of the pod template, as the controller's revision hash. */
+  static String revision(StatefulSet set) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(Serialization.asJson(set.getSpec().getTemplate()).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 5);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.pks.operator.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * One Service port on a loopback port: each connection goes to the backend the resolver names
+ * when it is accepted (none: closed at once, as a Service without endpoints refuses). When the
+ * backend changes, connections to the old one are cut, as they are when a pod goes away.
+ */
+final class TcpProxy implements AutoCloseable {
+  /** Where connections go now; null when nothing is ready behind the Service. */
+  private final Supplier<Integer> backend;
+  private final ServerSocket server;
+  private final List<Connection> connections = new CopyOnWriteArrayList<>();
+
+  private record Connection(int backend, Socket client, Socket upstream) {
+    void close() {
+      closeQuietly(client);
+      closeQuietly(upstream);
+    }
+  }
+
+  TcpProxy(int port, Supplier<Integer> backend) {
+    this.backend = backend;
+    try {
+      server = new ServerSocket();
+      server.setReuseAddress(true);
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on loopback port " + port, e);
+    }
+    Thread acceptor = new Thread(this::accept, "sandbox-proxy-" + port);
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  int port() {
+    return server.getLocalPort();
+  }
+
+  /** Cuts the connections that do not go to {@code current}. */
+  void cutConnectionsOtherThan(Integer current) {
+    for (Connection connection : connections) {
+      if (current == null || connection.backend() != current) {
+        connection.close();
+        connections.remove(connection);
+      }
+    }
+  }
+
+  private void accept() {
+    while (!server.isClosed()) {
+      Socket client;
+      try {
+        client = server.accept();
+      } catch (IOException e) {
+        return;
+      }
+      Integer target = backend.get();
+      if (target == null) {
+        closeQuietly(client);
+        continue;
+      }
+      try {
+        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+        Connection connection = new Connection(target, client, upstream);
+        connections.add(connection);
+        pump(client, upstream, connection);
+        pump(upstream, client, connection);
+      } catch (IOException e) {
+        closeQuietly(client);
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to, Connection connection) {
+    Thread thread = new Thread(() -> {
+      byte[] buffer = new byte[16384];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        int read;
+        while ((read = in.read(buffer)) >= 0) {
+          out.write(buffer, 0, read);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // The other side went away: the connection ends.
+      } finally {
+        connection.close();
+        connections.remove(connection);
+      }
+    }, "sandbox-proxy-pump");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Already closed.
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } catch (IOException e) {
+      // Already closed.
+    }
+    connections.forEach(Connection::close);
+    connections.clear();
+  }
+}

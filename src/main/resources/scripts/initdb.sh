@@ -1,0 +1,40 @@
+#!/bin/sh
+# Initialises the bootstrap primary's data (the initdb Job). The member's PostgreSQL is not running
+# while it runs: the operator keeps its StatefulSet at zero replicas until this Job has succeeded.
+#
+# initdb runs into a scratch folder renamed into place when complete, so an interrupted run never
+# leaves a PGDATA that looks initialised, and a re-run starts over. Existing data is never touched:
+# a primary's data (a re-created pair on retained volumes) is kept as it is, and a standby's copy
+# is refused, because starting it as the primary would serve a stale copy of the pair's data.
+# On failure it exits non-zero with one line on stderr saying why.
+#
+# Environment: PGDATA, PKS_SUPERUSER_SECRET_DIR (files username, password), PKS_RUN_DIR.
+set -eu
+
+PKS_SCRIPT=initdb
+. "$(dirname "$0")/pks-common.sh"
+
+require_env PGDATA PKS_SUPERUSER_SECRET_DIR PKS_RUN_DIR
+
+if [ -e "$PGDATA/standby.signal" ]; then
+  fail "$PGDATA holds a standby's copy (standby.signal): it is not started as the primary; set spec.primary to the member that was primary, or delete this member's volume"
+fi
+if [ -e "$PGDATA/PG_VERSION" ]; then
+  log "$PGDATA already holds a database: kept as it is"
+  exit 0
+fi
+
+scratch="$PGDATA.initdb"
+tool_output="$PKS_RUN_DIR/initdb-tool-output"
+rm -rf "$scratch"
+superuser=$(cat "$PKS_SUPERUSER_SECRET_DIR/username")
+log "initdb as superuser $superuser"
+if ! initdb -D "$scratch" --data-checksums --auth=scram-sha-256 --username="$superuser" \
+    --pwfile="$PKS_SUPERUSER_SECRET_DIR/password" --no-instructions > "$tool_output" 2>&1; then
+  sed 's/^/  | /' "$tool_output"
+  rm -rf "$scratch"
+  fail "initdb failed: $(grep -v '^[[:space:]]*$' "$tool_output" | tail -n 1)"
+fi
+mv "$scratch" "$PGDATA"
+sync "$(dirname "$PGDATA")"
+log "initdb complete"

@@ -1,0 +1,99 @@
+package io.pks.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.MemberJobKind;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+
+class JobsTest {
+  private static final PksReplicaPair PAIR = TestPairs.example();
+
+  @Test
+  void seedJobWritesTheStandbysOwnClaimWithTheReplicationPasswordOnly() {
+    var seed = Jobs.seed(PAIR, "site-b", 2);
+    assertThat(seed.name()).isEqualTo("pks-site-b-seed-2");
+    assertThat(seed.kind()).isEqualTo(MemberJobKind.Seed);
+    Job job = Jobs.build(PAIR, seed);
+    assertThat(job.getMetadata().getName()).isEqualTo("pks-site-b-seed-2");
+    assertThat(job.getMetadata().getNamespace()).isEqualTo("telephony");
+    assertThat(job.getMetadata().getLabels()).containsEntry(Labels.PAIR, "pks").containsEntry(Labels.MEMBER, "site-b")
+        .containsEntry(Labels.JOB, "seed").containsEntry(Labels.MANAGED_BY, "pks-operator");
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(Jobs.BACKOFF_LIMIT);
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+    assertThat(pod.getContainers().get(0).getCommand())
+        .containsExactly("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + Scripts.SEED);
+    assertThat(volume(pod, "data").getPersistentVolumeClaim().getClaimName()).isEqualTo("data-pks-site-b-0");
+    assertThat(mounts(pod)).containsEntry("data", PodLayout.DATA_MOUNT)
+        .containsEntry("replication-secret", PodLayout.REPLICATION_SECRET_DIR)
+        .doesNotContainKey("superuser-secret").doesNotContainKey("config");
+    assertThat(volume(pod, "replication-secret").getSecret().getSecretName()).isEqualTo("pks-replication");
+  }
+
+  @Test
+  void initdbJobSeesTheSuperuserPasswordOnly() {
+    Job job = Jobs.build(PAIR, Jobs.initdb(PAIR, "site-a"));
+    assertThat(job.getMetadata().getName()).isEqualTo("pks-site-a-initdb");
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getCommand())
+        .containsExactly("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + Scripts.INITDB);
+    assertThat(volume(pod, "data").getPersistentVolumeClaim().getClaimName()).isEqualTo("data-pks-site-a-0");
+    assertThat(mounts(pod)).containsEntry("superuser-secret", PodLayout.SUPERUSER_SECRET_DIR)
+        .doesNotContainKey("replication-secret");
+  }
+
+  @Test
+  void jobPodsMatchNoMemberSelectorAndRunLikeTheMember() {
+    Job job = Jobs.build(PAIR, Jobs.seed(PAIR, "site-b", 1));
+    Map<String, String> podLabels = job.getSpec().getTemplate().getMetadata().getLabels();
+    assertThat(podLabels).doesNotContainKey(Labels.MEMBER).doesNotContainKey(Labels.ROLE)
+        .containsEntry(Labels.JOB_MEMBER, "site-b").containsEntry(Labels.PAIR, "pks");
+    PodSpec jobPod = job.getSpec().getTemplate().getSpec();
+    PodSpec memberPod = new DesiredObjects(PAIR, new ClusterNetwork("cluster.local"))
+        .statefulSet(PAIR.getSpec().member("site-b"), null).getSpec().getTemplate().getSpec();
+    assertThat(jobPod.getSecurityContext()).isEqualTo(memberPod.getSecurityContext());
+    assertThat(jobPod.getContainers().get(0).getSecurityContext())
+        .isEqualTo(memberPod.getContainers().get(0).getSecurityContext());
+    assertThat(jobPod.getContainers().get(0).getEnv()).isEqualTo(memberPod.getContainers().get(0).getEnv());
+    assertThat(jobPod.getContainers().get(0).getImage()).isEqualTo(memberPod.getContainers().get(0).getImage());
+    assertThat(jobPod.getNodeSelector()).isEqualTo(memberPod.getNodeSelector());
+  }
+
+  @Test
+  void theMemberNeverSeesTheSuperuserPassword() {
+    PodSpec memberPod = new DesiredObjects(PAIR, new ClusterNetwork("cluster.local"))
+        .statefulSet(PAIR.getSpec().member("site-a"), null).getSpec().getTemplate().getSpec();
+    assertThat(mounts(memberPod)).doesNotContainKey("superuser-secret").containsKey("replication-secret");
+    assertThat(memberPod.getVolumes()).extracting(Volume::getName).doesNotContain("superuser-secret", "data");
+  }
+
+  @Test
+  void volumeClaimHasTheNameTheStatefulSetGivesItsPod() {
+    var claim = VolumeClaims.build(PAIR, "site-a");
+    var template = new DesiredObjects(PAIR, new ClusterNetwork("cluster.local"))
+        .statefulSet(PAIR.getSpec().member("site-a"), null).getSpec();
+    assertThat(claim.getMetadata().getName()).isEqualTo(
+        template.getVolumeClaimTemplates().get(0).getMetadata().getName() + "-" + Names.pod("pks", "site-a"));
+    assertThat(claim.getSpec()).isEqualTo(template.getVolumeClaimTemplates().get(0).getSpec());
+    assertThat(claim.getMetadata().getLabels()).containsEntry(Labels.MEMBER, "site-a");
+  }
+
+  private static Volume volume(PodSpec pod, String name) {
+    return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static Map<String, String> mounts(PodSpec pod) {
+    List<VolumeMount> mounts = pod.getContainers().get(0).getVolumeMounts();
+    return mounts.stream().collect(java.util.stream.Collectors.toMap(VolumeMount::getName, VolumeMount::getMountPath));
+  }
+}

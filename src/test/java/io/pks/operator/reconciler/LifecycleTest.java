@@ -1,0 +1,258 @@
+package io.pks.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.MemberJob;
+import io.pks.operator.api.v1alpha1.MemberJobKind;
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
+import io.pks.operator.api.v1alpha1.ReplicationStatus;
+import io.pks.operator.model.Jobs;
+import io.pks.operator.reconciler.JobOutcome.State;
+import io.pks.operator.reconciler.LifecycleStep.Action;
+
+/** The bootstrap lifecycle, one named situation per test: the step and its reason. */
+class LifecycleTest {
+  private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+  private static final String A = "site-a";
+  private static final String B = "site-b";
+
+  private final Map<String, JobOutcome> jobs = new HashMap<>();
+  private Optional<ReplicationObservation> observation = Optional.empty();
+
+  @Test
+  void aNewPairInitialisesItsPrimaryWithBothMembersStopped() {
+    LifecycleStep step = decide(TestPairs.example());
+    assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
+    assertThat(step.currentPrimary()).isEqualTo(A);
+    assertThat(step.stoppedMembers()).containsExactly(A, B);
+    assertThat(step.job()).isEqualTo(new MemberJob("pks-site-a-initdb", A, MemberJobKind.Initdb));
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.reason()).isEqualTo("InitializingPrimary");
+    assertThat(step.message()).isEqualTo("Initialising primary site-a: Job pks-site-a-initdb runs initdb on its volume.");
+  }
+
+  @Test
+  void aPairWhoseFirstSpecWasRefusedStartsFromTheBeginningOnceValid() {
+    LifecycleStep step = decide(pair(Phase.Failed, null, List.of(), null));
+    assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
+    assertThat(step.job().kind()).isEqualTo(MemberJobKind.Initdb);
+  }
+
+  @Test
+  void whileInitdbRunsTheRecordedStateStays() {
+    PksReplicaPair pair = initializing(List.of(A, B));
+    jobs.put("pks-site-a-initdb", running());
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
+    assertThat(step.stoppedMembers()).containsExactly(A, B);
+    assertThat(step.job()).isEqualTo(pair.getStatus().job());
+    assertThat(step.reason()).isNull();
+    assertThat(step.message()).isEqualTo("Initialising primary site-a: waiting for Job pks-site-a-initdb.");
+  }
+
+  @Test
+  void aFailedInitdbNeedsAHumanAndSaysHowToRetry() {
+    jobs.put("pks-site-a-initdb", failed("initdb failed: could not create directory: No space left on device", NOW));
+    LifecycleStep step = decide(initializing(List.of(A, B)));
+    assertThat(step.phase()).isEqualTo(Phase.Failed);
+    assertThat(step.warning()).isTrue();
+    assertThat(step.reason()).isEqualTo("InitdbFailed");
+    assertThat(step.stoppedMembers()).containsExactly(A, B);
+    assertThat(step.message()).isEqualTo("Job pks-site-a-initdb could not initialise primary site-a: initdb failed:"
+        + " could not create directory: No space left on device. Fix the cause, then delete the Job to run it again.");
+  }
+
+  @Test
+  void afterTheFailedInitdbJobIsDeletedTheBootstrapWaitsForItsNewRun() {
+    PksReplicaPair pair = pair(Phase.Failed, A, List.of(A, B), Jobs.initdb(TestPairs.example(), A));
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
+    assertThat(step.job().name()).isEqualTo("pks-site-a-initdb");
+  }
+
+  @Test
+  void aSuccessfulInitdbStartsThePrimaryOnly() {
+    jobs.put("pks-site-a-initdb", succeeded());
+    LifecycleStep step = decide(initializing(List.of(A, B)));
+    assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
+    assertThat(step.stoppedMembers()).containsExactly(B);
+    assertThat(step.reason()).isEqualTo("PrimaryInitialized");
+  }
+
+  @Test
+  void theStartedPrimaryIsWaitedForUntilItAnswers() {
+    jobs.put("pks-site-a-initdb", succeeded());
+    observation = Optional.of(observation(null, null, "unknown", null));
+    LifecycleStep step = decide(initializing(List.of(B)));
+    assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.message()).isEqualTo("Primary site-a initialised; waiting for it to accept connections.");
+  }
+
+  @Test
+  void anAnsweringPrimaryGetsTheRoleAndSlotThenTheStandbyIsSeeded() {
+    jobs.put("pks-site-a-initdb", succeeded());
+    observation = Optional.of(observation(A, null, "none", null));
+    LifecycleStep step = decide(initializing(List.of(B)));
+    assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
+    assertThat(step.actions()).containsExactly(Action.CONFIGURE_REPLICATION);
+    assertThat(step.job()).isEqualTo(new MemberJob("pks-site-b-seed-1", B, MemberJobKind.Seed));
+    assertThat(step.stoppedMembers()).containsExactly(B);
+    assertThat(step.reason()).isEqualTo("SeedingStandby");
+  }
+
+  @Test
+  void seedAttemptsAreNumberedAfterTheJobsThatExist() {
+    jobs.put("pks-site-a-initdb", succeeded());
+    jobs.put("pks-site-b-seed-1", succeeded());
+    jobs.put("pks-site-b-seed-2", failed("x", NOW));
+    observation = Optional.of(observation(A, null, "none", null));
+    assertThat(decide(initializing(List.of(B))).job().name()).isEqualTo("pks-site-b-seed-3");
+  }
+
+  @Test
+  void whileTheSeedRunsTheStandbyStaysStopped() {
+    jobs.put("pks-site-b-seed-1", running());
+    LifecycleStep step = decide(seeding(List.of(B), 1));
+    assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
+    assertThat(step.stoppedMembers()).containsExactly(B);
+    assertThat(step.message()).isEqualTo("Seeding standby site-b from site-a: waiting for Job pks-site-b-seed-1.");
+  }
+
+  @Test
+  void aSeedThatJustFailedIsReportedAndRetriedAfterAPause() {
+    jobs.put("pks-site-b-seed-1", failed("primary 127.0.0.1:5432 unreachable: Connection refused", NOW.minusSeconds(5)));
+    LifecycleStep step = decide(seeding(List.of(B), 1));
+    assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
+    assertThat(step.job().name()).isEqualTo("pks-site-b-seed-1");
+    assertThat(step.warning()).isTrue();
+    assertThat(step.reason()).isEqualTo("SeedFailed");
+    assertThat(step.message()).isEqualTo("Job pks-site-b-seed-1 could not seed standby site-b: primary 127.0.0.1:5432"
+        + " unreachable: Connection refused. Retrying in 30 s; the standby's previous data is untouched.");
+  }
+
+  @Test
+  void aSeedThatFailedLongerAgoThanThePauseIsRetriedWithANewJob() {
+    jobs.put("pks-site-b-seed-1", failed("boom", NOW.minus(Lifecycle.SEED_RETRY_DELAY)));
+    LifecycleStep step = decide(seeding(List.of(B), 1));
+    assertThat(step.job().name()).isEqualTo("pks-site-b-seed-2");
+    assertThat(step.reason()).isEqualTo("SeedRetried");
+    assertThat(step.stoppedMembers()).containsExactly(B);
+  }
+
+  @Test
+  void aSuccessfulSeedStartsTheStandby() {
+    jobs.put("pks-site-b-seed-1", succeeded());
+    LifecycleStep step = decide(seeding(List.of(B), 1));
+    assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.reason()).isEqualTo("StandbySeeded");
+  }
+
+  @Test
+  void theSeededStandbyIsWaitedForUntilItStreams() {
+    jobs.put("pks-site-b-seed-1", succeeded());
+    observation = Optional.of(observation(A, B, "catchup", "async"));
+    LifecycleStep step = decide(seeding(List.of(), 1));
+    assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
+    assertThat(step.message()).isEqualTo("Standby site-b seeded; waiting for it to stream from site-a.");
+  }
+
+  @Test
+  void aStreamingStandbyMakesThePairStreamingAndSynchronous() {
+    jobs.put("pks-site-b-seed-1", succeeded());
+    observation = Optional.of(observation(A, B, "streaming", "async"));
+    LifecycleStep step = decide(seeding(List.of(), 1));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.job()).isNull();
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.actions()).containsExactly(Action.ENABLE_SYNC);
+    assertThat(step.message()).isEqualTo("Primary site-a streams to standby site-b synchronously.");
+  }
+
+  @Test
+  void synchronousReplicationIsNotEnabledAgainOnceThePrimaryReportsSync() {
+    observation = Optional.of(observation(A, B, "streaming", "sync"));
+    assertThat(decide(pair(Phase.Streaming, A, List.of(), null)).actions()).isEmpty();
+  }
+
+  @Test
+  void anAsynchronousPairNeverEnablesSync() {
+    PksReplicaPair pair = TestPairs.example(json -> TestPairs.spec(json).with("replication").put("synchronous", "Off"));
+    pair.setStatus(status(Phase.Streaming, A, List.of(), null));
+    observation = Optional.of(observation(A, B, "streaming", "async"));
+    LifecycleStep step = decide(pair);
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.message()).isEqualTo("Primary site-a streams to standby site-b asynchronously.");
+  }
+
+  @Test
+  void aStreamingPairWhoseStandbyStopsStreamingIsDegraded() {
+    observation = Optional.of(observation(A, null, "none", null));
+    LifecycleStep step = decide(pair(Phase.Streaming, A, List.of(), null));
+    assertThat(step.phase()).isEqualTo(Phase.Degraded);
+    assertThat(step.warning()).isTrue();
+    assertThat(step.message()).isEqualTo("Standby site-b is not streaming from primary site-a (none).");
+  }
+
+  @Test
+  void rightAfterAnOperatorRestartNothingIsDecidedBeforeTheFirstProbe() {
+    PksReplicaPair pair = pair(Phase.Streaming, A, List.of(), null);
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.reason()).isNull();
+    assertThat(step.message()).isEqualTo(pair.getStatus().message());
+  }
+
+  private LifecycleStep decide(PksReplicaPair pair) {
+    return Lifecycle.decide(pair, new PairFacts(observation, jobs, NOW));
+  }
+
+  private static PksReplicaPair initializing(List<String> stopped) {
+    return pair(Phase.InitializingPrimary, A, stopped, Jobs.initdb(TestPairs.example(), A));
+  }
+
+  private static PksReplicaPair seeding(List<String> stopped, int attempt) {
+    return pair(Phase.SeedingStandby, A, stopped, Jobs.seed(TestPairs.example(), B, attempt));
+  }
+
+  private static PksReplicaPair pair(Phase phase, String primary, List<String> stopped, MemberJob job) {
+    PksReplicaPair pair = TestPairs.example();
+    pair.setStatus(status(phase, primary, stopped, job));
+    return pair;
+  }
+
+  private static PksReplicaPairStatus status(Phase phase, String primary, List<String> stopped, MemberJob job) {
+    return new PksReplicaPairStatus(1L, phase, primary, null, null, null, null, stopped, job, List.of(),
+        "as recorded");
+  }
+
+  private static ReplicationObservation observation(String primary, String standby, String state, String sync) {
+    return new ReplicationObservation(primary, standby, 1L,
+        new ReplicationStatus(state, sync, null, null, null, null, null, NOW.toString()));
+  }
+
+  private static JobOutcome running() {
+    return new JobOutcome(State.RUNNING, null, null);
+  }
+
+  private static JobOutcome succeeded() {
+    return new JobOutcome(State.SUCCEEDED, null, NOW);
+  }
+
+  private static JobOutcome failed(String reason, Instant at) {
+    return new JobOutcome(State.FAILED, reason, at);
+  }
+}

@@ -1,0 +1,63 @@
+package io.pks.operator.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.pks.operator.PksOperator;
+import io.pks.operator.TestPairs;
+import picocli.CommandLine;
+
+/** The README's first command: {@code sandbox --exit-when-ready} on the example. */
+class SandboxCommandE2E {
+
+  private record Run(int exitCode, String out, String err) {
+  }
+
+  private static Run sandbox(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine command = PksOperator.commandLine();
+    command.setOut(new PrintWriter(out));
+    command.setErr(new PrintWriter(err));
+    int exitCode = command.execute(args);
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  @Test
+  void theExampleReachesStreamingAndTheSandboxStopsEverything() throws Exception {
+    Path workDir = Files.createTempDirectory("pks-sandbox-cli-");
+    Run run = sandbox("sandbox", "--exit-when-ready", "--work-dir", workDir.toString(),
+        "-f", TestPairs.EXAMPLE.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("InitializingPrimary", "SeedingStandby")
+        .contains("Streaming            Primary site-a streams to standby site-b synchronously.")
+        .contains("kubeconfig: " + workDir.resolve("kubeconfig"));
+    String table = run.out().substring(run.out().indexOf("$ kubectl get pksreplicapairs -n telephony"));
+    assertThat(table.lines().skip(1).findFirst().orElseThrow().split("\\s+"))
+        .containsExactly("NAME", "PRIMARY", "STANDBY", "SIP", "PHASE", "SYNC", "LAG", "AGE");
+    assertThat(table.lines().skip(2).findFirst().orElseThrow().split("\\s+"))
+        .startsWith("pks", "site-a", "site-b", "site-a", "Streaming", "sync", "0");
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(workDir.resolve("sandbox.log")).content().contains("telephony/pks: phase Streaming");
+    LocalContainer.deleteRecursively(workDir);
+  }
+
+  @Test
+  void anInvalidResourceIsRefusedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, Files.readString(TestPairs.EXAMPLE).replace("primary: site-a", "primary: site-c"));
+    Run run = sandbox("sandbox", "--exit-when-ready", "--work-dir", dir.resolve("work").toString(),
+        "-f", file.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("spec.primary: must name one of spec.members [site-a, site-b], got \"site-c\"");
+    assertThat(dir.resolve("work")).doesNotExist();
+  }
+}

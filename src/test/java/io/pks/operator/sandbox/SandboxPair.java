@@ -1,0 +1,165 @@
+package io.pks.operator.sandbox;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.Labels;
+import io.pks.operator.model.Names;
+import io.pks.operator.model.PodLayout;
+import io.pks.operator.postgres.Credentials;
+import io.pks.operator.postgres.MemberEndpoint;
+import io.pks.operator.postgres.PgConnector;
+
+/**
+ * One pair in a sandbox, as the end-to-end tests drive it: created from the example (edited),
+ * reached through its -rw Service or a member's own port, faulted through the sandbox's
+ * annotations or a kill -9, observed through the API server.
+ */
+final class SandboxPair {
+  static final Duration BOUND = Duration.ofSeconds(90);
+
+  final Sandbox sandbox;
+  final String namespace;
+  final String name;
+
+  private SandboxPair(Sandbox sandbox, String namespace, String name) {
+    this.sandbox = sandbox;
+    this.namespace = namespace;
+    this.name = name;
+  }
+
+  /** The example in {@code namespace}, with {@code edit} applied, created in the sandbox. */
+  static SandboxPair create(Sandbox sandbox, String namespace, Consumer<ObjectNode> edit) {
+    PksReplicaPair pair = TestPairs.example(json -> {
+      ((ObjectNode) json.get("metadata")).put("namespace", namespace);
+      edit.accept(json);
+    });
+    sandbox.ensureNamespace(namespace);
+    sandbox.client().resource(pair).create();
+    return new SandboxPair(sandbox, namespace, pair.getMetadata().getName());
+  }
+
+  KubernetesClient client() {
+    return sandbox.client();
+  }
+
+  PksReplicaPair get() {
+    return client().resources(PksReplicaPair.class).inNamespace(namespace).withName(name).get();
+  }
+
+  PksReplicaPair awaitStatus(String what, Predicate<PksReplicaPair> condition) {
+    await(what).atMost(BOUND).pollInterval(Duration.ofMillis(50))
+        .until(this::get, p -> p != null && p.getStatus() != null && condition.test(p));
+    return get();
+  }
+
+  PksReplicaPair awaitPhase(Phase phase) {
+    return awaitStatus("phase " + phase, p -> p.getStatus().phase() == phase);
+  }
+
+  /** Streaming, and the probe has seen the standby's sync state the spec asks for. */
+  PksReplicaPair awaitStreaming() {
+    return awaitStatus("Streaming", p -> p.getStatus().phase() == Phase.Streaming
+        && p.getStatus().replication() != null && "streaming".equals(p.getStatus().replication().state()));
+  }
+
+  Credentials superuser() {
+    Secret secret = client().secrets().inNamespace(namespace).withName(Names.generatedSuperuserSecret(name)).get();
+    return new Credentials(decode(secret, "username"), decode(secret, "password").toCharArray());
+  }
+
+  private static String decode(Secret secret, String key) {
+    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+  }
+
+  /** The -rw Service's loopback endpoint, as applications use it. */
+  MemberEndpoint readWrite() {
+    int port = get().getSpec().postgres().port();
+    Integer local = sandbox.runtime().serviceEndpoints()
+        .get(namespace + "/" + Names.readWriteService(name) + "/" + port);
+    return new MemberEndpoint(Names.readWriteService(name), "127.0.0.1", local);
+  }
+
+  /** A member's own PostgreSQL, as the operator probes it. */
+  MemberEndpoint member(String member) {
+    return new MemberEndpoint(member, "127.0.0.1", sandbox.ports().member(namespace, name, member));
+  }
+
+  Connection connect(MemberEndpoint endpoint) throws SQLException {
+    return new PgConnector(superuser(), PgConnector.Timeouts.DEFAULT).open(endpoint);
+  }
+
+  Pod pod(String member) {
+    return client().pods().inNamespace(namespace).withName(Names.pod(name, member)).get();
+  }
+
+  boolean podReady(String member) {
+    Pod pod = pod(member);
+    return pod != null && pod.getStatus() != null && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
+            && "True".equals(c.getStatus()));
+  }
+
+  int restartCount(String member) {
+    return pod(member).getStatus().getContainerStatuses().get(0).getRestartCount();
+  }
+
+  void nodeDown(String member) {
+    client().pods().inNamespace(namespace).withName(Names.pod(name, member)).edit(pod -> new PodBuilder(pod)
+        .editMetadata().addToAnnotations(LocalKubelet.FAULT_ANNOTATION, LocalKubelet.NODE_DOWN).endMetadata().build());
+  }
+
+  void nodeBack(String member) {
+    client().pods().inNamespace(namespace).withName(Names.pod(name, member)).edit(pod -> new PodBuilder(pod)
+        .editMetadata().removeFromAnnotations(LocalKubelet.FAULT_ANNOTATION).endMetadata().build());
+  }
+
+  Path pgdata(String member) {
+    Path volume = sandbox.runtime().volume(namespace, Names.dataClaim(name, member));
+    return volume.resolve(Path.of(PodLayout.PGDATA).getFileName());
+  }
+
+  /** kill -9 of the member's postmaster: a crash, which the kubelet restarts. */
+  long killPostmaster(String member) {
+    try {
+      long pid = Long.parseLong(Files.readAllLines(pgdata(member).resolve("postmaster.pid")).get(0).trim());
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      return pid;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  List<Job> jobs(String kind) {
+    return client().batch().v1().jobs().inNamespace(namespace).withLabel(Labels.PAIR, name)
+        .withLabel(Labels.JOB, kind).list().getItems();
+  }
+
+  static boolean succeeded(Job job) {
+    return job.getStatus() != null && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream().anyMatch(c -> "Complete".equals(c.getType())
+            && "True".equals(c.getStatus()));
+  }
+}
