@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.pks.operator.api.v1alpha1.FailoverSpec;
 import io.pks.operator.api.v1alpha1.Member;
+import io.pks.operator.api.v1alpha1.NetworkPolicySpec;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
 import io.pks.operator.api.v1alpha1.PostgresSpec;
@@ -68,6 +69,7 @@ public final class SpecValidator {
     replication(spec.replication(), violations);
     failover(spec.failover(), violations);
     sip(spec.sip(), memberNames, violations);
+    networkPolicy(spec.networkPolicy(), violations);
     immutable(spec, applied, violations);
     return violations;
   }
@@ -288,6 +290,16 @@ public final class SpecValidator {
         violations.add(new Violation(field + ".protocol", "must be UDP, TCP or SCTP, got "
             + quoted(port.protocol())));
       }
+    }
+  }
+
+  private static void networkPolicy(NetworkPolicySpec policy, List<Violation> violations) {
+    labels("spec.networkPolicy.applicationSelector", policy.applicationSelector(), violations);
+    labels("spec.networkPolicy.operatorSelector", policy.operatorSelector(), violations);
+    String namespace = policy.operatorNamespace();
+    if (namespace != null && (!DNS_LABEL.matcher(namespace).matches() || namespace.length() > 63)) {
+      violations.add(new Violation("spec.networkPolicy.operatorNamespace", "must be a namespace name (a lowercase"
+          + " DNS label of at most 63 characters), got " + quoted(namespace)));
     }
   }
 

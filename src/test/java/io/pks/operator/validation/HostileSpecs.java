@@ -88,18 +88,21 @@ public final class HostileSpecs {
         "postgres.storage.storageClassName", "postgres.superuserSecret", "replication.user",
         "replication.passwordSecret", "replication.walKeepSize", "replication.maxSlotWalKeepSize",
         "replication.allowedCidrs[0]", "sip.siteLabel", "sip.active", "sip.service.type",
-        "sip.service.ports[0].name", "sip.service.ports[0].protocol")) {
+        "sip.service.ports[0].name", "sip.service.ports[0].protocol", "networkPolicy.operatorNamespace")) {
       fields.put(path, "spec." + path);
     }
     fields.put("members[0].nodeSelector.topology\\.kubernetes\\.io/zone",
         "spec.members[0].nodeSelector.topology.kubernetes.io/zone");
     fields.put("sip.podSelector.app\\.kubernetes\\.io/name", "spec.sip.podSelector.app.kubernetes.io/name");
+    fields.put("networkPolicy.applicationSelector.app", "spec.networkPolicy.applicationSelector.app");
+    fields.put("networkPolicy.operatorSelector.app", "spec.networkPolicy.operatorSelector.app");
     return fields;
   }
 
   private static final List<String> INTEGER_FIELDS = List.of("postgres.port", "replication.connectionLimit",
       "replication.maxWalSenders", "failover.primaryUnavailableSeconds", "sip.service.ports[0].port");
-  private static final List<String> BOOLEAN_FIELDS = List.of("replication.slot", "failover.allowDataLoss");
+  private static final List<String> BOOLEAN_FIELDS = List.of("replication.slot", "failover.allowDataLoss",
+      "networkPolicy.enabled");
   private static final List<String> ENUM_FIELDS = List.of("replication.synchronous", "failover.mode",
       "deletionPolicy");
 
@@ -206,7 +209,7 @@ public final class HostileSpecs {
     cases.add(invalid("primary in capitals", spec -> spec.put("primary", "SITE-A"), "spec.primary",
         "must name one of"));
     for (String path : List.of("", "postgres", "postgres.storage", "replication", "failover", "sip", "sip.service",
-        "members[0]", "sip.service.ports[0]")) {
+        "members[0]", "sip.service.ports[0]", "networkPolicy")) {
       String parent = path.isEmpty() ? "spec" : "spec." + path;
       cases.add(invalid("unknown field in " + parent, spec -> set(spec, (path.isEmpty() ? "" : path + ".")
           + "replicas", JSON.numberNode(3)), parent + ".replicas", "not a field"));

@@ -112,6 +112,9 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
           spec.put("deletionPolicy", "Delete");
           path(path(spec, "postgres"), "storage").put("storageClassName", "fast-ssd");
         }),
+        valid("a network policy for the applications", spec -> spec.putObject("networkPolicy")
+            .put("enabled", true).put("operatorNamespace", "pks-system")
+            .putObject("applicationSelector").put("app.kubernetes.io/part-of", "pks")),
         valid("user-supplied secrets", spec -> {
           path(spec, "postgres").put("superuserSecret", "pks-db-admin");
           path(spec, "replication").put("passwordSecret", "pks-db-replication");

@@ -82,12 +82,18 @@ public final class SpecRules {
   static final String CEL_PARAMETER_VALUES = "!has(self.parameters) || self.parameters.all(k,"
       + " !self.parameters[k].matches(r'" + CONTROL_CHARACTER + "')"
       + " && size(self.parameters[k]) <= " + MAX_VALUE_LENGTH + ")";
-  static final String CEL_SIP_POD_SELECTOR = "!has(self.podSelector) || self.podSelector.all(k,"
-      + " size(k) <= " + MAX_LABEL_KEY + " && k.matches(r'" + LABEL_KEY + "')"
-      + " && self.podSelector[k].matches(r'" + LABEL_VALUE + "'))";
-  static final String CEL_NODE_SELECTOR = "!has(self.nodeSelector) || self.nodeSelector.all(k,"
-      + " size(k) <= " + MAX_LABEL_KEY + " && k.matches(r'" + LABEL_KEY + "')"
-      + " && self.nodeSelector[k].matches(r'" + LABEL_VALUE + "'))";
+  /** CEL: the key {@code k} of a map entry is a label key. */
+  private static final String K_IS_LABEL_KEY = "size(k) <= " + MAX_LABEL_KEY + " && k.matches(r'" + LABEL_KEY + "')";
+  /** CEL: appended to an expression, the string is a label value. */
+  private static final String IS_LABEL_VALUE = ".matches(r'" + LABEL_VALUE + "')";
+  static final String CEL_SIP_POD_SELECTOR = "!has(self.podSelector) || self.podSelector.all(k, "
+      + K_IS_LABEL_KEY + " && self.podSelector[k]" + IS_LABEL_VALUE + ")";
+  static final String CEL_NETWORK_POLICY_SELECTORS = "(!has(self.applicationSelector)"
+      + " || self.applicationSelector.all(k, " + K_IS_LABEL_KEY + " && self.applicationSelector[k]"
+      + IS_LABEL_VALUE + ")) && (!has(self.operatorSelector) || self.operatorSelector.all(k, "
+      + K_IS_LABEL_KEY + " && self.operatorSelector[k]" + IS_LABEL_VALUE + "))";
+  static final String CEL_NODE_SELECTOR = "!has(self.nodeSelector) || self.nodeSelector.all(k, "
+      + K_IS_LABEL_KEY + " && self.nodeSelector[k]" + IS_LABEL_VALUE + ")";
   static final String CEL_TOLERATIONS = "!has(self.tolerations) || self.tolerations.all(t,"
       + " (!has(t.operator) || t.operator in ['Exists', 'Equal'])"
       + " && (!has(t.effect) || t.effect in ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'])"
@@ -95,12 +101,10 @@ public final class SpecRules {
       + LABEL_KEY + "'))))";
   static final String CEL_RESOURCES = "!has(self.resources) || ((!has(self.resources.claims)"
       + " || size(self.resources.claims) == 0)"
-      + " && (!has(self.resources.requests) || self.resources.requests.all(k, size(k) <= " + MAX_LABEL_KEY
-      + " && k.matches(r'" + LABEL_KEY + "') && string(self.resources.requests[k]).matches(r'"
-      + RESOURCE_QUANTITY + "')))"
-      + " && (!has(self.resources.limits) || self.resources.limits.all(k, size(k) <= " + MAX_LABEL_KEY
-      + " && k.matches(r'" + LABEL_KEY + "') && string(self.resources.limits[k]).matches(r'"
-      + RESOURCE_QUANTITY + "'))))";
+      + " && (!has(self.resources.requests) || self.resources.requests.all(k, " + K_IS_LABEL_KEY
+      + " && string(self.resources.requests[k]).matches(r'" + RESOURCE_QUANTITY + "')))"
+      + " && (!has(self.resources.limits) || self.resources.limits.all(k, " + K_IS_LABEL_KEY
+      + " && string(self.resources.limits[k]).matches(r'" + RESOURCE_QUANTITY + "'))))";
   static final String CEL_ARCHIVE_COMMAND_SINGLE_LINE = "!has(self.archiveCommand)"
       + " || (!self.archiveCommand.matches(r'" + CONTROL_CHARACTER + "') && self.archiveCommand.matches(r'\\S'))";
   static final String CEL_ALLOWED_CIDRS =
