@@ -225,6 +225,13 @@ public final class SpecValidator {
     range("spec.replication.connectionLimit", replication.connectionLimit(),
         SpecRules.MIN_CONNECTION_LIMIT, 1000, violations);
     subdomain("spec.replication.passwordSecret", replication.passwordSecret(), violations);
+    if (replication.tls() != null) {
+      if (replication.tls().certificateSecret() == null) {
+        violations.add(new Violation("spec.replication.tls.certificateSecret", "is required: the name of a"
+            + " kubernetes.io/tls Secret"));
+      }
+      subdomain("spec.replication.tls.certificateSecret", replication.tls().certificateSecret(), violations);
+    }
     if (!PG_SIZE.matcher(replication.walKeepSize()).matches()) {
       violations.add(new Violation("spec.replication.walKeepSize", "must be a size with a unit such as"
           + " 1GB (kB, MB, GB, TB), got " + quoted(replication.walKeepSize())));

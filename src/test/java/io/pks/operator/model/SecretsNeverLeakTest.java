@@ -57,7 +57,8 @@ class SecretsNeverLeakTest {
   @MethodSource("io.pks.operator.validation.SpecCase#allValid")
   void passwordsReachPodsOnlyAsSecretFiles(SpecCase valid) {
     PksReplicaPair pair = TestPairs.fromJson(valid.resource());
-    Set<String> pairSecrets = Set.of(Names.superuserSecret(pair), Names.replicationSecret(pair));
+    Set<String> pairSecrets = new HashSet<>(Set.of(Names.superuserSecret(pair), Names.replicationSecret(pair)));
+    pair.getSpec().replication().tlsSecret().ifPresent(pairSecrets::add);
     var templates = PodTemplates.everyPod(pair);
     Set<String> mounted = new HashSet<>();
 

@@ -71,6 +71,8 @@ final class LocalPair implements AutoCloseable {
     Path scriptsDir = write(root.resolve("scripts"), configMap.getData(), Scripts.ALL);
     Path superuserDir = secret("superuser", superuser);
     Path replicationDir = secret("replication", replication);
+    Path tlsDir = resource.getSpec().replication().tlsSecret().isPresent()
+        ? Certificates.selfSigned(root.resolve("secrets").resolve("tls"), true) : null;
     ScriptLauncher.own(root);
 
     int portA = freePort();
@@ -83,6 +85,9 @@ final class LocalPair implements AutoCloseable {
     environment.put(PodLayout.ENV_REPLICATION_SECRET_DIR, replicationDir.toString());
     environment.put(PodLayout.ENV_PRIMARY_HOST, LoopbackNetwork.LOOPBACK_HOST);
     environment.put(PodLayout.ENV_REPLICATION_USER, replication.user());
+    if (tlsDir != null) {
+      environment.put(PodLayout.ENV_TLS_DIR, tlsDir.toString());
+    }
     this.siteA = new LocalMember(SITE_A, portA, root.resolve(SITE_A), scriptsDir,
         memberEnvironment(environment, SITE_A, portB));
     this.siteB = new LocalMember(SITE_B, portB, root.resolve(SITE_B), scriptsDir,

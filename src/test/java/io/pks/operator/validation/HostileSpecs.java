@@ -88,7 +88,8 @@ public final class HostileSpecs {
         "postgres.storage.storageClassName", "postgres.superuserSecret", "replication.user",
         "replication.passwordSecret", "replication.walKeepSize", "replication.maxSlotWalKeepSize",
         "replication.allowedCidrs[0]", "sip.siteLabel", "sip.active", "sip.service.type",
-        "sip.service.ports[0].name", "sip.service.ports[0].protocol", "networkPolicy.operatorNamespace")) {
+        "sip.service.ports[0].name", "sip.service.ports[0].protocol", "networkPolicy.operatorNamespace",
+        "replication.tls.certificateSecret")) {
       fields.put(path, "spec." + path);
     }
     fields.put("members[0].nodeSelector.topology\\.kubernetes\\.io/zone",
@@ -209,11 +210,15 @@ public final class HostileSpecs {
     cases.add(invalid("primary in capitals", spec -> spec.put("primary", "SITE-A"), "spec.primary",
         "must name one of"));
     for (String path : List.of("", "postgres", "postgres.storage", "replication", "failover", "sip", "sip.service",
-        "members[0]", "sip.service.ports[0]", "networkPolicy")) {
+        "members[0]", "sip.service.ports[0]", "networkPolicy", "replication.tls")) {
       String parent = path.isEmpty() ? "spec" : "spec." + path;
       cases.add(invalid("unknown field in " + parent, spec -> set(spec, (path.isEmpty() ? "" : path + ".")
           + "replicas", JSON.numberNode(3)), parent + ".replicas", "not a field"));
     }
+    cases.add(invalid("TLS without its Secret", spec -> spec.with("replication").putObject("tls"),
+        "spec.replication.tls.certificateSecret", "is required"));
+    cases.add(invalid("TLS a string", spec -> spec.with("replication").put("tls", "on"),
+        "spec.replication.tls", "an object"));
     cases.add(invalid("misspelt synchronous", spec -> spec.with("replication").put("synchronus", "Required"),
         "spec.replication.synchronus", "not a field"));
   }

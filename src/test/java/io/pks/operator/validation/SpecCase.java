@@ -115,6 +115,8 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
         valid("a network policy for the applications", spec -> spec.putObject("networkPolicy")
             .put("enabled", true).put("operatorNamespace", "pks-system")
             .putObject("applicationSelector").put("app.kubernetes.io/part-of", "pks")),
+        valid("replication over TLS", spec -> path(spec, "replication").putObject("tls")
+            .put("certificateSecret", "pks-db-tls")),
         valid("user-supplied secrets", spec -> {
           path(spec, "postgres").put("superuserSecret", "pks-db-admin");
           path(spec, "replication").put("passwordSecret", "pks-db-replication");

@@ -1,6 +1,7 @@
 package io.pks.operator.api.v1alpha1;
 
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -67,11 +68,18 @@ public record ReplicationSpec(
     @JsonPropertyDescription("Extra client networks (CIDR) allowed to use the replication role,"
         + " beyond the pair's own pods.")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    List<String> allowedCidrs) {
+    List<String> allowedCidrs,
+    @JsonPropertyDescription("TLS for replication; off when absent.")
+    TlsSpec tls) {
 
   static final String DEFAULT_USER = "repuser";
   static final String DEFAULT_WAL_KEEP_SIZE = "1GB";
   static final String DEFAULT_MAX_SLOT_WAL_KEEP_SIZE = "10GB";
+
+  /** The Secret holding the members' certificate, when replication uses TLS. */
+  public Optional<String> tlsSecret() {
+    return Optional.ofNullable(tls).map(TlsSpec::certificateSecret);
+  }
 
   public ReplicationSpec {
     user = user == null ? DEFAULT_USER : user;
@@ -85,6 +93,6 @@ public record ReplicationSpec(
   }
 
   public static ReplicationSpec defaults() {
-    return new ReplicationSpec(null, null, null, null, null, null, null, null, null, null);
+    return new ReplicationSpec(null, null, null, null, null, null, null, null, null, null, null);
   }
 }
