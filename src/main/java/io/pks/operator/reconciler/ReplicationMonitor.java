@@ -79,7 +79,7 @@ final class ReplicationMonitor {
    * not run, and an exception in a probe would silently end this pair's probing: such a pair is
    * not probed until its spec is put right.
    */
-  private static boolean probeable(PksReplicaPair pair) {
+  static boolean probeable(PksReplicaPair pair) {
     return SpecValidator.validate(pair, AppliedState.NONE).isEmpty()
         && pair.getSpec().members().stream().map(Member::name).anyMatch(PairRoles.currentPrimary(pair)::equals);
   }
