@@ -3,6 +3,7 @@ package io.pks.operator.model;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.pks.operator.Operators;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.SpecRules;
@@ -104,7 +106,7 @@ class HostileValuesTest {
         assertThat(container.getImage()).matches(SpecRules.IMAGE);
         assertThat(container.getEnv()).as(owner).allSatisfy(env -> assertThat(env.getValue()).matches(SAFE_WORD));
         Stream.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())
-            .filter(java.util.Objects::nonNull).flatMap(probe -> probe.getExec().getCommand().stream())
+            .filter(Objects::nonNull).flatMap(probe -> probe.getExec().getCommand().stream())
             .forEach(word -> assertThat(word).as(owner).matches(SAFE_WORD));
       });
     });
@@ -123,7 +125,7 @@ class HostileValuesTest {
   }
 
   private static PksReplicaPair withArchiveCommand(PksReplicaPair pair, String value) {
-    ObjectNode json = io.pks.operator.Operators.serialization().convertValue(pair, ObjectNode.class);
+    ObjectNode json = Operators.serialization().convertValue(pair, ObjectNode.class);
     TestPairs.spec(json).with("replication").put("archiveCommand", value);
     return TestPairs.fromJson(json);
   }

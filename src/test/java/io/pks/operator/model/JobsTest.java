@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -82,7 +83,7 @@ class JobsTest {
       assertThat(volume(pod, "tls").getSecret().getSecretName()).isEqualTo("pks-db-tls");
       assertThat(volume(pod, "tls").getSecret().getDefaultMode()).isEqualTo(0440);
       assertThat(pod.getContainers().get(0).getEnv())
-          .contains(new io.fabric8.kubernetes.api.model.EnvVar(PodLayout.ENV_TLS_DIR, PodLayout.TLS_DIR, null));
+          .contains(new EnvVar(PodLayout.ENV_TLS_DIR, PodLayout.TLS_DIR, null));
     }
     assertThat(mounts(initdb)).doesNotContainKey("tls");
     assertThat(initdb.getContainers().get(0).getEnv()).noneMatch(env -> env.getName().equals(PodLayout.ENV_TLS_DIR));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -15,11 +16,13 @@ import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.validation.SpecCase;
@@ -58,7 +61,7 @@ class PodSecurityTest {
     PodSpec good = PodTemplates.everyPod(TestPairs.example()).values().iterator().next().getSpec();
     assertThat(restrictedViolations(good)).isEmpty();
 
-    List<java.util.function.Consumer<PodSpec>> breaches = List.of(
+    List<Consumer<PodSpec>> breaches = List.of(
         pod -> pod.setHostNetwork(true),
         pod -> pod.setHostPID(true),
         pod -> pod.setHostIPC(true),
@@ -75,7 +78,7 @@ class PodSecurityTest {
         pod -> container(pod).setProcMount("Unmasked"),
         pod -> pod.getContainers().get(0).getPorts().add(new ContainerPort(5432, null, 5432, "host", "TCP")));
     for (var breach : breaches) {
-      PodSpec pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder(good).build();
+      PodSpec pod = new PodSpecBuilder(good).build();
       pod.setVolumes(new ArrayList<>(pod.getVolumes()));
       pod.getContainers().get(0).setPorts(new ArrayList<>(pod.getContainers().get(0).getPorts()));
       breach.accept(pod);
@@ -97,7 +100,7 @@ class PodSecurityTest {
     check(violations, podContext.getSysctls() == null || podContext.getSysctls().isEmpty(), "sysctls");
     check(violations, !Objects.equals(podContext.getRunAsUser(), 0L), "pod runAsUser 0");
     for (Volume volume : pod.getVolumes()) {
-      Map<String, Object> fields = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
+      Map<String, Object> fields = Serialization.jsonMapper()
           .convertValue(volume, Map.class);
       fields.keySet().stream().filter(field -> !field.equals("name"))
           .forEach(type -> check(violations, ALLOWED_VOLUMES.contains(type), "volume " + volume.getName() + " " + type));

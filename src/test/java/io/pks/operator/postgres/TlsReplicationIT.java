@@ -21,6 +21,7 @@ import org.postgresql.PGProperty;
 
 import io.pks.operator.model.PodLayout;
 import io.pks.operator.model.Scripts;
+import io.pks.operator.sandbox.ScriptLauncher;
 
 /**
  * Replication over TLS (spec.replication.tls) on real PostgreSQL, with a certificate made by
@@ -71,7 +72,7 @@ class TlsReplicationIT {
     Files.copy(tls.resolve("tls.crt"), wrong.resolve("tls.crt"));
     Files.copy(tls.resolve("tls.key"), wrong.resolve("tls.key"));
     Files.copy(otherCa.resolve("ca.crt"), wrong.resolve("ca.crt"));
-    io.pks.operator.sandbox.ScriptLauncher.own(wrong);
+    ScriptLauncher.own(wrong);
 
     LocalMember.JobRun seed = pair.siteB.seed(Map.of(PodLayout.ENV_TLS_DIR, wrong.toString()));
 

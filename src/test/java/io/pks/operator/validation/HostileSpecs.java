@@ -1,9 +1,11 @@
 package io.pks.operator.validation;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +31,7 @@ public final class HostileSpecs {
    * which cel-java lacks. The API server refuses the StatefulSet instead; the operator refuses
    * first, so nothing is half changed.
    */
-  public static final java.util.Set<String> BEYOND_CEL = java.util.Set.of("request above limit");
+  public static final Set<String> BEYOND_CEL = Set.of("request above limit");
 
   /**
    * Strings an attacker or a slip of the keyboard puts anywhere: configuration and SQL syntax,
@@ -150,7 +152,7 @@ public final class HostileSpecs {
         JSON.numberNode(1.5), JSON.numberNode(1e30), JSON.booleanNode(true), JSON.objectNode()));
     for (String path : INTEGER_FIELDS) {
       cases.add(invalid(path + " beyond 32 bits",
-          spec -> set(spec, path, JSON.numberNode(new java.math.BigInteger("9".repeat(40)))),
+          spec -> set(spec, path, JSON.numberNode(new BigInteger("9".repeat(40)))),
           "spec." + path, "out of range"));
     }
   }

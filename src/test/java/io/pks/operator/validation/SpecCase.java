@@ -3,6 +3,7 @@ package io.pks.operator.validation;
 import java.util.List;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -44,7 +45,7 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
   }
 
   /** This case with its spec replaced by {@code spec}, a node of any type. */
-  SpecCase withSpec(com.fasterxml.jackson.databind.JsonNode spec) {
+  SpecCase withSpec(JsonNode spec) {
     ObjectNode json = resource.deepCopy();
     json.set("spec", spec);
     return new SpecCase(name, json, previous, field, problem);
