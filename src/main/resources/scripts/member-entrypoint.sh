@@ -9,7 +9,8 @@
 #
 # Environment: PGDATA, PGPORT, PKS_CONFIG_DIR, PKS_REPLICATION_SECRET_DIR (file password),
 # PKS_RUN_DIR, PKS_PRIMARY_HOST, PKS_PRIMARY_PORT, PKS_REPLICATION_USER, PKS_MEMBER; optional
-# PKS_SLOT_NAME (empty: no slot), PKS_LISTEN_ADDRESSES (default '*').
+# PKS_SLOT_NAME (empty: no slot), PKS_LISTEN_ADDRESSES (default '*'), PKS_TLS_DIR (tls.crt,
+# tls.key, optional ca.crt: the member serves TLS and replicates over it).
 set -eu
 
 PKS_SCRIPT=member-entrypoint
@@ -73,6 +74,9 @@ set -- -D "$PGDATA" \
   -c listen_addresses="$PKS_LISTEN_ADDRESSES" \
   -c unix_socket_directories="$PKS_RUN_DIR" \
   -c cluster_name="$PKS_MEMBER"
+if [ -n "${PKS_TLS_DIR:-}" ]; then
+  set -- "$@" -c ssl=on -c ssl_cert_file="$PKS_TLS_DIR/tls.crt" -c ssl_key_file="$PKS_TLS_DIR/tls.key"
+fi
 if [ -e "$PGDATA/standby.signal" ]; then
   set -- "$@" -c primary_conninfo="$(replication_conninfo "$PKS_MEMBER")"
   if [ -n "$PKS_SLOT_NAME" ]; then

@@ -48,8 +48,22 @@ conninfo_value() {
 # Connection string of a replication connection to the primary; $1 is the application_name, by
 # which the operator finds the connection in pg_stat_replication.
 replication_conninfo() {
-  printf 'host=%s port=%s user=%s passfile=%s application_name=%s' \
+  printf 'host=%s port=%s user=%s passfile=%s application_name=%s%s' \
     "$(conninfo_value "$PKS_PRIMARY_HOST")" "$(conninfo_value "$PKS_PRIMARY_PORT")" \
     "$(conninfo_value "$PKS_REPLICATION_USER")" "$(conninfo_value "$PKS_PASSFILE")" \
-    "$(conninfo_value "$1")"
+    "$(conninfo_value "$1")" "$(replication_tls)"
+}
+
+# With a certificate (PKS_TLS_DIR) replication requires TLS, and verifies the primary's certificate
+# against ca.crt when the Secret has one (the name is not checked: the primary is reached through
+# a Service, under more than one name).
+replication_tls() {
+  if [ -z "${PKS_TLS_DIR:-}" ]; then
+    return 0
+  fi
+  if [ -e "$PKS_TLS_DIR/ca.crt" ]; then
+    printf ' sslmode=verify-ca sslrootcert=%s' "$(conninfo_value "$PKS_TLS_DIR/ca.crt")"
+  else
+    printf ' sslmode=require'
+  fi
 }

@@ -13,7 +13,7 @@
 #
 # Environment: PGDATA, PKS_STAGING_DIR, PKS_REPLICATION_SECRET_DIR (file password), PKS_RUN_DIR,
 # PKS_PRIMARY_HOST, PKS_PRIMARY_PORT, PKS_REPLICATION_USER, PKS_MEMBER; optional PKS_SLOT_NAME
-# (empty: no slot).
+# (empty: no slot), PKS_TLS_DIR (copy over TLS, see replication_tls).
 set -eu
 
 PKS_SCRIPT=seed
@@ -30,7 +30,11 @@ tool_output="$PKS_RUN_DIR/seed-tool-output"
 
 # One line saying why pg_basebackup failed, from its messages in $1.
 explain_failure() {
-  if grep -q 'password authentication failed' "$1"; then
+  if grep -q 'certificate verify failed' "$1"; then
+    echo "primary $primary's certificate is not signed by ca.crt of the TLS Secret"
+  elif grep -q 'server does not support SSL' "$1"; then
+    echo "primary $primary does not serve TLS, which replication requires"
+  elif grep -q 'password authentication failed' "$1"; then
     echo "wrong password for replication user $PKS_REPLICATION_USER on primary $primary"
   elif grep -q -e 'pg_hba.conf' "$1"; then
     echo "primary $primary refused the replication connection of this member (pg_hba.conf)"

@@ -2,7 +2,13 @@ package io.pks.operator;
 
 import java.time.Clock;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -16,6 +22,30 @@ import io.pks.operator.reconciler.PksReplicaPairReconciler;
  */
 public final class Operators {
   private Operators() {
+  }
+
+  /**
+   * Read limits above what an API server stores (requests of at most 3 MiB): Jackson's defaults
+   * (names of 50,000 characters, numbers of 1,000 digits, 1,000 levels of nesting) are not, and
+   * an informer that cannot read one resource stops delivering all of them, so one resource with a
+   * long map key would stop the operator serving every pair.
+   */
+  public static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder()
+      .maxNameLength(4 << 20)
+      .maxNumberLength(4 << 20)
+      .maxStringLength(4 << 20)
+      .maxNestingDepth(10_000)
+      .build();
+
+  /** JSON and YAML as the operator reads and writes them, within {@link #READ_LIMITS}. */
+  public static KubernetesSerialization serialization() {
+    return new KubernetesSerialization(new ObjectMapper(JsonFactory.builder().streamReadConstraints(READ_LIMITS)
+        .build()), true);
+  }
+
+  /** Sets the operator's {@link #serialization()} on a client builder. */
+  public static KubernetesClientBuilder configure(KubernetesClientBuilder builder) {
+    return builder.withKubernetesSerialization(serialization());
   }
 
   public static Operator create(KubernetesClient client, OperatorSettings settings, MemberNetwork network) {

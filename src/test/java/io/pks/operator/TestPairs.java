@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /** Pairs for tests: the shipped example, and variants of it edited as JSON. */
@@ -20,6 +20,8 @@ public final class TestPairs {
 
   public static final Path EXAMPLE = Path.of("examples/pksreplicapair.yaml");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** The operator's own, so a test reads what the operator would read. */
+  private static final KubernetesSerialization SERIALIZATION = Operators.serialization();
 
   /** The example as a JSON tree, to edit like a user would edit the YAML. */
   public static ObjectNode exampleJson() {
@@ -51,7 +53,7 @@ public final class TestPairs {
   }
 
   public static PksReplicaPair fromJson(ObjectNode json) {
-    return Serialization.unmarshal(json.toString(), PksReplicaPair.class);
+    return SERIALIZATION.unmarshal(json.toString(), PksReplicaPair.class);
   }
 
   /** spec as a JSON node, for edits. */

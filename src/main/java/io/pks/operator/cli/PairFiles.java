@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.pks.operator.Operators;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.validation.AppliedState;
+import io.pks.operator.validation.ReadErrors;
 import io.pks.operator.validation.SpecValidator;
 import io.pks.operator.validation.Violation;
 
@@ -19,6 +21,8 @@ import io.pks.operator.validation.Violation;
 public final class PairFiles {
   private PairFiles() {
   }
+
+  private static final KubernetesSerialization SERIALIZATION = Operators.serialization();
 
   /** Thrown when the file cannot be read as a PksReplicaPair; the message names the field. */
   public static final class UnreadablePairException extends Exception {
@@ -59,7 +63,7 @@ public final class PairFiles {
 
   public static PksReplicaPair read(Path file) throws UnreadablePairException {
     try (InputStream in = Files.newInputStream(file)) {
-      PksReplicaPair pair = Serialization.unmarshal(in, PksReplicaPair.class);
+      PksReplicaPair pair = SERIALIZATION.unmarshal(in, PksReplicaPair.class);
       if (pair == null) {
         throw new UnreadablePairException(file + ": empty file");
       }
@@ -74,19 +78,15 @@ public final class PairFiles {
     }
   }
 
-  /** Jackson's path of the offending field, as the validator would name it. */
+  /**
+   * What could not be read, with the field named. A spec of the wrong shape is not an error here:
+   * the resource reads with its spec kept as written, and the validator names the field, as the
+   * operator does.
+   */
   private static String describe(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-        StringBuilder field = new StringBuilder();
-        for (JsonMappingException.Reference reference : mapping.getPath()) {
-          if (reference.getFieldName() != null) {
-            field.append(field.length() == 0 ? "" : ".").append(reference.getFieldName());
-          } else if (reference.getIndex() >= 0) {
-            field.append('[').append(reference.getIndex()).append(']');
-          }
-        }
-        return field + ": " + mapping.getOriginalMessage().lines().findFirst().orElse("has the wrong type");
+      if (cause instanceof JsonProcessingException reading) {
+        return ReadErrors.violation(reading, "", null).toString();
       }
     }
     String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();

@@ -54,7 +54,7 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OperatorSettings settings = new OperatorSettings(new HashSet<>(namespaces), leaderElection,
         leaseNamespace, clusterDomain, probeInterval);
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = Operators.configure(new KubernetesClientBuilder()).build();
     Operator operator = Operators.create(client, settings, new ClusterNetwork(clusterDomain));
     LOG.info("starting: namespaces {}, leader election {}, API server {}",
         namespaces.isEmpty() ? "all" : namespaces, leaderElection, client.getMasterUrl());

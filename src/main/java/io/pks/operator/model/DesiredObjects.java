@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
@@ -66,6 +67,11 @@ public final class DesiredObjects {
     return Optional.ofNullable(pair.getStatus()).map(PksReplicaPairStatus::job).map(job -> Jobs.build(pair, job));
   }
 
+  /** Wanted only when spec.networkPolicy.enabled. */
+  public NetworkPolicy networkPolicy() {
+    return NetworkPolicies.build(pair);
+  }
+
   public List<Service> services() {
     List<Service> services = new ArrayList<>();
     pair.getSpec().members().forEach(member -> services.add(Services.member(pair, member.name())));
@@ -83,6 +89,9 @@ public final class DesiredObjects {
     pair.getSpec().members().forEach(member -> all.add(statefulSet(member, null)));
     job().ifPresent(all::add);
     all.addAll(services());
+    if (pair.getSpec().networkPolicy().enabled()) {
+      all.add(networkPolicy());
+    }
     return all;
   }
 }

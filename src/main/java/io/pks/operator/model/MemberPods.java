@@ -40,13 +40,18 @@ public final class MemberPods {
    * {@code dataClaim} is null, else from that claim.
    */
   static PodSpecBuilder podSpec(PksReplicaPair pair, Member member, String containerName, String script,
-      Set<PodVolume> volumes, String dataClaim) {
+      Set<PodVolume> neededVolumes, String dataClaim) {
     PksReplicaPairSpec spec = pair.getSpec();
+    // A pod that replicates (it holds the replication password) does it over TLS when configured.
+    Set<PodVolume> volumes = EnumSet.copyOf(neededVolumes);
+    if (volumes.contains(PodVolume.REPLICATION_SECRET) && spec.replication().tlsSecret().isPresent()) {
+      volumes.add(PodVolume.TLS);
+    }
     var container = new ContainerBuilder()
         .withName(containerName)
         .withImage(spec.postgres().image())
         .withCommand("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + script)
-        .withEnv(env(pair, member))
+        .withEnv(env(pair, member, volumes.contains(PodVolume.TLS)))
         .withResources(spec.postgres().resources())
         .withSecurityContext(containerSecurityContext())
         // A failing script's last line (its reason) becomes the termination message, and so the Job's.
@@ -76,10 +81,10 @@ public final class MemberPods {
   }
 
   /** Paths, names and ports only: passwords reach the pod as files from Secret volumes. */
-  private static List<EnvVar> env(PksReplicaPair pair, Member member) {
+  private static List<EnvVar> env(PksReplicaPair pair, Member member, boolean tls) {
     String name = pair.getMetadata().getName();
     PksReplicaPairSpec spec = pair.getSpec();
-    return List.of(
+    List<EnvVar> env = new ArrayList<>(List.of(
         env(PodLayout.ENV_PAIR, name),
         env(PodLayout.ENV_MEMBER, member.name()),
         env(PodLayout.ENV_NAMESPACE, pair.getMetadata().getNamespace()),
@@ -93,7 +98,11 @@ public final class MemberPods {
         env(PodLayout.ENV_PRIMARY_HOST, Names.readWriteService(name)),
         env(PodLayout.ENV_PRIMARY_PORT, spec.postgres().port().toString()),
         env(PodLayout.ENV_REPLICATION_USER, spec.replication().user()),
-        env(PodLayout.ENV_SLOT, spec.replication().slot() ? Names.replicationSlot(member.name()) : ""));
+        env(PodLayout.ENV_SLOT, spec.replication().slot() ? Names.replicationSlot(member.name()) : "")));
+    if (tls) {
+      env.add(env(PodLayout.ENV_TLS_DIR, PodLayout.TLS_DIR));
+    }
+    return env;
   }
 
   private static EnvVar env(String name, String value) {
@@ -112,6 +121,7 @@ public final class MemberPods {
           Scripts.ALL.toArray(String[]::new))).build();
       case SUPERUSER_SECRET -> secret(builder, Names.superuserSecret(pair));
       case REPLICATION_SECRET -> secret(builder, Names.replicationSecret(pair));
+      case TLS -> secret(builder, pair.getSpec().replication().tlsSecret().orElseThrow());
       case RUN, TMP -> builder.withNewEmptyDir().endEmptyDir().build();
     };
   }
@@ -124,7 +134,10 @@ public final class MemberPods {
         .build();
   }
 
-  /** Readable by the postgres group only (fsGroup), which the container runs in. */
+  /**
+   * Readable by the postgres group only (fsGroup), which the container runs in. Files owned by
+   * root and not writable by the group: PostgreSQL accepts such a private key.
+   */
   private static Volume secret(VolumeBuilder builder, String secret) {
     return builder.withNewSecret().withSecretName(secret).withDefaultMode(0440).endSecret().build();
   }

@@ -50,6 +50,10 @@ public final class Names {
     return pair + "-config";
   }
 
+  public static String networkPolicy(String pair) {
+    return pair + "-postgres";
+  }
+
   public static String generatedSuperuserSecret(String pair) {
     return pair + "-superuser";
   }

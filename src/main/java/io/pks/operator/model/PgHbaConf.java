@@ -25,8 +25,10 @@ public final class PgHbaConf {
         .append(", rendered by pks-operator. Edits are overwritten.\n")
         .append(String.format(ROW, "# TYPE", "DATABASE", "USER", "ADDRESS", "METHOD"))
         .append(String.format(ROW, "local", "all", "all", "", "scram-sha-256"));
+    // hostssl: with a certificate, replication without TLS falls through to the reject line below.
+    String type = pair.getSpec().replication().tlsSecret().isPresent() ? "hostssl" : "host";
     for (String source : sources) {
-      hba.append(String.format(ROW, "host", "replication", user, source, "scram-sha-256"));
+      hba.append(String.format(ROW, type, "replication", user, source, "scram-sha-256"));
     }
     hba.append(String.format(ROW, "host", "replication", "all", "all", "reject"))
         .append(String.format(ROW, "host", "all", user, "all", "reject"))

@@ -18,6 +18,8 @@ public final class PodLayout {
   public static final String SUPERUSER_SECRET_DIR = "/etc/pks/secrets/superuser";
   public static final String REPLICATION_SECRET_DIR = "/etc/pks/secrets/replication";
   public static final String RUN_DIR = "/var/run/postgresql";
+  /** The TLS Secret (tls.crt, tls.key, optional ca.crt), when replication uses TLS. */
+  public static final String TLS_DIR = "/etc/pks/tls";
   public static final String TMP_DIR = "/tmp";
 
   /** uid and gid of the postgres user in the official (Debian-based) image. */
@@ -43,6 +45,8 @@ public final class PodLayout {
   public static final String ENV_SUPERUSER_SECRET_DIR = "PKS_SUPERUSER_SECRET_DIR";
   public static final String ENV_REPLICATION_SECRET_DIR = "PKS_REPLICATION_SECRET_DIR";
   public static final String ENV_RUN_DIR = "PKS_RUN_DIR";
+  /** Set only when replication uses TLS: the members serve it, and replication requires it. */
+  public static final String ENV_TLS_DIR = "PKS_TLS_DIR";
   public static final String ENV_PRIMARY_HOST = "PKS_PRIMARY_HOST";
   /** The primary's port: the pair's postgres port in a cluster, its loopback port in tests. */
   public static final String ENV_PRIMARY_PORT = "PKS_PRIMARY_PORT";

@@ -11,6 +11,8 @@ public enum PodVolume {
   SCRIPTS("scripts", PodLayout.SCRIPTS_DIR, true),
   SUPERUSER_SECRET("superuser-secret", PodLayout.SUPERUSER_SECRET_DIR, true),
   REPLICATION_SECRET("replication-secret", PodLayout.REPLICATION_SECRET_DIR, true),
+  /** The certificate, with the replication password when replication uses TLS (see MemberPods). */
+  TLS("tls", PodLayout.TLS_DIR, true),
   RUN("run", PodLayout.RUN_DIR, false),
   TMP("tmp", PodLayout.TMP_DIR, false);
 

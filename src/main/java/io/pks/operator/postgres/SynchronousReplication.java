@@ -93,7 +93,7 @@ public final class SynchronousReplication {
   }
 
   /** ALTER SYSTEM takes no bind parameters: the value is escaped as a literal by the driver. */
-  private static void set(Connection connection, String value) throws SQLException {
+  static void set(Connection connection, String value) throws SQLException {
     String literal = connection.unwrap(PGConnection.class).escapeLiteral(value);
     try (Statement statement = connection.createStatement()) {
       statement.execute("ALTER SYSTEM SET synchronous_standby_names = '" + literal + "'");

@@ -35,6 +35,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.dependent.ConfigMapDependent;
 import io.pks.operator.dependent.JobsDependent;
+import io.pks.operator.dependent.NetworkPolicyDependent;
 import io.pks.operator.dependent.SecretsDependent;
 import io.pks.operator.dependent.ServicesDependent;
 import io.pks.operator.dependent.StatefulSetsDependent;
@@ -82,6 +83,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     var statefulSets = new StatefulSetsDependent(network);
     var jobs = new JobsDependent(network);
     var services = new ServicesDependent(network);
+    var networkPolicy = new NetworkPolicyDependent(network);
     this.workflow = new WorkflowBuilder<PksReplicaPair>()
         .addDependentResource(secrets)
         .addDependentResource(configMap)
@@ -89,6 +91,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         .addDependentResourceAndConfigure(statefulSets).dependsOn(secrets, configMap, volumeClaims)
         .addDependentResourceAndConfigure(jobs).dependsOn(secrets, configMap, volumeClaims)
         .addDependentResource(services)
+        .addDependentResourceAndConfigure(networkPolicy).withReconcilePrecondition(NetworkPolicyDependent.ENABLED)
         .build();
     PairCredentials credentials = new PairCredentials(client, clock);
     this.statuses = new StatusAggregator(clock);

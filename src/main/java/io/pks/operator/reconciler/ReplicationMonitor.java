@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
+import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Names;
@@ -21,6 +22,8 @@ import io.pks.operator.postgres.Credentials;
 import io.pks.operator.postgres.MemberProbe;
 import io.pks.operator.postgres.PgConnector;
 import io.pks.operator.postgres.ProbeResult;
+import io.pks.operator.validation.AppliedState;
+import io.pks.operator.validation.SpecValidator;
 
 /**
  * Probes both members of every pair on a schedule, outside the reconcile threads (a JDBC call may
@@ -60,6 +63,10 @@ final class ReplicationMonitor {
   }
 
   private Set<ReplicationObservation> observe(PksReplicaPair pair) {
+    if (!probeable(pair)) {
+      LOG.debug("{}: spec refused, members not probed", pair.ref());
+      return Set.of();
+    }
     Credentials superuser = credentials.superuser(pair).orElse(null);
     if (superuser == null) {
       return Set.of();
@@ -83,5 +90,15 @@ final class ReplicationMonitor {
         streamed);
     LOG.debug("{}: {}", pair.ref(), observation);
     return Set.of(observation);
+  }
+
+  /**
+   * A spec the reconciler refuses (a running pair edited badly) may name members or ports that do
+   * not run, and an exception in a probe would silently end this pair's probing: such a pair is
+   * not probed until its spec is put right.
+   */
+  static boolean probeable(PksReplicaPair pair) {
+    return SpecValidator.validate(pair, AppliedState.NONE).isEmpty()
+        && pair.getSpec().members().stream().map(Member::name).anyMatch(PairRoles.currentPrimary(pair)::equals);
   }
 }

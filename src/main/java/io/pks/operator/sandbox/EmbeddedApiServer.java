@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.pks.operator.Operators;
 import io.pks.operator.api.v1alpha1.Crd;
 
 /**
@@ -59,11 +60,14 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** Starts the server on 127.0.0.1 and installs the CRD. */
   public EmbeddedApiServer() {
+    // The mock parses requests with Fabric8's shared mapper: give it a real API server's limits, so it
+    // stores whatever a real one would (the operator's client has its own, as high).
+    Serialization.jsonMapper().getFactory().setStreamReadConstraints(Operators.READ_LIMITS);
     MockWebServer webServer = new MockWebServer();
     dispatcher = new ApiServerDispatcher(webServer::reset);
     server = new KubernetesMockServer(new Context(), webServer, new HashMap<>(), dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    client = new KubernetesClientBuilder()
+    client = Operators.configure(new KubernetesClientBuilder())
         .withConfig(new ConfigBuilder(Config.empty())
             .withMasterUrl(url())
             .withNamespace(NAMESPACE)

@@ -10,8 +10,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.pks.operator.api.v1alpha1.FailoverSpec;
 import io.pks.operator.api.v1alpha1.Member;
+import io.pks.operator.api.v1alpha1.NetworkPolicySpec;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
 import io.pks.operator.api.v1alpha1.PostgresSpec;
@@ -34,6 +38,7 @@ public final class SpecValidator {
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile(SpecRules.DNS_SUBDOMAIN);
   private static final Pattern SQL_IDENTIFIER = Pattern.compile(SpecRules.SQL_IDENTIFIER);
   private static final Pattern QUANTITY = Pattern.compile(SpecRules.QUANTITY);
+  private static final Pattern RESOURCE_QUANTITY = Pattern.compile(SpecRules.RESOURCE_QUANTITY);
   private static final Pattern PG_SIZE = Pattern.compile(SpecRules.PG_SIZE);
   private static final Pattern PG_SIZE_OR_UNLIMITED = Pattern.compile(SpecRules.PG_SIZE_OR_UNLIMITED);
   private static final Pattern PARAMETER_NAME = Pattern.compile(SpecRules.PARAMETER_NAME);
@@ -41,7 +46,8 @@ public final class SpecValidator {
   private static final Pattern LABEL_VALUE = Pattern.compile(SpecRules.LABEL_VALUE);
   private static final Pattern IMAGE = Pattern.compile(SpecRules.IMAGE);
   private static final Pattern CIDR = Pattern.compile(SpecRules.CIDR);
-  private static final int MAX_VALUE_LENGTH = 4096;
+  private static final Pattern CONTROL_CHARACTER = Pattern.compile(SpecRules.CONTROL_CHARACTER);
+  private static final Pattern NOT_BLANK = Pattern.compile("\\S");
 
   public static List<Violation> validate(PksReplicaPair pair, AppliedState applied) {
     List<Violation> violations = new ArrayList<>();
@@ -52,7 +58,9 @@ public final class SpecValidator {
     }
     PksReplicaPairSpec spec = pair.getSpec();
     if (spec == null) {
-      violations.add(new Violation("spec", "is required"));
+      violations.add(pair.unreadableSpec()
+          .map(unreadable -> ReadErrors.violation(unreadable.error(), "spec", unreadable.asWritten()))
+          .orElse(new Violation("spec", "is required")));
       return violations;
     }
     List<String> memberNames = members(spec, violations);
@@ -61,6 +69,7 @@ public final class SpecValidator {
     replication(spec.replication(), violations);
     failover(spec.failover(), violations);
     sip(spec.sip(), memberNames, violations);
+    networkPolicy(spec.networkPolicy(), violations);
     immutable(spec, applied, violations);
     return violations;
   }
@@ -91,8 +100,37 @@ public final class SpecValidator {
         names.add(member.name());
       }
       labels(field + ".nodeSelector", member.nodeSelector(), violations);
+      tolerations(field + ".tolerations", member.tolerations(), violations);
+      if (member.affinity() != null) {
+        unknownFields(field + ".affinity", member.affinity().getAdditionalProperties(), violations);
+      }
     }
     return names;
+  }
+
+  private static void tolerations(String field, List<Toleration> tolerations, List<Violation> violations) {
+    for (int i = 0; i < tolerations.size(); i++) {
+      Toleration toleration = tolerations.get(i);
+      String item = field + "[" + i + "]";
+      if (toleration == null) {
+        violations.add(new Violation(item, "must be an object"));
+        continue;
+      }
+      unknownFields(item, toleration.getAdditionalProperties(), violations);
+      if (toleration.getOperator() != null && !List.of("Exists", "Equal").contains(toleration.getOperator())) {
+        violations.add(new Violation(item + ".operator", "must be Exists or Equal, got "
+            + quoted(toleration.getOperator())));
+      }
+      if (toleration.getEffect() != null && !List.of("", "NoSchedule", "PreferNoSchedule", "NoExecute")
+          .contains(toleration.getEffect())) {
+        violations.add(new Violation(item + ".effect", "must be NoSchedule, PreferNoSchedule or NoExecute, got "
+            + quoted(toleration.getEffect())));
+      }
+      if (toleration.getKey() != null && !toleration.getKey().isEmpty()
+          && !isLabelKey(toleration.getKey())) {
+        violations.add(new Violation(item + ".key", "must be a label key, got " + quoted(toleration.getKey())));
+      }
+    }
   }
 
   private static void primary(PksReplicaPairSpec spec, List<String> memberNames, List<Violation> violations) {
@@ -114,6 +152,7 @@ public final class SpecValidator {
       violations.add(new Violation("spec.postgres.storage.size", "must be a positive Kubernetes quantity"
           + " such as 10Gi, got " + quoted(postgres.storage().size())));
     }
+    resources(postgres.resources(), violations);
     subdomain("spec.postgres.storage.storageClassName", postgres.storage().storageClassName(), violations);
     subdomain("spec.postgres.superuserSecret", postgres.superuserSecret(), violations);
     for (Map.Entry<String, String> parameter : postgres.parameters().entrySet()) {
@@ -123,10 +162,57 @@ public final class SpecValidator {
             + " is not a PostgreSQL setting name (lowercase letters, digits, '_', one optional '.')"));
       } else if (SpecRules.isOwnedParameter(parameter.getKey())) {
         violations.add(new Violation(field, "is set by the operator and cannot be overridden"));
+      } else if (!SpecRules.isKnownParameter(parameter.getKey())) {
+        violations.add(new Violation("spec.postgres.parameters", "setting name " + quoted(parameter.getKey())
+            + " is not a PostgreSQL setting, and PostgreSQL would not start with it (a setting of an"
+            + " extension has a dot, such as pg_stat_statements.max)"));
       } else {
         singleLine(field, parameter.getValue(), true, violations);
       }
     }
+  }
+
+  /** What the API server would refuse in the StatefulSet, refused here, before anything changes. */
+  private static void resources(ResourceRequirements resources, List<Violation> violations) {
+    if (resources == null) {
+      return;
+    }
+    String field = "spec.postgres.resources";
+    unknownFields(field, resources.getAdditionalProperties(), violations);
+    if (!resources.getClaims().isEmpty()) {
+      violations.add(new Violation(field + ".claims", "is not supported"));
+    }
+    boolean readable = quantities(field + ".requests", resources.getRequests(), violations)
+        & quantities(field + ".limits", resources.getLimits(), violations);
+    if (readable) {
+      resources.getRequests().forEach((name, request) -> {
+        Quantity limit = resources.getLimits().get(name);
+        if (limit != null && request.getNumericalAmount().compareTo(limit.getNumericalAmount()) > 0) {
+          violations.add(new Violation(field + ".requests." + name, "must not exceed the limit " + limit
+              + ", got " + request));
+        }
+      });
+    }
+  }
+
+  /** True when every quantity is well formed. */
+  private static boolean quantities(String field, Map<String, Quantity> quantities, List<Violation> violations) {
+    int before = violations.size();
+    quantities.forEach((name, quantity) -> {
+      if (!isLabelKey(name)) {
+        violations.add(new Violation(field, "resource name " + quoted(name) + " is not a resource name"));
+      } else if (quantity == null || !RESOURCE_QUANTITY.matcher(quantity.toString()).matches()) {
+        violations.add(new Violation(field + "." + name, "must be a quantity such as 500m or 1Gi, got "
+            + (quantity == null ? "nothing" : quoted(quantity.toString()))));
+      }
+    });
+    return violations.size() == before;
+  }
+
+  /** Fields Fabric8's model types keep aside because they do not know them, such as a misspelt one. */
+  private static void unknownFields(String field, Map<String, Object> unknown, List<Violation> violations) {
+    unknown.keySet().stream().sorted().forEach(name ->
+        violations.add(new Violation(field + "." + name, "is not a field of " + field)));
   }
 
   private static void replication(ReplicationSpec replication, List<Violation> violations) {
@@ -139,6 +225,13 @@ public final class SpecValidator {
     range("spec.replication.connectionLimit", replication.connectionLimit(),
         SpecRules.MIN_CONNECTION_LIMIT, 1000, violations);
     subdomain("spec.replication.passwordSecret", replication.passwordSecret(), violations);
+    if (replication.tls() != null) {
+      if (replication.tls().certificateSecret() == null) {
+        violations.add(new Violation("spec.replication.tls.certificateSecret", "is required: the name of a"
+            + " kubernetes.io/tls Secret"));
+      }
+      subdomain("spec.replication.tls.certificateSecret", replication.tls().certificateSecret(), violations);
+    }
     if (!PG_SIZE.matcher(replication.walKeepSize()).matches()) {
       violations.add(new Violation("spec.replication.walKeepSize", "must be a size with a unit such as"
           + " 1GB (kB, MB, GB, TB), got " + quoted(replication.walKeepSize())));
@@ -168,7 +261,7 @@ public final class SpecValidator {
 
   private static void sip(SipSpec sip, List<String> memberNames, List<Violation> violations) {
     labels("spec.sip.podSelector", sip.podSelector(), violations);
-    if (!LABEL_KEY.matcher(sip.siteLabel()).matches() || sip.siteLabel().length() > 316) {
+    if (!isLabelKey(sip.siteLabel())) {
       violations.add(new Violation("spec.sip.siteLabel", "must be a label key, got " + quoted(sip.siteLabel())));
     }
     if (!sip.followsPrimary() && !memberNames.contains(sip.active())) {
@@ -208,6 +301,16 @@ public final class SpecValidator {
     }
   }
 
+  private static void networkPolicy(NetworkPolicySpec policy, List<Violation> violations) {
+    labels("spec.networkPolicy.applicationSelector", policy.applicationSelector(), violations);
+    labels("spec.networkPolicy.operatorSelector", policy.operatorSelector(), violations);
+    String namespace = policy.operatorNamespace();
+    if (namespace != null && (!DNS_LABEL.matcher(namespace).matches() || namespace.length() > 63)) {
+      violations.add(new Violation("spec.networkPolicy.operatorNamespace", "must be a namespace name (a lowercase"
+          + " DNS label of at most 63 characters), got " + quoted(namespace)));
+    }
+  }
+
   private static void immutable(PksReplicaPairSpec spec, AppliedState applied, List<Violation> violations) {
     if (applied.isEmpty()) {
       return;
@@ -228,13 +331,17 @@ public final class SpecValidator {
 
   private static void labels(String field, Map<String, String> labels, List<Violation> violations) {
     labels.forEach((key, value) -> {
-      if (!LABEL_KEY.matcher(key).matches()) {
+      if (!isLabelKey(key)) {
         violations.add(new Violation(field, "label key " + quoted(key) + " is not a valid label key"));
       } else if (value == null || !LABEL_VALUE.matcher(value).matches()) {
         violations.add(new Violation(field + "." + key, "must be a label value (at most 63 letters,"
             + " digits, '-', '_', '.'), got " + quoted(value)));
       }
     });
+  }
+
+  private static boolean isLabelKey(String key) {
+    return key.length() <= SpecRules.MAX_LABEL_KEY && LABEL_KEY.matcher(key).matches();
   }
 
   private static void range(String field, Integer value, long min, long max, List<Violation> violations) {
@@ -244,19 +351,19 @@ public final class SpecValidator {
   }
 
   private static void subdomain(String field, String value, List<Violation> violations) {
-    if (value != null && (!DNS_SUBDOMAIN.matcher(value).matches() || value.length() > 253)) {
+    if (value != null && (!DNS_SUBDOMAIN.matcher(value).matches() || value.length() > SpecRules.MAX_OBJECT_NAME)) {
       violations.add(new Violation(field, "must be a Kubernetes object name (lowercase DNS subdomain), got "
           + quoted(value)));
     }
   }
 
   private static void singleLine(String field, String value, boolean mayBeEmpty, List<Violation> violations) {
-    if (value == null || (!mayBeEmpty && value.isBlank())) {
+    if (value == null || (!mayBeEmpty && !NOT_BLANK.matcher(value).find())) {
       violations.add(new Violation(field, "must be a non-empty string"));
-    } else if (value.length() > MAX_VALUE_LENGTH) {
-      violations.add(new Violation(field, "must be at most " + MAX_VALUE_LENGTH + " characters, got "
+    } else if (value.length() > SpecRules.MAX_VALUE_LENGTH) {
+      violations.add(new Violation(field, "must be at most " + SpecRules.MAX_VALUE_LENGTH + " characters, got "
           + value.length()));
-    } else if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+    } else if (CONTROL_CHARACTER.matcher(value).find()) {
       violations.add(new Violation(field, "must be a single line without control characters"));
     }
   }

@@ -5,15 +5,21 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.PksOperator;
 import io.pks.operator.TestPairs;
+import io.pks.operator.validation.HostileSpecs;
+import io.pks.operator.validation.SpecCase;
+import io.pks.operator.validation.Violation;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,8 +78,27 @@ class RenderCommandTest {
 
     Run run = render("render", "-f", file.toString());
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("spec.postgres.port").doesNotContain("\tat ");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().lines()).containsExactly("spec.postgres.port: must be an integer, got a list");
+  }
+
+  static Stream<SpecCase> hostileCases() {
+    // Immutability needs the cluster's objects, which render does not read.
+    return HostileSpecs.all().stream().filter(specCase -> specCase.previous() == null);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostileCases")
+  void aHostileResourceGivesTheOperatorsMessages(SpecCase hostile, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("hostile.json");
+    Files.writeString(file, hostile.resource().toString());
+
+    Run run = render("render", "-f", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines()).containsExactlyElementsOf(hostile.violations().stream()
+        .map(Violation::toString).toList());
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -67,6 +68,28 @@ class JobsTest {
     assertThat(jobPod.getContainers().get(0).getEnv()).isEqualTo(memberPod.getContainers().get(0).getEnv());
     assertThat(jobPod.getContainers().get(0).getImage()).isEqualTo(memberPod.getContainers().get(0).getImage());
     assertThat(jobPod.getNodeSelector()).isEqualTo(memberPod.getNodeSelector());
+  }
+
+  @Test
+  void withTlsEveryPodThatReplicatesMountsTheCertificateAndNoOtherDoes() {
+    PksReplicaPair tls = TestPairs.example(json -> TestPairs.spec(json).with("replication").putObject("tls")
+        .put("certificateSecret", "pks-db-tls"));
+    PodSpec member = new DesiredObjects(tls, new ClusterNetwork("cluster.local"))
+        .statefulSet(tls.getSpec().member("site-b"), null).getSpec().getTemplate().getSpec();
+    PodSpec seed = Jobs.build(tls, Jobs.seed(tls, "site-b", 1)).getSpec().getTemplate().getSpec();
+    PodSpec initdb = Jobs.build(tls, Jobs.initdb(tls, "site-a")).getSpec().getTemplate().getSpec();
+    for (PodSpec pod : List.of(member, seed)) {
+      assertThat(mounts(pod)).containsEntry("tls", PodLayout.TLS_DIR);
+      assertThat(volume(pod, "tls").getSecret().getSecretName()).isEqualTo("pks-db-tls");
+      assertThat(volume(pod, "tls").getSecret().getDefaultMode()).isEqualTo(0440);
+      assertThat(pod.getContainers().get(0).getEnv())
+          .contains(new EnvVar(PodLayout.ENV_TLS_DIR, PodLayout.TLS_DIR, null));
+    }
+    assertThat(mounts(initdb)).doesNotContainKey("tls");
+    assertThat(initdb.getContainers().get(0).getEnv()).noneMatch(env -> env.getName().equals(PodLayout.ENV_TLS_DIR));
+    PodSpec plain = Jobs.build(PAIR, Jobs.seed(PAIR, "site-b", 1)).getSpec().getTemplate().getSpec();
+    assertThat(mounts(plain)).doesNotContainKey("tls");
+    assertThat(plain.getContainers().get(0).getEnv()).noneMatch(env -> env.getName().equals(PodLayout.ENV_TLS_DIR));
   }
 
   @Test

@@ -77,4 +77,20 @@ class PostgresConfigTest {
     assertThat(rules).noneMatch(rule -> rule.endsWith(" md5") || rule.endsWith(" trust")
         || rule.endsWith(" password"));
   }
+
+  @Test
+  void withTlsReplicationIsAllowedOverTlsOnly() {
+    PksReplicaPair pair = TestPairs.example(json -> TestPairs.spec(json).with("replication").putObject("tls")
+        .put("certificateSecret", "pks-db-tls"));
+    List<String> rules = PgHbaConf.render(pair, NETWORK).lines()
+        .filter(line -> line.contains("replication"))
+        .map(line -> String.join(" ", line.trim().split("\\s+")))
+        .toList();
+    assertThat(rules).containsExactly(
+        "hostssl replication repuser pks-site-a-0.pks-site-a.telephony.svc.cluster.local scram-sha-256",
+        "hostssl replication repuser pks-site-b-0.pks-site-b.telephony.svc.cluster.local scram-sha-256",
+        "host replication all all reject");
+    // ssl and its files are the member's own, passed by its entrypoint: never in the shared file.
+    assertThat(PostgresqlConf.render(pair)).doesNotContain("ssl");
+  }
 }

@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -25,12 +26,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGProperty;
 
 import io.pks.operator.model.Names;
+import io.pks.operator.sandbox.PostgresBinaries;
 import io.pks.operator.model.PodLayout;
 
 /**
  * The bootstrap of a pair's primary with the operator's own scripts and rendered configuration:
  * initdb only when allowed, then the replication role and slot, pg_hba.conf's rules, and what a
  * primary without a standby looks like to the probe. Ordered: it tells the bootstrap's story.
+ * The pair's members connect from 127.0.0.1; 127.0.0.3 is an allowed network; 127.0.0.2 is
+ * any other address.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BootstrapIT {
@@ -38,11 +42,16 @@ class BootstrapIT {
   @RegisterExtension
   static final LocalPostgres POSTGRES = new LocalPostgres();
 
+  private static final String MEMBERS = "127.0.0.1";
+  private static final String ALLOWED_NETWORK = "127.0.0.3";
+  private static final String ELSEWHERE = "127.0.0.2";
+
   private static LocalPair pair;
 
   @BeforeAll
   static void bootstrap() throws Exception {
-    pair = POSTGRES.newPair();
+    pair = POSTGRES.newPair(spec -> spec.with("replication").putArray("allowedCidrs")
+        .add(ALLOWED_NETWORK + "/32"));
     LocalMember.JobRun initdb = pair.bootstrapPrimary();
     System.out.println("TIMING initdb (initdb.sh run): " + initdb.took().toMillis() + " ms");
   }
@@ -94,17 +103,83 @@ class BootstrapIT {
   @Order(3)
   void pgHbaLetsOnlyTheReplicationRoleReplicateAndOnlyReplicate() throws SQLException {
     MemberEndpoint primary = pair.siteA.endpoint();
-    try (Connection replication = connect(primary, pair.replication, true);
-        Statement statement = replication.createStatement();
-        ResultSet row = statement.executeQuery("IDENTIFY_SYSTEM")) {
-      assertThat(row.next()).isTrue();
+    for (String from : List.of(MEMBERS, ALLOWED_NETWORK)) {
+      try (Connection replication = connect(primary, pair.replication, true, from);
+          Statement statement = replication.createStatement();
+          ResultSet row = statement.executeQuery("IDENTIFY_SYSTEM")) {
+        assertThat(row.next()).isTrue();
+      }
     }
-    assertThatThrownBy(() -> connect(primary, pair.superuser, true).close())
-        .hasMessageContaining("pg_hba.conf rejects replication connection")
-        .hasMessageContaining("\"postgres\"");
-    assertThatThrownBy(() -> connect(primary, pair.replication, false).close())
-        .hasMessageContaining("pg_hba.conf rejects connection")
-        .hasMessageContaining("\"repuser\"");
+    assertThatThrownBy(() -> connect(primary, pair.replication, true, ELSEWHERE).close())
+        .hasMessageContaining("pg_hba.conf rejects replication connection for host \"" + ELSEWHERE + "\"");
+    for (String from : List.of(MEMBERS, ALLOWED_NETWORK)) {
+      assertThatThrownBy(() -> connect(primary, pair.superuser, true, from).close())
+          .hasMessageContaining("pg_hba.conf rejects replication connection")
+          .hasMessageContaining("\"postgres\"");
+      assertThatThrownBy(() -> connect(primary, pair.replication, false, from).close())
+          .hasMessageContaining("pg_hba.conf rejects connection")
+          .hasMessageContaining("\"repuser\"");
+    }
+    Credentials wrong = new Credentials(pair.replication.user(), "not-the-password".toCharArray());
+    assertThatThrownBy(() -> connect(primary, wrong, true, MEMBERS).close())
+        .hasMessageContaining("password authentication failed");
+  }
+
+  /**
+   * Whoever connects, from wherever, for whatever: the server asks for SCRAM-SHA-256 or refuses,
+   * before any password is sent. It never offers md5, a clear-text password, or trust.
+   */
+  @Test
+  @Order(3)
+  void theServerOffersScramOrRefusesNeverMd5OrTrust() throws Exception {
+    int asked = 0;
+    for (String user : List.of("postgres", pair.replication.user(), "nobody")) {
+      for (String from : List.of(MEMBERS, ALLOWED_NETWORK, ELSEWHERE)) {
+        for (boolean replication : List.of(true, false)) {
+          AuthenticationRequest request = AuthenticationRequest.of(pair.siteA.endpoint(), from, user, replication);
+          boolean replicationRole = user.equals(pair.replication.user());
+          boolean allowed = replication ? replicationRole && !from.equals(ELSEWHERE) : !replicationRole;
+          assertThat(request.method()).as("%s from %s, replication %s: %s", user, from, replication,
+              request.refusal()).isEqualTo(allowed ? AuthenticationRequest.Method.SASL
+                  : AuthenticationRequest.Method.REFUSED);
+          asked++;
+        }
+      }
+    }
+    assertThat(asked).isEqualTo(18);
+    assertThat(pair.queryString(pair.siteA, "SELECT string_agg(DISTINCT auth_method, ',' ORDER BY auth_method)"
+        + " FROM pg_hba_file_rules")).isEqualTo("reject,scram-sha-256");
+  }
+
+  /** A password stored as an md5 hash (the runbook's) cannot log in: only SCRAM is accepted. */
+  @Test
+  @Order(3)
+  void aPasswordStoredAsMd5CannotLogIn() throws SQLException {
+    pair.execute(pair.siteA, "SET password_encryption = 'md5'",
+        "CREATE ROLE runbook_user LOGIN PASSWORD 'runbook-password'");
+    assertThat(pair.queryString(pair.siteA, "SELECT rolpassword FROM pg_authid WHERE rolname = 'runbook_user'"))
+        .startsWith("md5");
+    Credentials runbook = new Credentials("runbook_user", "runbook-password".toCharArray());
+    assertThatThrownBy(() -> connect(pair.siteA.endpoint(), runbook, false, MEMBERS).close())
+        .hasMessageContaining("password authentication failed for user \"runbook_user\"");
+    pair.execute(pair.siteA, "DROP ROLE runbook_user");
+  }
+
+  /** Even on the member's own socket a session needs the password: no peer, no trust. */
+  @Test
+  @Order(3)
+  void theLocalSocketAsksForThePasswordToo() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(PostgresBinaries.tool("psql").toString(), "-w", "-h",
+        pair.siteA.runDir.toString(), "-p", Integer.toString(pair.siteA.port), "-U", "postgres", "-d", "postgres",
+        "-c", "SELECT 1").redirectErrorStream(true);
+    // No password from anywhere: not the environment, not a password file.
+    builder.environment().clear();
+    builder.environment().put("PGPASSFILE", "/dev/null");
+    Process psql = builder.start();
+    psql.getOutputStream().close();
+    String output = new String(psql.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(psql.waitFor()).isNotZero();
+    assertThat(output).contains("no password supplied");
   }
 
   @Test
@@ -198,9 +273,10 @@ class BootstrapIT {
   }
 
   /** A session straight from the driver: the rules under test are pg_hba.conf's, not the connector's. */
-  private static Connection connect(MemberEndpoint member, Credentials credentials, boolean replication)
-      throws SQLException {
+  private static Connection connect(MemberEndpoint member, Credentials credentials, boolean replication,
+      String from) throws SQLException {
     Properties properties = new Properties();
+    PGProperty.LOCAL_SOCKET_ADDRESS.set(properties, from);
     PGProperty.USER.set(properties, credentials.user());
     PGProperty.PASSWORD.set(properties, new String(credentials.password()));
     PGProperty.CONNECT_TIMEOUT.set(properties, 5);

@@ -18,21 +18,25 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.pks.operator.api.v1alpha1.Member;
+import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
-import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
-import io.pks.operator.sandbox.ScriptLauncher;
 import io.pks.operator.sandbox.PostgresBinaries;
+import io.pks.operator.sandbox.ScriptLauncher;
 import io.pks.operator.model.ConfigMaps;
 import io.pks.operator.model.LoopbackNetwork;
 import io.pks.operator.model.Names;
 import io.pks.operator.model.PodLayout;
 import io.pks.operator.model.Scripts;
 import io.pks.operator.model.Secrets;
+import io.pks.operator.validation.AppliedState;
+import io.pks.operator.validation.SpecValidator;
+import io.pks.operator.validation.Violation;
 
 /**
  * A pair on this machine, laid out like the pods: the operator's own ConfigMap (postgresql.conf,
@@ -54,9 +58,9 @@ final class LocalPair implements AutoCloseable {
   final LocalMember siteA;
   final LocalMember siteB;
 
-  private LocalPair(Path root) throws IOException {
+  private LocalPair(Path root, Consumer<ObjectNode> specEdit) throws IOException {
     this.root = root;
-    this.resource = resource();
+    this.resource = resource(specEdit);
     this.superuser = new Credentials(Secrets.DEFAULT_SUPERUSER, password());
     this.replication = new Credentials(resource.getSpec().replication().user(), password());
     this.connector = new PgConnector(superuser, PgConnector.Timeouts.DEFAULT);
@@ -67,6 +71,8 @@ final class LocalPair implements AutoCloseable {
     Path scriptsDir = write(root.resolve("scripts"), configMap.getData(), Scripts.ALL);
     Path superuserDir = secret("superuser", superuser);
     Path replicationDir = secret("replication", replication);
+    Path tlsDir = resource.getSpec().replication().tlsSecret().isPresent()
+        ? Certificates.selfSigned(root.resolve("secrets").resolve("tls"), true) : null;
     ScriptLauncher.own(root);
 
     int portA = freePort();
@@ -79,14 +85,18 @@ final class LocalPair implements AutoCloseable {
     environment.put(PodLayout.ENV_REPLICATION_SECRET_DIR, replicationDir.toString());
     environment.put(PodLayout.ENV_PRIMARY_HOST, LoopbackNetwork.LOOPBACK_HOST);
     environment.put(PodLayout.ENV_REPLICATION_USER, replication.user());
+    if (tlsDir != null) {
+      environment.put(PodLayout.ENV_TLS_DIR, tlsDir.toString());
+    }
     this.siteA = new LocalMember(SITE_A, portA, root.resolve(SITE_A), scriptsDir,
         memberEnvironment(environment, SITE_A, portB));
     this.siteB = new LocalMember(SITE_B, portB, root.resolve(SITE_B), scriptsDir,
         memberEnvironment(environment, SITE_B, portA));
   }
 
-  static LocalPair create() throws IOException {
-    return new LocalPair(Files.createTempDirectory("pks-it-"));
+  /** @param specEdit changes to a spec of two members, site-a primary, defaults elsewhere */
+  static LocalPair create(Consumer<ObjectNode> specEdit) throws IOException {
+    return new LocalPair(Files.createTempDirectory("pks-it-"), specEdit);
   }
 
   /** A standby's primary is its peer; its slot is named after itself, as in the StatefulSet. */
@@ -192,11 +202,16 @@ final class LocalPair implements AutoCloseable {
     }
   }
 
-  private static PksReplicaPair resource() {
-    PksReplicaPair pair = new PksReplicaPair();
-    pair.setMetadata(new ObjectMetaBuilder().withName(NAME).withNamespace("pks-it").build());
-    pair.setSpec(new PksReplicaPairSpec(List.of(Member.named(SITE_A), Member.named(SITE_B)), SITE_A,
-        null, null, null, null, null));
+  /** A valid resource, as the operator would have accepted it before rendering anything. */
+  private static PksReplicaPair resource(Consumer<ObjectNode> specEdit) {
+    ObjectNode json = TestPairs.minimalJson();
+    json.putObject("metadata").put("name", NAME).put("namespace", "pks-it");
+    specEdit.accept(TestPairs.spec(json));
+    PksReplicaPair pair = TestPairs.fromJson(json);
+    List<Violation> violations = SpecValidator.validate(pair, AppliedState.NONE);
+    if (!violations.isEmpty()) {
+      throw new IllegalArgumentException("the operator would refuse this pair: " + violations);
+    }
     return pair;
   }
 

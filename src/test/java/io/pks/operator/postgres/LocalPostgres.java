@@ -3,6 +3,9 @@ package io.pks.operator.postgres;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -20,7 +23,12 @@ final class LocalPostgres implements BeforeEachCallback, AfterEachCallback, Afte
   private boolean inTest;
 
   LocalPair newPair() throws IOException {
-    LocalPair pair = LocalPair.create();
+    return newPair(spec -> { });
+  }
+
+  /** @param specEdit see {@link LocalPair#create} */
+  LocalPair newPair(Consumer<ObjectNode> specEdit) throws IOException {
+    LocalPair pair = LocalPair.create(specEdit);
     (inTest ? testPairs : classPairs).add(pair);
     return pair;
   }

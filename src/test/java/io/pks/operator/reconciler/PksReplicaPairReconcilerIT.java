@@ -327,4 +327,25 @@ class PksReplicaPairReconcilerIT {
     assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).allSatisfy(sts ->
         assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Delete"));
   }
+
+  @Test
+  void theNetworkPolicyFollowsItsFlag() {
+    client.resource(TestPairs.example()).create();
+    awaitAllObjects();
+    assertThat(client.network().v1().networkPolicies().inNamespace(NS).list().getItems()).isEmpty();
+
+    editSpec(json -> TestPairs.spec(json).putObject("networkPolicy").put("enabled", true)
+        .putObject("applicationSelector").put("app", "sbc"));
+    await().atMost(BOUND).untilAsserted(() -> assertThat(client.network().v1().networkPolicies().inNamespace(NS)
+        .withName("pks-postgres").get()).satisfies(policy -> {
+          assertThat(policy).isNotNull();
+          assertThat(policy.getMetadata().getOwnerReferences()).singleElement()
+              .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("PksReplicaPair"));
+          assertThat(policy.getSpec().getIngress().get(0).getFrom()).hasSize(3);
+        }));
+
+    editSpec(json -> TestPairs.spec(json).putObject("networkPolicy").put("enabled", false));
+    await().atMost(BOUND).untilAsserted(() ->
+        assertThat(client.network().v1().networkPolicies().inNamespace(NS).list().getItems()).isEmpty());
+  }
 }

@@ -3,14 +3,19 @@ package io.pks.operator.validation;
 import java.util.List;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.ClusterNetwork;
+import io.pks.operator.model.DesiredObjects;
 
 /**
  * One resource the validator and the CRD must agree on: valid, or refused with the field named.
  * For immutability cases, {@code previous} is the resource as it was before the edit.
+ * {@code problem} is a part of the sentence about the field, or null when any sentence will do.
  */
 public record SpecCase(String name, ObjectNode resource, ObjectNode previous, String field, String problem) {
 
@@ -21,6 +26,35 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
   @Override
   public String toString() {
     return name;
+  }
+
+  /** What the cluster holds before the edit: the previous resource's StatefulSets, or nothing. */
+  public AppliedState applied() {
+    if (previous == null) {
+      return AppliedState.NONE;
+    }
+    PksReplicaPair pair = TestPairs.fromJson(previous);
+    DesiredObjects desired = new DesiredObjects(pair, new ClusterNetwork(ClusterNetwork.DEFAULT_CLUSTER_DOMAIN));
+    return AppliedState.of(pair.getSpec().members().stream().map(member -> desired.statefulSet(member, null))
+        .toList());
+  }
+
+  /** What the validator says of this resource, the sentences the operator and render print. */
+  public List<Violation> violations() {
+    return SpecValidator.validate(TestPairs.fromJson(resource), applied());
+  }
+
+  /** This case with its spec replaced by {@code spec}, a node of any type. */
+  SpecCase withSpec(JsonNode spec) {
+    ObjectNode json = resource.deepCopy();
+    json.set("spec", spec);
+    return new SpecCase(name, json, previous, field, problem);
+  }
+
+  SpecCase withoutSpec() {
+    ObjectNode json = resource.deepCopy();
+    json.remove("spec");
+    return new SpecCase(name, json, previous, field, problem);
   }
 
   static SpecCase valid(String name, Consumer<ObjectNode> edit) {
@@ -49,6 +83,11 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
     return (ArrayNode) spec.get("members");
   }
 
+  /** The valid resources of {@link #all()}: the variety the builders are tested on. */
+  public static List<SpecCase> allValid() {
+    return all().stream().filter(SpecCase::valid).toList();
+  }
+
   /** The corpus shared by the validator test and the CRD rule test. */
   public static List<SpecCase> all() {
     return List.of(
@@ -74,6 +113,11 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
           spec.put("deletionPolicy", "Delete");
           path(path(spec, "postgres"), "storage").put("storageClassName", "fast-ssd");
         }),
+        valid("a network policy for the applications", spec -> spec.putObject("networkPolicy")
+            .put("enabled", true).put("operatorNamespace", "pks-system")
+            .putObject("applicationSelector").put("app.kubernetes.io/part-of", "pks")),
+        valid("replication over TLS", spec -> path(spec, "replication").putObject("tls")
+            .put("certificateSecret", "pks-db-tls")),
         valid("user-supplied secrets", spec -> {
           path(spec, "postgres").put("superuserSecret", "pks-db-admin");
           path(spec, "replication").put("passwordSecret", "pks-db-replication");

@@ -9,11 +9,20 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 
 /** One site of the pair: where its database pod runs. */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
+// Only empty collections are left out when written: an empty string must stay one, or a copy made
+// through JSON (JOSDK clones each resource) would read it as absent, take the default and accept
+// what the resource refuses.
+@ValidationRule(value = SpecRules.CEL_NODE_SELECTOR,
+    message = "spec.members[].nodeSelector: keys and values must be valid label keys and values")
+@ValidationRule(value = SpecRules.CEL_TOLERATIONS,
+    message = "spec.members[].tolerations: operator must be Exists or Equal, effect NoSchedule,"
+        + " PreferNoSchedule or NoExecute, and key a label key")
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Member(
     @Required
     @Size(min = 1, max = SpecRules.MAX_MEMBER_NAME)
@@ -23,8 +32,10 @@ public record Member(
         + " Immutable.")
     String name,
     @JsonPropertyDescription("Node labels the site's database pod must run on.")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     Map<String, String> nodeSelector,
     @JsonPropertyDescription("Tolerations of the site's database pod.")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     List<Toleration> tolerations,
     @JsonPropertyDescription("Affinity of the site's database pod.")
     Affinity affinity) {

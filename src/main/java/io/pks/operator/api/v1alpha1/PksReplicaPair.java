@@ -1,6 +1,27 @@
 package io.pks.operator.api.v1alpha1;
 
+import java.io.IOException;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -39,6 +60,81 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
   public static final String GROUP = "pks.io";
   public static final String VERSION = "v1alpha1";
   public static final String CRD_NAME = "pksreplicapairs." + GROUP;
+
+  /**
+   * Reads a spec as strictly as a structural schema does: no string for a number or a number for a
+   * string, no fraction for an integer, no ordinal for an enum, no unknown field (a misspelt
+   * {@code synchronus: Required} silently ignored would weaken the pair).
+   */
+  private static final ObjectMapper SPEC_READER = JsonMapper.builder()
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .withCoercionConfig(LogicalType.Textual, config -> config
+          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+      .build();
+
+  @JsonIgnore
+  private UnreadableSpec unreadableSpec;
+
+  /**
+   * Reads spec without ever failing. An informer that cannot read one resource stops delivering all
+   * of them (Fabric8 closes the watch and re-lists, which fails again), so one resource with a field
+   * of the wrong type would stop the operator serving every pair. An API server's structural schema
+   * refuses such a resource; the operator must survive it all the same: the spec is then null and
+   * kept as written in {@link #unreadableSpec()}, which the validator reports.
+   */
+  @JsonSetter("spec")
+  void readSpec(JsonNode json) {
+    setSpec(null);
+    if (json == null || json.isNull()) {
+      return;
+    }
+    try {
+      setSpec(SPEC_READER.treeToValue(json, PksReplicaPairSpec.class));
+    } catch (JsonProcessingException e) {
+      unreadableSpec = new UnreadableSpec(json, e);
+    }
+  }
+
+  /**
+   * Writes a null spec as it was read when it was unreadable: JOSDK clones each resource (through
+   * JSON) before reconciling it, and the clone must carry the same spec and error. Hence ALWAYS: a
+   * spec that was absent is written as null, which reads back as absent.
+   */
+  @Override
+  @Required
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonSerialize(nullsUsing = SpecAsWritten.class)
+  public PksReplicaPairSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  public void setSpec(PksReplicaPairSpec spec) {
+    super.setSpec(spec);
+    unreadableSpec = null;
+  }
+
+  /** The spec as written when it is not a valid PksReplicaPairSpec document; then getSpec() is null. */
+  public Optional<UnreadableSpec> unreadableSpec() {
+    return Optional.ofNullable(unreadableSpec);
+  }
+
+  /** Writes the spec of the pair being written as it was read: the unreadable one, or null. */
+  static final class SpecAsWritten extends JsonSerializer<Object> {
+    @Override
+    public void serialize(Object nullSpec, JsonGenerator generator, SerializerProvider provider) throws IOException {
+      if (generator.currentValue() instanceof PksReplicaPair pair && pair.unreadableSpec != null) {
+        generator.writeTree(pair.unreadableSpec.asWritten());
+      } else {
+        generator.writeNull();
+      }
+    }
+  }
 
   /** namespace/name, the prefix of every log line about this pair. */
   public String ref() {

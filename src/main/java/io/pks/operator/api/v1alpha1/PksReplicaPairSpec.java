@@ -42,7 +42,10 @@ public record PksReplicaPairSpec(
     @Default("Retain")
     @JsonPropertyDescription("Retain keeps the volumes and generated Secrets when the pair is"
         + " deleted; Delete removes them.")
-    DeletionPolicy deletionPolicy) {
+    DeletionPolicy deletionPolicy,
+    @Default("{}")
+    @JsonPropertyDescription("An optional NetworkPolicy limiting who reaches PostgreSQL.")
+    NetworkPolicySpec networkPolicy) {
 
   public PksReplicaPairSpec {
     members = Values.list(members);
@@ -51,6 +54,7 @@ public record PksReplicaPairSpec(
     failover = failover == null ? FailoverSpec.defaults() : failover;
     sip = sip == null ? SipSpec.defaults() : sip;
     deletionPolicy = deletionPolicy == null ? DeletionPolicy.Retain : deletionPolicy;
+    networkPolicy = networkPolicy == null ? NetworkPolicySpec.defaults() : networkPolicy;
   }
 
   /** This spec with another primary: what a completed failover records. */

@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
@@ -17,11 +18,19 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
     message = "spec.postgres.parameters: settings owned by the operator cannot be set here")
 @ValidationRule(value = SpecRules.CEL_PARAMETER_NAMES,
     message = "spec.postgres.parameters: names must be lowercase PostgreSQL setting names")
+@ValidationRule(value = SpecRules.CEL_KNOWN_PARAMETERS,
+    message = "spec.postgres.parameters: names must be PostgreSQL settings, or extension settings with a dot")
 @ValidationRule(value = SpecRules.CEL_PARAMETER_VALUES,
     message = "spec.postgres.parameters: values must be single lines of at most 4096 characters")
+@ValidationRule(value = SpecRules.CEL_RESOURCES,
+    message = "spec.postgres.resources: requests and limits must be resource names with quantities such as"
+        + " 500m or 1Gi; claims are not supported")
 @ValidationRule(value = SpecRules.CEL_STORAGE_CLASS_IMMUTABLE,
     message = "spec.postgres.storage.storageClassName: is immutable")
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
+// Only empty collections are left out when written: an empty string must stay one, or a copy made
+// through JSON (JOSDK clones each resource) would read it as absent, take the default and accept
+// what the resource refuses.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record PostgresSpec(
     @Default(PostgresSpec.DEFAULT_IMAGE)
     @Pattern(SpecRules.IMAGE)
@@ -37,10 +46,14 @@ public record PostgresSpec(
     StorageSpec storage,
     @JsonPropertyDescription("CPU and memory of the database container.")
     ResourceRequirements resources,
+    @Size(max = SpecRules.MAX_PARAMETERS)
     @JsonPropertyDescription("Extra postgresql.conf settings, appended after the operator's own."
-        + " Settings the operator owns (replication, listening, archiving, authentication) are refused.")
+        + " Settings the operator owns (replication, listening, archiving, authentication) and names"
+        + " PostgreSQL does not know (it would refuse to start) are refused.")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     Map<String, String> parameters,
     @Pattern(SpecRules.DNS_SUBDOMAIN)
+    @Size(max = SpecRules.MAX_OBJECT_NAME)
     @JsonPropertyDescription("Existing Secret with keys username and password for the superuser;"
         + " generated as <pair>-superuser when absent.")
     String superuserSecret) {

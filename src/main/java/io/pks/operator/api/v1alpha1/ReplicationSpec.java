@@ -1,6 +1,7 @@
 package io.pks.operator.api.v1alpha1;
 
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -9,6 +10,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Streaming replication from the primary to the standby. */
@@ -17,8 +19,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = SpecRules.CEL_REPLICATION_USER_NOT_SUPERUSER,
     message = "spec.replication.user: must not be the superuser or a reserved pg_ role")
 @ValidationRule(value = SpecRules.CEL_ARCHIVE_COMMAND_SINGLE_LINE,
-    message = "spec.replication.archiveCommand: must be a single line")
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
+    message = "spec.replication.archiveCommand: must be a single line, not blank")
+// Only empty collections are left out when written: an empty string must stay one, or a copy made
+// through JSON (JOSDK clones each resource) would read it as absent, take the default and accept
+// what the resource refuses.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReplicationSpec(
     @Default(ReplicationSpec.DEFAULT_USER)
     @Pattern(SpecRules.SQL_IDENTIFIER)
@@ -31,6 +36,7 @@ public record ReplicationSpec(
         + " and a streaming standby one, so at least 3.")
     Integer connectionLimit,
     @Pattern(SpecRules.DNS_SUBDOMAIN)
+    @Size(max = SpecRules.MAX_OBJECT_NAME)
     @JsonPropertyDescription("Existing Secret with key password for the replication role;"
         + " generated as <pair>-replication when absent.")
     String passwordSecret,
@@ -56,15 +62,24 @@ public record ReplicationSpec(
     @Max(1000)
     @JsonPropertyDescription("max_wal_senders on both members.")
     Integer maxWalSenders,
+    @Size(max = SpecRules.MAX_VALUE_LENGTH)
     @JsonPropertyDescription("archive_command; WAL archiving (archive_mode) is on only when set.")
     String archiveCommand,
     @JsonPropertyDescription("Extra client networks (CIDR) allowed to use the replication role,"
         + " beyond the pair's own pods.")
-    List<String> allowedCidrs) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    List<String> allowedCidrs,
+    @JsonPropertyDescription("TLS for replication; off when absent.")
+    TlsSpec tls) {
 
   static final String DEFAULT_USER = "repuser";
   static final String DEFAULT_WAL_KEEP_SIZE = "1GB";
   static final String DEFAULT_MAX_SLOT_WAL_KEEP_SIZE = "10GB";
+
+  /** The Secret holding the members' certificate, when replication uses TLS. */
+  public Optional<String> tlsSecret() {
+    return Optional.ofNullable(tls).map(TlsSpec::certificateSecret);
+  }
 
   public ReplicationSpec {
     user = user == null ? DEFAULT_USER : user;
@@ -78,6 +93,6 @@ public record ReplicationSpec(
   }
 
   public static ReplicationSpec defaults() {
-    return new ReplicationSpec(null, null, null, null, null, null, null, null, null, null);
+    return new ReplicationSpec(null, null, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -6,11 +6,13 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** One port of the SIP Service. */
 public record SipPort(
     @Required
     @Pattern(SpecRules.DNS_LABEL)
+    @Size(max = 15)
     @JsonPropertyDescription("Port name, a DNS label, unique in the Service.")
     String name,
     @Required

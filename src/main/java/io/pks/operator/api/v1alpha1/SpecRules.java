@@ -17,10 +17,21 @@ public final class SpecRules {
   public static final int MAX_PAIR_NAME = 30;
   public static final long MIN_CONNECTION_LIMIT = 3;
   public static final long MIN_WAL_SENDERS = 4;
+  /** Bounds what the API server's CEL cost estimate assumes of spec.postgres.parameters. */
+  public static final long MAX_PARAMETERS = 200;
+  /** A DNS subdomain prefix of 253 characters, a slash, and a name of 63. */
+  public static final int MAX_LABEL_KEY = 317;
+  public static final int MAX_OBJECT_NAME = 253;
+  /** Free text (parameter values, archive_command) is one line of at most this many characters. */
+  public static final int MAX_VALUE_LENGTH = 4096;
+  /** Control characters other than the tab, which no single line of configuration holds. */
+  public static final String CONTROL_CHARACTER = "[\\x00-\\x08\\x0a-\\x1f\\x7f]";
 
   public static final String DNS_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
   public static final String SQL_IDENTIFIER = "^[a-z_][a-z0-9_]{0,62}$";
   public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
+  /** A resource quantity as the API server accepts it for requests and limits, never negative. */
+  public static final String RESOURCE_QUANTITY = "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][0-9]+)?$";
   public static final String PG_SIZE = "^[0-9]{1,12}(kB|MB|GB|TB)$";
   public static final String PG_SIZE_OR_UNLIMITED = "^(-1|[0-9]{1,12}(kB|MB|GB|TB))$";
   public static final String DNS_SUBDOMAIN =
@@ -30,7 +41,8 @@ public final class SpecRules {
   public static final String LABEL_VALUE = "^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$";
   public static final String IMAGE = "^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$";
   public static final String CIDR = "^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9A-Fa-f]*:[0-9A-Fa-f:]*/[0-9]{1,3})$";
-  public static final String PARAMETER_NAME = "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?$";
+  /** At most 63 characters on each side of the dot, as PostgreSQL's identifiers. */
+  public static final String PARAMETER_NAME = "^[a-z][a-z0-9_]{0,62}(\\.[a-z][a-z0-9_]{0,62})?$";
 
   /**
    * postgresql.conf settings the operator owns: replication, listening, paths, archiving and
@@ -49,6 +61,11 @@ public final class SpecRules {
   public static final List<String> OWNED_PARAMETERS = parseCelList(OWNED_PARAMETER_LIST);
   public static final List<String> OWNED_PARAMETER_FAMILIES = parseCelList(OWNED_PARAMETER_PREFIXES);
 
+  /** Extensions' settings carry a dot; PostgreSQL accepts those without knowing them. */
+  public static boolean isKnownParameter(String name) {
+    return name.contains(".") || PostgresSettings.KNOWN.contains(name);
+  }
+
   public static boolean isOwnedParameter(String name) {
     return OWNED_PARAMETERS.contains(name) || OWNED_PARAMETER_FAMILIES.stream().anyMatch(name::startsWith);
   }
@@ -60,13 +77,36 @@ public final class SpecRules {
       + " && ![" + OWNED_PARAMETER_PREFIXES + "].exists(p, k.startsWith(p)))";
   static final String CEL_PARAMETER_NAMES =
       "!has(self.parameters) || self.parameters.all(k, k.matches(r'" + PARAMETER_NAME + "'))";
+  static final String CEL_KNOWN_PARAMETERS = "!has(self.parameters) || self.parameters.all(k,"
+      + " k.contains('.') || k in [" + PostgresSettings.KNOWN_LIST + "])";
   static final String CEL_PARAMETER_VALUES = "!has(self.parameters) || self.parameters.all(k,"
-      + " !self.parameters[k].contains('\\n') && !self.parameters[k].contains('\\r')"
-      + " && size(self.parameters[k]) <= 4096)";
-  static final String CEL_SIP_POD_SELECTOR = "!has(self.podSelector) || self.podSelector.all(k,"
-      + " k.matches(r'" + LABEL_KEY + "') && self.podSelector[k].matches(r'" + LABEL_VALUE + "'))";
+      + " !self.parameters[k].matches(r'" + CONTROL_CHARACTER + "')"
+      + " && size(self.parameters[k]) <= " + MAX_VALUE_LENGTH + ")";
+  /** CEL: the key {@code k} of a map entry is a label key. */
+  private static final String K_IS_LABEL_KEY = "size(k) <= " + MAX_LABEL_KEY + " && k.matches(r'" + LABEL_KEY + "')";
+  /** CEL: appended to an expression, the string is a label value. */
+  private static final String IS_LABEL_VALUE = ".matches(r'" + LABEL_VALUE + "')";
+  static final String CEL_SIP_POD_SELECTOR = "!has(self.podSelector) || self.podSelector.all(k, "
+      + K_IS_LABEL_KEY + " && self.podSelector[k]" + IS_LABEL_VALUE + ")";
+  static final String CEL_NETWORK_POLICY_SELECTORS = "(!has(self.applicationSelector)"
+      + " || self.applicationSelector.all(k, " + K_IS_LABEL_KEY + " && self.applicationSelector[k]"
+      + IS_LABEL_VALUE + ")) && (!has(self.operatorSelector) || self.operatorSelector.all(k, "
+      + K_IS_LABEL_KEY + " && self.operatorSelector[k]" + IS_LABEL_VALUE + "))";
+  static final String CEL_NODE_SELECTOR = "!has(self.nodeSelector) || self.nodeSelector.all(k, "
+      + K_IS_LABEL_KEY + " && self.nodeSelector[k]" + IS_LABEL_VALUE + ")";
+  static final String CEL_TOLERATIONS = "!has(self.tolerations) || self.tolerations.all(t,"
+      + " (!has(t.operator) || t.operator in ['Exists', 'Equal'])"
+      + " && (!has(t.effect) || t.effect in ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'])"
+      + " && (!has(t.key) || t.key == '' || (size(t.key) <= " + MAX_LABEL_KEY + " && t.key.matches(r'"
+      + LABEL_KEY + "'))))";
+  static final String CEL_RESOURCES = "!has(self.resources) || ((!has(self.resources.claims)"
+      + " || size(self.resources.claims) == 0)"
+      + " && (!has(self.resources.requests) || self.resources.requests.all(k, " + K_IS_LABEL_KEY
+      + " && string(self.resources.requests[k]).matches(r'" + RESOURCE_QUANTITY + "')))"
+      + " && (!has(self.resources.limits) || self.resources.limits.all(k, " + K_IS_LABEL_KEY
+      + " && string(self.resources.limits[k]).matches(r'" + RESOURCE_QUANTITY + "'))))";
   static final String CEL_ARCHIVE_COMMAND_SINGLE_LINE = "!has(self.archiveCommand)"
-      + " || (!self.archiveCommand.contains('\\n') && !self.archiveCommand.contains('\\r'))";
+      + " || (!self.archiveCommand.matches(r'" + CONTROL_CHARACTER + "') && self.archiveCommand.matches(r'\\S'))";
   static final String CEL_ALLOWED_CIDRS =
       "!has(self.allowedCidrs) || self.allowedCidrs.all(c, c.matches(r'" + CIDR + "'))";
   static final String CEL_REPLICATION_USER_NOT_SUPERUSER =
@@ -86,7 +126,7 @@ public final class SpecRules {
       + " && (!has(self.storage.storageClassName)"
       + " || self.storage.storageClassName == oldSelf.storage.storageClassName))";
 
-  private static List<String> parseCelList(String celList) {
+  static List<String> parseCelList(String celList) {
     return Arrays.stream(celList.split(","))
         .map(item -> item.strip().replace("'", ""))
         .toList();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** The persistent volume of each member. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -15,6 +16,7 @@ public record StorageSpec(
         + " The seed's staging copy lives on the same volume, so allow twice the database size.")
     String size,
     @Pattern(SpecRules.DNS_SUBDOMAIN)
+    @Size(max = SpecRules.MAX_OBJECT_NAME)
     @JsonPropertyDescription("StorageClass of the volumes; the cluster default when absent. Immutable.")
     String storageClassName) {
 

@@ -25,8 +25,9 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * What an API server does with the CRD's schema, for the parts our CRD uses: apply defaults, then
- * check types, enums, patterns, bounds, required fields, and evaluate the CEL rules with the cel-java
- * library (transition rules only when there is an old object, as on an update).
+ * check types, enums, patterns, bounds, required fields, unknown fields (kubectl's default strict
+ * field validation refuses them), and evaluate the CEL rules with the cel-java library (transition
+ * rules only when there is an old object, as on an update).
  */
 final class CrdSchemaCheck {
   private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
@@ -124,6 +125,14 @@ final class CrdSchemaCheck {
       if (schema.getRequired() != null) {
         schema.getRequired().stream().filter(name -> !value.has(name) || value.get(name).isNull())
             .forEach(name -> errors.add(path + "." + name + ": is required"));
+      }
+      // At the root, the API server knows apiVersion, kind and metadata without the schema.
+      if (!path.isEmpty() && schema.getProperties() != null && schema.getAdditionalProperties() == null) {
+        value.fieldNames().forEachRemaining(name -> {
+          if (!schema.getProperties().containsKey(name)) {
+            errors.add(path + "." + name + ": unknown field");
+          }
+        });
       }
       if (schema.getProperties() != null) {
         schema.getProperties().forEach((name, property) ->

@@ -1,0 +1,44 @@
+package io.pks.operator.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.pks.operator.api.v1alpha1.Member;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+
+/** Every pod template among objects the operator builds: the StatefulSets' and the Jobs'. */
+final class PodTemplates {
+  private PodTemplates() {
+  }
+
+  /** Every pod the operator may run for {@code pair}: both members, and each Job for each member. */
+  static Map<String, PodTemplateSpec> everyPod(PksReplicaPair pair) {
+    List<HasMetadata> objects = new ArrayList<>(new DesiredObjects(pair,
+        new ClusterNetwork(ClusterNetwork.DEFAULT_CLUSTER_DOMAIN)).all(Secrets.PasswordSource.NONE));
+    for (Member member : pair.getSpec().members()) {
+      objects.add(Jobs.build(pair, Jobs.initdb(pair, member.name())));
+      objects.add(Jobs.build(pair, Jobs.seed(pair, member.name(), 1)));
+    }
+    return of(objects);
+  }
+
+  /** By kind/name of the object that holds the template. */
+  static Map<String, PodTemplateSpec> of(List<? extends HasMetadata> objects) {
+    Map<String, PodTemplateSpec> templates = new LinkedHashMap<>();
+    for (HasMetadata object : objects) {
+      String key = object.getKind() + "/" + object.getMetadata().getName();
+      if (object instanceof StatefulSet statefulSet) {
+        templates.put(key, statefulSet.getSpec().getTemplate());
+      } else if (object instanceof Job job) {
+        templates.put(key, job.getSpec().getTemplate());
+      }
+    }
+    return templates;
+  }
+}

