@@ -59,7 +59,8 @@ public record PksReplicaPairSpec(
 
   /** This spec with another primary: what a completed failover records. */
   public PksReplicaPairSpec withPrimary(String member) {
-    return new PksReplicaPairSpec(members, member, postgres, replication, failover, sip, deletionPolicy);
+    return new PksReplicaPairSpec(members, member, postgres, replication, failover, sip, deletionPolicy,
+        networkPolicy);
   }
 
   /** The member named {@code name}, which must be one of the members. */
