@@ -5,7 +5,7 @@ import java.time.Clock;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.pks.operator.metrics.OperatorMetrics;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.reconciler.PksReplicaPairReconciler;
 
@@ -18,15 +18,16 @@ public final class Operators {
   private Operators() {
   }
 
+  /** An operator whose metrics nobody scrapes. */
   public static Operator create(KubernetesClient client, OperatorSettings settings, MemberNetwork network) {
-    return create(client, settings, network, Metrics.NOOP);
+    return create(client, settings, network, new OperatorMetrics());
   }
 
   public static Operator create(KubernetesClient client, OperatorSettings settings, MemberNetwork network,
-      Metrics metrics) {
+      OperatorMetrics metrics) {
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
-          .withMetrics(metrics)
+          .withMetrics(metrics.reconciles())
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withCloseClientOnStop(false);
@@ -35,7 +36,8 @@ public final class Operators {
             new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
       }
     });
-    operator.register(new PksReplicaPairReconciler(network, client, Clock.systemUTC(), settings.probeInterval()),
+    operator.register(new PksReplicaPairReconciler(network, client, Clock.systemUTC(), settings.probeInterval(),
+            metrics.pairs()),
         configuration -> {
       if (settings.namespaces().isEmpty()) {
         configuration.watchingAllNamespaces();

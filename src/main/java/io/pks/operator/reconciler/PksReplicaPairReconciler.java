@@ -25,6 +25,7 @@ import io.pks.operator.dependent.ConfigMapDependent;
 import io.pks.operator.dependent.SecretsDependent;
 import io.pks.operator.dependent.ServicesDependent;
 import io.pks.operator.dependent.StatefulSetsDependent;
+import io.pks.operator.metrics.PairMetrics;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Secrets;
 import io.pks.operator.validation.AppliedState;
@@ -46,9 +47,10 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   private final StatusAggregator statuses;
   private final ReplicationMonitor monitor;
   private final Duration probeInterval;
+  private final PairMetrics metrics;
 
   public PksReplicaPairReconciler(MemberNetwork network, KubernetesClient client, Clock clock,
-      Duration probeInterval) {
+      Duration probeInterval, PairMetrics metrics) {
     var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM);
     var configMap = new ConfigMapDependent(network);
     var statefulSets = new StatefulSetsDependent(network);
@@ -62,6 +64,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     this.statuses = new StatusAggregator(clock);
     this.monitor = new ReplicationMonitor(network, new PairCredentials(client, clock), clock);
     this.probeInterval = probeInterval;
+    this.metrics = metrics;
   }
 
   @Override
@@ -85,8 +88,9 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         context.getSecondaryResource(ReplicationObservation.class, ReplicationMonitor.NAME)));
   }
 
-  private static UpdateControl<PksReplicaPair> writeStatus(PksReplicaPair pair, PksReplicaPairStatus next) {
+  private UpdateControl<PksReplicaPair> writeStatus(PksReplicaPair pair, PksReplicaPairStatus next) {
     if (next.equals(pair.getStatus())) {
+      metrics.record(pair);
       return UpdateControl.noUpdate();
     }
     if (pair.getStatus() == null || pair.getStatus().phase() != next.phase()) {
@@ -98,6 +102,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
           next.replication().syncState(), next.replication().lagBytes());
     }
     pair.setStatus(next);
+    metrics.record(pair);
     return UpdateControl.patchStatus(pair);
   }
 }
