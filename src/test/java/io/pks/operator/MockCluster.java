@@ -86,7 +86,8 @@ public final class MockCluster implements AutoCloseable {
 
   public void startOperator(MemberNetwork network, OperatorSettings settings) {
     metrics = new OperatorMetrics();
-    operator = Operators.create(operatorClient, settings, network, metrics);
+    // Stopping the operator ends its leadership; the test's JVM goes on.
+    operator = Operators.create(operatorClient, settings, network, metrics, () -> { });
     operator.start();
   }
 

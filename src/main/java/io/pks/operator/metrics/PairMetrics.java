@@ -9,7 +9,10 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceAction;
+import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -24,7 +27,7 @@ import io.pks.operator.api.v1alpha1.ReplicationStatus;
 /**
  * Per-pair series, labelled {@code namespace} and {@code pair}. Gauges read the status last recorded
  * for the pair when Prometheus scrapes, so recording costs nothing but a reference swap. As a JOSDK
- * {@link Metrics}, it forgets a pair's series when JOSDK has cleaned up after its deletion.
+ * {@link Metrics}, it forgets a pair's series when the pair is deleted.
  */
 public final class PairMetrics implements Metrics {
   /** pg_stat_replication.sync_state values, each with its own {@code pks_pair_sync} series. */
@@ -62,6 +65,15 @@ public final class PairMetrics implements Metrics {
     }
   }
 
+  /** The pair's deletion, as the informer reports it. */
+  @Override
+  public void receivedEvent(Event event, Map<String, Object> metadata) {
+    if (event instanceof ResourceEvent resourceEvent && resourceEvent.getAction() == ResourceAction.DELETED) {
+      forget(event.getRelatedCustomResourceID());
+    }
+  }
+
+  /** Again once JOSDK is done with the deleted pair: a reconcile still running at the deletion recorded it anew. */
   @Override
   public void cleanupDoneFor(ResourceID resourceID, Map<String, Object> metadata) {
     forget(resourceID);
