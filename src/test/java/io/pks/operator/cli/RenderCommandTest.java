@@ -1,7 +1,5 @@
 package io.pks.operator.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,30 +10,15 @@ import org.junit.jupiter.api.io.TempDir;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.pks.operator.PksOperator;
 import io.pks.operator.TestPairs;
-import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RenderCommandTest {
 
-  record Run(int exitCode, String out, String err) {
-  }
-
-  static Run render(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = PksOperator.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void rendersEveryObjectOfTheExample() {
-    Run run = render("render", "-f", TestPairs.EXAMPLE.toString());
+    CliRun run = CliRun.of("render", "-f", TestPairs.EXAMPLE.toString());
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.err()).isEmpty();
@@ -55,7 +38,7 @@ class RenderCommandTest {
         .replace("primary: site-a", "primary: site-c")
         .replace("walKeepSize: 1GB", "walKeepSize: \"16\""));
 
-    Run run = render("render", "-f", file.toString());
+    CliRun run = CliRun.of("render", "-f", file.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
@@ -69,7 +52,7 @@ class RenderCommandTest {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, Files.readString(TestPairs.EXAMPLE).replace("port: 5432", "port: [5432]"));
 
-    Run run = render("render", "-f", file.toString());
+    CliRun run = CliRun.of("render", "-f", file.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("spec.postgres.port").doesNotContain("\tat ");
@@ -77,15 +60,15 @@ class RenderCommandTest {
 
   @Test
   void aMissingFileIsSaidPlainly() {
-    Run run = render("render", "-f", "no-such-file.yaml");
+    CliRun run = CliRun.of("render", "-f", "no-such-file.yaml");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("no-such-file.yaml").doesNotContain("\tat ");
   }
 
   @Test
   void everyCommandHasHelp() {
-    for (String command : List.of("run", "render")) {
-      Run run = render(command, "--help");
+    for (String command : List.of("run", "render", "status", "switchover")) {
+      CliRun run = CliRun.of(command, "--help");
       assertThat(run.exitCode()).as(command).isZero();
       assertThat(run.out()).as(command).contains("Usage:");
     }

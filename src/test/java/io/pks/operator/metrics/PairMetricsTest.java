@@ -4,13 +4,11 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
-import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,23 +16,9 @@ class PairMetricsTest {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final PairMetrics metrics = new PairMetrics(registry);
 
-  /** The example pair with a status written as the operator writes it (JSON, like the API server holds it). */
-  static PksReplicaPair withStatus(String statusJson) {
-    PksReplicaPair pair = TestPairs.example();
-    pair.setStatus(Serialization.unmarshal(statusJson, PksReplicaPairStatus.class));
-    return pair;
-  }
-
-  static final String STREAMING = """
-      {"phase": "Streaming", "currentPrimary": "site-a", "standby": "site-b", "timeline": 3,
-       "replication": {"state": "streaming", "syncState": "sync", "sentLsn": "0/3000148",
-                       "replayLsn": "0/3000000", "lagBytes": 328, "replayLagSeconds": 0.25,
-                       "slot": "pks_site_b"}}
-      """;
-
   @Test
   void aStreamingPairsSeries() {
-    metrics.record(withStatus(STREAMING));
+    metrics.record(TestPairs.withStatus(TestPairs.STREAMING_STATUS));
 
     assertThat(registry.scrape()).contains(
         "pks_pair_replication_lag_bytes{namespace=\"telephony\",pair=\"pks\"} 328.0",
@@ -53,8 +37,8 @@ class PairMetricsTest {
 
   @Test
   void aSwitchMovesThePrimaryAndCountsTheEvents() {
-    metrics.record(withStatus(STREAMING));
-    PksReplicaPair switched = withStatus("""
+    metrics.record(TestPairs.withStatus(TestPairs.STREAMING_STATUS));
+    PksReplicaPair switched = TestPairs.withStatus("""
         {"phase": "Degraded", "currentPrimary": "site-b", "standby": "site-a", "timeline": 4,
          "replication": {"state": "none"}}
         """);
@@ -80,9 +64,9 @@ class PairMetricsTest {
 
   @Test
   void aForgottenPairHasNoSeriesLeftAndOthersKeepTheirs() {
-    PksReplicaPair other = withStatus(STREAMING);
+    PksReplicaPair other = TestPairs.withStatus(TestPairs.STREAMING_STATUS);
     other.getMetadata().setName("other");
-    metrics.record(withStatus(STREAMING));
+    metrics.record(TestPairs.withStatus(TestPairs.STREAMING_STATUS));
     metrics.record(other);
 
     metrics.forget(new ResourceID("pks", "telephony"));
