@@ -1,8 +1,10 @@
 package io.pks.operator.metrics;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -27,38 +29,43 @@ import io.pks.operator.api.v1alpha1.ReplicationStatus;
 /**
  * Per-pair series, labelled {@code namespace} and {@code pair}. Gauges read the status last recorded
  * for the pair when Prometheus scrapes, so recording costs nothing but a reference swap. As a JOSDK
- * {@link Metrics}, it forgets a pair's series when the pair is deleted.
+ * {@link Metrics}, it forgets a pair's series when the pair is deleted. Changes to the set of series
+ * are serialised, so that a deletion and a reconcile finishing at the same moment cannot leave a
+ * deleted pair's series behind.
  */
 public final class PairMetrics implements Metrics {
   /** pg_stat_replication.sync_state values, each with its own {@code pks_pair_sync} series. */
   static final List<String> SYNC_STATES = List.of("sync", "potential", "quorum", "async");
 
   private final MeterRegistry registry;
-  private final Map<ResourceID, PairSeries> pairs = new ConcurrentHashMap<>();
+  private final Map<ResourceID, PairSeries> pairs = new HashMap<>();
+  /** The UID of each deleted pair, so that a reconcile still running at its deletion cannot revive its series. */
+  private final Map<ResourceID, String> deleted = new HashMap<>();
 
   public PairMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
   /** The pair's status as it is now written; only {@code pair.getStatus()} is read. */
-  public void record(PksReplicaPair pair) {
-    series(pair).record(pair.getStatus() != null ? pair.getStatus() : PksReplicaPairStatus.EMPTY);
+  public synchronized void record(PksReplicaPair pair) {
+    series(pair).ifPresent(series -> series.record(pair.getStatus() != null ? pair.getStatus()
+        : PksReplicaPairStatus.EMPTY));
   }
 
-  public void failover(PksReplicaPair pair) {
-    series(pair).failovers.increment();
+  public synchronized void failover(PksReplicaPair pair) {
+    series(pair).ifPresent(series -> series.failovers.increment());
   }
 
-  public void switchover(PksReplicaPair pair) {
-    series(pair).switchovers.increment();
+  public synchronized void switchover(PksReplicaPair pair) {
+    series(pair).ifPresent(series -> series.switchovers.increment());
   }
 
-  public void seedCompleted(PksReplicaPair pair, Duration duration) {
-    series(pair).seeds.record(duration);
+  public synchronized void seedCompleted(PksReplicaPair pair, Duration duration) {
+    series(pair).ifPresent(series -> series.seeds.record(duration));
   }
 
   /** Removes every series of a deleted pair, so Prometheus stops reporting it. */
-  public void forget(ResourceID pair) {
+  public synchronized void forget(ResourceID pair) {
     PairSeries series = pairs.remove(pair);
     if (series != null) {
       series.meters.forEach(registry::remove);
@@ -67,20 +74,26 @@ public final class PairMetrics implements Metrics {
 
   /** The pair's deletion, as the informer reports it. */
   @Override
-  public void receivedEvent(Event event, Map<String, Object> metadata) {
+  public synchronized void receivedEvent(Event event, Map<String, Object> metadata) {
     if (event instanceof ResourceEvent resourceEvent && resourceEvent.getAction() == ResourceAction.DELETED) {
-      forget(event.getRelatedCustomResourceID());
+      ResourceID id = event.getRelatedCustomResourceID();
+      resourceEvent.getResource().map(pair -> pair.getMetadata().getUid()).ifPresent(uid -> deleted.put(id, uid));
+      forget(id);
     }
   }
 
-  /** Again once JOSDK is done with the deleted pair: a reconcile still running at the deletion recorded it anew. */
-  @Override
-  public void cleanupDoneFor(ResourceID resourceID, Map<String, Object> metadata) {
-    forget(resourceID);
-  }
-
-  private PairSeries series(PksReplicaPair pair) {
-    return pairs.computeIfAbsent(ResourceID.fromResource(pair), PairSeries::new);
+  /** The pair's series, created on first use; none for a pair already deleted. */
+  private Optional<PairSeries> series(PksReplicaPair pair) {
+    ResourceID id = ResourceID.fromResource(pair);
+    String uid = pair.getMetadata().getUid();
+    String deletedUid = deleted.get(id);
+    if (deletedUid != null) {
+      if (deletedUid.equals(uid)) {
+        return Optional.empty();
+      }
+      deleted.remove(id, deletedUid);
+    }
+    return Optional.of(pairs.computeIfAbsent(id, PairSeries::new));
   }
 
   /** The meters of one pair. */

@@ -1,10 +1,13 @@
 package io.pks.operator.metrics;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceAction;
+import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceEvent;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pks.operator.TestPairs;
@@ -73,5 +76,23 @@ class PairMetricsTest {
 
     assertThat(registry.scrape()).doesNotContain("pair=\"pks\"")
         .contains("pks_pair_phase{namespace=\"telephony\",pair=\"other\",phase=\"Streaming\"} 1.0");
+  }
+
+  @Test
+  void theDeletionEventRemovesTheSeriesAndALateRecordOfThatPairCannotReviveThem() {
+    PksReplicaPair pair = TestPairs.withStatus(TestPairs.STREAMING_STATUS);
+    pair.getMetadata().setUid("uid-1");
+    metrics.record(pair);
+
+    metrics.receivedEvent(new ResourceEvent(ResourceAction.DELETED, ResourceID.fromResource(pair), pair), Map.of());
+    metrics.record(pair);
+    metrics.failover(pair);
+    assertThat(registry.scrape()).doesNotContain("pair=\"pks\"");
+
+    PksReplicaPair recreated = TestPairs.withStatus(TestPairs.STREAMING_STATUS);
+    recreated.getMetadata().setUid("uid-2");
+    metrics.record(recreated);
+    assertThat(registry.scrape())
+        .contains("pks_pair_phase{namespace=\"telephony\",pair=\"pks\",phase=\"Streaming\"} 1.0");
   }
 }
