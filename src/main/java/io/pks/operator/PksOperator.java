@@ -1,6 +1,7 @@
 package io.pks.operator;
 
 import java.io.IOException;
+import java.util.Objects;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pks.operator.cli.RenderCommand;
@@ -38,7 +39,8 @@ public final class PksOperator implements Runnable {
    * name of the first cause more specific than IOException ("connection refused" has none).
    */
   private static String describe(Throwable error) {
-    String message = error.getMessage().replaceAll("\\s+", " ").strip();
+    String message = Objects.requireNonNullElse(error.getMessage(), error.getClass().getSimpleName())
+        .replaceAll("\\s+", " ").strip();
     String reason = null;
     for (Throwable cause = error.getCause(); cause != null && reason == null; cause = cause.getCause()) {
       if (cause.getMessage() != null) {

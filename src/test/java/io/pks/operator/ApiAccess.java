@@ -49,11 +49,6 @@ public record ApiAccess(String namespace, String group, String resource, String 
     return Optional.of(new ApiAccess(namespace, group, resource, verb));
   }
 
-  /** What an RBAC rule names: the same access without its namespace. */
-  public ApiAccess anyNamespace() {
-    return new ApiAccess(null, group, resource, verb);
-  }
-
   private static boolean watch(URI uri) {
     return uri.getQuery() != null && Arrays.stream(uri.getQuery().split("&"))
         .anyMatch(parameter -> parameter.equals("watch=true") || parameter.equals("watch=1"));

@@ -35,7 +35,7 @@ import io.pks.operator.api.v1alpha1.ReplicationStatus;
  */
 public final class PairMetrics implements Metrics {
   /** pg_stat_replication.sync_state values, each with its own {@code pks_pair_sync} series. */
-  static final List<String> SYNC_STATES = List.of("sync", "potential", "quorum", "async");
+  private static final List<String> SYNC_STATES = List.of("sync", "potential", "quorum", "async");
 
   private final MeterRegistry registry;
   private final Map<ResourceID, PairSeries> pairs = new HashMap<>();
