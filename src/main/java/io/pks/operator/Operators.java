@@ -8,10 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.pks.operator.metrics.OperatorMetrics;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.reconciler.PksReplicaPairReconciler;
 
@@ -48,24 +49,44 @@ public final class Operators {
     return builder.withKubernetesSerialization(serialization());
   }
 
+  /** An operator whose metrics nobody scrapes. */
   public static Operator create(KubernetesClient client, OperatorSettings settings, MemberNetwork network) {
-    return create(client, settings, network, Metrics.NOOP);
+    return create(client, settings, network, new OperatorMetrics());
   }
 
+  /**
+   * The operator; with leader election, losing the Lease exits the process (JOSDK's default), so
+   * that Kubernetes restarts the replica as a candidate.
+   */
   public static Operator create(KubernetesClient client, OperatorSettings settings, MemberNetwork network,
-      Metrics metrics) {
+      OperatorMetrics metrics) {
+    return create(client, settings, network, metrics, null);
+  }
+
+  /**
+   * The operator, with {@code onStopLeading} run instead of exiting when this replica stops leading
+   * (null: exit), for a process that outlives its operator: the sandbox, tests.
+   */
+  public static Operator create(KubernetesClient client, OperatorSettings settings, MemberNetwork network,
+      OperatorMetrics metrics, Runnable onStopLeading) {
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
-          .withMetrics(metrics)
+          .withMetrics(metrics.reconciles())
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withCloseClientOnStop(false);
       if (settings.leaderElection()) {
-        overrider.withLeaderElectionConfiguration(
-            new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
+        LeaderElectionConfigurationBuilder election = LeaderElectionConfigurationBuilder
+            .aLeaderElectionConfiguration(OperatorSettings.LEASE_NAME).withLeaseNamespace(settings.leaseNamespace());
+        if (onStopLeading != null) {
+          election.withExitOnStopLeading(false)
+              .withLeaderCallbacks(new LeaderCallbacks(() -> { }, onStopLeading, leader -> { }));
+        }
+        overrider.withLeaderElectionConfiguration(election.build());
       }
     });
-    operator.register(new PksReplicaPairReconciler(network, client, Clock.systemUTC(), settings.probeInterval()),
+    operator.register(new PksReplicaPairReconciler(network, client, Clock.systemUTC(), settings.probeInterval(),
+            metrics.pairs()),
         configuration -> {
       if (settings.namespaces().isEmpty()) {
         configuration.watchingAllNamespaces();

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 
 /** Pairs for tests: the shipped example, and variants of it edited as JSON. */
 public final class TestPairs {
@@ -50,6 +51,27 @@ public final class TestPairs {
     ((com.fasterxml.jackson.databind.node.ArrayNode) spec.get("members")).addObject().put("name", "site-b");
     spec.put("primary", "site-a");
     return json;
+  }
+
+  /** The status of a pair streaming from site-a to site-b, as the operator writes it. */
+  public static final String STREAMING_STATUS = """
+      {"observedGeneration": 1, "phase": "Streaming", "currentPrimary": "site-a", "standby": "site-b",
+       "activeSip": "site-a", "timeline": 3,
+       "replication": {"state": "streaming", "syncState": "sync", "sentLsn": "0/3000148",
+                       "replayLsn": "0/3000000", "lagBytes": 328, "replayLagSeconds": 0.25,
+                       "slot": "pks_site_b", "observedAt": "2026-11-25T10:00:00Z"},
+       "conditions": [
+         {"type": "SpecValid", "status": "True", "reason": "Valid", "message": "The spec is valid."},
+         {"type": "Ready", "status": "True", "reason": "Streaming",
+          "message": "Primary site-a streams to standby site-b."}],
+       "message": "Primary site-a streams to standby site-b."}
+      """;
+
+  /** The example with {@code statusJson} as its status. */
+  public static PksReplicaPair withStatus(String statusJson) {
+    PksReplicaPair pair = example();
+    pair.setStatus(SERIALIZATION.unmarshal(statusJson, PksReplicaPairStatus.class));
+    return pair;
   }
 
   public static PksReplicaPair fromJson(ObjectNode json) {

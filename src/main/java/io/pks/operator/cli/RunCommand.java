@@ -13,11 +13,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.pks.operator.HealthServer;
+import io.pks.operator.HttpEndpoints;
 import io.pks.operator.OperatorSettings;
 import io.pks.operator.Operators;
+import io.pks.operator.metrics.OperatorMetrics;
 import io.pks.operator.model.ClusterNetwork;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code run}: the operator against the current kubeconfig or in-cluster service account. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -41,6 +46,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Port of /healthz and /readyz; 0 to disable. Default: ${DEFAULT-VALUE}.")
   int healthPort;
 
+  @Option(names = "--metrics-port", defaultValue = "8080", paramLabel = "PORT",
+      description = "Port of the Prometheus metrics (" + OperatorMetrics.PATH + "); 0 to disable."
+          + " Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Option(names = "--cluster-domain", defaultValue = "cluster.local", paramLabel = "DOMAIN",
       description = "DNS domain of the cluster. Default: ${DEFAULT-VALUE}.")
   String clusterDomain;
@@ -50,23 +60,34 @@ public final class RunCommand implements Callable<Integer> {
       description = "How often each member's PostgreSQL is probed (e.g. 1s, 500ms). Default: ${DEFAULT-VALUE}.")
   Duration probeInterval;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    if (healthPort != 0 && healthPort == metricsPort) {
+      throw new ParameterException(spec.commandLine(), "--health-port and --metrics-port must differ");
+    }
     OperatorSettings settings = new OperatorSettings(new HashSet<>(namespaces), leaderElection,
         leaseNamespace, clusterDomain, probeInterval);
     KubernetesClient client = Operators.configure(new KubernetesClientBuilder()).build();
-    Operator operator = Operators.create(client, settings, new ClusterNetwork(clusterDomain));
-    LOG.info("starting: namespaces {}, leader election {}, API server {}",
-        namespaces.isEmpty() ? "all" : namespaces, leaderElection, client.getMasterUrl());
+    OperatorMetrics metrics = new OperatorMetrics();
+    Operator operator = Operators.create(client, settings, new ClusterNetwork(clusterDomain), metrics);
+    LOG.info("starting: namespaces {}, leader election {}, API server {}, health port {}, metrics port {}",
+        namespaces.isEmpty() ? "all" : namespaces, leaderElection, client.getMasterUrl(), healthPort, metricsPort);
     HealthServer health = healthPort == 0 ? null : new HealthServer(healthPort,
         () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(),
         () -> operator.getRuntimeInfo().isStarted());
+    HttpEndpoints metricsEndpoint = metricsPort == 0 ? null : metrics.serve(metricsPort);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping");
       operator.stop();
       if (health != null) {
         health.close();
+      }
+      if (metricsEndpoint != null) {
+        metricsEndpoint.close();
       }
       client.close();
       stopped.countDown();

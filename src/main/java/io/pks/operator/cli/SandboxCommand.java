@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
@@ -63,7 +62,7 @@ public final class SandboxCommand implements Callable<Integer> {
     }
     Sandbox sandbox;
     try {
-      sandbox = Sandbox.start(workDir.toAbsolutePath(), Duration.ofSeconds(1), Metrics.NOOP);
+      sandbox = Sandbox.start(workDir.toAbsolutePath(), Duration.ofSeconds(1));
     } catch (IllegalStateException | IllegalArgumentException e) {
       err.println("sandbox: " + e.getMessage());
       return 2;

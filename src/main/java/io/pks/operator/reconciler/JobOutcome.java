@@ -1,5 +1,6 @@
 package io.pks.operator.reconciler;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
@@ -17,8 +18,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
  *
  * @param reason the Failed condition's message when it failed; null otherwise
  * @param finishedAt when it succeeded or failed; null while it runs
+ * @param duration from its start to its end, when the Job controller recorded both
  */
-record JobOutcome(State state, String reason, Instant finishedAt) {
+record JobOutcome(State state, String reason, Instant finishedAt, Duration duration) {
+
+  JobOutcome(State state, String reason, Instant finishedAt) {
+    this(state, reason, finishedAt, null);
+  }
 
   enum State { ABSENT, RUNNING, SUCCEEDED, FAILED }
 
@@ -54,6 +60,14 @@ record JobOutcome(State state, String reason, Instant finishedAt) {
         .orElse(outcome);
   }
 
+  private static Duration duration(Job job) {
+    if (job.getStatus().getStartTime() == null || job.getStatus().getCompletionTime() == null) {
+      return null;
+    }
+    return Duration.between(Instant.parse(job.getStatus().getStartTime()),
+        Instant.parse(job.getStatus().getCompletionTime()));
+  }
+
   private static String lastLine(String text) {
     String[] lines = text.strip().split("\n");
     return lines[lines.length - 1].strip();
@@ -68,7 +82,7 @@ record JobOutcome(State state, String reason, Instant finishedAt) {
         Instant at = condition.getLastTransitionTime() == null ? null
             : Instant.parse(condition.getLastTransitionTime());
         if ("Complete".equals(condition.getType())) {
-          return new JobOutcome(State.SUCCEEDED, null, at);
+          return new JobOutcome(State.SUCCEEDED, null, at, duration(job));
         }
         if ("Failed".equals(condition.getType())) {
           return new JobOutcome(State.FAILED, condition.getMessage() != null ? condition.getMessage()

@@ -40,6 +40,7 @@ import io.pks.operator.dependent.SecretsDependent;
 import io.pks.operator.dependent.ServicesDependent;
 import io.pks.operator.dependent.StatefulSetsDependent;
 import io.pks.operator.dependent.VolumeClaimsDependent;
+import io.pks.operator.metrics.PairMetrics;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Secrets;
@@ -74,9 +75,10 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   private final KubernetesClient client;
   private final Clock clock;
   private final Duration probeInterval;
+  private final PairMetrics metrics;
 
   public PksReplicaPairReconciler(MemberNetwork network, KubernetesClient client, Clock clock,
-      Duration probeInterval) {
+      Duration probeInterval, PairMetrics metrics) {
     var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM);
     var configMap = new ConfigMapDependent(network);
     var volumeClaims = new VolumeClaimsDependent(network);
@@ -102,6 +104,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     this.client = client;
     this.clock = clock;
     this.probeInterval = probeInterval;
+    this.metrics = metrics;
   }
 
   @Override
@@ -147,6 +150,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       step = unchanged(pair, "Could not " + describe(step) + ": " + failure.get() + ". Retrying.");
     }
     PksReplicaPairStatus next = statuses.reconciled(pair, observation, step);
+    countOperations(pair, step, jobs);
     if (step.reason() != null && !Objects.equals(step.message(), pair.getStatus() == null ? null
         : pair.getStatus().message())) {
       if (step.warning()) {
@@ -190,6 +194,20 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         + " a planned switchover.");
   }
 
+  /** Failovers, switchovers and seed durations for the metrics, once per recorded step. */
+  private void countOperations(PksReplicaPair pair, LifecycleStep step, Map<String, JobOutcome> jobs) {
+    if (pair.getStatus() == null || PairState.of(pair.getStatus()).equals(step.state()) || step.reason() == null) {
+      return;
+    }
+    switch (step.reason()) {
+      case "Promoted" -> metrics.failover(pair);
+      case "SwitchedOver" -> metrics.switchover(pair);
+      case "StandbySeeded" -> Optional.ofNullable(jobs.get(step.job().name())).map(JobOutcome::duration)
+          .ifPresent(duration -> metrics.seedCompleted(pair, duration));
+      default -> { }
+    }
+  }
+
   private static boolean ready(Pod pod) {
     return pod.getStatus() != null && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
@@ -222,9 +240,10 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
    * copy of the pair is refused and the reconcile retried), and caches the result so the next
    * reconcile sees it even before the watch delivers it.
    */
-  private static UpdateControl<PksReplicaPair> writeStatus(PksReplicaPair pair, PksReplicaPairStatus next,
+  private UpdateControl<PksReplicaPair> writeStatus(PksReplicaPair pair, PksReplicaPairStatus next,
       Context<PksReplicaPair> context) {
     if (next.equals(pair.getStatus())) {
+      metrics.record(pair);
       return UpdateControl.noUpdate();
     }
     if (pair.getStatus() == null || pair.getStatus().phase() != next.phase()) {
@@ -235,10 +254,11 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       LOG.info("{}: replication {} sync {} lag {} bytes", pair.ref(), next.replication().state(),
           next.replication().syncState(), next.replication().lagBytes());
     }
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pair, context, p -> {
+    PksReplicaPair written = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pair, context, p -> {
       p.setStatus(next);
       return p;
     });
+    metrics.record(written);
     return UpdateControl.noUpdate();
   }
 }

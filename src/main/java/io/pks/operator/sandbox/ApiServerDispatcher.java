@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -40,6 +41,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private final List<Write> writes = Collections.synchronizedList(new ArrayList<>());
   private final InjectedFaults faults = new InjectedFaults();
   private final Runnable forgetRecordedRequests;
+  private volatile Function<RecordedRequest, MockResponse> interceptor = request -> null;
 
   /** {@code forgetRecordedRequests} empties the web server's request log, which nothing here reads. */
   ApiServerDispatcher(Runnable forgetRecordedRequests) {
@@ -59,12 +61,17 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       LOG.info("Injected fault: {} {} answered {}", method, path, fault.getAsInt());
       response = Responses.status(fault.getAsInt(), "injected fault for " + method + " " + path);
     } else {
-      response = serveOrFail(request);
+      MockResponse intercepted = interceptor.apply(request);
+      response = intercepted != null ? intercepted : serveOrFail(request);
     }
     if (WRITE_METHODS.contains(method)) {
       writes.add(new Write(method, path, response.code()));
     }
     return response;
+  }
+
+  void intercept(Function<RecordedRequest, MockResponse> interceptor) {
+    this.interceptor = interceptor;
   }
 
   List<Write> writes() {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 
@@ -23,6 +24,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.pks.operator.Operators;
 import io.pks.operator.api.v1alpha1.Crd;
 
@@ -133,6 +136,15 @@ public final class EmbeddedApiServer implements AutoCloseable {
   public void failFor(Duration duration, String method, Predicate<String> path, int statusCode) {
     dispatcher.faults().add(method, path, statusCode, Integer.MAX_VALUE, Instant.now().plus(duration));
     LOG.info("Fault injected: {} requests matching answer {} for {}", method, statusCode, duration);
+  }
+
+  /**
+   * Lets {@code interceptor} see every request before it is served, and answer it instead when it
+   * returns a response (null: served as usual): for tests that record who asked for what, or play
+   * an API the mock lacks.
+   */
+  public void intercept(Function<RecordedRequest, MockResponse> interceptor) {
+    dispatcher.intercept(interceptor);
   }
 
   /** Removes every injected fault. */

@@ -92,10 +92,17 @@ final class JobController {
               .withReason(succeeded ? null : "BackoffLimitExceeded")
               .withMessage(succeeded ? null : "Job has reached the specified backoff limit")
               .withLastTransitionTime(now).withLastProbeTime(now).endCondition()
+            .withStartTime(j.getStatus() != null && j.getStatus().getStartTime() != null ? j.getStatus().getStartTime()
+                : startTime(j))
             .withSucceeded(succeededCount).withFailed(failedCount).withCompletionTime(succeeded ? now : null)
             .endStatus().build());
     LOG.info("job {}/{}: {}", job.getMetadata().getNamespace(), job.getMetadata().getName(),
         succeeded ? "complete" : "failed after " + failedCount + " pods");
+  }
+
+  /** The Job controller records when a Job started; the mock has none, so its creation stands in. */
+  private static String startTime(Job job) {
+    return job.getMetadata().getCreationTimestamp();
   }
 
   private static Pod pod(Job job) {

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.pks.operator.OperatorSettings;
 import io.pks.operator.Operators;
+import io.pks.operator.metrics.OperatorMetrics;
 import io.pks.operator.model.LoopbackNetwork;
 
 /**
@@ -35,13 +35,12 @@ public final class Sandbox implements AutoCloseable {
   private final LocalRuntime runtime;
   private final Path kubeconfig;
   private final Duration probeInterval;
-  private final Metrics metrics;
   private Operator operator;
+  private OperatorMetrics metrics;
 
-  private Sandbox(Path workDir, Duration probeInterval, Metrics metrics) {
+  private Sandbox(Path workDir, Duration probeInterval) {
     this.workDir = workDir;
     this.probeInterval = probeInterval;
-    this.metrics = metrics;
     this.apiServer = new EmbeddedApiServer();
     this.kubeconfig = apiServer.writeKubeconfig(workDir.resolve("kubeconfig"));
     this.runtime = new LocalRuntime(apiServer.client(), ports, workDir);
@@ -51,10 +50,10 @@ public final class Sandbox implements AutoCloseable {
    * Starts everything in {@code workDir}, which must be empty, missing, or a previous sandbox's
    * (then it is cleared). Fails at once, saying what to install, without PostgreSQL.
    */
-  public static Sandbox start(Path workDir, Duration probeInterval, Metrics metrics) {
+  public static Sandbox start(Path workDir, Duration probeInterval) {
     PostgresBinaries.bindir();
     prepare(workDir);
-    Sandbox sandbox = new Sandbox(workDir, probeInterval, metrics);
+    Sandbox sandbox = new Sandbox(workDir, probeInterval);
     sandbox.runtime.start();
     sandbox.startOperator();
     LOG.info("sandbox in {}: API server {}, kubeconfig {}", workDir, sandbox.apiServer.url(), sandbox.kubeconfig);
@@ -87,6 +86,7 @@ public final class Sandbox implements AutoCloseable {
     if (operator != null) {
       return;
     }
+    metrics = new OperatorMetrics();
     operator = Operators.create(apiServer.client(), new OperatorSettings(Set.of(), false, null, "cluster.local",
         probeInterval), new LoopbackNetwork(ports), metrics);
     operator.start();
@@ -104,6 +104,11 @@ public final class Sandbox implements AutoCloseable {
       apiServer.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
           .endMetadata().build()).create();
     }
+  }
+
+  /** The metrics of the operator last started (the Prometheus registry behind {@code run --metrics-port}). */
+  public synchronized OperatorMetrics metrics() {
+    return metrics;
   }
 
   public NamespacedKubernetesClient client() {

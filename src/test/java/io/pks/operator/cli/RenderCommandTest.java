@@ -1,7 +1,5 @@
 package io.pks.operator.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,33 +13,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.pks.operator.PksOperator;
 import io.pks.operator.TestPairs;
 import io.pks.operator.validation.HostileSpecs;
 import io.pks.operator.validation.SpecCase;
 import io.pks.operator.validation.Violation;
-import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RenderCommandTest {
 
-  record Run(int exitCode, String out, String err) {
-  }
-
-  static Run render(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = PksOperator.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void rendersEveryObjectOfTheExample() {
-    Run run = render("render", "-f", TestPairs.EXAMPLE.toString());
+    CliRun run = CliRun.of("render", "-f", TestPairs.EXAMPLE.toString());
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.err()).isEmpty();
@@ -62,7 +45,7 @@ class RenderCommandTest {
         .replace("primary: site-a", "primary: site-c")
         .replace("walKeepSize: 1GB", "walKeepSize: \"16\""));
 
-    Run run = render("render", "-f", file.toString());
+    CliRun run = CliRun.of("render", "-f", file.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
@@ -76,7 +59,7 @@ class RenderCommandTest {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, Files.readString(TestPairs.EXAMPLE).replace("port: 5432", "port: [5432]"));
 
-    Run run = render("render", "-f", file.toString());
+    CliRun run = CliRun.of("render", "-f", file.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err().lines()).containsExactly("spec.postgres.port: must be an integer, got a list");
@@ -93,7 +76,7 @@ class RenderCommandTest {
     Path file = dir.resolve("hostile.json");
     Files.writeString(file, hostile.resource().toString());
 
-    Run run = render("render", "-f", file.toString());
+    CliRun run = CliRun.of("render", "-f", file.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
@@ -103,15 +86,15 @@ class RenderCommandTest {
 
   @Test
   void aMissingFileIsSaidPlainly() {
-    Run run = render("render", "-f", "no-such-file.yaml");
+    CliRun run = CliRun.of("render", "-f", "no-such-file.yaml");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("no-such-file.yaml").doesNotContain("\tat ");
   }
 
   @Test
   void everyCommandHasHelp() {
-    for (String command : List.of("run", "render")) {
-      Run run = render(command, "--help");
+    for (String command : List.of("run", "render", "status", "switchover")) {
+      CliRun run = CliRun.of(command, "--help");
       assertThat(run.exitCode()).as(command).isZero();
       assertThat(run.out()).as(command).contains("Usage:");
     }

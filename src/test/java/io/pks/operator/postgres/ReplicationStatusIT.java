@@ -117,8 +117,10 @@ class ReplicationStatusIT {
   @Test
   @Order(2)
   void anIdlePairCostsNoStatusWrites() throws Exception {
+    // Settled: replay lag in seconds reaches 0 a probe after the bytes do, and is a change worth a write.
     awaitStatus(p -> p.getStatus().phase() == Phase.Streaming
-        && Long.valueOf(0).equals(p.getStatus().replication().lagBytes()));
+        && Long.valueOf(0).equals(p.getStatus().replication().lagBytes())
+        && Double.valueOf(0).equals(p.getStatus().replication().replayLagSeconds()));
     int probesBefore = cluster.reconciles();
     cluster.clearWrites();
 

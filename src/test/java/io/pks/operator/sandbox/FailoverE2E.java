@@ -24,7 +24,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Names;
@@ -51,7 +50,7 @@ class FailoverE2E {
   @BeforeAll
   static void fourStreamingPairs() throws IOException {
     workDir = Files.createTempDirectory("pks-failover-e2e-");
-    sandbox = Sandbox.start(workDir, Duration.ofMillis(500), Metrics.NOOP);
+    sandbox = Sandbox.start(workDir, Duration.ofMillis(500));
     switchover = SandboxPair.create(sandbox, "switchover", json -> { });
     failover = SandboxPair.create(sandbox, "failover", json -> { });
     manual = SandboxPair.create(sandbox, "manual", json -> spec(json).with("failover").put("mode", "Manual"));

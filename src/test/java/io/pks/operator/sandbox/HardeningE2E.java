@@ -28,7 +28,6 @@ import ch.qos.logback.core.AppenderBase;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Names;
@@ -67,7 +66,7 @@ class HardeningE2E {
     // Everything the operator and the runtime say, DEBUG included, is searched for passwords.
     ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("io.pks").setLevel(ch.qos.logback.classic.Level.DEBUG);
     workDir = Files.createTempDirectory("pks-hardening-e2e-");
-    sandbox = Sandbox.start(workDir, Duration.ofMillis(500), Metrics.NOOP);
+    sandbox = Sandbox.start(workDir, Duration.ofMillis(500));
   }
 
   @AfterAll

@@ -2,38 +2,22 @@ package io.pks.operator.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.pks.operator.PksOperator;
 import io.pks.operator.TestPairs;
-import picocli.CommandLine;
+import io.pks.operator.cli.CliRun;
 
 /** The README's first command: {@code sandbox --exit-when-ready} on the example. */
 class SandboxCommandE2E {
 
-  private record Run(int exitCode, String out, String err) {
-  }
-
-  private static Run sandbox(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = PksOperator.commandLine();
-    command.setOut(new PrintWriter(out));
-    command.setErr(new PrintWriter(err));
-    int exitCode = command.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
-  }
-
   @Test
   void theExampleReachesStreamingAndTheSandboxStopsEverything() throws Exception {
     Path workDir = Files.createTempDirectory("pks-sandbox-cli-");
-    Run run = sandbox("sandbox", "--exit-when-ready", "--work-dir", workDir.toString(),
+    CliRun run = CliRun.of("sandbox", "--exit-when-ready", "--work-dir", workDir.toString(),
         "-f", TestPairs.EXAMPLE.toString());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -54,7 +38,7 @@ class SandboxCommandE2E {
   void anInvalidResourceIsRefusedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, Files.readString(TestPairs.EXAMPLE).replace("primary: site-a", "primary: site-c"));
-    Run run = sandbox("sandbox", "--exit-when-ready", "--work-dir", dir.resolve("work").toString(),
+    CliRun run = CliRun.of("sandbox", "--exit-when-ready", "--work-dir", dir.resolve("work").toString(),
         "-f", file.toString());
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).startsWith("spec.primary: must name one of spec.members [site-a, site-b], got \"site-c\"");

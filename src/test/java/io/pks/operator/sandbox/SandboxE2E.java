@@ -25,7 +25,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
@@ -49,7 +48,7 @@ class SandboxE2E {
   @BeforeAll
   static void startSandbox() throws IOException {
     workDir = Files.createTempDirectory("pks-e2e-");
-    sandbox = Sandbox.start(workDir, Duration.ofMillis(500), Metrics.NOOP);
+    sandbox = Sandbox.start(workDir, Duration.ofMillis(500));
   }
 
   @AfterAll

@@ -1,0 +1,66 @@
+{{/* Name of the objects: the release name, with the chart name added unless it already holds it. */}}
+{{- define "pks-operator.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "pks-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "pks-operator.labels" -}}
+{{ include "pks-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "pks-operator.serviceAccountName" -}}
+{{- default (include "pks-operator.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{- define "pks-operator.subjects" -}}
+- kind: ServiceAccount
+  name: {{ include "pks-operator.serviceAccountName" . }}
+  namespace: {{ .Release.Namespace }}
+{{- end -}}
+
+{{/* Leader election whenever more than one replica runs: only the Lease holder reconciles. */}}
+{{- define "pks-operator.leaderElection" -}}
+{{- if gt (int .Values.replicaCount) 1 }}true{{ end -}}
+{{- end -}}
+
+{{/*
+What the operator does to the API, resource by resource; the chart's tests compare these rules with
+the requests the operator sends while it drives pairs.
+*/}}
+{{- define "pks-operator.rules" -}}
+- apiGroups: ["pks.io"]
+  resources: ["pksreplicapairs"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["pks.io"]
+  resources: ["pksreplicapairs/status"]
+  verbs: ["patch", "update"]
+- apiGroups: [""]
+  resources: ["secrets", "configmaps", "services"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["apps"]
+  resources: ["statefulsets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch", "patch"]
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "list", "watch", "delete"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end -}}

@@ -1,0 +1,57 @@
+package io.pks.operator.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.pks.operator.api.v1alpha1.Member;
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code switchover}: asks for a planned switchover by setting spec.primary, the way a user would
+ * edit the resource; the operator does the rest, and only when it is safe.
+ */
+@Command(name = "switchover", mixinStandardHelpOptions = true,
+    description = {"Request a planned switchover: make MEMBER the desired primary (spec.primary).",
+        "The operator switches only from Streaming with the standby caught up; follow it with status.",
+        "Exit code 1: the pair or the member does not exist."})
+public final class SwitchoverCommand extends PairCommand {
+
+  @Option(names = "--to", required = true, paramLabel = "MEMBER", description = "Member to become the primary.")
+  String member;
+
+  @Override
+  int call(KubernetesClient client, PksReplicaPair pair) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<String> members = pair.getSpec().members().stream().map(Member::name).toList();
+    if (!members.contains(member)) {
+      err.println(member + " is not a member of " + pair.ref() + ": choose one of " + members);
+      return 1;
+    }
+    if (member.equals(pair.getSpec().primary())) {
+      out.println(member + " is already the desired primary of " + pair.ref() + "; nothing to do.");
+      return 0;
+    }
+    if (pair.getStatus() == null || pair.getStatus().phase() != Phase.Streaming) {
+      err.println("note: " + pair.ref() + " is " + (pair.getStatus() == null ? "not yet reconciled"
+          : pair.getStatus().phase()) + "; the operator switches over only from Streaming, with the standby caught up.");
+    }
+    ObjectNode patch = JsonNodeFactory.instance.objectNode();
+    patch.putObject("spec").put("primary", member);
+    client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace()).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    out.println("Switchover of " + pair.ref() + " requested: primary " + pair.getSpec().primary() + " -> " + member
+        + ".");
+    out.println("Follow it with: kubectl pks status " + name + " -n " + pair.getMetadata().getNamespace());
+    return 0;
+  }
+}

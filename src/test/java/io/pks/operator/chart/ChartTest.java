@@ -1,0 +1,260 @@
+package io.pks.operator.chart;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.Release;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.pks.operator.GeneratedFiles;
+import io.pks.operator.api.v1alpha1.Crd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Helm chart, through real Helm: lint, template with several values, and what the templates hold. */
+class ChartTest {
+  /** The chart's copy of the generated CRD: Helm reads files inside the chart only. */
+  static final Path CHART_CRD = HelmChart.DIR.resolve("files").resolve(Crd.FILE_NAME);
+  static final Path MANIFEST = Path.of("manifests/pks-operator.yaml");
+
+  static Stream<Arguments> variants() {
+    return HelmChart.variants().entrySet().stream().map(entry -> Arguments.of(entry.getKey(), entry.getValue()));
+  }
+
+  /** In this order: the manifest holds the chart's copy of the CRD, so a regeneration refreshes the copy first. */
+  @Test
+  void generatedFilesAreCommitted() {
+    GeneratedFiles.assertCommitted(CHART_CRD, Crd.yaml());
+    GeneratedFiles.assertCommitted(MANIFEST, HelmChart.manifest());
+  }
+
+  @Test
+  void theManifestInstallsOnAnEmptyCluster() throws Exception {
+    List<HasMetadata> objects = HelmChart.objects(Files.readString(MANIFEST));
+
+    assertThat(objects.get(0)).isInstanceOfSatisfying(Namespace.class, namespace -> assertThat(
+        namespace.getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "restricted"));
+    assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Namespace", "ServiceAccount",
+        "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
+    createOnAnEmptyMockServer(objects);
+  }
+
+  @Test
+  void lintIsClean() {
+    LintResult lint = new Helm(HelmChart.DIR).lint().strict().call();
+
+    assertThat(lint.isFailed()).as("%s", lint.getMessages()).isFalse();
+    assertThat(lint.getMessages()).allSatisfy(message -> assertThat(message).startsWith("[INFO]"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("variants")
+  void everyObjectParsesAndTheMockApiServerCreatesIt(String variant, String values) {
+    List<HasMetadata> objects = HelmChart.render(values);
+
+    // Typed: Fabric8 knows every kind but the Prometheus Operator's.
+    assertThat(objects).filteredOn(GenericKubernetesResource.class::isInstance)
+        .allSatisfy(object -> assertThat(object.getKind()).isEqualTo("ServiceMonitor"));
+    createOnAnEmptyMockServer(objects);
+  }
+
+  /** Creates every object, as kubectl apply would on an empty cluster, and checks the server stored it. */
+  private static void createOnAnEmptyMockServer(List<HasMetadata> objects) {
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(List.of()), false);
+    server.init();
+    try (NamespacedKubernetesClient client = server.createClient()) {
+      client.resource(SERVICE_MONITOR_CRD).create();
+      for (HasMetadata object : objects) {
+        HasMetadata created = client.resource(object).create();
+        assertThat(created.getMetadata().getUid()).as("%s %s", object.getKind(), object.getMetadata().getName())
+            .isNotBlank();
+      }
+    } finally {
+      server.destroy();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("variants")
+  void theOperatorPodMeetsTheRestrictedPodSecurityStandard(String variant, String values) {
+    PodSpec pod = HelmChart.only(HelmChart.render(values), Deployment.class).getSpec().getTemplate().getSpec();
+
+    assertThat(RestrictedPodSecurity.violations(pod)).isEmpty();
+    assertThat(pod.getContainers()).singleElement().satisfies(container -> {
+      assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+      assertThat(container.getResources().getLimits()).containsKey("memory");
+      assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+      assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+      assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
+      assertThat(container.getPorts()).filteredOn(port -> port.getName().equals("health"))
+          .singleElement().satisfies(port -> assertThat(port.getContainerPort()).isEqualTo(8081));
+      assertThat(container.getArgs()).contains("--health-port=8081");
+    });
+  }
+
+  @Test
+  void theRestrictedCheckFindsWhatBreaksIt() {
+    PodSpec pod = HelmChart.only(HelmChart.render(""), Deployment.class).getSpec().getTemplate().getSpec();
+    pod.setHostNetwork(true);
+    pod.getContainers().get(0).getSecurityContext().setPrivileged(true);
+    pod.getContainers().get(0).getSecurityContext().getCapabilities().setDrop(List.of("NET_RAW"));
+    pod.getContainers().get(0).getSecurityContext().setSeccompProfile(null);
+    pod.getSecurityContext().setSeccompProfile(null);
+    pod.getVolumes().get(0).setEmptyDir(null);
+    pod.getVolumes().get(0).setHostPath(new io.fabric8.kubernetes.api.model.HostPathVolumeSource("/", null));
+
+    assertThat(RestrictedPodSecurity.violations(pod)).containsExactly("hostNetwork",
+        "volume tmp of a restricted type [hostPath, name]",
+        "container operator: privileged",
+        "container operator: capabilities must drop ALL",
+        "container operator: seccompProfile must be RuntimeDefault or Localhost");
+  }
+
+  @Test
+  void byDefaultOneReplicaWatchesEveryNamespaceWithAClusterRole() {
+    List<HasMetadata> objects = HelmChart.render("");
+
+    Deployment deployment = HelmChart.only(objects, Deployment.class);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
+        "run", "--health-port=8081", "--metrics-port=8080", "--cluster-domain=cluster.local", "--probe-interval=1s");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("pks-operator:0.1.0");
+    ServiceAccount account = HelmChart.only(objects, ServiceAccount.class);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo(account.getMetadata().getName());
+    ClusterRoleBinding binding = HelmChart.only(objects, ClusterRoleBinding.class);
+    assertThat(binding.getRoleRef().getName()).isEqualTo(HelmChart.only(objects, ClusterRole.class).getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+      assertThat(subject.getName()).isEqualTo(account.getMetadata().getName());
+      assertThat(subject.getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+    });
+    assertThat(HelmChart.all(objects, Role.class)).isEmpty();
+    Service metrics = HelmChart.only(objects, Service.class);
+    assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(port -> {
+      assertThat(port.getPort()).isEqualTo(8080);
+      assertThat(port.getTargetPort().getStrVal()).isEqualTo("metrics");
+    });
+    assertThat(metrics.getSpec().getSelector())
+        .isEqualTo(deployment.getSpec().getTemplate().getMetadata().getLabels());
+  }
+
+  @Test
+  void namespacedTwoReplicasWithoutMetrics() {
+    List<HasMetadata> objects = HelmChart.render(HelmChart.NAMESPACED_HA_NO_METRICS);
+
+    Deployment deployment = HelmChart.only(objects, Deployment.class);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment.getSpec().getStrategy()).isNull();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
+        "run", "--health-port=8081", "--metrics-port=0", "--cluster-domain=cluster.local", "--probe-interval=1s",
+        "--namespace=telephony", "--namespace=billing", "--leader-election", "--lease-namespace=pks-operator");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+        .extracting(port -> port.getName()).containsExactly("health");
+    assertThat(HelmChart.all(objects, ClusterRole.class)).isEmpty();
+    assertThat(HelmChart.all(objects, ClusterRoleBinding.class)).isEmpty();
+    assertThat(HelmChart.all(objects, Service.class)).isEmpty();
+    assertThat(HelmChart.all(objects, Role.class)).extracting(role -> role.getMetadata().getNamespace() + "/"
+        + role.getMetadata().getName())
+        .containsExactly("telephony/pks-operator", "billing/pks-operator", "pks-operator/pks-operator-leader-election");
+    assertThat(HelmChart.all(objects, RoleBinding.class)).allSatisfy(binding -> {
+      assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+      assertThat(binding.getRoleRef().getName()).isEqualTo(binding.getMetadata().getName());
+      assertThat(binding.getSubjects()).singleElement()
+          .satisfies(subject -> assertThat(subject.getNamespace()).isEqualTo(HelmChart.NAMESPACE));
+    }).hasSize(3);
+  }
+
+  @Test
+  void theServiceMonitorScrapesTheMetricsService() {
+    List<HasMetadata> objects = HelmChart.render("metrics: {serviceMonitor: {enabled: true, labels: {release: kps}}}");
+
+    GenericKubernetesResource monitor = HelmChart.only(objects, GenericKubernetesResource.class);
+    assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kps");
+    Map<String, Object> endpoint = monitor.<List<Map<String, Object>>>get("spec", "endpoints").get(0);
+    assertThat(endpoint).containsEntry("port", "metrics").containsEntry("path", "/metrics");
+    assertThat(monitor.<Map<String, String>>get("spec", "selector", "matchLabels"))
+        .isEqualTo(HelmChart.only(objects, Service.class).getSpec().getSelector());
+  }
+
+  @Test
+  void theCrdIsTheGeneratedOneAndIsKeptOnUninstall() {
+    GeneratedFiles.assertCommitted(CHART_CRD, Crd.yaml());
+
+    CustomResourceDefinition rendered = HelmChart.only(HelmChart.render(""), CustomResourceDefinition.class);
+    assertThat(rendered.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+    CustomResourceDefinition unlabelled = new CustomResourceDefinitionBuilder(rendered).editMetadata()
+        .withLabels(null).withAnnotations(null).endMetadata().build();
+    // Helm re-serialises the file (keys sorted): compare the trees.
+    assertThat(tree(unlabelled)).isEqualTo(tree(Crd.load()));
+
+    assertThat(HelmChart.render("crds: {create: false}")).noneMatch(CustomResourceDefinition.class::isInstance);
+  }
+
+  @Test
+  void theSchemaRefusesBadValues() {
+    assertThatThrownBy(() -> HelmChart.template("replicaCount: 0")).hasMessageContaining("/replicaCount");
+    assertThatThrownBy(() -> HelmChart.template("watchNamespaces: telephony"))
+        .hasMessageContaining("/watchNamespaces");
+    assertThatThrownBy(() -> HelmChart.template("metrics: {enable: false}")).hasMessageContaining("enable");
+  }
+
+  @Test
+  void theNotesTellTheNextCommands() {
+    Release release = new Helm(HelmChart.DIR).install().withName(HelmChart.RELEASE)
+        .withNamespace(HelmChart.NAMESPACE).clientOnly().dryRun().call();
+
+    assertThat(release.getOutput()).contains(
+        "kubectl -n pks-operator rollout status deployment/pks-operator",
+        "kubectl pks status <pair> -n <namespace>",
+        "http://pks-operator-metrics.pks-operator.svc:8080/metrics");
+  }
+
+  private static JsonNode tree(Object object) {
+    return Serialization.unmarshal(Serialization.asJson(object), JsonNode.class);
+  }
+
+  /** Enough of the Prometheus Operator's CRD for the mock API server to store ServiceMonitors. */
+  private static final CustomResourceDefinition SERVICE_MONITOR_CRD = new CustomResourceDefinitionBuilder()
+      .withNewMetadata().withName("servicemonitors.monitoring.coreos.com").endMetadata()
+      .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
+      .withNewNames().withKind("ServiceMonitor").withPlural("servicemonitors").withSingular("servicemonitor")
+      .endNames()
+      .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
+      .endSpec().build();
+}
