@@ -5,13 +5,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 
 /** Pairs for tests: the shipped example, and variants of it edited as JSON. */
@@ -72,6 +77,18 @@ public final class TestPairs {
     PksReplicaPair pair = example();
     pair.setStatus(SERIALIZATION.unmarshal(statusJson, PksReplicaPairStatus.class));
     return pair;
+  }
+
+  /**
+   * A user's edit of a stored pair's spec, as a JSON merge patch of the whole spec: unlike an edit
+   * with the resource version, it never conflicts with the operator writing the status meanwhile.
+   */
+  public static void editSpec(KubernetesClient client, String namespace, String name,
+      UnaryOperator<PksReplicaPairSpec> edit) {
+    PksReplicaPair current = client.resources(PksReplicaPair.class).inNamespace(namespace).withName(name).get();
+    client.resources(PksReplicaPair.class).inNamespace(namespace).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE),
+            SERIALIZATION.asJson(java.util.Map.of("spec", edit.apply(current.getSpec()))));
   }
 
   public static PksReplicaPair fromJson(ObjectNode json) {

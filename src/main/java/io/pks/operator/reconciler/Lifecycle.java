@@ -215,6 +215,11 @@ final class Lifecycle {
             + primary + " (" + seen + "); commits wait for it up to " + failover.standbyUnavailableSeconds()
             + " s, then continue without it.");
       }
+      if (mode == SynchronousMode.Preferred) {
+        return warning(degraded, "StandbyNotStreaming", "Standby " + standby + " is not streaming from primary "
+            + primary + " (" + seen + "); synchronous: Preferred, so " + primary
+            + " commits without waiting for it until it streams again.");
+      }
       return warning(degraded, "StandbyNotStreaming", "Standby " + standby + " is not streaming from primary "
           + primary + " (" + seen + ").");
     }

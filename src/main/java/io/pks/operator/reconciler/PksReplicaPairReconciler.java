@@ -17,6 +17,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -183,12 +186,11 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     if (next.phase() != Phase.Rejoining || !next.stoppedMembers().contains(requested)) {
       return;
     }
+    // A merge patch of this one field: nothing else of the user's spec is rewritten.
     client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace())
         .withName(pair.getMetadata().getName())
-        .edit(current -> {
-          current.setSpec(current.getSpec().withPrimary(next.currentPrimary()));
-          return current;
-        });
+        .patch(PatchContext.of(PatchType.JSON_MERGE),
+            Serialization.asJson(Map.of("spec", Map.of("primary", next.currentPrimary()))));
     events.normal(pair, "PrimaryRecorded", "spec.primary set from " + requested + " to " + next.currentPrimary()
         + " after the failover: " + requested + " rejoins as the standby, and changing spec.primary back starts"
         + " a planned switchover.");

@@ -13,12 +13,15 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -48,6 +51,9 @@ public final class LocalRuntime implements AutoCloseable {
   private final SharedIndexInformer<Service> serviceCache;
   private final SharedIndexInformer<PersistentVolumeClaim> claimCache;
   private final SharedIndexInformer<PksReplicaPair> pairCache;
+  private final SharedIndexInformer<Secret> secretCache;
+  private final SharedIndexInformer<ConfigMap> configMapCache;
+  private final SharedIndexInformer<NetworkPolicy> networkPolicyCache;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "sandbox-runtime");
     thread.setDaemon(true);
@@ -69,6 +75,9 @@ public final class LocalRuntime implements AutoCloseable {
     this.serviceCache = inform(client.services().inAnyNamespace().inform());
     this.claimCache = inform(client.persistentVolumeClaims().inAnyNamespace().inform());
     this.pairCache = inform(client.resources(PksReplicaPair.class).inAnyNamespace().inform());
+    this.secretCache = inform(client.secrets().inAnyNamespace().inform());
+    this.configMapCache = inform(client.configMaps().inAnyNamespace().inform());
+    this.networkPolicyCache = inform(client.network().v1().networkPolicies().inAnyNamespace().inform());
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> inform(SharedIndexInformer<T> informer) {
@@ -94,6 +103,9 @@ public final class LocalRuntime implements AutoCloseable {
       owned.addAll(jobList);
       owned.addAll(claims);
       owned.addAll(serviceCache.getStore().list());
+      owned.addAll(secretCache.getStore().list());
+      owned.addAll(configMapCache.getStore().list());
+      owned.addAll(networkPolicyCache.getStore().list());
       garbageCollector.sync(owners, owned);
       statefulSets.sync(sets, pods, claims);
       jobs.sync(jobList, pods);

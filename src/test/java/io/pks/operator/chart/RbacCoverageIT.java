@@ -42,18 +42,20 @@ class RbacCoverageIT {
    * from here; once nothing will, drop it from the chart.
    */
   private static final Set<String> NOT_YET_USED = Set.of(
+      // spec.primary after a failover; pods and their role label, which only a runtime creates.
       "pks.io pksreplicapairs get", "pks.io pksreplicapairs patch", "pks.io pksreplicapairs update",
-      "pks.io pksreplicapairs/status update",
+      "pks.io pksreplicapairs/status patch",
       "core secrets update", "core secrets patch", "core secrets delete",
       "core configmaps get", "core configmaps patch", "core configmaps delete",
       "core services get", "core services update", "core services patch", "core services delete",
       "apps statefulsets get", "apps statefulsets patch", "apps statefulsets delete",
-      "batch jobs get", "batch jobs list", "batch jobs watch", "batch jobs create", "batch jobs update",
-      "batch jobs patch", "batch jobs delete",
-      "core pods get", "core pods list", "core pods watch", "core pods patch",
-      "core persistentvolumeclaims get", "core persistentvolumeclaims list", "core persistentvolumeclaims watch",
-      "core persistentvolumeclaims delete",
-      "core events create", "core events patch",
+      "batch jobs get", "batch jobs update", "batch jobs patch", "batch jobs delete",
+      "core pods get", "core pods patch",
+      "core persistentvolumeclaims get",
+      "networking.k8s.io networkpolicies get", "networking.k8s.io networkpolicies create",
+      "networking.k8s.io networkpolicies update", "networking.k8s.io networkpolicies patch",
+      "networking.k8s.io networkpolicies delete",
+      "core events patch",
       // JOSDK's check before it campaigns asks for update, though Fabric8 renews the Lease with patch.
       "coordination.k8s.io leases update");
 
@@ -105,10 +107,7 @@ class RbacCoverageIT {
       });
       PksReplicaPair edited = TestPairs.example(json -> TestPairs.spec(json).with("postgres").with("parameters")
           .put("max_connections", "300"));
-      client.resources(PksReplicaPair.class).inNamespace(NS).withName("pks").edit(pair -> {
-        pair.setSpec(edited.getSpec());
-        return pair;
-      });
+      TestPairs.editSpec(client, NS, "pks", spec -> edited.getSpec());
       await().atMost(BOUND).until(() -> client.configMaps().inNamespace(NS).withName("pks-config").get()
           .getData().get("postgresql.conf").contains("max_connections = '300'")
           && pair(client).getMetadata().getGeneration().equals(pair(client).getStatus().observedGeneration()));

@@ -55,7 +55,7 @@ class MetricsIT {
     assertThat(response.headers().firstValue("Content-Type")).hasValue(OperatorMetrics.CONTENT_TYPE);
     assertThat(response.body()).contains(
         "pks_pair_primary{member=\"site-b\",namespace=\"telephony\",pair=\"pks\"} 0.0",
-        "pks_pair_phase{namespace=\"telephony\",pair=\"pks\",phase=\"Pending\"} 1.0",
+        "pks_pair_phase{namespace=\"telephony\",pair=\"pks\",phase=\"InitializingPrimary\"} 1.0",
         "pks_pair_phase{namespace=\"telephony\",pair=\"pks\",phase=\"Streaming\"} 0.0",
         "pks_pair_sync{namespace=\"telephony\",pair=\"pks\",state=\"sync\"} 0.0",
         "pks_pair_replication_lag_bytes{namespace=\"telephony\",pair=\"pks\"} ",

@@ -322,6 +322,19 @@ class DecisionsTest {
   }
 
   @Test
+  void aDegradedPreferredPairKeepsCommittingWhileTheStandbyIsAway() {
+    seen(A, null, "none", null, null);
+    standbyStreamedAt = NOW.minusSeconds(60);
+    PksReplicaPair pair = streaming(null, DecisionsTest::preferred);
+    pair.setStatus(status(Phase.Degraded, A, null, List.of(), null, null));
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.Degraded);
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.message()).isEqualTo("Standby site-b is not streaming from primary site-a (none); synchronous:"
+        + " Preferred, so site-a commits without waiting for it until it streams again.");
+  }
+
+  @Test
   void aDegradedPreferredPairRestoresSyncWhenTheStandbyStreams() {
     seen(A, B, "streaming", "async", 0L);
     PksReplicaPair pair = streaming(null, DecisionsTest::preferred);

@@ -227,10 +227,7 @@ class PksReplicaPairReconcilerIT {
   /** A user's edit of the spec: the stored resource with its spec replaced by an edited example's. */
   private void editSpec(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) {
     PksReplicaPair edited = TestPairs.example(edit);
-    client.resources(PksReplicaPair.class).inNamespace(NS).withName("pks").edit(pair -> {
-      pair.setSpec(edited.getSpec());
-      return pair;
-    });
+    TestPairs.editSpec(client, NS, "pks", spec -> edited.getSpec());
   }
 
   private String configHash(String statefulSet) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Names;
@@ -193,11 +194,7 @@ class FailoverE2E {
     assertThat(failed.getStatus().currentPrimary()).isEqualTo(A);
     assertThat(inRecovery(manual, B)).as("nothing promoted").isTrue();
 
-    manual.client().resources(PksReplicaPair.class).inNamespace(manual.namespace).withName(manual.name)
-        .edit(p -> {
-          p.setSpec(p.getSpec().withPrimary(B));
-          return p;
-        });
+    TestPairs.editSpec(manual.client(), manual.namespace, manual.name, spec -> spec.withPrimary(B));
     manual.awaitStatus("site-b primary", p -> B.equals(p.getStatus().currentPrimary()));
     try (Writer writer = new Writer(manual, "after")) {
       assertThat(writer.awaitMore(10, SandboxPair.BOUND)).isTrue();
@@ -246,10 +243,7 @@ class FailoverE2E {
   }
 
   private static void edit(SandboxPair pair, String primary) {
-    pair.client().resources(PksReplicaPair.class).inNamespace(pair.namespace).withName(pair.name).edit(p -> {
-      p.setSpec(p.getSpec().withPrimary(primary));
-      return p;
-    });
+    TestPairs.editSpec(pair.client(), pair.namespace, pair.name, spec -> spec.withPrimary(primary));
   }
 
   /** A planned switchover to {@code target}, until the old primary streams again as its standby. */

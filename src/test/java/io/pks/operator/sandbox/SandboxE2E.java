@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.cli.CliRun;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.Names;
@@ -120,6 +121,15 @@ class SandboxE2E {
 
   @Test
   @Order(4)
+  void kubectlPksStatusShowsRolesAndLag() {
+    CliRun run = CliRun.of("status", "pks", "-n", pair.namespace, "--kubeconfig", sandbox.kubeconfig().toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("Streaming").contains("site-a").contains("site-b").contains("sync")
+        .containsIgnoringCase("lag").contains("pks_site_b");
+  }
+
+  @Test
+  @Order(5)
   void anIdleStreamingPairCostsNoApiWrites() throws InterruptedException {
     pair.awaitStatus("lag 0", p -> Long.valueOf(0).equals(p.getStatus().replication().lagBytes()));
     Thread.sleep(1000);
@@ -129,7 +139,7 @@ class SandboxE2E {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aCrashedMemberIsRestartedLikeTheKubeletWould() {
     int restarts = pair.restartCount(B);
     pair.killPostmaster(B);
@@ -140,7 +150,7 @@ class SandboxE2E {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aLostNodeKeepsItsMemberDownUntilItReturns() throws Exception {
     pair.nodeDown(B);
     await("node down").atMost(SandboxPair.BOUND).until(() -> !pair.podReady(B) && free(pair.member(B).port()));
@@ -157,7 +167,7 @@ class SandboxE2E {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void anOperatorRestartedDuringTheSeedConvergesWithOneSeed() {
     SandboxPair second = SandboxPair.create(sandbox, "restart", json -> { });
     second.awaitPhase(Phase.SeedingStandby);
@@ -176,7 +186,7 @@ class SandboxE2E {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deletingARetainedPairStopsPostgresAndKeepsTheData() {
     Path dataA = pair.pgdata(A);
     Path dataB = pair.pgdata(B);
