@@ -3,12 +3,7 @@ package io.pks.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
@@ -20,7 +15,6 @@ import io.pks.operator.api.v1alpha1.MemberJob;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
-import io.pks.operator.api.v1alpha1.ReplicationStatus;
 import io.pks.operator.model.Jobs;
 import io.pks.operator.reconciler.JobOutcome.State;
 import io.pks.operator.reconciler.LifecycleStep.Action;
@@ -31,15 +25,11 @@ import io.pks.operator.reconciler.LifecycleStep.Action;
  * Required, site-a primary. Bootstrap situations are in {@link LifecycleTest}.
  */
 class DecisionsTest {
-  private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+  private static final Instant NOW = Situation.NOW;
   private static final String A = "site-a";
   private static final String B = "site-b";
 
-  private final Map<String, JobOutcome> jobs = new HashMap<>();
-  private final Map<String, Boolean> pods = new HashMap<>(Map.of(A, true, B, true));
-  private ReplicationObservation observation;
-  private Instant primaryReachedAt = NOW;
-  private Instant standbyStreamedAt = NOW;
+  private final Situation situation = new Situation();
 
   // --- steady state ---------------------------------------------------------------------------
 
@@ -107,7 +97,7 @@ class DecisionsTest {
   @Test
   void whenNeitherMemberAnswersNothingIsPromoted() {
     primaryDown(30);
-    observation = observation(null, null, "unknown", null, null);
+    situation.seen(null, null, "unknown", null, null);
     LifecycleStep step = decide(streaming(B));
     assertThat(step.phase()).isEqualTo(Phase.Failed);
     assertThat(step.reason()).isEqualTo("NoMemberAnswers");
@@ -215,8 +205,8 @@ class DecisionsTest {
   @Test
   void theOldPrimaryIsReseededFromTheNewOne() {
     seen(B, null, "none", null, null);
-    pods.remove(A);
-    jobs.put("pks-site-a-seed-1", new JobOutcome(State.SUCCEEDED, null, NOW));
+    situation.pods.remove(A);
+    situation.jobs.put("pks-site-a-seed-1", new JobOutcome(State.SUCCEEDED, null, NOW));
     LifecycleStep step = decide(rejoining(null));
     assertThat(step.actions()).containsExactly(Action.CONFIGURE_REPLICATION);
     assertThat(step.job()).isEqualTo(Jobs.seed(TestPairs.example(), A, 2));
@@ -227,7 +217,7 @@ class DecisionsTest {
 
   @Test
   void aReseededOldPrimaryStartsAsTheStandby() {
-    jobs.put("pks-site-a-seed-1", new JobOutcome(State.SUCCEEDED, null, NOW));
+    situation.jobs.put("pks-site-a-seed-1", new JobOutcome(State.SUCCEEDED, null, NOW));
     seen(B, null, "none", null, null);
     LifecycleStep step = decide(rejoining(Jobs.seed(TestPairs.example(), A, 1)));
     assertThat(step.stoppedMembers()).isEmpty();
@@ -236,7 +226,7 @@ class DecisionsTest {
 
   @Test
   void aRejoinedStandbyThatStreamsIsMadeSynchronousAgain() {
-    jobs.put("pks-site-a-seed-1", new JobOutcome(State.SUCCEEDED, null, NOW));
+    situation.jobs.put("pks-site-a-seed-1", new JobOutcome(State.SUCCEEDED, null, NOW));
     seen(B, A, "streaming", "async", 0L);
     PksReplicaPair pair = rejoining(Jobs.seed(TestPairs.example(), A, 1));
     pair.setStatus(status(Phase.Rejoining, B, null, List.of(), Jobs.seed(TestPairs.example(), A, 1), null));
@@ -275,7 +265,7 @@ class DecisionsTest {
     assertThat(waiting.actions()).isEmpty();
     assertThat(waiting.message()).isEqualTo("Switching over to site-b: waiting for site-a to stop cleanly.");
 
-    pods.remove(A);
+    situation.pods.remove(A);
     seen(null, B, "unknown", null, null);
     LifecycleStep promoting = decide(switchingOver());
     assertThat(promoting.actions()).containsExactly(Action.PROMOTE);
@@ -290,7 +280,7 @@ class DecisionsTest {
   @Test
   void requiredNeverStopsWaitingForItsStandby() {
     seen(A, null, "none", null, null);
-    standbyStreamedAt = NOW.minusSeconds(600);
+    situation.standbyStreamedAt = NOW.minusSeconds(600);
     LifecycleStep step = decide(streaming(B));
     assertThat(step.phase()).isEqualTo(Phase.Degraded);
     assertThat(step.actions()).isEmpty();
@@ -302,7 +292,7 @@ class DecisionsTest {
   @Test
   void preferredWaitsForItsStandbyUpToTheBound() {
     seen(A, null, "none", null, null);
-    standbyStreamedAt = NOW.minusSeconds(3);
+    situation.standbyStreamedAt = NOW.minusSeconds(3);
     LifecycleStep step = decide(streaming(B, DecisionsTest::preferred));
     assertThat(step.phase()).isEqualTo(Phase.Degraded);
     assertThat(step.actions()).isEmpty();
@@ -312,7 +302,7 @@ class DecisionsTest {
   @Test
   void preferredDegradesAfterTheBound() {
     seen(A, null, "none", null, null);
-    standbyStreamedAt = NOW.minusSeconds(10);
+    situation.standbyStreamedAt = NOW.minusSeconds(10);
     LifecycleStep step = decide(streaming(B, DecisionsTest::preferred));
     assertThat(step.actions()).containsExactly(Action.DISABLE_SYNC);
     assertThat(step.state().synchronousStandby()).isNull();
@@ -324,7 +314,7 @@ class DecisionsTest {
   @Test
   void aDegradedPreferredPairKeepsCommittingWhileTheStandbyIsAway() {
     seen(A, null, "none", null, null);
-    standbyStreamedAt = NOW.minusSeconds(60);
+    situation.standbyStreamedAt = NOW.minusSeconds(60);
     PksReplicaPair pair = streaming(null, DecisionsTest::preferred);
     pair.setStatus(status(Phase.Degraded, A, null, List.of(), null, null));
     LifecycleStep step = decide(pair);
@@ -355,19 +345,17 @@ class DecisionsTest {
   // --- helpers --------------------------------------------------------------------------------
 
   private LifecycleStep decide(PksReplicaPair pair) {
-    return Lifecycle.decide(pair, new PairFacts(Optional.ofNullable(observation).map(o -> new ReplicationObservation(
-        o.primary(), o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt)),
-        jobs, pods, NOW));
+    return situation.decide(pair);
   }
 
   private void seen(String primary, String standby, String state, String sync, Long lag) {
-    observation = observation(primary, standby, state, sync, lag);
+    situation.seen(primary, standby, state, sync, lag);
   }
 
   /** site-a has not answered for {@code seconds}; site-b answers as a standby. */
   private void primaryDown(long seconds) {
     seen(null, B, "unknown", null, null);
-    primaryReachedAt = NOW.minusSeconds(seconds);
+    situation.primaryReachedAt = NOW.minusSeconds(seconds);
   }
 
   private static PksReplicaPair streaming(String synchronousStandby) {
@@ -412,13 +400,6 @@ class DecisionsTest {
 
   private static PksReplicaPairStatus status(Phase phase, String primary, String target, List<String> stopped,
       MemberJob job, String synchronousStandby) {
-    return new PksReplicaPairStatus(1L, phase, primary, target, null, null, null, null, stopped, job,
-        synchronousStandby, List.of(), "as recorded");
-  }
-
-  private static ReplicationObservation observation(String primary, String standby, String state, String sync,
-      Long lagBytes) {
-    return new ReplicationObservation(primary, standby, 1L,
-        new ReplicationStatus(state, sync, null, null, lagBytes, null, null, NOW.toString()), NOW, NOW);
+    return Situation.status(phase, primary, target, stopped, job, synchronousStandby);
   }
 }

@@ -3,12 +3,7 @@ package io.pks.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,22 +13,17 @@ import io.pks.operator.api.v1alpha1.MemberJobKind;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
-import io.pks.operator.api.v1alpha1.ReplicationStatus;
 import io.pks.operator.model.Jobs;
 import io.pks.operator.reconciler.JobOutcome.State;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
 /** The bootstrap lifecycle, one named situation per test: the step and its reason. */
 class LifecycleTest {
-  private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+  private static final Instant NOW = Situation.NOW;
   private static final String A = "site-a";
   private static final String B = "site-b";
 
-  private final Map<String, JobOutcome> jobs = new HashMap<>();
-  private final Map<String, Boolean> pods = new HashMap<>(Map.of(A, true, B, true));
-  private Optional<ReplicationObservation> observation = Optional.empty();
-  private Instant primaryReachedAt = NOW;
-  private Instant standbyStreamedAt = NOW;
+  private final Situation situation = new Situation();
 
   @Test
   void aNewPairInitialisesItsPrimaryWithBothMembersStopped() {
@@ -57,7 +47,7 @@ class LifecycleTest {
   @Test
   void whileInitdbRunsTheRecordedStateStays() {
     PksReplicaPair pair = initializing(List.of(A, B));
-    jobs.put("pks-site-a-initdb", running());
+    situation.jobs.put("pks-site-a-initdb", running());
     LifecycleStep step = decide(pair);
     assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
     assertThat(step.stoppedMembers()).containsExactly(A, B);
@@ -68,7 +58,7 @@ class LifecycleTest {
 
   @Test
   void aFailedInitdbNeedsAHumanAndSaysHowToRetry() {
-    jobs.put("pks-site-a-initdb", failed("initdb failed: could not create directory: No space left on device", NOW));
+    situation.jobs.put("pks-site-a-initdb", failed("initdb failed: could not create directory: No space left on device", NOW));
     LifecycleStep step = decide(initializing(List.of(A, B)));
     assertThat(step.phase()).isEqualTo(Phase.Failed);
     assertThat(step.warning()).isTrue();
@@ -88,7 +78,7 @@ class LifecycleTest {
 
   @Test
   void aSuccessfulInitdbStartsThePrimaryOnly() {
-    jobs.put("pks-site-a-initdb", succeeded());
+    situation.jobs.put("pks-site-a-initdb", succeeded());
     LifecycleStep step = decide(initializing(List.of(A, B)));
     assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
     assertThat(step.stoppedMembers()).containsExactly(B);
@@ -97,8 +87,8 @@ class LifecycleTest {
 
   @Test
   void theStartedPrimaryIsWaitedForUntilItAnswers() {
-    jobs.put("pks-site-a-initdb", succeeded());
-    observation = Optional.of(observation(null, null, "unknown", null));
+    situation.jobs.put("pks-site-a-initdb", succeeded());
+    situation.seen(null, null, "unknown", null, 0L);
     LifecycleStep step = decide(initializing(List.of(B)));
     assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
     assertThat(step.actions()).isEmpty();
@@ -107,8 +97,8 @@ class LifecycleTest {
 
   @Test
   void anAnsweringPrimaryGetsTheRoleAndSlotThenTheStandbyIsSeeded() {
-    jobs.put("pks-site-a-initdb", succeeded());
-    observation = Optional.of(observation(A, null, "none", null));
+    situation.jobs.put("pks-site-a-initdb", succeeded());
+    situation.seen(A, null, "none", null, 0L);
     LifecycleStep step = decide(initializing(List.of(B)));
     assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
     assertThat(step.actions()).containsExactly(Action.CONFIGURE_REPLICATION);
@@ -119,16 +109,16 @@ class LifecycleTest {
 
   @Test
   void seedAttemptsAreNumberedAfterTheJobsThatExist() {
-    jobs.put("pks-site-a-initdb", succeeded());
-    jobs.put("pks-site-b-seed-1", succeeded());
-    jobs.put("pks-site-b-seed-2", failed("x", NOW));
-    observation = Optional.of(observation(A, null, "none", null));
+    situation.jobs.put("pks-site-a-initdb", succeeded());
+    situation.jobs.put("pks-site-b-seed-1", succeeded());
+    situation.jobs.put("pks-site-b-seed-2", failed("x", NOW));
+    situation.seen(A, null, "none", null, 0L);
     assertThat(decide(initializing(List.of(B))).job().name()).isEqualTo("pks-site-b-seed-3");
   }
 
   @Test
   void whileTheSeedRunsTheStandbyStaysStopped() {
-    jobs.put("pks-site-b-seed-1", running());
+    situation.jobs.put("pks-site-b-seed-1", running());
     LifecycleStep step = decide(seeding(List.of(B), 1));
     assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
     assertThat(step.stoppedMembers()).containsExactly(B);
@@ -137,7 +127,7 @@ class LifecycleTest {
 
   @Test
   void aSeedThatJustFailedIsReportedAndRetriedAfterAPause() {
-    jobs.put("pks-site-b-seed-1", failed("primary 127.0.0.1:5432 unreachable: Connection refused", NOW.minusSeconds(5)));
+    situation.jobs.put("pks-site-b-seed-1", failed("primary 127.0.0.1:5432 unreachable: Connection refused", NOW.minusSeconds(5)));
     LifecycleStep step = decide(seeding(List.of(B), 1));
     assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
     assertThat(step.job().name()).isEqualTo("pks-site-b-seed-1");
@@ -149,7 +139,7 @@ class LifecycleTest {
 
   @Test
   void aSeedThatFailedLongerAgoThanThePauseIsRetriedWithANewJob() {
-    jobs.put("pks-site-b-seed-1", failed("boom", NOW.minus(Lifecycle.SEED_RETRY_DELAY)));
+    situation.jobs.put("pks-site-b-seed-1", failed("boom", NOW.minus(Lifecycle.SEED_RETRY_DELAY)));
     LifecycleStep step = decide(seeding(List.of(B), 1));
     assertThat(step.job().name()).isEqualTo("pks-site-b-seed-2");
     assertThat(step.reason()).isEqualTo("SeedRetried");
@@ -158,7 +148,7 @@ class LifecycleTest {
 
   @Test
   void aSuccessfulSeedStartsTheStandby() {
-    jobs.put("pks-site-b-seed-1", succeeded());
+    situation.jobs.put("pks-site-b-seed-1", succeeded());
     LifecycleStep step = decide(seeding(List.of(B), 1));
     assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
     assertThat(step.stoppedMembers()).isEmpty();
@@ -167,8 +157,8 @@ class LifecycleTest {
 
   @Test
   void theSeededStandbyIsWaitedForUntilItStreams() {
-    jobs.put("pks-site-b-seed-1", succeeded());
-    observation = Optional.of(observation(A, B, "catchup", "async"));
+    situation.jobs.put("pks-site-b-seed-1", succeeded());
+    situation.seen(A, B, "catchup", "async", 0L);
     LifecycleStep step = decide(seeding(List.of(), 1));
     assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
     assertThat(step.message()).isEqualTo("Standby site-b seeded; waiting for it to stream from site-a.");
@@ -176,8 +166,8 @@ class LifecycleTest {
 
   @Test
   void aStreamingStandbyMakesThePairStreamingAndSynchronous() {
-    jobs.put("pks-site-b-seed-1", succeeded());
-    observation = Optional.of(observation(A, B, "streaming", "async"));
+    situation.jobs.put("pks-site-b-seed-1", succeeded());
+    situation.seen(A, B, "streaming", "async", 0L);
     LifecycleStep step = decide(seeding(List.of(), 1));
     assertThat(step.phase()).isEqualTo(Phase.Streaming);
     assertThat(step.job()).isNull();
@@ -188,7 +178,7 @@ class LifecycleTest {
 
   @Test
   void synchronousReplicationIsNotEnabledAgainOnceThePrimaryReportsSync() {
-    observation = Optional.of(observation(A, B, "streaming", "sync"));
+    situation.seen(A, B, "streaming", "sync", 0L);
     assertThat(decide(pair(Phase.Streaming, A, List.of(), null)).actions()).isEmpty();
   }
 
@@ -196,7 +186,7 @@ class LifecycleTest {
   void anAsynchronousPairNeverEnablesSync() {
     PksReplicaPair pair = TestPairs.example(json -> TestPairs.spec(json).with("replication").put("synchronous", "Off"));
     pair.setStatus(status(Phase.Streaming, A, List.of(), null));
-    observation = Optional.of(observation(A, B, "streaming", "async"));
+    situation.seen(A, B, "streaming", "async", 0L);
     LifecycleStep step = decide(pair);
     assertThat(step.actions()).isEmpty();
     assertThat(step.message()).isEqualTo("Primary site-a streams to standby site-b asynchronously.");
@@ -204,7 +194,7 @@ class LifecycleTest {
 
   @Test
   void aStreamingPairWhoseStandbyStopsStreamingIsDegraded() {
-    observation = Optional.of(observation(A, null, "none", null));
+    situation.seen(A, null, "none", null, 0L);
     LifecycleStep step = decide(pair(Phase.Streaming, A, List.of(), null));
     assertThat(step.phase()).isEqualTo(Phase.Degraded);
     assertThat(step.warning()).isTrue();
@@ -223,8 +213,7 @@ class LifecycleTest {
   }
 
   private LifecycleStep decide(PksReplicaPair pair) {
-    return Lifecycle.decide(pair, new PairFacts(observation.map(o -> new ReplicationObservation(o.primary(),
-        o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt)), jobs, pods, NOW));
+    return situation.decide(pair);
   }
 
   private static PksReplicaPair initializing(List<String> stopped) {
@@ -242,24 +231,9 @@ class LifecycleTest {
   }
 
   private static PksReplicaPairStatus status(Phase phase, String primary, List<String> stopped, MemberJob job) {
-    return status(phase, primary, null, stopped, job, null);
+    return Situation.status(phase, primary, null, stopped, job, null);
   }
 
-  private static PksReplicaPairStatus status(Phase phase, String primary, String target, List<String> stopped,
-      MemberJob job, String synchronousStandby) {
-    return new PksReplicaPairStatus(1L, phase, primary, target, null, null, null, null, stopped, job,
-        synchronousStandby, List.of(), "as recorded");
-  }
-
-  private static ReplicationObservation observation(String primary, String standby, String state, String sync) {
-    return observation(primary, standby, state, sync, 0L);
-  }
-
-  private static ReplicationObservation observation(String primary, String standby, String state, String sync,
-      Long lagBytes) {
-    return new ReplicationObservation(primary, standby, 1L,
-        new ReplicationStatus(state, sync, null, null, lagBytes, null, null, NOW.toString()), NOW, NOW);
-  }
 
   private static JobOutcome running() {
     return new JobOutcome(State.RUNNING, null, null);

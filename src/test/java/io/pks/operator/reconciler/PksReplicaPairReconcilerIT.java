@@ -78,6 +78,13 @@ class PksReplicaPairReconcilerIT {
     });
   }
 
+  /** Until a second passes without a write: the operator has nothing left to do. */
+  private void awaitQuiet() {
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger(-1);
+    await().atMost(BOUND).pollInterval(Duration.ofSeconds(1))
+        .until(() -> seen.getAndSet(cluster.writes().size()) == cluster.writes().size());
+  }
+
   private int replicas(String statefulSet) {
     return client.apps().statefulSets().inNamespace(NS).withName(statefulSet).get().getSpec().getReplicas();
   }
@@ -240,6 +247,7 @@ class PksReplicaPairReconcilerIT {
     client.resource(TestPairs.example()).create();
     awaitAllObjects();
     awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
+    awaitQuiet();
     cluster.stopOperator();
     cluster.clearWrites();
 

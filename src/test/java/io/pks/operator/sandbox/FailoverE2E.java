@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,7 +40,7 @@ class FailoverE2E {
   private static final String A = "site-a";
   private static final String B = "site-b";
 
-  private static Path workDir;
+  private static SandboxFixture fixture;
   private static Sandbox sandbox;
   private static SandboxPair switchover;
   private static SandboxPair failover;
@@ -49,9 +48,9 @@ class FailoverE2E {
   private static SandboxPair preferred;
 
   @BeforeAll
-  static void fourStreamingPairs() throws IOException {
-    workDir = Files.createTempDirectory("pks-failover-e2e-");
-    sandbox = Sandbox.start(workDir, Duration.ofMillis(500));
+  static void fourStreamingPairs() {
+    fixture = SandboxFixture.start("failover-e2e");
+    sandbox = fixture.sandbox;
     switchover = SandboxPair.create(sandbox, "switchover", json -> { });
     failover = SandboxPair.create(sandbox, "failover", json -> { });
     manual = SandboxPair.create(sandbox, "manual", json -> spec(json).with("failover").put("mode", "Manual"));
@@ -66,9 +65,7 @@ class FailoverE2E {
 
   @AfterAll
   static void stop() throws IOException {
-    sandbox.close();
-    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
-    LocalContainer.deleteRecursively(workDir);
+    fixture.close();
   }
 
   @Test

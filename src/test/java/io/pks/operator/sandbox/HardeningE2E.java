@@ -43,6 +43,7 @@ class HardeningE2E {
   private static final String A = "site-a";
   private static final String B = "site-b";
 
+  private static SandboxFixture fixture;
   private static Path workDir;
   private static Sandbox sandbox;
   private static final StringBuilder LOG = new StringBuilder();
@@ -66,18 +67,17 @@ class HardeningE2E {
     root.addAppender(CAPTURE);
     // Everything the operator and the runtime say, DEBUG included, is searched for passwords.
     ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("io.pks").setLevel(ch.qos.logback.classic.Level.DEBUG);
-    workDir = Files.createTempDirectory("pks-hardening-e2e-");
-    sandbox = Sandbox.start(workDir, Duration.ofMillis(500));
+    fixture = SandboxFixture.start("hardening-e2e");
+    workDir = fixture.workDir;
+    sandbox = fixture.sandbox;
   }
 
   @AfterAll
   static void stop() throws IOException {
-    sandbox.close();
     ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
         .detachAppender(CAPTURE);
     ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("io.pks").setLevel(ch.qos.logback.classic.Level.INFO);
-    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
-    LocalContainer.deleteRecursively(workDir);
+    fixture.close();
   }
 
   @Test
@@ -103,7 +103,9 @@ class HardeningE2E {
     sandbox.apiServer().clearWrites();
     sandbox.startOperator();
     sleep(3000);
-    assertThat(sandbox.apiServer().writes()).as("writes after a restart on a streaming pair").isEmpty();
+    // Pod and StatefulSet statuses are the runtime's (a readiness probe may flip under load): not the operator's.
+    assertThat(sandbox.apiServer().writes()).as("the operator's writes after a restart on a streaming pair")
+        .filteredOn(write -> !write.path().matches(".*/(pods|statefulsets)/[^/]+/status")).isEmpty();
     assertThat(pair.get().getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
     assertThat(pair.jobs("seed")).hasSize(1);
   }

@@ -41,24 +41,23 @@ class SandboxE2E {
   private static final String A = "site-a";
   private static final String B = "site-b";
 
+  private static SandboxFixture fixture;
   private static Path workDir;
   private static Sandbox sandbox;
   private static SandboxPair pair;
   private static final List<Integer> ports = new ArrayList<>();
 
   @BeforeAll
-  static void startSandbox() throws IOException {
-    workDir = Files.createTempDirectory("pks-e2e-");
-    sandbox = Sandbox.start(workDir, Duration.ofMillis(500));
+  static void startSandbox() {
+    fixture = SandboxFixture.start("e2e");
+    workDir = fixture.workDir;
+    sandbox = fixture.sandbox;
   }
 
   @AfterAll
   static void nothingIsLeftBehind() throws Exception {
-    sandbox.close();
-    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(p -> p.info().command()
-        .orElse("?"))).as("processes still running after the sandbox stopped").isEmpty();
+    fixture.close();
     assertThat(ports).as("loopback ports still in use").allSatisfy(port -> assertThat(free(port)).isTrue());
-    LocalContainer.deleteRecursively(workDir);
   }
 
   @Test

@@ -1,0 +1,46 @@
+package io.pks.operator.reconciler;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.pks.operator.api.v1alpha1.MemberJob;
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
+import io.pks.operator.api.v1alpha1.ReplicationStatus;
+
+/**
+ * The facts of one named situation for the decision tests: what the probes saw and when, the
+ * Jobs, the pods; {@link #decide} asks the lifecycle what to do. Both members' pods exist and are
+ * Ready, and both members answered just now, unless a test says otherwise.
+ */
+final class Situation {
+  static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+
+  final Map<String, JobOutcome> jobs = new HashMap<>();
+  final Map<String, Boolean> pods = new HashMap<>(Map.of("site-a", true, "site-b", true));
+  ReplicationObservation observation;
+  Instant primaryReachedAt = NOW;
+  Instant standbyStreamedAt = NOW;
+
+  LifecycleStep decide(PksReplicaPair pair) {
+    return Lifecycle.decide(pair, new PairFacts(Optional.ofNullable(observation).map(o -> new ReplicationObservation(
+        o.primary(), o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt)),
+        jobs, pods, NOW));
+  }
+
+  /** What the probe shows: who answers as primary and standby, the standby's state, sync state and lag. */
+  void seen(String primary, String standby, String state, String sync, Long lagBytes) {
+    observation = new ReplicationObservation(primary, standby, 1L,
+        new ReplicationStatus(state, sync, null, null, lagBytes, null, null, NOW.toString()), NOW, NOW);
+  }
+
+  static PksReplicaPairStatus status(Phase phase, String primary, String target, List<String> stopped,
+      MemberJob job, String synchronousStandby) {
+    return new PksReplicaPairStatus(1L, phase, primary, target, null, null, null, null, stopped, job,
+        synchronousStandby, List.of(), "as recorded");
+  }
+}

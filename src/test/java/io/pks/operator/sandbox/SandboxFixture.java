@@ -1,0 +1,40 @@
+package io.pks.operator.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A sandbox for one test class, in a fresh temporary folder, probing every 0.5 s. Closing it stops
+ * everything and checks that no process it started is left running before the folder goes.
+ */
+final class SandboxFixture implements AutoCloseable {
+  final Path workDir;
+  final Sandbox sandbox;
+
+  private SandboxFixture(Path workDir) {
+    this.workDir = workDir;
+    this.sandbox = Sandbox.start(workDir, Duration.ofMillis(500));
+  }
+
+  static SandboxFixture start(String name) {
+    try {
+      return new SandboxFixture(Files.createTempDirectory("pks-" + name + "-"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    sandbox.close();
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        .map(process -> process.info().command().orElse("?")))
+        .as("processes still running after the sandbox stopped").isEmpty();
+    LocalContainer.deleteRecursively(workDir);
+  }
+}
