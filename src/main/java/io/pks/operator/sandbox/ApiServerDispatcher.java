@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ import io.pks.operator.sandbox.EmbeddedApiServer.Write;
 /**
  * The Fabric8 CRUD store with what kubectl and the tests need around it: injected faults come first, then
  * discovery, Table responses, and Status bodies on errors the store leaves bodiless. Every write is recorded with
- * the status it got.
+ * the status it got, and every request counted.
  */
 final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServerDispatcher.class);
@@ -38,6 +39,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
   private final List<Write> writes = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicLong requests = new AtomicLong();
   private final InjectedFaults faults = new InjectedFaults();
   private final Runnable forgetRecordedRequests;
 
@@ -51,6 +53,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   public MockResponse dispatch(RecordedRequest request) {
     // The mock web server keeps every request for takeRequest(); a sandbox running for hours would grow with it.
     forgetRecordedRequests.run();
+    requests.incrementAndGet();
     String method = request.getMethod();
     String path = request.getPath();
     OptionalInt fault = faults.take(method, path, Instant.now());
@@ -71,6 +74,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     synchronized (writes) {
       return List.copyOf(writes);
     }
+  }
+
+  long requests() {
+    return requests.get();
   }
 
   void clearWrites() {
