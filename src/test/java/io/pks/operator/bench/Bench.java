@@ -1,5 +1,6 @@
 package io.pks.operator.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,6 +98,12 @@ public final class Bench {
 
   static double seconds(Instant from, Instant to) {
     return Duration.between(from, to).toNanos() / 1e9;
+  }
+
+  /** CPU time this process has used so far. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Fails the scenario (it could not measure) unless {@code condition} holds. */

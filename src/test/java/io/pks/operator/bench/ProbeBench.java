@@ -20,7 +20,8 @@ import io.pks.operator.sandbox.SandboxPair;
  * stays away, the standby and the seed use the replication role, the kubelet's pg_isready does not
  * log in); then the latency of the operator's probe
  * ({@link MemberProbe} with the operator's connector and timeouts: connect, SCRAM login, queries,
- * close) against each member, one after the other.
+ * close) against each member, one after the other, and the CPU time this JVM spent on them (the
+ * sandbox's runtime and operator share it, idle meanwhile but for their own probes and polls).
  */
 final class ProbeBench implements Scenario {
   static final String NAME = "probe";
@@ -57,6 +58,7 @@ final class ProbeBench implements Scenario {
       String peer = member.equals(status.currentPrimary()) ? status.standby() : status.currentPrimary();
       MemberProbe.Peer expected = new MemberProbe.Peer(peer, Names.replicationSlot(peer));
       String role = member.equals(status.currentPrimary()) ? "primary" : "standby";
+      long cpu = Bench.processCpuNanos();
       for (int i = 0; i < PROBES; i++) {
         long start = System.nanoTime();
         ProbeResult result = probe.probe(pair.member(member), expected);
@@ -64,6 +66,8 @@ final class ProbeBench implements Scenario {
         Bench.require(result.outcome() == ProbeResult.Outcome.REACHABLE, "a probe of " + member + ": " + result);
         results.add(NAME, latency(role), "ms", millis);
       }
+      results.add(NAME, "CPU per probe of the " + role + " in the probing JVM (its SCRAM login included)", "ms",
+          (Bench.processCpuNanos() - cpu) / 1e6 / PROBES);
     }
     Bench.progress("%s: %d operator sessions in %d s; probe latency %.1f ms (primary), %.1f ms (standby)", NAME, opened,
         WINDOW.toSeconds(), results.metric(NAME, latency("primary")).median(),

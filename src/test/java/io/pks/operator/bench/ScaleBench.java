@@ -2,7 +2,6 @@ package io.pks.operator.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,8 @@ final class ScaleBench implements Scenario {
 
       long start = System.nanoTime();
       Duration operatorCpu = operator.cpu();
-      long benchCpu = processCpuNanos();
+      // This process is the embedded API server's, and the benchmark's own client.
+      long benchCpu = Bench.processCpuNanos();
       for (int i = 1; i <= pairs; i++) {
         client.resource(pair(i)).create();
       }
@@ -80,7 +80,7 @@ final class ScaleBench implements Scenario {
           .until(() -> created(apiServer) >= expected);
       double converged = (System.nanoTime() - start) / 1e9;
       double operatorCpuSeconds = operator.cpu().minus(operatorCpu).toNanos() / 1e9;
-      double apiServerCpuSeconds = (processCpuNanos() - benchCpu) / 1e9;
+      double apiServerCpuSeconds = (Bench.processCpuNanos() - benchCpu) / 1e9;
       long operatorRequests = apiServer.requestCount() - requestsBefore - pairs;
       long operatorWrites = apiServer.writes().size() - pairs;
       results.add(NAME, prefix + "create → every object of every pair exists", "s", converged);
@@ -93,27 +93,26 @@ final class ScaleBench implements Scenario {
       awaitQuiet(apiServer);
       apiServer.clearWrites();
       long requestsIdle = apiServer.requestCount();
+      Duration cpuIdle = operator.cpu();
       Thread.sleep(WINDOW.toMillis());
+      double idleCores = operator.cpu().minus(cpuIdle).toNanos() / (double) WINDOW.toNanos();
       double perPairPerMinute = 60.0 / WINDOW.toSeconds() / pairs;
       results.add(NAME, prefix + "idle API writes per pair per minute", "writes/min",
           apiServer.writes().size() * perPairPerMinute);
       results.add(NAME, prefix + "idle API requests per pair per minute", "requests/min",
           (apiServer.requestCount() - requestsIdle) * perPairPerMinute);
 
+      results.add(NAME, prefix + "operator CPU while idle (CPU seconds per second)", "cores", idleCores);
+
       OperatorProcess.Memory memory = operator.measure();
       results.add(NAME, prefix + "operator resident memory (VmRSS)", "MiB", memory.residentBytes() / MIB);
       results.add(NAME, prefix + "operator heap in use after a full GC", "MiB", memory.heapBytes() / MIB);
       results.add(NAME, prefix + "operator resident memory after that GC", "MiB", memory.residentAfterGcBytes() / MIB);
       Bench.progress("%s: %d pairs converged in %.1f s (CPU: operator %.1f s, API server %.1f s), %.1f requests"
-          + " per pair; RSS %.0f MiB, heap %.0f MiB", NAME, pairs, converged, operatorCpuSeconds, apiServerCpuSeconds,
-          operatorRequests / (double) pairs, memory.residentBytes() / MIB, memory.heapBytes() / MIB);
+          + " per pair; idle: %.2f cores; RSS %.0f MiB, heap %.0f MiB", NAME, pairs, converged, operatorCpuSeconds,
+          apiServerCpuSeconds, operatorRequests / (double) pairs, idleCores, memory.residentBytes() / MIB,
+          memory.heapBytes() / MIB);
     }
-  }
-
-  /** CPU time of this process: the embedded API server's, and the benchmark's own client. */
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   /** The example as pair number {@code i}. */
