@@ -42,7 +42,10 @@ public final class Bench {
     Results results = new Results();
     List<String> failures = new ArrayList<>();
     List<String> requested;
-    AutoCloseable log = LogFile.redirectTo(OUTPUT.resolve("bench.log"));
+    Path logFile = OUTPUT.resolve("bench.log");
+    // One run's log: the file appender would add to the previous run's.
+    Files.deleteIfExists(logFile);
+    AutoCloseable log = LogFile.redirectTo(logFile);
     try (BenchSandbox sandbox = new BenchSandbox()) {
       // In this order; scale last, once the sandbox's PostgreSQL servers have stopped.
       Map<String, Scenario> scenarios = new LinkedHashMap<>();
@@ -74,7 +77,7 @@ public final class Bench {
     Files.writeString(OUTPUT.resolve("bench-" + stamp + ".md"), table);
     System.out.print(table);
     System.out.flush();
-    progress("samples: %s; log: %s", json, OUTPUT.resolve("bench.log"));
+    progress("samples: %s; log: %s", json, logFile);
     failures.forEach(failure -> progress("FAILED %s", failure));
     System.exit(failures.isEmpty() ? 0 : 1);
   }
