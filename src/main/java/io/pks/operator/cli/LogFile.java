@@ -14,15 +14,16 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.FileAppender;
 
 /**
- * Sends the log to a file instead of the console, for the interactive {@code sandbox}: its console
- * shows the pair's progress, the operator's and the runtime's one line per decision go to the file.
+ * Sends the log to a file instead of the console, for the interactive {@code sandbox} and the
+ * benchmarks: their console shows progress, the operator's and the runtime's one line per decision
+ * go to the file.
  */
-final class LogFile {
+public final class LogFile {
   private LogFile() {
   }
 
   /** Redirects the log; closing the result restores the console (the command has ended). */
-  static AutoCloseable redirectTo(Path file) {
+  public static AutoCloseable redirectTo(Path file) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,7 @@ import io.pks.operator.sandbox.EmbeddedApiServer.Write;
 /**
  * The Fabric8 CRUD store with what kubectl and the tests need around it: injected faults come first, then
  * discovery, Table responses, and Status bodies on errors the store leaves bodiless. Every write is recorded with
- * the status it got.
+ * the status it got, and every request counted.
  */
 final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServerDispatcher.class);
@@ -39,6 +40,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
   private final List<Write> writes = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicLong requests = new AtomicLong();
   private final InjectedFaults faults = new InjectedFaults();
   private final Runnable forgetRecordedRequests;
   private volatile Function<RecordedRequest, MockResponse> interceptor = request -> null;
@@ -53,6 +55,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   public MockResponse dispatch(RecordedRequest request) {
     // The mock web server keeps every request for takeRequest(); a sandbox running for hours would grow with it.
     forgetRecordedRequests.run();
+    requests.incrementAndGet();
     String method = request.getMethod();
     String path = request.getPath();
     OptionalInt fault = faults.take(method, path, Instant.now());
@@ -78,6 +81,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     synchronized (writes) {
       return List.copyOf(writes);
     }
+  }
+
+  long requests() {
+    return requests.get();
   }
 
   void clearWrites() {

@@ -70,18 +70,23 @@ public final class EmbeddedApiServer implements AutoCloseable {
     dispatcher = new ApiServerDispatcher(webServer::reset);
     server = new KubernetesMockServer(new Context(), webServer, new HashMap<>(), dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    client = Operators.configure(new KubernetesClientBuilder())
+    client = client(url());
+    client.apiextensions().v1().customResourceDefinitions().resource(Crd.load()).create();
+    dispatcher.clearWrites();
+    LOG.info("Embedded API server on {}", url());
+  }
+
+  /** A new client of the server at {@code url} (another process's, too), in namespace {@value #NAMESPACE}. */
+  public static NamespacedKubernetesClient client(String url) {
+    return Operators.configure(new KubernetesClientBuilder())
         .withConfig(new ConfigBuilder(Config.empty())
-            .withMasterUrl(url())
+            .withMasterUrl(url)
             .withNamespace(NAMESPACE)
             // As KubernetesMockServer configures its own clients: no HTTP/2 upgrade on plain HTTP.
             .withHttp2Disable(true)
             .build())
         .build()
         .adapt(NamespacedKubernetesClient.class);
-    client.apiextensions().v1().customResourceDefinitions().resource(Crd.load()).create();
-    dispatcher.clearWrites();
-    LOG.info("Embedded API server on {}", url());
   }
 
   /** A client of this server, in namespace {@value #NAMESPACE}. */
@@ -121,6 +126,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   public void clearWrites() {
     dispatcher.clearWrites();
+  }
+
+  /** Every request received since the start, reads and watches included (the CRD's creation too). */
+  public long requestCount() {
+    return dispatcher.requests();
   }
 
   /**

@@ -245,6 +245,16 @@ class EmbeddedApiServerIT {
   }
 
   @Test
+  void countsEveryRequestReadsIncludedFromAnyClient() {
+    long before = server.requestCount();
+    try (KubernetesClient another = EmbeddedApiServer.client(server.url())) {
+      assertThat(another.configMaps().withName("absent").get()).isNull();
+      assertThat(another.configMaps().list().getItems()).isEmpty();
+    }
+    assertThat(server.requestCount() - before).isEqualTo(2);
+  }
+
+  @Test
   void failNextAnswersTheFaultWithAStatusThenServesAgain() {
     client.configMaps().resource(configMap("c")).create();
     server.failNext(2, "PUT", path -> path.endsWith("/configmaps/c"), 409);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,10 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
-import io.pks.operator.model.Names;
 
 /**
  * Switchover, failover, sync degrade and operator restarts in the sandbox, with real PostgreSQL
@@ -59,7 +56,7 @@ class FailoverE2E {
       spec(json).with("failover").put("standbyUnavailableSeconds", 2);
     });
     for (SandboxPair pair : List.of(switchover, failover, manual, preferred)) {
-      awaitSynchronous(pair);
+      pair.awaitSynchronous();
     }
   }
 
@@ -74,10 +71,10 @@ class FailoverE2E {
     try (Writer writer = new Writer(switchover, "calls")) {
       assertThat(writer.awaitMore(30, SandboxPair.BOUND)).isTrue();
       moveTo(switchover, B);
-      assertThat(sipSite(switchover)).isEqualTo(B);
+      assertThat(switchover.sipSite()).isEqualTo(B);
       assertThat(writer.awaitMore(30, SandboxPair.BOUND)).isTrue();
       moveTo(switchover, A);
-      assertThat(sipSite(switchover)).isEqualTo(A);
+      assertThat(switchover.sipSite()).isEqualTo(A);
       assertThat(writer.awaitMore(30, SandboxPair.BOUND)).isTrue();
       Set<Long> acknowledged = writer.stop();
       assertThat(writer.missingOn(switchover.readWrite())).as("acknowledged rows lost").isEmpty();
@@ -93,12 +90,11 @@ class FailoverE2E {
   void theLossOfThePrimarysNodeFailsOverWithoutLosingACommit() throws Exception {
     Writer writer = new Writer(failover, "calls");
     assertThat(writer.awaitMore(50, SandboxPair.BOUND)).isTrue();
-    long primaryStarts = count(log(failover, A), "starting as primary");
+    long primaryStarts = count(failover.containerLog(A), "starting as primary");
 
     Instant lost = Instant.now();
     failover.nodeDown(A);
-    await("SIP moved").atMost(SandboxPair.BOUND).pollInterval(Duration.ofMillis(20))
-        .until(() -> B.equals(sipSite(failover)));
+    failover.awaitSipSite(B);
     Duration toSip = Duration.between(lost, Instant.now());
     assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
     Duration toWrite = Duration.between(lost, writer.firstAcknowledgedAfterOutage(lost, Duration.ofSeconds(1)));
@@ -110,10 +106,9 @@ class FailoverE2E {
         toWrite.toMillis(), toSip.toMillis());
 
     failover.nodeBack(A);
-    failover.awaitStatus("site-a rejoined as standby", p -> p.getStatus().phase() == Phase.Streaming
-        && A.equals(p.getStatus().standby()) && "sync".equals(p.getStatus().replication().syncState()));
+    failover.awaitSynchronous(B);
     assertThat(inRecovery(failover, A)).isTrue();
-    assertThat(count(log(failover, A), "starting as primary")).as("site-a never started as primary again")
+    assertThat(count(failover.containerLog(A), "starting as primary")).as("site-a never started as primary again")
         .isEqualTo(primaryStarts);
     assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
     Set<Long> acknowledged = writer.stop();
@@ -191,7 +186,7 @@ class FailoverE2E {
     assertThat(failed.getStatus().currentPrimary()).isEqualTo(A);
     assertThat(inRecovery(manual, B)).as("nothing promoted").isTrue();
 
-    TestPairs.editSpec(manual.client(), manual.namespace, manual.name, spec -> spec.withPrimary(B));
+    manual.requestPrimary(B);
     manual.awaitStatus("site-b primary", p -> B.equals(p.getStatus().currentPrimary()));
     try (Writer writer = new Writer(manual, "after")) {
       assertThat(writer.awaitMore(10, SandboxPair.BOUND)).isTrue();
@@ -205,12 +200,12 @@ class FailoverE2E {
   @Order(7)
   void anOperatorKilledDuringASwitchoverPromotesOnce() throws Exception {
     long timeline = switchover.get().getStatus().timeline();
-    edit(switchover, B);
+    switchover.requestPrimary(B);
     switchover.awaitStatus("switching over", p -> p.getStatus().phase() != Phase.Streaming);
     sandbox.stopOperator();
     Thread.sleep(1000);
     sandbox.startOperator();
-    awaitSynchronous(switchover);
+    switchover.awaitSynchronous();
     assertThat(switchover.get().getStatus().currentPrimary()).isEqualTo(B);
     assertThat(switchover.get().getStatus().timeline()).as("one promotion").isEqualTo(timeline + 1);
   }
@@ -229,31 +224,16 @@ class FailoverE2E {
     sandbox.startOperator();
     failover.awaitStatus("promoted", p -> standby.equals(p.getStatus().currentPrimary()));
     failover.nodeBack(primary);
-    awaitSynchronous(failover);
+    failover.awaitSynchronous();
     assertThat(failover.get().getStatus().timeline()).as("one promotion").isEqualTo(timeline + 1);
     assertThat(inRecovery(failover, primary)).isTrue();
   }
 
-  private static void awaitSynchronous(SandboxPair pair) {
-    pair.awaitStatus("streaming in sync", p -> p.getStatus().phase() == Phase.Streaming
-        && p.getStatus().replication() != null && "sync".equals(p.getStatus().replication().syncState()));
-  }
-
-  private static void edit(SandboxPair pair, String primary) {
-    TestPairs.editSpec(pair.client(), pair.namespace, pair.name, spec -> spec.withPrimary(primary));
-  }
-
   /** A planned switchover to {@code target}, until the old primary streams again as its standby. */
   private static void moveTo(SandboxPair pair, String target) {
-    edit(pair, target);
-    pair.awaitStatus("switched over to " + target, p -> target.equals(p.getStatus().currentPrimary())
-        && p.getStatus().phase() == Phase.Streaming && "sync".equals(p.getStatus().replication().syncState()));
-    await("SIP follows").atMost(SandboxPair.BOUND).until(() -> target.equals(sipSite(pair)));
-  }
-
-  private static String sipSite(SandboxPair pair) {
-    return pair.client().services().inNamespace(pair.namespace).withName(Names.sipService(pair.name)).get()
-        .getSpec().getSelector().get("pks.io/site");
+    pair.requestPrimary(target);
+    pair.awaitSynchronous(target);
+    pair.awaitSipSite(target);
   }
 
   private static boolean inRecovery(SandboxPair pair, String member) throws SQLException {
@@ -262,11 +242,6 @@ class FailoverE2E {
       row.next();
       return row.getBoolean(1);
     }
-  }
-
-  private static String log(SandboxPair pair, String member) throws IOException {
-    return Files.readString(sandbox.runtime().podDir(pair.namespace, Names.pod(pair.name, member))
-        .resolve("container.log"));
   }
 
   private static long count(String text, String line) {

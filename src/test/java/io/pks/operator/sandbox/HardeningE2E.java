@@ -28,7 +28,6 @@ import ch.qos.logback.core.AppenderBase;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Names;
@@ -145,7 +144,7 @@ class HardeningE2E {
   @Order(5)
   void noPasswordAppearsOutsideItsSecretsAcrossALifecycle() throws Exception {
     SandboxPair pair = new SandboxPairLookup("restart-init").pair();
-    TestPairs.editSpec(pair.client(), pair.namespace, pair.name, spec -> spec.withPrimary(B));
+    pair.requestPrimary(B);
     pair.awaitStatus("switched over", p -> B.equals(p.getStatus().currentPrimary())
         && p.getStatus().phase() == Phase.Streaming && "sync".equals(p.getStatus().replication().syncState()));
 

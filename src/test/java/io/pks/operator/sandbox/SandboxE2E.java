@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -57,7 +55,8 @@ class SandboxE2E {
   @AfterAll
   static void nothingIsLeftBehind() throws Exception {
     fixture.close();
-    assertThat(ports).as("loopback ports still in use").allSatisfy(port -> assertThat(free(port)).isTrue());
+    assertThat(ports).as("loopback ports still in use")
+        .allSatisfy(port -> assertThat(SandboxPair.portFree(port)).isTrue());
   }
 
   @Test
@@ -152,11 +151,12 @@ class SandboxE2E {
   @Order(7)
   void aLostNodeKeepsItsMemberDownUntilItReturns() throws Exception {
     pair.nodeDown(B);
-    await("node down").atMost(SandboxPair.BOUND).until(() -> !pair.podReady(B) && free(pair.member(B).port()));
+    await("node down").atMost(SandboxPair.BOUND)
+        .until(() -> !pair.podReady(B) && SandboxPair.portFree(pair.member(B).port()));
     PksReplicaPair degraded = pair.awaitPhase(Phase.Degraded);
     assertThat(degraded.getStatus().message()).contains("site-b is not streaming");
     Thread.sleep(3000);
-    assertThat(free(pair.member(B).port())).as("a member on a lost node stays down").isTrue();
+    assertThat(SandboxPair.portFree(pair.member(B).port())).as("a member on a lost node stays down").isTrue();
     assertThat(pair.pod(B).getStatus().getPhase()).isEqualTo("Unknown");
 
     pair.nodeBack(B);
@@ -189,11 +189,7 @@ class SandboxE2E {
   void deletingARetainedPairStopsPostgresAndKeepsTheData() {
     Path dataA = pair.pgdata(A);
     Path dataB = pair.pgdata(B);
-    pair.client().resources(PksReplicaPair.class).inNamespace(pair.namespace).withName(pair.name).delete();
-
-    await("pods gone").atMost(SandboxPair.BOUND).until(() -> pair.pod(A) == null && pair.pod(B) == null);
-    await("PostgreSQL stopped").atMost(SandboxPair.BOUND)
-        .until(() -> free(pair.member(A).port()) && free(pair.member(B).port()));
+    pair.deleteAndAwaitStopped();
     assertThat(pair.client().apps().statefulSets().inNamespace(pair.namespace).list().getItems()).isEmpty();
     assertThat(pair.client().persistentVolumeClaims().inNamespace(pair.namespace).list().getItems())
         .extracting(claim -> claim.getMetadata().getName())
@@ -201,13 +197,5 @@ class SandboxE2E {
     assertThat(dataA.resolve("PG_VERSION")).exists();
     assertThat(dataB.resolve("standby.signal")).exists();
     assertThat(pair.client().secrets().inNamespace(pair.namespace).list().getItems()).hasSize(2);
-  }
-
-  private static boolean free(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
@@ -33,16 +36,16 @@ import io.pks.operator.postgres.MemberEndpoint;
 import io.pks.operator.postgres.PgConnector;
 
 /**
- * One pair in a sandbox, as the end-to-end tests drive it: created from the example (edited),
- * reached through its -rw Service or a member's own port, faulted through the sandbox's
- * annotations or a kill -9, observed through the API server.
+ * One pair in a sandbox, as the end-to-end tests and the benchmarks drive it: created from the
+ * example (edited), reached through its -rw Service or a member's own port, faulted through the
+ * sandbox's annotations or a kill -9, observed through the API server.
  */
-final class SandboxPair {
-  static final Duration BOUND = Duration.ofSeconds(90);
+public final class SandboxPair {
+  public static final Duration BOUND = Duration.ofSeconds(90);
 
-  final Sandbox sandbox;
-  final String namespace;
-  final String name;
+  public final Sandbox sandbox;
+  public final String namespace;
+  public final String name;
 
   private SandboxPair(Sandbox sandbox, String namespace, String name) {
     this.sandbox = sandbox;
@@ -51,7 +54,7 @@ final class SandboxPair {
   }
 
   /** The example in {@code namespace}, with {@code edit} applied, created in the sandbox. */
-  static SandboxPair create(Sandbox sandbox, String namespace, Consumer<ObjectNode> edit) {
+  public static SandboxPair create(Sandbox sandbox, String namespace, Consumer<ObjectNode> edit) {
     PksReplicaPair pair = TestPairs.example(json -> {
       ((ObjectNode) json.get("metadata")).put("namespace", namespace);
       edit.accept(json);
@@ -62,35 +65,90 @@ final class SandboxPair {
   }
 
   /** A pair already in the sandbox. */
-  static SandboxPair existing(Sandbox sandbox, String namespace, String name) {
+  public static SandboxPair existing(Sandbox sandbox, String namespace, String name) {
     return new SandboxPair(sandbox, namespace, name);
   }
 
-  KubernetesClient client() {
+  public KubernetesClient client() {
     return sandbox.client();
   }
 
-  PksReplicaPair get() {
+  public PksReplicaPair get() {
     return client().resources(PksReplicaPair.class).inNamespace(namespace).withName(name).get();
   }
 
-  PksReplicaPair awaitStatus(String what, Predicate<PksReplicaPair> condition) {
+  public PksReplicaPair awaitStatus(String what, Predicate<PksReplicaPair> condition) {
     await(what).atMost(BOUND).pollInterval(Duration.ofMillis(50))
         .until(this::get, p -> p != null && p.getStatus() != null && condition.test(p));
     return get();
   }
 
-  PksReplicaPair awaitPhase(Phase phase) {
+  public PksReplicaPair awaitPhase(Phase phase) {
     return awaitStatus("phase " + phase, p -> p.getStatus().phase() == phase);
   }
 
   /** Streaming, and the probe has seen the standby's sync state the spec asks for. */
-  PksReplicaPair awaitStreaming() {
+  public PksReplicaPair awaitStreaming() {
     return awaitStatus("Streaming", p -> p.getStatus().phase() == Phase.Streaming
         && p.getStatus().replication() != null && "streaming".equals(p.getStatus().replication().state()));
   }
 
-  Credentials superuser() {
+  /** Streaming, and the probe has seen the standby in sync. */
+  public PksReplicaPair awaitSynchronous() {
+    return awaitStatus("streaming in sync", SandboxPair::synchronous);
+  }
+
+  /** Streaming from {@code primary}, and the probe has seen the standby in sync. */
+  public PksReplicaPair awaitSynchronous(String primary) {
+    return awaitStatus("streaming in sync from " + primary, p -> primary.equals(p.getStatus().currentPrimary())
+        && synchronous(p));
+  }
+
+  private static boolean synchronous(PksReplicaPair pair) {
+    return pair.getStatus().phase() == Phase.Streaming && pair.getStatus().replication() != null
+        && "sync".equals(pair.getStatus().replication().syncState());
+  }
+
+  /** Sets spec.primary: a switchover, or the user's failover of a Manual pair. */
+  public void requestPrimary(String member) {
+    TestPairs.editSpec(client(), namespace, name, spec -> spec.withPrimary(member));
+  }
+
+  /** The site the -sip Service's selector names. */
+  public String sipSite() {
+    String label = get().getSpec().sip().siteLabel();
+    return client().services().inNamespace(namespace).withName(Names.sipService(name)).get()
+        .getSpec().getSelector().get(label);
+  }
+
+  /** Waits until the -sip Service's selector names {@code site}, checking every 20 ms. */
+  public void awaitSipSite(String site) {
+    await("SIP on " + site).atMost(BOUND).pollInterval(Duration.ofMillis(20)).until(() -> site.equals(sipSite()));
+  }
+
+  /**
+   * Deletes the pair and waits until its pods and Jobs are gone and its members' ports free: a pair
+   * of the same name may then be created on what it retained.
+   */
+  public void deleteAndAwaitStopped() {
+    List<String> members = get().getSpec().members().stream().map(Member::name).toList();
+    client().resources(PksReplicaPair.class).inNamespace(namespace).withName(name).delete();
+    await("pods gone").atMost(BOUND).until(() -> members.stream().allMatch(member -> pod(member) == null));
+    await("Jobs gone").atMost(BOUND).until(() -> client().batch().v1().jobs().inNamespace(namespace)
+        .withLabel(Labels.PAIR, name).list().getItems().isEmpty());
+    await("PostgreSQL stopped").atMost(BOUND)
+        .until(() -> members.stream().allMatch(member -> portFree(member(member).port())));
+  }
+
+  public static boolean portFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public Credentials superuser() {
     Secret secret = client().secrets().inNamespace(namespace).withName(Names.generatedSuperuserSecret(name)).get();
     return new Credentials(decode(secret, "username"), decode(secret, "password").toCharArray());
   }
@@ -100,7 +158,7 @@ final class SandboxPair {
   }
 
   /** The -rw Service's loopback endpoint, as applications use it. */
-  MemberEndpoint readWrite() {
+  public MemberEndpoint readWrite() {
     int port = get().getSpec().postgres().port();
     Integer local = sandbox.runtime().serviceEndpoints()
         .get(namespace + "/" + Names.readWriteService(name) + "/" + port);
@@ -108,46 +166,55 @@ final class SandboxPair {
   }
 
   /** A member's own PostgreSQL, as the operator probes it. */
-  MemberEndpoint member(String member) {
+  public MemberEndpoint member(String member) {
     return new MemberEndpoint(member, "127.0.0.1", sandbox.ports().member(namespace, name, member));
   }
 
-  Connection connect(MemberEndpoint endpoint) throws SQLException {
+  public Connection connect(MemberEndpoint endpoint) throws SQLException {
     return new PgConnector(superuser(), PgConnector.Timeouts.DEFAULT).open(endpoint);
   }
 
-  Pod pod(String member) {
+  public Pod pod(String member) {
     return client().pods().inNamespace(namespace).withName(Names.pod(name, member)).get();
   }
 
-  boolean podReady(String member) {
+  public boolean podReady(String member) {
     Pod pod = pod(member);
     return pod != null && pod.getStatus() != null && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
             && "True".equals(c.getStatus()));
   }
 
-  int restartCount(String member) {
+  public int restartCount(String member) {
     return pod(member).getStatus().getContainerStatuses().get(0).getRestartCount();
   }
 
-  void nodeDown(String member) {
+  public void nodeDown(String member) {
     client().pods().inNamespace(namespace).withName(Names.pod(name, member)).edit(pod -> new PodBuilder(pod)
         .editMetadata().addToAnnotations(LocalKubelet.FAULT_ANNOTATION, LocalKubelet.NODE_DOWN).endMetadata().build());
   }
 
-  void nodeBack(String member) {
+  public void nodeBack(String member) {
     client().pods().inNamespace(namespace).withName(Names.pod(name, member)).edit(pod -> new PodBuilder(pod)
         .editMetadata().removeFromAnnotations(LocalKubelet.FAULT_ANNOTATION).endMetadata().build());
   }
 
-  Path pgdata(String member) {
+  public Path pgdata(String member) {
     Path volume = sandbox.runtime().volume(namespace, Names.dataClaim(name, member));
     return volume.resolve(Path.of(PodLayout.PGDATA).getFileName());
   }
 
+  /** What the member's container printed: its script's lines and PostgreSQL's log. */
+  public String containerLog(String member) {
+    try {
+      return Files.readString(sandbox.runtime().podDir(namespace, Names.pod(name, member)).resolve("container.log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** kill -9 of the member's postmaster: a crash, which the kubelet restarts. */
-  long killPostmaster(String member) {
+  public long killPostmaster(String member) {
     try {
       long pid = Long.parseLong(Files.readAllLines(pgdata(member).resolve("postmaster.pid")).get(0).trim());
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -157,12 +224,12 @@ final class SandboxPair {
     }
   }
 
-  List<Job> jobs(String kind) {
+  public List<Job> jobs(String kind) {
     return client().batch().v1().jobs().inNamespace(namespace).withLabel(Labels.PAIR, name)
         .withLabel(Labels.JOB, kind).list().getItems();
   }
 
-  static boolean succeeded(Job job) {
+  public static boolean succeeded(Job job) {
     return job.getStatus() != null && job.getStatus().getConditions() != null
         && job.getStatus().getConditions().stream().anyMatch(c -> "Complete".equals(c.getType())
             && "True".equals(c.getStatus()));

@@ -19,14 +19,15 @@ import io.pks.operator.postgres.MemberEndpoint;
 import io.pks.operator.postgres.PgConnector;
 
 /**
- * An application writing through the -rw Service: commits numbered rows one by one, reconnecting
- * whenever its connection breaks, and records every commit the server acknowledged (the INSERT in
- * autocommit returned) with its time. A commit that failed or whose answer was lost is not counted:
- * it may or may not be there, as for any client.
+ * An application writing through the -rw Service, for the end-to-end tests and the benchmarks:
+ * commits numbered rows one by one, reconnecting whenever its connection breaks, and records every
+ * commit the server acknowledged (the INSERT in autocommit returned) with its time. A commit that
+ * failed or whose answer was lost is not counted: it may or may not be there, as for any client.
  */
-final class Writer implements AutoCloseable {
+public final class Writer implements AutoCloseable {
   private static final PgConnector.Timeouts PATIENT =
       new PgConnector.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(120), Duration.ofSeconds(120));
+  private static final Duration STARTUP = Duration.ofSeconds(30);
 
   private final SandboxPair pair;
   private final String table;
@@ -36,27 +37,30 @@ final class Writer implements AutoCloseable {
   private final Thread thread;
   private long next = 1;
 
-  Writer(SandboxPair pair, String table) throws SQLException {
+  public Writer(SandboxPair pair, String table) throws SQLException {
     this.pair = pair;
     this.table = table;
     this.connector = new PgConnector(pair.superuser(), PATIENT);
-    createTable();
+    next = createTable() + 1;
     thread = new Thread(this::write, "writer-" + table);
     thread.setDaemon(true);
     thread.start();
   }
 
-  /** The table, through -rw as soon as it routes somewhere (it may be between primaries). */
-  private void createTable() throws SQLException {
-    long deadline = System.nanoTime() + SandboxPair.BOUND.toNanos();
+  /**
+   * Creates the table if needed; its highest id. Retried for a while as an application would: the
+   * -rw Service may still point at the old primary for a moment after the status names the new one.
+   */
+  private long createTable() throws SQLException {
+    long deadline = System.nanoTime() + STARTUP.toNanos();
     while (true) {
-      try (Connection connection = connector.open(pair.readWrite()); Statement statement = connection.createStatement()) {
+      try (Connection connection = connector.open(pair.readWrite());
+          Statement statement = connection.createStatement()) {
         statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (id bigint PRIMARY KEY, at timestamptz)");
         try (ResultSet max = statement.executeQuery("SELECT coalesce(max(id), 0) FROM " + table)) {
           max.next();
-          next = max.getLong(1) + 1;
+          return max.getLong(1);
         }
-        return;
       } catch (SQLException e) {
         if (System.nanoTime() > deadline) {
           throw e;
@@ -88,18 +92,19 @@ final class Writer implements AutoCloseable {
     close(connection);
   }
 
-  int acknowledgedCount() {
+  public int acknowledgedCount() {
     return acknowledged.size();
   }
 
   /**
    * The first commit acknowledged after an outage that began after {@code instant}: the first
-   * acknowledgement following a pause of at least {@code gap}. A fault is injected a moment before
-   * it takes effect, so commits right after {@code instant} may still be the old primary's.
+   * acknowledgement following a pause of at least {@code gap}, counted from the last commit
+   * acknowledged before {@code instant} when the outage came at once. A fault is injected a moment
+   * before it takes effect, so commits right after {@code instant} may still be the old primary's.
    */
-  Instant firstAcknowledgedAfterOutage(Instant instant, Duration gap) {
+  public Instant firstAcknowledgedAfterOutage(Instant instant, Duration gap) {
     Instant previous = null;
-    for (Instant at : acknowledged.values().stream().filter(at -> at.isAfter(instant)).sorted().toList()) {
+    for (Instant at : acknowledgedFrom(instant)) {
       if (previous != null && Duration.between(previous, at).compareTo(gap) >= 0) {
         return at;
       }
@@ -108,8 +113,37 @@ final class Writer implements AutoCloseable {
     return null;
   }
 
+  /**
+   * The longest wait between two acknowledged commits from the last one at or before {@code from}
+   * to the last one at or before {@code to}: how long the application could not write.
+   */
+  public Duration longestGap(Instant from, Instant to) {
+    Duration longest = Duration.ZERO;
+    Instant previous = null;
+    for (Instant at : acknowledgedFrom(from)) {
+      if (at.isAfter(to)) {
+        break;
+      }
+      if (previous != null && Duration.between(previous, at).compareTo(longest) > 0) {
+        longest = Duration.between(previous, at);
+      }
+      previous = at;
+    }
+    return longest;
+  }
+
+  /** When commits were acknowledged: the last one at or before {@code from}, then every later one. */
+  private List<Instant> acknowledgedFrom(Instant from) {
+    List<Instant> times = acknowledged.values().stream().sorted().toList();
+    int first = 0;
+    for (int i = 0; i < times.size() && !times.get(i).isAfter(from); i++) {
+      first = i;
+    }
+    return times.subList(first, times.size());
+  }
+
   /** Waits until {@code count} more commits are acknowledged; false after {@code bound}. */
-  boolean awaitMore(int count, Duration bound) {
+  public boolean awaitMore(int count, Duration bound) {
     int target = acknowledged.size() + count;
     long deadline = System.nanoTime() + bound.toNanos();
     while (acknowledged.size() < target && System.nanoTime() < deadline) {
@@ -119,7 +153,7 @@ final class Writer implements AutoCloseable {
   }
 
   /** Stops writing; the ids acknowledged. */
-  Set<Long> stop() {
+  public Set<Long> stop() {
     running.set(false);
     try {
       thread.join(Duration.ofSeconds(150).toMillis());
@@ -133,7 +167,7 @@ final class Writer implements AutoCloseable {
    * Ids acknowledged so far and missing from {@code endpoint}'s table: what a failover lost. The
    * acknowledged ids are taken before the table is read, as the writer may still be writing.
    */
-  List<Long> missingOn(MemberEndpoint endpoint) throws SQLException {
+  public List<Long> missingOn(MemberEndpoint endpoint) throws SQLException {
     List<Long> expected = new ArrayList<>(acknowledged.keySet());
     Set<Long> present = new HashSet<>();
     try (Connection connection = connector.open(endpoint); Statement statement = connection.createStatement();
