@@ -33,6 +33,8 @@ final class OperatorProcess implements AutoCloseable {
   record Memory(long residentBytes, long heapBytes, long residentAfterGcBytes) {
   }
 
+  static final String DEPLOYED_HEAP = "384m";
+
   private final Process process;
   private final BufferedReader replies;
   private final PrintWriter commands;
@@ -46,8 +48,10 @@ final class OperatorProcess implements AutoCloseable {
   /** Starts the operator against {@code apiServer}, its log in {@code log}; returns once it has started. */
   static OperatorProcess start(String apiServer, Path log) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        OperatorProcess.class.getName(), apiServer).redirectError(log.toFile()).start();
+    // The heap the chart gives the operator: a 512Mi limit with -XX:MaxRAMPercentage=75.0.
+    Process process = new ProcessBuilder(java.toString(), "-Xmx" + DEPLOYED_HEAP, "-cp",
+        System.getProperty("java.class.path"), OperatorProcess.class.getName(), apiServer)
+        .redirectError(log.toFile()).start();
     OperatorProcess operator = new OperatorProcess(process);
     String line = operator.replies.readLine();
     if (!STARTED.equals(line)) {
