@@ -33,8 +33,8 @@ final class ScaleBench implements Scenario {
   private static final List<Integer> SIZES = List.of(100, 500);
   private static final String NAMESPACE = "bench-scale";
   /** The resources of the objects the operator creates for a pair (Events excluded). */
-  private static final Set<String> OWNED =
-      Set.of("secrets", "configmaps", "persistentvolumeclaims", "statefulsets", "services", "jobs");
+  private static final Set<String> OWNED = Set.of("secrets", "configmaps", "persistentvolumeclaims",
+      "statefulsets", "services", "jobs", "networkpolicies");
   private static final Duration CONVERGENCE_BOUND = Duration.ofMinutes(5);
   private static final Duration QUIET = Duration.ofSeconds(5);
   private static final Duration SETTLE_BOUND = Duration.ofMinutes(2);
