@@ -10,9 +10,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -195,6 +197,17 @@ final class LocalContainer {
     env.put(PodLayout.ENV_PRIMARY_PORT, Integer.toString(primaryProxyPort));
     env.put(PodLayout.ENV_LISTEN_ADDRESSES, LoopbackNetwork.LOOPBACK_HOST);
     return env;
+  }
+
+  /** namespace/claim of the claims this container mounts. */
+  Set<String> claims() {
+    Set<String> claims = new HashSet<>();
+    for (Volume volume : pod.getSpec().getVolumes()) {
+      if (volume.getPersistentVolumeClaim() != null) {
+        claims.add(pod.getMetadata().getNamespace() + "/" + volume.getPersistentVolumeClaim().getClaimName());
+      }
+    }
+    return claims;
   }
 
   boolean running() {

@@ -83,6 +83,8 @@ final class LocalKubelet implements AutoCloseable {
   private final Clock clock;
   private final Map<String, PodRun> runs = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
+  /** Every container started; those no longer running are dropped when the claims in use are asked for. */
+  private final Set<LocalContainer> started = ConcurrentHashMap.newKeySet();
   private final ExecutorService stopper = Executors.newCachedThreadPool(r -> {
     Thread thread = new Thread(r, "sandbox-stop");
     thread.setDaemon(true);
@@ -184,6 +186,7 @@ final class LocalKubelet implements AutoCloseable {
       }
       run.container = LocalContainer.start(pod, podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
           client, volumes, networkEnv(pod));
+      started.add(run.container);
       run.startedAt = now;
       run.waitingReason = null;
       run.exitCode = null;
@@ -312,6 +315,17 @@ final class LocalKubelet implements AutoCloseable {
     CompletableFuture<Void> stop = CompletableFuture.runAsync(container::stop, stopper);
     stopping.put(key, stop);
     stop.whenComplete((ignored, error) -> stopping.remove(key, stop));
+  }
+
+  /**
+   * namespace/claim of every claim a container may still have open (running, or stopping after its
+   * pod went): the volume must outlive them, as Kubernetes' pvc-protection keeps a claim.
+   */
+  Set<String> claimsInUse() {
+    started.removeIf(container -> !container.running());
+    Set<String> claims = new java.util.HashSet<>();
+    started.forEach(container -> claims.addAll(container.claims()));
+    return claims;
   }
 
   /** Stops every container, as a node shutting down. */

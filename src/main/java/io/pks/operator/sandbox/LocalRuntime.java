@@ -109,7 +109,7 @@ public final class LocalRuntime implements AutoCloseable {
       garbageCollector.sync(owners, owned);
       statefulSets.sync(sets, pods, claims);
       jobs.sync(jobList, pods);
-      volumes.sync();
+      volumes.sync(kubelet.claimsInUse());
       kubelet.sync(podCache.getStore().list());
       proxies.sync(serviceCache.getStore().list(), podCache.getStore().list());
     } catch (KubernetesClientException e) {

@@ -18,7 +18,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * The sandbox's storage provisioner: each claim is bound to a folder under the work folder, and
- * the folder is deleted with the claim (reclaim policy Delete, as most dynamic provisioners).
+ * the folder is deleted with the claim (reclaim policy Delete, as most dynamic provisioners), but
+ * only once no pod uses it any more, as Kubernetes' pvc-protection finalizer holds a claim.
  * Whether a claim goes with its pair is the operator's decision (deletionPolicy), made through
  * owner references; this class only follows the claims that exist.
  */
@@ -39,7 +40,8 @@ final class LocalVolumes {
     return bound.get(namespace + "/" + claim);
   }
 
-  void sync() {
+  /** @param inUse namespace/claim of every claim a pod still mounts */
+  void sync(Set<String> inUse) {
     Set<String> present = new HashSet<>();
     for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inAnyNamespace().list().getItems()) {
       String namespace = claim.getMetadata().getNamespace();
@@ -62,7 +64,7 @@ final class LocalVolumes {
       }
     }
     for (String key : Set.copyOf(bound.keySet())) {
-      if (!present.contains(key)) {
+      if (!present.contains(key) && !inUse.contains(key)) {
         Path dir = bound.remove(key);
         try {
           LocalContainer.deleteRecursively(dir);
