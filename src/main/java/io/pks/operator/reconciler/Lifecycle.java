@@ -228,8 +228,10 @@ final class Lifecycle {
       Duration lost = facts.primaryUnreachableFor(primary);
       Duration bound = Duration.ofSeconds(failover.primaryUnavailableSeconds());
       if (lost.compareTo(bound) < 0) {
-        return waiting(state.phase(), "Primary " + primary + " has not answered for " + lost.toSeconds() + " s"
-            + (failover.mode() == FailoverMode.Automatic ? "; failover after " + bound.toSeconds() + " s." : "."));
+        // No running count in the message: it would rewrite the status at every probe of the outage.
+        return waiting(state.phase(), "Primary " + primary + " is not answering"
+            + (failover.mode() == FailoverMode.Automatic ? "; failover once it has not answered for "
+                + bound.toSeconds() + " s." : "."));
       }
       if (failover.mode() == FailoverMode.Manual) {
         String safety = safeToPromote(standby) ? "it has every acknowledged commit"

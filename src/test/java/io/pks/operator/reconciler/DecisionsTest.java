@@ -49,7 +49,10 @@ class DecisionsTest {
     assertThat(step.phase()).isEqualTo(Phase.Streaming);
     assertThat(step.actions()).isEmpty();
     assertThat(step.reason()).isNull();
-    assertThat(step.message()).isEqualTo("Primary site-a has not answered for 2 s; failover after 5 s.");
+    assertThat(step.message()).isEqualTo("Primary site-a is not answering; failover once it has not answered for 5 s.");
+    situation.primaryReachedAt = NOW.minusSeconds(3);
+    assertThat(decide(streaming(B)).message()).as("the same sentence a second later: no status write")
+        .isEqualTo(step.message());
   }
 
   // --- automatic failover ---------------------------------------------------------------------
