@@ -122,8 +122,13 @@ class SandboxE2E {
   void kubectlPksStatusShowsRolesAndLag() {
     CliRun run = CliRun.of("status", "pks", "-n", pair.namespace, "--kubeconfig", sandbox.kubeconfig().toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("Streaming").contains("site-a").contains("site-b").contains("sync")
-        .containsIgnoringCase("lag").contains("pks_site_b");
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("Phase:").contains("Streaming"))
+        .anySatisfy(line -> assertThat(line).startsWith("Primary:").contains(A))
+        .anySatisfy(line -> assertThat(line).startsWith("Standby:").contains(B))
+        .anySatisfy(line -> assertThat(line).startsWith("Replication: streaming, sync state sync"))
+        .anySatisfy(line -> assertThat(line).contains("Lag:").matches(".*Lag: +[0-9.]+ (B|KiB|MiB).*"))
+        .anySatisfy(line -> assertThat(line).contains("Slot:").contains("pks_site_b"));
   }
 
   @Test
