@@ -1,0 +1,67 @@
+package io.pks.operator;
+
+import java.io.IOException;
+import java.util.Objects;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pks.operator.cli.RenderCommand;
+import io.pks.operator.cli.RunCommand;
+import io.pks.operator.cli.StatusCommand;
+import io.pks.operator.cli.SwitchoverCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code pks-operator.jar}. */
+@Command(name = "pks-operator", mixinStandardHelpOptions = true,
+    versionProvider = PksOperator.Version.class,
+    description = "Operator for PksReplicaPair: an active/passive PostgreSQL pair behind a SIP platform.",
+    subcommands = {RunCommand.class, RenderCommand.class, StatusCommand.class,
+        SwitchoverCommand.class, CommandLine.HelpCommand.class})
+public final class PksOperator implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The commands; an API server's refusal or absence is one line on stderr and exit code 1, not a stack trace. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new PksOperator()).setExecutionExceptionHandler((error, command, parsed) -> {
+      if (!(error instanceof KubernetesClientException)) {
+        throw error;
+      }
+      command.getErr().println(command.getCommandName() + ": " + describe(error));
+      return 1;
+    });
+  }
+
+  /**
+   * The client's sentence and the first underlying reason it wraps: a cause's message, else the
+   * name of the first cause more specific than IOException ("connection refused" has none).
+   */
+  private static String describe(Throwable error) {
+    String message = Objects.requireNonNullElse(error.getMessage(), error.getClass().getSimpleName())
+        .replaceAll("\\s+", " ").strip();
+    String reason = null;
+    for (Throwable cause = error.getCause(); cause != null && reason == null; cause = cause.getCause()) {
+      if (cause.getMessage() != null) {
+        reason = cause.getMessage();
+      } else if (cause.getClass() != IOException.class) {
+        reason = cause.getClass().getSimpleName();
+      }
+    }
+    return reason == null ? message : message + " (" + reason + ")";
+  }
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = PksOperator.class.getPackage().getImplementationVersion();
+      return new String[] {"pks-operator " + (version != null ? version : "development build")};
+    }
+  }
+}
