@@ -1,7 +1,6 @@
 package io.pks.operator.postgres;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -67,8 +66,9 @@ class ReplicationStatusIT {
     client.resource(Serialization.jsonMapper().treeToValue(json, PksReplicaPair.class)).create();
     // The operator restarted on a pair it had bootstrapped: its status says so.
     client.resources(PksReplicaPair.class).inNamespace(namespace).withName(LocalPair.NAME).editStatus(p -> {
-      p.setStatus(new PksReplicaPairStatus(1L, Phase.Streaming, LocalPair.SITE_A, null, LocalPair.SITE_B,
-          LocalPair.SITE_A, null, null, List.of(), null, null, List.of(), "bootstrapped"));
+      p.setStatus(PksReplicaPairStatus.builder().observedGeneration(1L).phase(Phase.Streaming)
+          .currentPrimary(LocalPair.SITE_A).standby(LocalPair.SITE_B).activeSip(LocalPair.SITE_A)
+          .message("bootstrapped").build());
       return p;
     });
     cluster.startOperator(new LoopbackNetwork(Map.of(

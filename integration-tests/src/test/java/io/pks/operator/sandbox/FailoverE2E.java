@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.reconciler.EventReason;
 
 /**
  * Switchover, failover, sync degrade and operator restarts in the sandbox, with real PostgreSQL
@@ -120,7 +121,7 @@ class FailoverE2E {
   @Test
   @Order(3)
   void aCrashedPrimaryRestartedInTimeIsNotFailedOver() throws Exception {
-    long failovers = events(failover, "FailoverStarted");
+    long failovers = events(failover, EventReason.FailoverStarted);
     long timeline = failover.get().getStatus().timeline();
     try (Writer writer = new Writer(failover, "crash")) {
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
@@ -134,7 +135,7 @@ class FailoverE2E {
         && "streaming".equals(p.getStatus().replication().state()));
     assertThat(failover.get().getStatus().currentPrimary()).isEqualTo(B);
     assertThat(failover.get().getStatus().timeline()).isEqualTo(timeline);
-    assertThat(events(failover, "FailoverStarted")).isEqualTo(failovers);
+    assertThat(events(failover, EventReason.FailoverStarted)).isEqualTo(failovers);
   }
 
   @Test
@@ -248,9 +249,9 @@ class FailoverE2E {
     return text.lines().filter(l -> l.contains(line)).count();
   }
 
-  private static long events(SandboxPair pair, String reason) {
+  private static long events(SandboxPair pair, EventReason reason) {
     return pair.client().v1().events().inNamespace(pair.namespace).list().getItems().stream()
-        .filter(e -> reason.equals(e.getReason())).count();
+        .filter(e -> reason.name().equals(e.getReason())).count();
   }
 
   private static ObjectNode spec(ObjectNode json) {

@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +28,7 @@ import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.cli.CliRun;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
+import io.pks.operator.reconciler.EventReason;
 import io.pks.operator.model.Names;
 
 /**
@@ -77,8 +79,9 @@ class SandboxE2E {
     assertThat(pair.pod(B).getMetadata().getLabels()).containsEntry(Labels.ROLE, Labels.ROLE_STANDBY);
     List<String> reasons = pair.client().v1().events().inNamespace(pair.namespace).list().getItems().stream()
         .sorted(java.util.Comparator.comparing(Event::getLastTimestamp)).map(Event::getReason).toList();
-    assertThat(reasons).containsSubsequence("InitializingPrimary", "PrimaryInitialized", "SeedingStandby",
-        "StandbySeeded", "Streaming");
+    assertThat(reasons).containsSubsequence(Stream.of(EventReason.InitializingPrimary,
+        EventReason.PrimaryInitialized, EventReason.SeedingStandby, EventReason.StandbySeeded, EventReason.Streaming)
+        .map(EventReason::name).toList());
     ports.add(pair.member(A).port());
     ports.add(pair.member(B).port());
     ports.add(pair.readWrite().port());

@@ -2,7 +2,7 @@ package io.pks.operator.model;
 
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
-/** Every object name derived from a pair, in one place (DESIGN.md section 4). */
+/** Every object name derived from a pair, in one place (docs/architecture.md, "Objects of a pair"). */
 public final class Names {
   private Names() {
   }

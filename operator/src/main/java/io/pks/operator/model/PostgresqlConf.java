@@ -32,8 +32,8 @@ public final class PostgresqlConf {
     // pg_rewind needs hint bits WAL-logged to rejoin an old primary without a full copy.
     setting(conf, "wal_log_hints", "on");
     setting(conf, "synchronous_commit", "on");
-    // The standby reports its positions every second (default 10 s), so the operator's probe,
-    // which runs every second, sees lag and catch-up within a second of it happening.
+    // The standby reports its positions every second (default 10 s), so the operator's probe
+    // (every second by default) sees lag and catch-up within a second of it happening.
     setting(conf, "wal_receiver_status_interval", "1s");
     // A standby that lost its primary retries every wal_retrieve_retry_interval, and a promotion
     // requested during that wait can complete only at its end (measured on PostgreSQL 15: the

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes one member over one short session (DESIGN.md section 7): its role and timeline, then
+ * Probes one member over one short session (docs/architecture.md, "The probe"): its role and timeline, then
  * either the primary's view of its standby (replication row, lag, slot) or the standby's own
  * receive and replay positions. Never throws for a member that is down: see {@link ProbeResult}.
  */

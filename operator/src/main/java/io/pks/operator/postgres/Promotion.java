@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Promotes a standby to primary with pg_promote(), after clearing its
  * synchronous_standby_names: a new primary has no standby of its own yet, and a synchronous
- * setting inherited from the old primary would make every write wait forever (NOTES.md,
- * pitfall 2). Clearing first means the new primary never runs with it. Idempotent: a member that
+ * setting inherited from the old primary would make every write wait forever (docs/safety.md,
+ * "Failover"). Clearing first means the new primary never runs with it. Idempotent: a member that
  * is already a primary is left alone.
  */
 public final class Promotion {

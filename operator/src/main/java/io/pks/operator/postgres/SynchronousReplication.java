@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Sets the primary's synchronous_standby_names (ALTER SYSTEM, then a reload). Enabling names the
  * standby and is refused while that standby is not streaming: with a synchronous standby that is
- * not there, every commit waits, even CREATE ROLE (NOTES.md, pitfall 1).
+ * not there, every commit waits, even CREATE ROLE (docs/safety.md, "Synchronous replication").
  */
 public final class SynchronousReplication {
   private static final Logger LOG = LoggerFactory.getLogger(SynchronousReplication.class);

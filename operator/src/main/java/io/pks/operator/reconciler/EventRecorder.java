@@ -31,15 +31,8 @@ public final class EventRecorder {
     this.clock = clock;
   }
 
-  public void normal(PksReplicaPair pair, String reason, String message) {
-    record(pair, "Normal", reason, message);
-  }
-
-  public void warning(PksReplicaPair pair, String reason, String message) {
-    record(pair, "Warning", reason, message);
-  }
-
-  private void record(PksReplicaPair pair, String type, String reason, String message) {
+  public void record(PksReplicaPair pair, EventReason reason, String message) {
+    String type = reason.type().name();
     Instant now = clock.instant();
     String timestamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
     Event event = new EventBuilder()
@@ -57,7 +50,7 @@ public final class EventRecorder {
           .withUid(pair.getMetadata().getUid())
         .endInvolvedObject()
         .withType(type)
-        .withReason(reason)
+        .withReason(reason.name())
         .withMessage(message)
         .withCount(1)
         .withFirstTimestamp(timestamp)

@@ -15,7 +15,7 @@ import io.pks.operator.model.Jobs;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
 /**
- * Every decision of the operator as one pure function (DESIGN.md sections 5 and 6): from the pair
+ * Every decision of the operator as one pure function (docs/architecture.md and docs/safety.md): from the pair
  * (spec and recorded status) and the facts (probes with their clocks, Jobs, pods), the next step.
  *
  * <p>Bootstrap: Pending → InitializingPrimary (initdb Job, then the primary starts) → role and
@@ -43,7 +43,7 @@ final class Lifecycle {
       String primary = pair.getSpec().primary();
       MemberJob initdb = Jobs.initdb(pair, primary);
       return step(new PairState(Phase.InitializingPrimary, primary, null,
-          List.of(primary, pair.getSpec().peerOf(primary)), initdb, null), "InitializingPrimary",
+          List.of(primary, pair.getSpec().peerOf(primary)), initdb, null), EventReason.InitializingPrimary,
           "Initialising primary " + primary + ": Job " + initdb.name() + " runs initdb on its volume.");
     }
     if (phase == Phase.Failed && state.job() != null) {
@@ -62,8 +62,8 @@ final class Lifecycle {
   }
 
   /** A step with no database action and a Normal Event. */
-  private static LifecycleStep step(PairState state, String reason, String message) {
-    return new LifecycleStep(state, Set.of(), reason, message, false);
+  private static LifecycleStep step(PairState state, EventReason reason, String message) {
+    return new LifecycleStep(state, Set.of(), reason, message);
   }
 
   /** The decisions for one pair at one moment. */
@@ -86,25 +86,25 @@ final class Lifecycle {
 
     /** Nothing to do but wait: the recorded state stays, with {@code message}. */
     private LifecycleStep waiting(Phase phase, String message) {
-      return new LifecycleStep(state.phase(phase), Set.of(), null, message, false);
+      return new LifecycleStep(state.phase(phase), Set.of(), null, message);
     }
 
-    private LifecycleStep warning(PairState next, String reason, String message) {
-      return new LifecycleStep(next, Set.of(), reason, message, true);
+    private LifecycleStep warning(PairState next, EventReason reason, String message) {
+      return new LifecycleStep(next, Set.of(), reason, message);
     }
 
     LifecycleStep initializingPrimary() {
       MemberJob initdb = state.job();
       JobOutcome outcome = facts.job(initdb.name());
       return switch (outcome.state()) {
-        case FAILED -> warning(state.phase(Phase.Failed), "InitdbFailed", "Job " + initdb.name()
+        case FAILED -> warning(state.phase(Phase.Failed), EventReason.InitdbFailed, "Job " + initdb.name()
             + " could not initialise primary " + primary + ": " + outcome.reason()
             + ". Fix the cause, then delete the Job to run it again.");
         case ABSENT, RUNNING -> waiting(Phase.InitializingPrimary, "Initialising primary " + primary
             + ": waiting for Job " + initdb.name() + ".");
         case SUCCEEDED -> {
           if (state.stoppedMembers().contains(primary)) {
-            yield step(state.phase(Phase.InitializingPrimary).starting(primary), "PrimaryInitialized",
+            yield step(state.phase(Phase.InitializingPrimary).starting(primary), EventReason.PrimaryInitialized,
                 "Primary " + primary + " initialised by Job " + initdb.name() + "; starting it.");
           }
           if (!facts.answersAsPrimary(primary) || !facts.podReady(primary)) {
@@ -112,17 +112,17 @@ final class Lifecycle {
             yield waiting(Phase.InitializingPrimary, "Primary " + primary
                 + " initialised; waiting for it to accept connections.");
           }
-          yield startSeed(Phase.SeedingStandby, "SeedingStandby", "Replication role and slot ready on primary "
+          yield startSeed(Phase.SeedingStandby, EventReason.SeedingStandby, "Replication role and slot ready on primary "
               + primary + "; seeding standby " + standby);
         }
       };
     }
 
     /** Records the next seed Job of the standby, with the primary's role and slot made first. */
-    private LifecycleStep startSeed(Phase phase, String reason, String message) {
+    private LifecycleStep startSeed(Phase phase, EventReason reason, String message) {
       MemberJob seed = Jobs.seed(pair, standby, nextSeedAttempt(pair, standby, facts));
       return new LifecycleStep(state.phase(phase).stopping(standby).job(seed), Set.of(Action.CONFIGURE_REPLICATION),
-          reason, message + " with Job " + seed.name() + ".", false);
+          reason, message + " with Job " + seed.name() + ".");
     }
 
     /** SeedingStandby (bootstrap) and Rejoining (an old primary re-seeded): the same Job and start. */
@@ -134,7 +134,7 @@ final class Lifecycle {
           return waiting(phase, "Waiting for the pod of " + standby + " to go (its node may be unreachable)"
               + " before re-seeding it as the standby of " + primary + ".");
         }
-        return startSeed(phase, "RejoiningStandby", "Re-seeding " + standby + " as the standby of " + primary);
+        return startSeed(phase, EventReason.RejoiningStandby, "Re-seeding " + standby + " as the standby of " + primary);
       }
       JobOutcome outcome = facts.job(seed.name());
       return switch (outcome.state()) {
@@ -142,20 +142,20 @@ final class Lifecycle {
           boolean retryNow = outcome.finishedAt() == null
               || !outcome.finishedAt().plus(SEED_RETRY_DELAY).isAfter(facts.now());
           if (!retryNow) {
-            yield warning(state.phase(phase), "SeedFailed", "Job " + seed.name() + " could not seed standby "
+            yield warning(state.phase(phase), EventReason.SeedFailed, "Job " + seed.name() + " could not seed standby "
                 + standby + ": " + outcome.reason() + ". Retrying in " + SEED_RETRY_DELAY.toSeconds()
                 + " s; the standby's previous data is untouched.");
           }
           MemberJob next = Jobs.seed(pair, standby, nextSeedAttempt(pair, standby, facts));
-          yield new LifecycleStep(state.phase(phase).job(next), Set.of(Action.CONFIGURE_REPLICATION), "SeedRetried",
+          yield new LifecycleStep(state.phase(phase).job(next), Set.of(Action.CONFIGURE_REPLICATION), EventReason.SeedRetried,
               "Seeding standby " + standby + " again with Job " + next.name() + " after " + seed.name()
-                  + " failed: " + outcome.reason() + ".", true);
+                  + " failed: " + outcome.reason() + ".");
         }
         case ABSENT, RUNNING -> waiting(phase, "Seeding standby " + standby + " from " + primary
             + ": waiting for Job " + seed.name() + ".");
         case SUCCEEDED -> {
           if (state.stoppedMembers().contains(standby)) {
-            yield step(state.phase(phase).starting(standby), "StandbySeeded", "Standby " + standby
+            yield step(state.phase(phase).starting(standby), EventReason.StandbySeeded, "Standby " + standby
                 + " seeded by Job " + seed.name() + "; starting it.");
           }
           if (!facts.streaming()) {
@@ -191,9 +191,8 @@ final class Lifecycle {
       boolean sync = pair.getSpec().replication().synchronous() != SynchronousMode.Off;
       boolean syncShown = facts.observation().map(o -> "sync".equals(o.replication().syncState())).orElse(false);
       PairState next = state.phase(Phase.Streaming).job(null).synchronousStandby(syncShown ? standby : null);
-      return new LifecycleStep(next, sync && !syncShown ? Set.of(Action.ENABLE_SYNC) : Set.of(), "Streaming",
-          "Primary " + primary + " streams to standby " + standby + (sync ? " synchronously." : " asynchronously."),
-          false);
+      return new LifecycleStep(next, sync && !syncShown ? Set.of(Action.ENABLE_SYNC) : Set.of(), EventReason.Streaming,
+          "Primary " + primary + " streams to standby " + standby + (sync ? " synchronously." : " asynchronously."));
     }
 
     private LifecycleStep standbyNotStreaming() {
@@ -201,26 +200,26 @@ final class Lifecycle {
       SynchronousMode mode = pair.getSpec().replication().synchronous();
       PairState degraded = state.phase(Phase.Degraded);
       if (mode == SynchronousMode.Required) {
-        return warning(degraded, "StandbyNotStreaming", "Standby " + standby + " is not streaming from primary "
+        return warning(degraded, EventReason.StandbyNotStreaming, "Standby " + standby + " is not streaming from primary "
             + primary + " (" + seen + "); synchronous: Required, so commits wait until it is back.");
       }
       if (mode == SynchronousMode.Preferred && state.synchronousStandby() != null) {
         Duration down = facts.standbyNotStreamingFor();
         if (down.compareTo(Duration.ofSeconds(failover.standbyUnavailableSeconds())) >= 0) {
-          return new LifecycleStep(degraded.synchronousStandby(null), Set.of(Action.DISABLE_SYNC), "SyncDegraded",
+          return new LifecycleStep(degraded.synchronousStandby(null), Set.of(Action.DISABLE_SYNC), EventReason.SyncDegraded,
               "Standby " + standby + " has not streamed for " + down.toSeconds() + " s; synchronous: Preferred,"
-                  + " so primary " + primary + " commits without waiting for it until it streams again.", true);
+                  + " so primary " + primary + " commits without waiting for it until it streams again.");
         }
-        return warning(degraded, "StandbyNotStreaming", "Standby " + standby + " is not streaming from primary "
+        return warning(degraded, EventReason.StandbyNotStreaming, "Standby " + standby + " is not streaming from primary "
             + primary + " (" + seen + "); commits wait for it up to " + failover.standbyUnavailableSeconds()
             + " s, then continue without it.");
       }
       if (mode == SynchronousMode.Preferred) {
-        return warning(degraded, "StandbyNotStreaming", "Standby " + standby + " is not streaming from primary "
+        return warning(degraded, EventReason.StandbyNotStreaming, "Standby " + standby + " is not streaming from primary "
             + primary + " (" + seen + "); synchronous: Preferred, so " + primary
             + " commits without waiting for it until it streams again.");
       }
-      return warning(degraded, "StandbyNotStreaming", "Standby " + standby + " is not streaming from primary "
+      return warning(degraded, EventReason.StandbyNotStreaming, "Standby " + standby + " is not streaming from primary "
           + primary + " (" + seen + ").");
     }
 
@@ -237,7 +236,7 @@ final class Lifecycle {
         String safety = safeToPromote(standby) ? "it has every acknowledged commit"
             : "it was not last seen in sync: commits it lacks would be lost, so also set"
                 + " spec.failover.allowDataLoss: true";
-        return warning(state.phase(Phase.Failed), "PrimaryLost", "Primary " + primary + " has not answered for "
+        return warning(state.phase(Phase.Failed), EventReason.PrimaryLost, "Primary " + primary + " has not answered for "
             + lost.toSeconds() + " s and failover.mode is Manual: nothing was promoted. To fail over to "
             + standby + ", set spec.primary: " + standby + " (" + safety + ").");
       }
@@ -252,17 +251,17 @@ final class Lifecycle {
     /** Automatic failover, or the user's spec.primary change while the primary is lost: fence first. */
     private LifecycleStep failoverTo(String target, String why) {
       if (!facts.answersAsStandby(target) && !facts.answersAsPrimary(target)) {
-        return warning(state.phase(Phase.Failed), "NoMemberAnswers", "Cannot fail over: " + why + ", and "
+        return warning(state.phase(Phase.Failed), EventReason.NoMemberAnswers, "Cannot fail over: " + why + ", and "
             + target + " does not answer either. Nothing was promoted.");
       }
       if (!safeToPromote(target)) {
-        return warning(state.phase(Phase.Failed), "FailoverRefused", "Not failing over to " + target + ": " + why
+        return warning(state.phase(Phase.Failed), EventReason.FailoverRefused, "Not failing over to " + target + ": " + why
             + ", but " + target + " was not last seen in sync, so commits it lacks would be lost. Bring "
             + primary + " back, or set spec.failover.allowDataLoss: true to accept that loss.");
       }
       return new LifecycleStep(state.phase(Phase.FailingOver).targeting(target).stopping(primary), Set.of(),
-          "FailoverStarted", "Failing over to " + target + ": " + why + ". Fencing " + primary
-              + " (StatefulSet to 0, role label removed) before promoting " + target + ".", true);
+          EventReason.FailoverStarted, "Failing over to " + target + ": " + why + ". Fencing " + primary
+              + " (StatefulSet to 0, role label removed) before promoting " + target + ".");
     }
 
     /** FailingOver, recorded with the old primary fenced: the objects have followed, promote. */
@@ -273,7 +272,7 @@ final class Lifecycle {
         return waiting(Phase.FailingOver, "Failing over: " + old + " is fenced; waiting for " + target
             + " to answer before promoting it.");
       }
-      return promote(target, old, "Promoted", target + " promoted after the loss of " + old + "; it takes the"
+      return promote(target, old, EventReason.Promoted, target + " promoted after the loss of " + old + "; it takes the"
           + " writes and the SIP traffic (SIP clients on UDP may keep stale conntrack entries to the old site"
           + " until they expire). " + old + " is re-seeded as the standby when it returns: anything it"
           + " committed alone is discarded.");
@@ -284,7 +283,7 @@ final class Lifecycle {
         return waiting(state.phase(), "Switchover to " + target + " waits for it to stream and catch up ("
             + facts.observation().get().replication().state() + ").");
       }
-      return step(state.phase(Phase.SwitchingOver).targeting(target).stopping(primary), "SwitchoverStarted",
+      return step(state.phase(Phase.SwitchingOver).targeting(target).stopping(primary), EventReason.SwitchoverStarted,
           "Switching over to " + target + ": stopping " + primary + " cleanly (every commit sent to " + target
               + ") before promoting " + target + ".");
     }
@@ -296,14 +295,14 @@ final class Lifecycle {
         return waiting(Phase.SwitchingOver, "Switching over to " + target + ": waiting for " + primary
             + " to stop cleanly.");
       }
-      return promote(target, primary, "SwitchedOver", target + " promoted by a switchover; it takes the writes"
+      return promote(target, primary, EventReason.SwitchedOver, target + " promoted by a switchover; it takes the writes"
           + " and the SIP traffic. " + primary + " is re-seeded as its standby.");
     }
 
-    private LifecycleStep promote(String target, String old, String reason, String message) {
+    private LifecycleStep promote(String target, String old, EventReason reason, String message) {
       PairState next = state.phase(Phase.Rejoining).promoted(target).stopping(old).job(null);
       Set<Action> actions = facts.answersAsPrimary(target) ? Set.of() : Set.of(Action.PROMOTE);
-      return new LifecycleStep(next, actions, reason, message, false);
+      return new LifecycleStep(next, actions, reason, message);
     }
   }
 

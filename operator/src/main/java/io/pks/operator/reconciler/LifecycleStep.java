@@ -12,10 +12,9 @@ import io.pks.operator.api.v1alpha1.Phase;
  * succeeded, and the objects follow the written state on the next reconcile, so a restart at any
  * point repeats an idempotent action at most, never a Job or a promotion.
  *
- * @param reason a CamelCase word for the Event, e.g. SeedStarted; null when nothing happened
- * @param warning whether the Event is a Warning (something failed or needs a human)
+ * @param reason the Event's reason (and so its type); null when nothing happened
  */
-record LifecycleStep(PairState state, Set<Action> actions, String reason, String message, boolean warning) {
+record LifecycleStep(PairState state, Set<Action> actions, EventReason reason, String message) {
 
   /** Database changes the reconciler makes before recording the step. */
   enum Action {

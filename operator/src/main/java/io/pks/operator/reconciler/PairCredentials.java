@@ -19,7 +19,7 @@ import io.pks.operator.postgres.Credentials;
 /**
  * The credentials the operator uses, read from the pair's Secrets (generated or supplied): the
  * superuser it connects with, and the replication role's password it sets. Kept for a minute, so
- * probing every second does not read the Secret every second.
+ * a probe at every interval does not read the Secret each time.
  */
 final class PairCredentials {
   private static final Duration TTL = Duration.ofMinutes(1);

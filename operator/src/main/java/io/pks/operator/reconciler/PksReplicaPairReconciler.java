@@ -156,11 +156,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     countOperations(pair, step, jobs);
     if (step.reason() != null && !Objects.equals(step.message(), pair.getStatus() == null ? null
         : pair.getStatus().message())) {
-      if (step.warning()) {
-        events.warning(pair, step.reason(), step.message());
-      } else {
-        events.normal(pair, step.reason(), step.message());
-      }
+      events.record(pair, step.reason(), step.message());
     }
     boolean stepRecorded = recordedStateChanged(pair, next);
     UpdateControl<PksReplicaPair> control = writeStatus(pair, next, context);
@@ -191,7 +187,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         .withName(pair.getMetadata().getName())
         .patch(PatchContext.of(PatchType.JSON_MERGE),
             Serialization.asJson(Map.of("spec", Map.of("primary", next.currentPrimary()))));
-    events.normal(pair, "PrimaryRecorded", "spec.primary set from " + requested + " to " + next.currentPrimary()
+    events.record(pair, EventReason.PrimaryRecorded, "spec.primary set from " + requested + " to " + next.currentPrimary()
         + " after the failover: " + requested + " rejoins as the standby, and changing spec.primary back starts"
         + " a planned switchover.");
   }
@@ -202,9 +198,9 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       return;
     }
     switch (step.reason()) {
-      case "Promoted" -> metrics.failover(pair);
-      case "SwitchedOver" -> metrics.switchover(pair);
-      case "StandbySeeded" -> Optional.ofNullable(jobs.get(step.job().name())).map(JobOutcome::duration)
+      case Promoted -> metrics.failover(pair);
+      case SwitchedOver -> metrics.switchover(pair);
+      case StandbySeeded -> Optional.ofNullable(jobs.get(step.job().name())).map(JobOutcome::duration)
           .ifPresent(duration -> metrics.seedCompleted(pair, duration));
       default -> { }
     }
@@ -219,7 +215,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   /** The recorded state with a new message: the step failed and is tried again later. */
   private static LifecycleStep unchanged(PksReplicaPair pair, String message) {
     PksReplicaPairStatus status = pair.getStatus();
-    return new LifecycleStep(PairState.of(status), Set.of(), "DatabaseActionFailed", message, true);
+    return new LifecycleStep(PairState.of(status), Set.of(), EventReason.DatabaseActionFailed, message);
   }
 
   private static String describe(LifecycleStep step) {

@@ -20,9 +20,11 @@ import io.pks.operator.postgres.SynchronousReplication;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
 /**
- * Runs a step's database actions on the primary. Each is idempotent (create or alter, enable if
- * not enabled), so running one again after an operator restart is harmless. The connections use
- * the probe's short timeouts: a reconcile thread never waits long on a database.
+ * Runs a step's database actions on the primary (the promotion on the target). Each is idempotent
+ * (create or alter, enable if not enabled, promote if not promoted), so running one again after an
+ * operator restart is harmless. They run on the reconcile thread because the step is recorded only
+ * once they succeeded: connections use the probe's short timeouts, except {@code pg_promote}, which
+ * may wait up to {@link #PROMOTION_WAIT} (60 s) for the standby to replay what it received.
  */
 final class ReplicationActions {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationActions.class);

@@ -21,17 +21,18 @@ final class ReplicationObservations {
     ProbeResult standby = asRole(first, second, ProbeResult.Role.STANDBY);
     if (primary == null) {
       return new ReplicationObservation(null, standby == null ? null : standby.member(), null,
-          new ReplicationStatus(ReplicationObservation.STATE_UNKNOWN, null, null, null, null, null, null,
-              first.observedAt().toString()), primaryReachedAt, standbyStreamedAt);
+          ReplicationStatus.builder().state(ReplicationObservation.STATE_UNKNOWN)
+              .observedAt(first.observedAt().toString()).build(), primaryReachedAt, standbyStreamedAt);
     }
     ProbeResult.PrimaryView view = primary.primary();
     ProbeResult.StandbyStream stream = view.standbyStream();
     String slot = view.standbySlot() == null ? null : view.standbySlot().name();
     ReplicationStatus replication = stream == null
-        ? new ReplicationStatus(ReplicationObservation.STATE_NONE, null, null, null, null, null, slot,
-            primary.observedAt().toString())
-        : new ReplicationStatus(stream.state(), stream.syncState(), stream.sentLsn(), stream.replayLsn(),
-            stream.lagBytes(), stream.replayLagSeconds(), slot, primary.observedAt().toString());
+        ? ReplicationStatus.builder().state(ReplicationObservation.STATE_NONE).slot(slot)
+            .observedAt(primary.observedAt().toString()).build()
+        : ReplicationStatus.builder().state(stream.state()).syncState(stream.syncState()).sentLsn(stream.sentLsn())
+            .replayLsn(stream.replayLsn()).lagBytes(stream.lagBytes()).replayLagSeconds(stream.replayLagSeconds())
+            .slot(slot).observedAt(primary.observedAt().toString()).build();
     return new ReplicationObservation(primary.member(), standby == null ? null : standby.member(),
         primary.timeline(), replication, primaryReachedAt, standbyStreamedAt);
   }

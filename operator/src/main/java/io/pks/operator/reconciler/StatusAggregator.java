@@ -36,9 +36,7 @@ final class StatusAggregator {
         "InvalidSpec", message, generation(pair), now());
     // A pair that never had valid objects has nothing running: a human must fix the spec.
     Phase phase = current.phase() != null ? current.phase() : Phase.Failed;
-    return new PksReplicaPairStatus(current.observedGeneration(), phase, current.currentPrimary(),
-        current.targetPrimary(), current.standby(), current.activeSip(), current.timeline(), current.replication(),
-        current.stoppedMembers(), current.job(), current.synchronousStandby(), conditions, message);
+    return current.toBuilder().phase(phase).conditions(conditions).message(message).build();
   }
 
   /**
@@ -67,10 +65,21 @@ final class StatusAggregator {
     // restart) keeps the status as it is: its LSNs and time alone are not worth a write.
     Optional<ReplicationObservation> shown = observation.filter(o -> !o.equals(shownIn(current, o)));
     PairState state = step.state();
-    return new PksReplicaPairStatus(generation, state.phase(), state.currentPrimary(), state.targetPrimary(), standby,
-        sipSite, shown.map(ReplicationObservation::timeline).orElse(current.timeline()),
-        shown.map(ReplicationObservation::replication).orElse(current.replication()),
-        state.stoppedMembers(), state.job(), state.synchronousStandby(), conditions, step.message());
+    return PksReplicaPairStatus.builder()
+        .observedGeneration(generation)
+        .phase(state.phase())
+        .currentPrimary(state.currentPrimary())
+        .targetPrimary(state.targetPrimary())
+        .standby(standby)
+        .activeSip(sipSite)
+        .timeline(shown.map(ReplicationObservation::timeline).orElse(current.timeline()))
+        .replication(shown.map(ReplicationObservation::replication).orElse(current.replication()))
+        .stoppedMembers(state.stoppedMembers())
+        .job(state.job())
+        .synchronousStandby(state.synchronousStandby())
+        .conditions(conditions)
+        .message(step.message())
+        .build();
   }
 
   private static String replicatingMessage(ReplicationObservation observation, String standby) {

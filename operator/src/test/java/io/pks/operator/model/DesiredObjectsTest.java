@@ -35,8 +35,7 @@ class DesiredObjectsTest {
   void theRecordedJobIsTheOnlyDesiredJob() {
     assertThat(new DesiredObjects(pair(status(Phase.Streaming, List.of())), NETWORK).job()).isEmpty();
     PksReplicaPair seeding = pair(status(Phase.SeedingStandby, List.of("b")));
-    seeding.setStatus(new PksReplicaPairStatus(1L, Phase.SeedingStandby, "a", null, null, null, null, null,
-        List.of("b"), Jobs.seed(seeding, "b", 3), null, null, null));
+    seeding.setStatus(seeding.getStatus().toBuilder().job(Jobs.seed(seeding, "b", 3)).build());
     assertThat(new DesiredObjects(seeding, NETWORK).job()).get()
         .extracting(job -> job.getMetadata().getName()).isEqualTo("p-b-seed-3");
     assertThat(new DesiredObjects(seeding, NETWORK).all(Secrets.PasswordSource.NONE))
@@ -80,8 +79,8 @@ class DesiredObjectsTest {
   }
 
   private static PksReplicaPairStatus status(Phase phase, List<String> stoppedMembers) {
-    return new PksReplicaPairStatus(1L, phase, "a", null, null, null, null, null, stoppedMembers, null, null, null,
-        null);
+    return PksReplicaPairStatus.builder().observedGeneration(1L).phase(phase).currentPrimary("a")
+        .stoppedMembers(stoppedMembers).build();
   }
 
   private static PksReplicaPair pair(PksReplicaPairStatus status) {

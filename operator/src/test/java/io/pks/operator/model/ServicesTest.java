@@ -52,8 +52,8 @@ class ServicesTest {
   void sipFollowsTheCurrentPrimaryOrThePinnedSite() {
     assertThat(SipRouting.activeSite(PAIR)).isEqualTo("site-a");
     PksReplicaPair failedOver = TestPairs.example();
-    failedOver.setStatus(new PksReplicaPairStatus(1L, null, "site-b", null, "site-a", "site-a", null, null, null, null,
-        null, List.of(), null));
+    failedOver.setStatus(PksReplicaPairStatus.builder().observedGeneration(1L).currentPrimary("site-b")
+        .standby("site-a").activeSip("site-a").build());
     assertThat(SipRouting.activeSite(failedOver)).isEqualTo("site-b");
     PksReplicaPair pinned = TestPairs.example(json -> TestPairs.spec(json).with("sip").put("active", "site-b"));
     assertThat(SipRouting.activeSite(pinned)).isEqualTo("site-b");

@@ -20,7 +20,7 @@ import io.pks.operator.reconciler.JobOutcome.State;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
 /**
- * Failover, switchover, sync degrade and rejoin (DESIGN.md section 6), one named situation per
+ * Failover, switchover, sync degrade and rejoin (docs/safety.md), one named situation per
  * test: the action and the reason. The example pair: Automatic failover after 5 s, synchronous
  * Required, site-a primary. Bootstrap situations are in {@link LifecycleTest}.
  */
@@ -66,7 +66,7 @@ class DecisionsTest {
     assertThat(step.currentPrimary()).isEqualTo(A);
     assertThat(step.stoppedMembers()).containsExactly(A);
     assertThat(step.actions()).as("nothing promoted before the fence is recorded").isEmpty();
-    assertThat(step.reason()).isEqualTo("FailoverStarted");
+    assertThat(step.reason()).isEqualTo(EventReason.FailoverStarted);
     assertThat(step.message()).isEqualTo("Failing over to site-b: primary site-a has not answered for 5 s."
         + " Fencing site-a (StatefulSet to 0, role label removed) before promoting site-b.");
   }
@@ -77,7 +77,7 @@ class DecisionsTest {
     LifecycleStep step = decide(streaming(null));
     assertThat(step.phase()).isEqualTo(Phase.Failed);
     assertThat(step.stoppedMembers()).isEmpty();
-    assertThat(step.reason()).isEqualTo("FailoverRefused");
+    assertThat(step.reason()).isEqualTo(EventReason.FailoverRefused);
     assertThat(step.message()).contains("site-b was not last seen in sync")
         .contains("set spec.failover.allowDataLoss: true");
   }
@@ -94,7 +94,7 @@ class DecisionsTest {
   void anAsynchronousPairNeverFailsOverWithoutAllowDataLoss() {
     primaryDown(30);
     LifecycleStep step = decide(streaming(null, json -> replication(json).put("synchronous", "Off")));
-    assertThat(step.reason()).isEqualTo("FailoverRefused");
+    assertThat(step.reason()).isEqualTo(EventReason.FailoverRefused);
   }
 
   @Test
@@ -103,7 +103,7 @@ class DecisionsTest {
     situation.seen(null, null, "unknown", null, null);
     LifecycleStep step = decide(streaming(B));
     assertThat(step.phase()).isEqualTo(Phase.Failed);
-    assertThat(step.reason()).isEqualTo("NoMemberAnswers");
+    assertThat(step.reason()).isEqualTo(EventReason.NoMemberAnswers);
     assertThat(step.actions()).isEmpty();
   }
 
@@ -117,7 +117,7 @@ class DecisionsTest {
     assertThat(step.state().targetPrimary()).isNull();
     assertThat(step.stoppedMembers()).containsExactly(A);
     assertThat(step.state().synchronousStandby()).as("the new primary has no standby yet").isNull();
-    assertThat(step.reason()).isEqualTo("Promoted");
+    assertThat(step.reason()).isEqualTo(EventReason.Promoted);
     assertThat(step.message()).startsWith("site-b promoted after the loss of site-a; it takes the writes and the SIP"
         + " traffic").contains("conntrack");
   }
@@ -158,7 +158,7 @@ class DecisionsTest {
     assertThat(step.phase()).isEqualTo(Phase.Failed);
     assertThat(step.actions()).isEmpty();
     assertThat(step.stoppedMembers()).isEmpty();
-    assertThat(step.reason()).isEqualTo("PrimaryLost");
+    assertThat(step.reason()).isEqualTo(EventReason.PrimaryLost);
     assertThat(step.message()).isEqualTo("Primary site-a has not answered for 8 s and failover.mode is Manual:"
         + " nothing was promoted. To fail over to site-b, set spec.primary: site-b (it has every acknowledged"
         + " commit).");
@@ -215,7 +215,7 @@ class DecisionsTest {
     assertThat(step.job()).isEqualTo(Jobs.seed(TestPairs.example(), A, 2));
     assertThat(step.currentPrimary()).isEqualTo(B);
     assertThat(step.stoppedMembers()).containsExactly(A);
-    assertThat(step.reason()).isEqualTo("RejoiningStandby");
+    assertThat(step.reason()).isEqualTo(EventReason.RejoiningStandby);
   }
 
   @Test
@@ -249,7 +249,7 @@ class DecisionsTest {
     assertThat(step.state().targetPrimary()).isEqualTo(B);
     assertThat(step.stoppedMembers()).containsExactly(A);
     assertThat(step.actions()).isEmpty();
-    assertThat(step.reason()).isEqualTo("SwitchoverStarted");
+    assertThat(step.reason()).isEqualTo(EventReason.SwitchoverStarted);
   }
 
   @Test
@@ -275,7 +275,7 @@ class DecisionsTest {
     assertThat(promoting.currentPrimary()).isEqualTo(B);
     assertThat(promoting.phase()).isEqualTo(Phase.Rejoining);
     assertThat(promoting.stoppedMembers()).containsExactly(A);
-    assertThat(promoting.reason()).isEqualTo("SwitchedOver");
+    assertThat(promoting.reason()).isEqualTo(EventReason.SwitchedOver);
   }
 
   // --- synchronous degrade --------------------------------------------------------------------
@@ -309,7 +309,7 @@ class DecisionsTest {
     LifecycleStep step = decide(streaming(B, DecisionsTest::preferred));
     assertThat(step.actions()).containsExactly(Action.DISABLE_SYNC);
     assertThat(step.state().synchronousStandby()).isNull();
-    assertThat(step.reason()).isEqualTo("SyncDegraded");
+    assertThat(step.reason()).isEqualTo(EventReason.SyncDegraded);
     assertThat(step.message()).isEqualTo("Standby site-b has not streamed for 10 s; synchronous: Preferred, so"
         + " primary site-a commits without waiting for it until it streams again.");
   }
@@ -342,7 +342,7 @@ class DecisionsTest {
     primaryDown(30);
     PksReplicaPair pair = streaming(null, DecisionsTest::preferred);
     pair.setStatus(status(Phase.Degraded, A, null, List.of(), null, null));
-    assertThat(decide(pair).reason()).isEqualTo("FailoverRefused");
+    assertThat(decide(pair).reason()).isEqualTo(EventReason.FailoverRefused);
   }
 
   // --- helpers --------------------------------------------------------------------------------

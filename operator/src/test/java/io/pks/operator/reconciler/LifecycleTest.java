@@ -33,7 +33,7 @@ class LifecycleTest {
     assertThat(step.stoppedMembers()).containsExactly(A, B);
     assertThat(step.job()).isEqualTo(new MemberJob("pks-site-a-initdb", A, MemberJobKind.Initdb));
     assertThat(step.actions()).isEmpty();
-    assertThat(step.reason()).isEqualTo("InitializingPrimary");
+    assertThat(step.reason()).isEqualTo(EventReason.InitializingPrimary);
     assertThat(step.message()).isEqualTo("Initialising primary site-a: Job pks-site-a-initdb runs initdb on its volume.");
   }
 
@@ -61,8 +61,8 @@ class LifecycleTest {
     situation.jobs.put("pks-site-a-initdb", failed("initdb failed: could not create directory: No space left on device", NOW));
     LifecycleStep step = decide(initializing(List.of(A, B)));
     assertThat(step.phase()).isEqualTo(Phase.Failed);
-    assertThat(step.warning()).isTrue();
-    assertThat(step.reason()).isEqualTo("InitdbFailed");
+    assertThat(step.reason().type()).isEqualTo(EventReason.Type.Warning);
+    assertThat(step.reason()).isEqualTo(EventReason.InitdbFailed);
     assertThat(step.stoppedMembers()).containsExactly(A, B);
     assertThat(step.message()).isEqualTo("Job pks-site-a-initdb could not initialise primary site-a: initdb failed:"
         + " could not create directory: No space left on device. Fix the cause, then delete the Job to run it again.");
@@ -82,7 +82,7 @@ class LifecycleTest {
     LifecycleStep step = decide(initializing(List.of(A, B)));
     assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
     assertThat(step.stoppedMembers()).containsExactly(B);
-    assertThat(step.reason()).isEqualTo("PrimaryInitialized");
+    assertThat(step.reason()).isEqualTo(EventReason.PrimaryInitialized);
   }
 
   @Test
@@ -104,7 +104,7 @@ class LifecycleTest {
     assertThat(step.actions()).containsExactly(Action.CONFIGURE_REPLICATION);
     assertThat(step.job()).isEqualTo(new MemberJob("pks-site-b-seed-1", B, MemberJobKind.Seed));
     assertThat(step.stoppedMembers()).containsExactly(B);
-    assertThat(step.reason()).isEqualTo("SeedingStandby");
+    assertThat(step.reason()).isEqualTo(EventReason.SeedingStandby);
   }
 
   @Test
@@ -131,8 +131,8 @@ class LifecycleTest {
     LifecycleStep step = decide(seeding(List.of(B), 1));
     assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
     assertThat(step.job().name()).isEqualTo("pks-site-b-seed-1");
-    assertThat(step.warning()).isTrue();
-    assertThat(step.reason()).isEqualTo("SeedFailed");
+    assertThat(step.reason().type()).isEqualTo(EventReason.Type.Warning);
+    assertThat(step.reason()).isEqualTo(EventReason.SeedFailed);
     assertThat(step.message()).isEqualTo("Job pks-site-b-seed-1 could not seed standby site-b: primary 127.0.0.1:5432"
         + " unreachable: Connection refused. Retrying in 30 s; the standby's previous data is untouched.");
   }
@@ -142,7 +142,7 @@ class LifecycleTest {
     situation.jobs.put("pks-site-b-seed-1", failed("boom", NOW.minus(Lifecycle.SEED_RETRY_DELAY)));
     LifecycleStep step = decide(seeding(List.of(B), 1));
     assertThat(step.job().name()).isEqualTo("pks-site-b-seed-2");
-    assertThat(step.reason()).isEqualTo("SeedRetried");
+    assertThat(step.reason()).isEqualTo(EventReason.SeedRetried);
     assertThat(step.stoppedMembers()).containsExactly(B);
   }
 
@@ -152,7 +152,7 @@ class LifecycleTest {
     LifecycleStep step = decide(seeding(List.of(B), 1));
     assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
     assertThat(step.stoppedMembers()).isEmpty();
-    assertThat(step.reason()).isEqualTo("StandbySeeded");
+    assertThat(step.reason()).isEqualTo(EventReason.StandbySeeded);
   }
 
   @Test
@@ -197,7 +197,7 @@ class LifecycleTest {
     situation.seen(A, null, "none", null, 0L);
     LifecycleStep step = decide(pair(Phase.Streaming, A, List.of(), null));
     assertThat(step.phase()).isEqualTo(Phase.Degraded);
-    assertThat(step.warning()).isTrue();
+    assertThat(step.reason().type()).isEqualTo(EventReason.Type.Warning);
     assertThat(step.message()).isEqualTo("Standby site-b is not streaming from primary site-a (none);"
         + " synchronous: Required, so commits wait until it is back.");
   }

@@ -36,8 +36,9 @@ class ReplicationObservationTest {
     assertThat(observation.primary()).isEqualTo("site-a");
     assertThat(observation.standby()).isEqualTo("site-b");
     assertThat(observation.timeline()).isEqualTo(1L);
-    assertThat(observation.replication()).isEqualTo(new ReplicationStatus("streaming", "sync", "0/3000148",
-        "0/3000148", 0L, 0.0, "pks_site_b", NOW.toString()));
+    assertThat(observation.replication()).isEqualTo(ReplicationStatus.builder().state("streaming").syncState("sync")
+        .sentLsn("0/3000148").replayLsn("0/3000148").lagBytes(0L).replayLagSeconds(0.0).slot("pks_site_b")
+        .observedAt(NOW.toString()).build());
     assertThat(observation.streaming()).isTrue();
   }
 

@@ -35,12 +35,14 @@ final class Situation {
   /** What the probe shows: who answers as primary and standby, the standby's state, sync state and lag. */
   void seen(String primary, String standby, String state, String sync, Long lagBytes) {
     observation = new ReplicationObservation(primary, standby, 1L,
-        new ReplicationStatus(state, sync, null, null, lagBytes, null, null, NOW.toString()), NOW, NOW);
+        ReplicationStatus.builder().state(state).syncState(sync).lagBytes(lagBytes).observedAt(NOW.toString()).build(),
+        NOW, NOW);
   }
 
   static PksReplicaPairStatus status(Phase phase, String primary, String target, List<String> stopped,
       MemberJob job, String synchronousStandby) {
-    return new PksReplicaPairStatus(1L, phase, primary, target, null, null, null, null, stopped, job,
-        synchronousStandby, List.of(), "as recorded");
+    return PksReplicaPairStatus.builder().observedGeneration(1L).phase(phase).currentPrimary(primary)
+        .targetPrimary(target).stoppedMembers(stopped).job(job).synchronousStandby(synchronousStandby)
+        .message("as recorded").build();
   }
 }

@@ -16,7 +16,7 @@ public record FailoverSpec(
     @Min(1)
     @Max(3600)
     @JsonPropertyDescription("Seconds without a successful probe of the primary before it counts as"
-        + " lost. The operator probes every second.")
+        + " lost. The operator probes at its probe interval (1 s by default, the run flag --probe-interval).")
     Integer primaryUnavailableSeconds,
     @Default("10")
     @Min(1)

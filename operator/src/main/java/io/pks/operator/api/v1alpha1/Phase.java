@@ -1,6 +1,6 @@
 package io.pks.operator.api.v1alpha1;
 
-/** Where the pair is in its lifecycle (DESIGN.md section 5). */
+/** Where the pair is in its lifecycle (docs/architecture.md, "Phases"). */
 public enum Phase {
   Pending,
   InitializingPrimary,

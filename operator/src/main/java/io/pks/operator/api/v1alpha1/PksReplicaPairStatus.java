@@ -34,7 +34,7 @@ public record PksReplicaPairStatus(
     @JsonPropertyDescription("The standby last seen as the primary's synchronous standby, every"
         + " acknowledged commit on it; cleared when synchronous replication is switched off or ends.")
     String synchronousStandby,
-    @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, StandbySeeded, SipRouted.")
+    @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, SipRouted.")
     List<Condition> conditions,
     @JsonPropertyDescription("Human sentence on the current phase, or why the pair is stuck.")
     String message) {
@@ -44,6 +44,110 @@ public record PksReplicaPairStatus(
     conditions = Values.list(conditions);
   }
 
-  public static final PksReplicaPairStatus EMPTY =
-      new PksReplicaPairStatus(null, null, null, null, null, null, null, null, null, null, null, null, null);
+  public static final PksReplicaPairStatus EMPTY = builder().build();
+
+  /** A status built field by field; unset fields are null (absent from the resource). */
+  public static Builder builder() {
+    return new Builder()
+        ;
+  }
+
+  /** A builder holding every field of this status, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .observedGeneration(observedGeneration).phase(phase).currentPrimary(currentPrimary)
+        .targetPrimary(targetPrimary).standby(standby).activeSip(activeSip).timeline(timeline)
+        .replication(replication).stoppedMembers(stoppedMembers).job(job)
+        .synchronousStandby(synchronousStandby).conditions(conditions).message(message);
+  }
+
+  /** Builds a {@link PksReplicaPairStatus}. */
+  public static final class Builder {
+    private Long observedGeneration;
+    private Phase phase;
+    private String currentPrimary;
+    private String targetPrimary;
+    private String standby;
+    private String activeSip;
+    private Long timeline;
+    private ReplicationStatus replication;
+    private List<String> stoppedMembers;
+    private MemberJob job;
+    private String synchronousStandby;
+    private List<Condition> conditions;
+    private String message;
+
+    private Builder() {
+    }
+
+    public Builder observedGeneration(Long observedGeneration) {
+      this.observedGeneration = observedGeneration;
+      return this;
+    }
+
+    public Builder phase(Phase phase) {
+      this.phase = phase;
+      return this;
+    }
+
+    public Builder currentPrimary(String currentPrimary) {
+      this.currentPrimary = currentPrimary;
+      return this;
+    }
+
+    public Builder targetPrimary(String targetPrimary) {
+      this.targetPrimary = targetPrimary;
+      return this;
+    }
+
+    public Builder standby(String standby) {
+      this.standby = standby;
+      return this;
+    }
+
+    public Builder activeSip(String activeSip) {
+      this.activeSip = activeSip;
+      return this;
+    }
+
+    public Builder timeline(Long timeline) {
+      this.timeline = timeline;
+      return this;
+    }
+
+    public Builder replication(ReplicationStatus replication) {
+      this.replication = replication;
+      return this;
+    }
+
+    public Builder stoppedMembers(List<String> stoppedMembers) {
+      this.stoppedMembers = stoppedMembers;
+      return this;
+    }
+
+    public Builder job(MemberJob job) {
+      this.job = job;
+      return this;
+    }
+
+    public Builder synchronousStandby(String synchronousStandby) {
+      this.synchronousStandby = synchronousStandby;
+      return this;
+    }
+
+    public Builder conditions(List<Condition> conditions) {
+      this.conditions = conditions;
+      return this;
+    }
+
+    public Builder message(String message) {
+      this.message = message;
+      return this;
+    }
+
+    public PksReplicaPairStatus build() {
+      return new PksReplicaPairStatus(observedGeneration, phase, currentPrimary, targetPrimary, standby,
+          activeSip, timeline, replication, stoppedMembers, job, synchronousStandby, conditions, message);
+    }
+  }
 }

@@ -27,4 +27,77 @@ public record ReplicationStatus(
     String slot,
     @JsonPropertyDescription("When the probe saw this.")
     String observedAt) {
+
+  /** A status built field by field; unset fields are null (absent from the resource). */
+  public static Builder builder() {
+    return new Builder()
+        ;
+  }
+
+  /** A builder holding every field of this status, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .state(state).syncState(syncState).sentLsn(sentLsn).replayLsn(replayLsn).lagBytes(lagBytes)
+        .replayLagSeconds(replayLagSeconds).slot(slot).observedAt(observedAt);
+  }
+
+  /** Builds a {@link ReplicationStatus}. */
+  public static final class Builder {
+    private String state;
+    private String syncState;
+    private String sentLsn;
+    private String replayLsn;
+    private Long lagBytes;
+    private Double replayLagSeconds;
+    private String slot;
+    private String observedAt;
+
+    private Builder() {
+    }
+
+    public Builder state(String state) {
+      this.state = state;
+      return this;
+    }
+
+    public Builder syncState(String syncState) {
+      this.syncState = syncState;
+      return this;
+    }
+
+    public Builder sentLsn(String sentLsn) {
+      this.sentLsn = sentLsn;
+      return this;
+    }
+
+    public Builder replayLsn(String replayLsn) {
+      this.replayLsn = replayLsn;
+      return this;
+    }
+
+    public Builder lagBytes(Long lagBytes) {
+      this.lagBytes = lagBytes;
+      return this;
+    }
+
+    public Builder replayLagSeconds(Double replayLagSeconds) {
+      this.replayLagSeconds = replayLagSeconds;
+      return this;
+    }
+
+    public Builder slot(String slot) {
+      this.slot = slot;
+      return this;
+    }
+
+    public Builder observedAt(String observedAt) {
+      this.observedAt = observedAt;
+      return this;
+    }
+
+    public ReplicationStatus build() {
+      return new ReplicationStatus(state, syncState, sentLsn, replayLsn, lagBytes, replayLagSeconds, slot,
+          observedAt);
+    }
+  }
 }

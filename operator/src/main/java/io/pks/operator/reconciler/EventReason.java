@@ -1,0 +1,44 @@
+package io.pks.operator.reconciler;
+
+/**
+ * The reason of every Event the operator records on a pair: one name each, used by the lifecycle,
+ * the Events, the metrics and the tests, so renaming one cannot silently zero a counter. A reason
+ * is always of the same type: a Warning when something failed or needs a human, Normal otherwise.
+ */
+public enum EventReason {
+  InitializingPrimary(Type.Normal),
+  InitdbFailed(Type.Warning),
+  PrimaryInitialized(Type.Normal),
+  SeedingStandby(Type.Normal),
+  RejoiningStandby(Type.Normal),
+  SeedFailed(Type.Warning),
+  SeedRetried(Type.Warning),
+  StandbySeeded(Type.Normal),
+  Streaming(Type.Normal),
+  StandbyNotStreaming(Type.Warning),
+  SyncDegraded(Type.Warning),
+  PrimaryLost(Type.Warning),
+  NoMemberAnswers(Type.Warning),
+  FailoverRefused(Type.Warning),
+  FailoverStarted(Type.Warning),
+  Promoted(Type.Normal),
+  SwitchoverStarted(Type.Normal),
+  SwitchedOver(Type.Normal),
+  PrimaryRecorded(Type.Normal),
+  DatabaseActionFailed(Type.Warning);
+
+  /** The Event's {@code type}, as core v1 spells it. */
+  public enum Type {
+    Normal, Warning
+  }
+
+  private final Type type;
+
+  EventReason(Type type) {
+    this.type = type;
+  }
+
+  public Type type() {
+    return type;
+  }
+}
