@@ -245,6 +245,8 @@ class KubectlIT {
           .patch(PatchContext.of(PatchType.JSON_MERGE), STREAMING);
 
       awaitLine(printed, "^pks\\s+site-a\\s+site-b\\s+site-a\\s+Streaming\\s+sync\\s+4096\\s+\\S+$");
+      // The watch starts after the list, at its resourceVersion: the pair is not printed again before it changes.
+      assertThat(Files.readAllLines(printed)).filteredOn(line -> line.matches("^pks\\s+\\S+$")).hasSize(1);
     } finally {
       watch.destroy();
     }
@@ -274,7 +276,8 @@ class KubectlIT {
 
     assertThat(kubectl.succeed("cordon", EmbeddedApiServer.NODE)).isEqualTo("node/sandbox cordoned\n");
     assertThat(client.nodes().withName(EmbeddedApiServer.NODE).get().getSpec().getUnschedulable()).isTrue();
-    assertThat(Kubectl.table(kubectl.succeed("get", "nodes")).get(0)).containsEntry("STATUS", "Ready,SchedulingDisabled");
+    assertThat(Kubectl.table(kubectl.succeed("get", "nodes")).get(0))
+        .containsEntry("STATUS", "Ready,SchedulingDisabled");
 
     assertThat(kubectl.succeed("uncordon", EmbeddedApiServer.NODE)).isEqualTo("node/sandbox uncordoned\n");
     assertThat(client.nodes().withName(EmbeddedApiServer.NODE).get().getSpec().getUnschedulable()).isNotEqualTo(true);

@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -113,14 +113,14 @@ final class ApiHttpServer implements AutoCloseable {
     listener.onOpen(stream, response);
   }
 
-  /** The store's side of an HTTP watch: each message it sends is one line of the chunked response. */
+  /** The store's side of an HTTP watch: each event it sends is one line of the chunked response. */
   private static final class EventStream implements WebSocket {
     private final RecordedRequest request;
     private final HttpServerResponse out;
-    private final UnaryOperator<String> asEvent;
+    private final Function<String, Optional<String>> asEvent;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    EventStream(RecordedRequest request, HttpServerResponse out, UnaryOperator<String> asEvent) {
+    EventStream(RecordedRequest request, HttpServerResponse out, Function<String, Optional<String>> asEvent) {
       this.request = request;
       this.out = out;
       this.asEvent = asEvent;
@@ -141,7 +141,7 @@ final class ApiHttpServer implements AutoCloseable {
       if (ended.get()) {
         return false;
       }
-      out.write(asEvent.apply(text) + "\n");
+      asEvent.apply(text).ifPresent(event -> out.write(event + "\n"));
       return true;
     }
 

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -130,7 +129,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     if (contentType != null && contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
       // Reading the body empties it: the patch is passed on as read.
       String patch = request.getUtf8Body();
-      if (!JsonMergePatch.readsAsStrategic(Serialization.unmarshal(patch, JsonNode.class))) {
+      if (!JsonMergePatch.strategicReadsAsMerge(Serialization.unmarshal(patch, JsonNode.class))) {
         return Responses.status(415, "the sandbox API server applies a strategic merge patch only when it reads as "
             + "a JSON merge patch (no list, no $ directive): use kubectl patch --type=merge or --type=json");
       }
@@ -152,19 +151,28 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   }
 
   /**
-   * How each event of a watch is written: as the store sends it, or with its object made a one-row Table when the
-   * request asks for Tables ({@code kubectl get -w}).
+   * How each event of an HTTP watch is written, or empty when it is not: as the store sends it, with its object made
+   * a one-row Table when the request asks for Tables ({@code kubectl get -w}). The store opens every watch with an
+   * ADDED event per existing object; those a watch from a resourceVersion (kubectl's, after its list) has already
+   * seen are left out, as a real API server would not send them.
    */
-  UnaryOperator<String> watchEvents(RecordedRequest request) {
+  Function<String, Optional<String>> watchEvents(RecordedRequest request) {
     Optional<ResourcePath> resource = ResourcePath.parse(request.getPath());
-    if (resource.isEmpty() || !wantsTable(request, resource.get())) {
-      return UnaryOperator.identity();
-    }
+    long seen = ResourcePath.queryParameter(request.getPath(), "resourceVersion").filter(v -> v.matches("\\d+"))
+        .map(Long::parseLong).orElse(0L);
+    boolean table = resource.isPresent() && wantsTable(request, resource.get());
     String includeObject = ResourcePath.queryParameter(request.getPath(), "includeObject").orElse("Metadata");
     return event -> {
       ObjectNode parsed = (ObjectNode) Serialization.unmarshal(event, JsonNode.class);
-      parsed.set("object", Tables.table(resource.get(), parsed.get("object"), crds(), includeObject, Instant.now()));
-      return parsed.toString();
+      JsonNode object = parsed.path("object");
+      if (parsed.path("type").asText().equals("ADDED")
+          && object.at("/metadata/resourceVersion").asLong(Long.MAX_VALUE) <= seen) {
+        return Optional.empty();
+      }
+      if (table) {
+        parsed.set("object", Tables.table(resource.get(), object, crds(), includeObject, Instant.now()));
+      }
+      return Optional.of(parsed.toString());
     };
   }
 
@@ -182,7 +190,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       return refusal.get();
     }
     MockResponse deleted = handleDelete(podPath);
-    return deleted.code() == 200 ? Responses.json(201, Evictions.SUCCESS) : asApiServer(deleted, ResourcePath.parse(podPath));
+    return deleted.code() == 200 ? Responses.json(201, Evictions.SUCCESS)
+        : asApiServer(deleted, ResourcePath.parse(podPath));
   }
 
   private static JsonNode json(MockResponse response) {

@@ -115,7 +115,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
   }
 
-  /** The writes received since the start (the CRD's and the Node's creation excepted) or the last {@link #clearWrites()}. */
+  /**
+   * The writes received since the start (the CRD's and the Node's creation excepted) or the last
+   * {@link #clearWrites()}.
+   */
   public List<Write> writes() {
     return dispatcher.writes();
   }

@@ -100,8 +100,8 @@ final class Evictions {
   private static boolean selects(JsonNode selector, JsonNode object) {
     JsonNode labels = object.at("/metadata/labels");
     List<Boolean> verdicts = new ArrayList<>();
-    selector.path("matchLabels").fields().forEachRemaining(label ->
-        verdicts.add(labels.has(label.getKey()) && labels.get(label.getKey()).asText().equals(label.getValue().asText())));
+    selector.path("matchLabels").fields().forEachRemaining(label -> verdicts.add(labels.has(label.getKey())
+        && labels.get(label.getKey()).asText().equals(label.getValue().asText())));
     for (JsonNode expression : selector.path("matchExpressions")) {
       String key = expression.path("key").asText();
       List<String> values = StreamSupport.stream(expression.path("values").spliterator(), false)

@@ -47,7 +47,7 @@ final class OpenApi {
   /** A served kind with its schema, as v3 writes it. */
   private record Definition(Served served, ObjectNode schema) {
 
-    /** The definition's name as a real API server gives it: {@code io.k8s.api.core.v1.Pod}, {@code io.pks.v1alpha1.X}. */
+    /** Its name as a real API server gives it: {@code io.k8s.api.core.v1.Pod}, {@code io.pks.v1alpha1.X}. */
     String name() {
       return namePrefix(served.group()) + "." + served.version() + "." + served.kind();
     }
