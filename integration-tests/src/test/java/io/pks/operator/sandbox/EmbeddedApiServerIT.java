@@ -204,14 +204,34 @@ class EmbeddedApiServerIT {
     assertThat(getJson("/api", "application/json").get("versions")).extracting(JsonNode::asText)
         .containsExactly("v1");
     assertThat(getJson("/api/v1", "application/json").get("resources")).extracting(r -> r.get("name").asText())
-        .contains("pods", "pods/status", "namespaces", "events", "endpoints");
+        .contains("pods", "pods/status", "pods/eviction", "namespaces", "nodes", "events", "endpoints");
     assertThat(getJson("/apis", "application/json").get("groups")).extracting(g -> g.get("name").asText())
-        .containsExactly("apps", "batch", "coordination.k8s.io", "apiextensions.k8s.io", "events.k8s.io", "pks.io");
+        .containsExactly("apps", "batch", "policy", "coordination.k8s.io", "apiextensions.k8s.io", "events.k8s.io",
+            "pks.io");
     assertThat(getJson("/apis/apps/v1?timeout=32s", "application/json").get("resources"))
         .extracting(r -> r.get("name").asText()).containsExactly("statefulsets", "statefulsets/status");
 
     assertThat(get("/apis/nothere.io/v1", "application/json").statusCode()).isEqualTo(404);
-    assertThat(get("/openapi/v2", "application/json").statusCode()).isEqualTo(404);
+    assertThat(get("/openapi/v3/apis/nothere.io/v1", "application/json").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void openApiDocumentsNameEachKindWithItsSchema() {
+    JsonNode v2 = getJson("/openapi/v2?timeout=32s", "application/json");
+    assertThat(v2.get("swagger").asText()).isEqualTo("2.0");
+    JsonNode pair = v2.at("/definitions/io.pks.v1alpha1.PksReplicaPair");
+    assertThat(pair.at("/x-kubernetes-group-version-kind/0/kind").asText()).isEqualTo("PksReplicaPair");
+    assertThat(pair.at("/properties/spec/properties/replication/properties/walKeepSize/type").asText())
+        .isEqualTo("string");
+    assertThat(v2.at("/definitions/io.k8s.api.core.v1.Pod/properties/spec/properties/containers/type").asText())
+        .isEqualTo("array");
+
+    String pairDocument = getJson("/openapi/v3", "application/json")
+        .at("/paths/apis~1pks.io~1v1alpha1/serverRelativeURL").asText();
+    assertThat(pairDocument).startsWith("/openapi/v3/apis/pks.io/v1alpha1?hash=");
+    assertThat(getJson(pairDocument, "application/json")
+        .at("/components/schemas/io.pks.v1alpha1.PksReplicaPair/properties/spec/properties/failover/description")
+        .asText()).isEqualTo("Failover behaviour when the primary is lost.");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.pks.operator.sandbox;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,19 +13,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Crd;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The real kubectl against the embedded API server, through the kubeconfig it writes. */
 class KubectlIT {
@@ -59,8 +67,7 @@ class KubectlIT {
   }
 
   private void applyExampleStreaming() {
-    assertThat(kubectl.succeed("apply", "--validate=false", "-f", EXAMPLE))
-        .isEqualTo("pksreplicapair.pks.io/pks created\n");
+    assertThat(kubectl.succeed("apply", "-f", EXAMPLE)).isEqualTo("pksreplicapair.pks.io/pks created\n");
     client.resources(PksReplicaPair.class).inNamespace(NS).withName("pks").subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), STREAMING);
   }
@@ -69,11 +76,11 @@ class KubectlIT {
   void discoveryServesEveryGroupAndThePairWithItsShortNames() {
     assertThat(kubectl.succeed("version")).contains("Server Version: v1.33");
     assertThat(kubectl.succeed("api-versions").lines()).containsExactlyInAnyOrder("v1", "apps/v1", "batch/v1",
-        "coordination.k8s.io/v1", "apiextensions.k8s.io/v1", "events.k8s.io/v1", "pks.io/v1alpha1");
+        "coordination.k8s.io/v1", "apiextensions.k8s.io/v1", "events.k8s.io/v1", "policy/v1", "pks.io/v1alpha1");
     List<Map<String, String>> resources = Kubectl.table(kubectl.succeed("api-resources"));
     assertThat(resources).extracting(row -> row.get("NAME")).contains("pods", "services", "secrets", "configmaps",
-        "events", "persistentvolumeclaims", "namespaces", "endpoints", "statefulsets", "jobs", "leases",
-        "customresourcedefinitions", "pksreplicapairs");
+        "events", "persistentvolumeclaims", "namespaces", "nodes", "endpoints", "statefulsets", "jobs", "leases",
+        "poddisruptionbudgets", "customresourcedefinitions", "pksreplicapairs");
     assertThat(resources).filteredOn(row -> row.get("NAME").equals("pksreplicapairs")).singleElement()
         .isEqualTo(Map.of("NAME", "pksreplicapairs", "SHORTNAMES", String.join(",",
             Crd.load().getSpec().getNames().getShortNames()), "APIVERSION", "pks.io/v1alpha1", "NAMESPACED", "true",
@@ -117,7 +124,7 @@ class KubectlIT {
 
     Path edited = Files.writeString(folder.resolve("pair.yaml"),
         Files.readString(TestPairs.EXAMPLE).replace("walKeepSize: 1GB", "walKeepSize: 2GB"));
-    assertThat(kubectl.succeed("apply", "--validate=false", "-f", edited.toString()))
+    assertThat(kubectl.succeed("apply", "-f", edited.toString()))
         .isEqualTo("pksreplicapair.pks.io/pks configured\n");
     assertThat(pair().getSpec().replication().walKeepSize()).isEqualTo("2GB");
     assertThat(pair().getStatus().phase()).hasToString("Streaming");
@@ -193,5 +200,149 @@ class KubectlIT {
     assertThat(created.exitCode()).isEqualTo(1);
     assertThat(created.err()).contains("(UnsupportedMediaType)", "not application/vnd.kubernetes.protobuf",
         "use kubectl apply -f");
+  }
+
+  @Test
+  void applyValidatesTheFileAgainstTheSchemaAndReportsAnUnknownField() throws Exception {
+    assertThat(kubectl.succeed("apply", "-f", EXAMPLE)).isEqualTo("pksreplicapair.pks.io/pks created\n");
+
+    Path misspelt = Files.writeString(folder.resolve("pair.yaml"),
+        Files.readString(TestPairs.EXAMPLE).replace("walKeepSize: 1GB", "walKeepSise: 2GB"));
+    Kubectl.Result refused = kubectl.run("apply", "-f", misspelt.toString());
+
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("ValidationError(PksReplicaPair.spec.replication): unknown field \"walKeepSise\""
+        + " in io.pks.v1alpha1.PksReplicaPair.spec.replication");
+    assertThat(pair().getSpec().replication().walKeepSize()).isEqualTo("1GB");
+  }
+
+  @Test
+  void explainDescribesTheSpecAndEachFieldFromTheCrdSchema() {
+    JsonNode spec = Serialization.jsonMapper().valueToTree(Crd.load().getSpec().getVersions().get(0).getSchema()
+        .getOpenAPIV3Schema().getProperties().get("spec"));
+
+    String explained = kubectl.succeed("explain", "pksrp.spec");
+    assertThat(explained).contains("GROUP:      pks.io", "KIND:       PksReplicaPair", "VERSION:    v1alpha1",
+        "FIELD: spec <Object>");
+    spec.get("properties").fieldNames().forEachRemaining(field -> assertThat(explained).contains("  " + field + "\t<"));
+
+    assertThat(kubectl.succeed("explain", "pksrp.spec.failover")).contains("FIELD: failover <Object>",
+        spec.at("/properties/failover/description").asText(), "mode\t<string>");
+    assertThat(kubectl.succeed("explain", "pods.spec.containers")).contains("KIND:       Pod",
+        "FIELD: containers <[]Object>", "image\t<string>");
+  }
+
+  @Test
+  void getWatchPrintsEachChangeOfAPairAsARowWhenItHappens() throws Exception {
+    kubectl.succeed("apply", "-f", EXAMPLE);
+    Path printed = folder.resolve("watch.out");
+    Process watch = kubectl.start(printed, "get", "pksrp", "-n", NS, "-w");
+    try {
+      awaitLine(printed, "^NAME\\s+PRIMARY\\s+STANDBY.*");
+      awaitLine(printed, "^pks\\s+\\S+$");
+
+      client.resources(PksReplicaPair.class).inNamespace(NS).withName("pks").subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), STREAMING);
+
+      awaitLine(printed, "^pks\\s+site-a\\s+site-b\\s+site-a\\s+Streaming\\s+sync\\s+4096\\s+\\S+$");
+      // The watch starts after the list, at its resourceVersion: the pair is not printed again before it changes.
+      assertThat(Files.readAllLines(printed)).filteredOn(line -> line.matches("^pks\\s+\\S+$")).hasSize(1);
+    } finally {
+      watch.destroy();
+    }
+  }
+
+  @Test
+  void getPodsWatchPrintsAPodThatStartsRunning() throws Exception {
+    Pod pod = client.pods().resource(podOnTheNode("pks-site-a-0", "site-a")).create();
+    Path printed = folder.resolve("pods.out");
+    Process watch = kubectl.start(printed, "get", "pods", "-n", NS, "-w");
+    try {
+      awaitLine(printed, "^pks-site-a-0\\s+0/1\\s+Pending\\s+.*");
+
+      pod.setStatus(runningAndReady());
+      client.pods().resource(pod).updateStatus();
+
+      awaitLine(printed, "^pks-site-a-0\\s+1/1\\s+Running\\s+0\\s+\\S+$");
+    } finally {
+      watch.destroy();
+    }
+  }
+
+  @Test
+  void cordonMakesTheNodeUnschedulableAndUncordonUndoesIt() {
+    assertThat(Kubectl.table(kubectl.succeed("get", "nodes"))).singleElement().satisfies(row -> assertThat(row)
+        .containsAllEntriesOf(Map.of("NAME", EmbeddedApiServer.NODE, "STATUS", "Ready", "ROLES", "<none>")));
+
+    assertThat(kubectl.succeed("cordon", EmbeddedApiServer.NODE)).isEqualTo("node/sandbox cordoned\n");
+    assertThat(client.nodes().withName(EmbeddedApiServer.NODE).get().getSpec().getUnschedulable()).isTrue();
+    assertThat(Kubectl.table(kubectl.succeed("get", "nodes")).get(0))
+        .containsEntry("STATUS", "Ready,SchedulingDisabled");
+
+    assertThat(kubectl.succeed("uncordon", EmbeddedApiServer.NODE)).isEqualTo("node/sandbox uncordoned\n");
+    assertThat(client.nodes().withName(EmbeddedApiServer.NODE).get().getSpec().getUnschedulable()).isNotEqualTo(true);
+  }
+
+  @Test
+  void drainCordonsTheNodeAndEvictsItsPods() {
+    runningPodOnTheNode("pks-site-a-0", "site-a");
+    runningPodOnTheNode("pks-site-b-0", "site-b");
+
+    String drained = kubectl.succeed("drain", EmbeddedApiServer.NODE, "--ignore-daemonsets", "--timeout=60s");
+
+    assertThat(drained).contains("node/sandbox cordoned", "pod/pks-site-a-0 evicted", "pod/pks-site-b-0 evicted",
+        "node/sandbox drained");
+    assertThat(client.pods().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.nodes().withName(EmbeddedApiServer.NODE).get().getSpec().getUnschedulable()).isTrue();
+  }
+
+  @Test
+  void drainEvictsNoPodThatItsDisruptionBudgetNeeds() {
+    runningPodOnTheNode("pks-site-a-0", "site-a");
+    runningPodOnTheNode("pks-site-b-0", "site-b");
+    client.policy().v1().podDisruptionBudget().inNamespace(NS).resource(new PodDisruptionBudgetBuilder()
+        .withNewMetadata().withName("pks").endMetadata()
+        .withNewSpec().withMinAvailable(new IntOrString(1))
+        .withNewSelector().addToMatchLabels("app.kubernetes.io/instance", "pks").endSelector().endSpec()
+        .build()).create();
+
+    Kubectl.Result drain = kubectl.run("drain", EmbeddedApiServer.NODE, "--ignore-daemonsets", "--timeout=8s");
+
+    assertThat(drain.exitCode()).isEqualTo(1);
+    assertThat(drain.err()).contains("Cannot evict pod as it would violate the pod's disruption budget.",
+        "global timeout reached: 8s");
+    // One may go (two healthy, one needed), and then the other must stay.
+    assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(1);
+  }
+
+  /** A pod of a pair's StatefulSet (drain leaves alone pods that no controller would re-create), on the node. */
+  private Pod podOnTheNode(String name, String member) {
+    return new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+        .addToLabels("app.kubernetes.io/instance", "pks").addToLabels("pks.io/member", member)
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet").withName("pks-" + member)
+        .withUid(name + "-owner").withController(true).endOwnerReference()
+        .endMetadata()
+        .withNewSpec().withNodeName(EmbeddedApiServer.NODE).addNewContainer().withName("postgres")
+        .withImage("postgres:16").endContainer().endSpec()
+        .build();
+  }
+
+  private void runningPodOnTheNode(String name, String member) {
+    Pod pod = client.pods().inNamespace(NS).resource(podOnTheNode(name, member)).create();
+    pod.setStatus(runningAndReady());
+    client.pods().inNamespace(NS).resource(pod).updateStatus();
+  }
+
+  private static PodStatus runningAndReady() {
+    return new PodStatusBuilder().withPhase("Running")
+        .addNewCondition().withType("Ready").withStatus("True").endCondition()
+        .addNewContainerStatus().withName("postgres").withReady(true).withRestartCount(0).endContainerStatus()
+        .build();
+  }
+
+  /** Waits for kubectl to print a line matching {@code regex} (a watch prints as changes arrive). */
+  private static void awaitLine(Path printed, String regex) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(Files.readAllLines(printed)).anyMatch(line -> line.matches(regex)));
   }
 }

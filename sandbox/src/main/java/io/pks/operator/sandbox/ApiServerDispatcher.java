@@ -24,6 +24,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.pks.operator.sandbox.EmbeddedApiServer.Write;
@@ -37,24 +39,21 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServerDispatcher.class);
   private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
   private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
+  private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+  private static final String MERGE_PATCH = "application/merge-patch+json";
   private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
   private final List<Write> writes = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong requests = new AtomicLong();
   private final InjectedFaults faults = new InjectedFaults();
-  private final Runnable forgetRecordedRequests;
   private volatile Function<RecordedRequest, MockResponse> interceptor = request -> null;
 
-  /** {@code forgetRecordedRequests} empties the web server's request log, which nothing here reads. */
-  ApiServerDispatcher(Runnable forgetRecordedRequests) {
+  ApiServerDispatcher() {
     super(List.of());
-    this.forgetRecordedRequests = forgetRecordedRequests;
   }
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    // The mock web server keeps every request for takeRequest(); a sandbox running for hours would grow with it.
-    forgetRecordedRequests.run();
     requests.incrementAndGet();
     String method = request.getMethod();
     String path = request.getPath();
@@ -116,6 +115,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private MockResponse serve(RecordedRequest request) {
     String path = request.getPath();
     Optional<ResourcePath> resource = ResourcePath.parse(path);
+    if (resource.isPresent() && Evictions.isEviction(request.getMethod(), resource.get())) {
+      // Whatever the body's encoding (kubectl sends protobuf), the path names the pod.
+      return evict(resource.get());
+    }
     String contentType = request.getHeader("Content-Type");
     if (contentType != null && BODY_METHODS.contains(request.getMethod())
         && !contentType.contains("json") && !contentType.contains("yaml")) {
@@ -123,8 +126,18 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       return Responses.status(415, "the sandbox API server reads JSON and YAML, not " + contentType
           + ": use kubectl apply -f or create -f");
     }
+    if (contentType != null && contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
+      // Reading the body empties it: the patch is passed on as read.
+      String patch = request.getUtf8Body();
+      if (!JsonMergePatch.strategicReadsAsMerge(Serialization.unmarshal(patch, JsonNode.class))) {
+        return Responses.status(415, "the sandbox API server applies a strategic merge patch only when it reads as "
+            + "a JSON merge patch (no list, no $ directive): use kubectl patch --type=merge or --type=json");
+      }
+      return asApiServer(super.dispatch(asMergePatch(request, patch)), resource);
+    }
     if (request.method() == HttpMethod.GET) {
-      Optional<MockResponse> discovery = Discovery.respond(ResourcePath.withoutQuery(path), this::crds);
+      Optional<MockResponse> discovery = Discovery.respond(ResourcePath.withoutQuery(path), this::crds)
+          .or(() -> OpenApi.respond(ResourcePath.withoutQuery(path), request.getHeader("Accept"), this::crds));
       if (discovery.isPresent()) {
         return discovery.get();
       }
@@ -137,7 +150,61 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     return asApiServer(super.dispatch(request), resource);
   }
 
-  /** A watch stays as the store serves it, over a websocket. */
+  /**
+   * How each event of an HTTP watch is written, or empty when it is not: as the store sends it, with its object made
+   * a one-row Table when the request asks for Tables ({@code kubectl get -w}). The store opens every watch with an
+   * ADDED event per existing object; those a watch from a resourceVersion (kubectl's, after its list) has already
+   * seen are left out, as a real API server would not send them.
+   */
+  Function<String, Optional<String>> watchEvents(RecordedRequest request) {
+    Optional<ResourcePath> resource = ResourcePath.parse(request.getPath());
+    long seen = ResourcePath.queryParameter(request.getPath(), "resourceVersion").filter(v -> v.matches("\\d+"))
+        .map(Long::parseLong).orElse(0L);
+    boolean table = resource.isPresent() && wantsTable(request, resource.get());
+    String includeObject = ResourcePath.queryParameter(request.getPath(), "includeObject").orElse("Metadata");
+    return event -> {
+      ObjectNode parsed = (ObjectNode) Serialization.unmarshal(event, JsonNode.class);
+      JsonNode object = parsed.path("object");
+      if (parsed.path("type").asText().equals("ADDED")
+          && object.at("/metadata/resourceVersion").asLong(Long.MAX_VALUE) <= seen) {
+        return Optional.empty();
+      }
+      if (table) {
+        parsed.set("object", Tables.table(resource.get(), object, crds(), includeObject, Instant.now()));
+      }
+      return Optional.of(parsed.toString());
+    };
+  }
+
+  /** {@code POST .../pods/<name>/eviction}: deletes the pod unless a PodDisruptionBudget forbids it. */
+  private MockResponse evict(ResourcePath eviction) {
+    String podPath = "/api/v1/namespaces/" + eviction.namespace() + "/pods/" + eviction.name();
+    MockResponse pod = handleGet(podPath);
+    if (pod.code() != 200) {
+      return asApiServer(pod, ResourcePath.parse(podPath));
+    }
+    Optional<MockResponse> refusal = Evictions.refusal(json(pod),
+        json(handleGet("/apis/policy/v1/namespaces/" + eviction.namespace() + "/poddisruptionbudgets")).path("items"),
+        json(handleGet("/api/v1/namespaces/" + eviction.namespace() + "/pods")).path("items"));
+    if (refusal.isPresent()) {
+      return refusal.get();
+    }
+    MockResponse deleted = handleDelete(podPath);
+    return deleted.code() == 200 ? Responses.json(201, Evictions.SUCCESS)
+        : asApiServer(deleted, ResourcePath.parse(podPath));
+  }
+
+  private static JsonNode json(MockResponse response) {
+    return Serialization.unmarshal(response.getBody().readUtf8(), JsonNode.class);
+  }
+
+  private static RecordedRequest asMergePatch(RecordedRequest request, String patch) {
+    Headers headers = request.getHeaders().newBuilder().set("Content-Type", MERGE_PATCH).build();
+    return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), headers,
+        new Buffer().writeUtf8(patch));
+  }
+
+  /** A watch is the store's: over a websocket, or streamed over HTTP by {@link ApiHttpServer}. */
   private static boolean isWatch(String path) {
     String watch = ResourcePath.queryParameter(path, "watch").orElse("false");
     return watch.equals("true") || watch.equals("1");

@@ -16,7 +16,21 @@ import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceBuilder;
 import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -30,11 +44,12 @@ final class Discovery {
   private Discovery() {
   }
 
-  private enum Trait { NAMESPACED, STATUS, IN_ALL }
+  /** NAMESPACED and STATUS as in discovery, IN_ALL: listed by {@code kubectl get all}, EVICTION: has pods/eviction. */
+  private enum Trait { NAMESPACED, STATUS, IN_ALL, EVICTION }
 
   /** One kind served under one group version. */
-  private record Served(String group, String version, String plural, String singular, String kind, boolean namespaced,
-      List<String> shortNames, List<String> categories, boolean status) {
+  record Served(String group, String version, String plural, String singular, String kind, boolean namespaced,
+      List<String> shortNames, List<String> categories, boolean status, boolean eviction) {
 
     String groupVersion() {
       return group.isEmpty() ? version : group + "/" + version;
@@ -45,36 +60,36 @@ final class Discovery {
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
   private static final List<String> SUBRESOURCE_VERBS = List.of("get", "patch", "update");
 
-  private static final List<Served> BUILT_IN = List.of(
-      builtIn("v1", "pods", "Pod", List.of("po"), Trait.NAMESPACED, Trait.STATUS, Trait.IN_ALL),
-      builtIn("v1", "services", "Service", List.of("svc"), Trait.NAMESPACED, Trait.STATUS, Trait.IN_ALL),
-      builtIn("v1", "secrets", "Secret", List.of(), Trait.NAMESPACED),
-      builtIn("v1", "configmaps", "ConfigMap", List.of("cm"), Trait.NAMESPACED),
-      builtIn("v1", "events", "Event", List.of("ev"), Trait.NAMESPACED),
-      builtIn("v1", "persistentvolumeclaims", "PersistentVolumeClaim", List.of("pvc"), Trait.NAMESPACED, Trait.STATUS),
-      builtIn("v1", "endpoints", "Endpoints", List.of("ep"), Trait.NAMESPACED),
-      builtIn("v1", "namespaces", "Namespace", List.of("ns"), Trait.STATUS),
-      builtIn("apps/v1", "statefulsets", "StatefulSet", List.of("sts"), Trait.NAMESPACED, Trait.STATUS, Trait.IN_ALL),
-      builtIn("batch/v1", "jobs", "Job", List.of(), Trait.NAMESPACED, Trait.STATUS, Trait.IN_ALL),
-      builtIn("coordination.k8s.io/v1", "leases", "Lease", List.of(), Trait.NAMESPACED),
-      builtIn("apiextensions.k8s.io/v1", "customresourcedefinitions", "CustomResourceDefinition",
-          List.of("crd", "crds"), Trait.STATUS),
-      builtIn("events.k8s.io/v1", "events", "Event", List.of("ev"), Trait.NAMESPACED));
+  /** A kind this server serves besides the CRDs, by its Fabric8 model class (which names its group, version, kind). */
+  private record BuiltIn(Class<? extends HasMetadata> type, List<String> shortNames, Set<Trait> traits) {
+  }
+
+  private static final List<BuiltIn> BUILT_IN = List.of(
+      builtIn(Pod.class, List.of("po"), Trait.NAMESPACED, Trait.STATUS, Trait.IN_ALL, Trait.EVICTION),
+      builtIn(Service.class, List.of("svc"), Trait.NAMESPACED, Trait.STATUS, Trait.IN_ALL),
+      builtIn(Secret.class, List.of(), Trait.NAMESPACED),
+      builtIn(ConfigMap.class, List.of("cm"), Trait.NAMESPACED),
+      builtIn(io.fabric8.kubernetes.api.model.Event.class, List.of("ev"), Trait.NAMESPACED),
+      builtIn(PersistentVolumeClaim.class, List.of("pvc"), Trait.NAMESPACED, Trait.STATUS),
+      builtIn(Endpoints.class, List.of("ep"), Trait.NAMESPACED),
+      builtIn(Namespace.class, List.of("ns"), Trait.STATUS),
+      builtIn(Node.class, List.of("no"), Trait.STATUS),
+      builtIn(StatefulSet.class, List.of("sts"), Trait.NAMESPACED, Trait.STATUS, Trait.IN_ALL),
+      builtIn(Job.class, List.of(), Trait.NAMESPACED, Trait.STATUS, Trait.IN_ALL),
+      builtIn(PodDisruptionBudget.class, List.of("pdb"), Trait.NAMESPACED, Trait.STATUS),
+      builtIn(Lease.class, List.of(), Trait.NAMESPACED),
+      builtIn(CustomResourceDefinition.class, List.of("crd", "crds"), Trait.STATUS),
+      builtIn(io.fabric8.kubernetes.api.model.events.v1.Event.class, List.of("ev"), Trait.NAMESPACED));
 
   /** The Kubernetes release whose API the Fabric8 7.5 model (and so this server) speaks. */
+  static final String GIT_VERSION = "v1.33.0+pks-sandbox";
   private static final Map<String, String> VERSION =
-      Map.of("major", "1", "minor", "33", "gitVersion", "v1.33.0+pks-sandbox", "platform", "linux/amd64");
+      Map.of("major", "1", "minor", "33", "gitVersion", GIT_VERSION, "platform", "linux/amd64");
 
-  /**
-   * The response for a discovery path, or empty when {@code path} (without query) addresses resources instead.
-   * {@code /openapi/*} gets a 404, which kubectl takes as "no schema" (hence {@code apply --validate=false}).
-   */
+  /** The response for a discovery path, or empty when {@code path} (without query) addresses resources instead. */
   static Optional<MockResponse> respond(String path, Supplier<List<CustomResourceDefinition>> crds) {
     if (path.equals("/version")) {
       return Optional.of(Responses.json(200, VERSION));
-    }
-    if (path.startsWith("/openapi/")) {
-      return Optional.of(Responses.status(404, "the sandbox API server serves no OpenAPI schema"));
     }
     List<String> segments = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
     boolean core = !segments.isEmpty() && segments.get(0).equals("api") && segments.size() <= 2;
@@ -98,17 +113,27 @@ final class Discovery {
         && s.plural().equals(path.plural())).map(Served::kind).findFirst();
   }
 
-  private static Stream<Served> served(List<CustomResourceDefinition> crds) {
-    return Stream.concat(BUILT_IN.stream(), crds.stream().flatMap(Discovery::served));
+  /** Every kind served: the built-in ones, then each served version of each CRD. */
+  static Stream<Served> served(List<CustomResourceDefinition> crds) {
+    return Stream.concat(BUILT_IN.stream().map(Discovery::served), crds.stream().flatMap(Discovery::served));
   }
 
-  private static Served builtIn(String groupVersion, String plural, String kind, List<String> shortNames,
-      Trait... traits) {
-    int slash = groupVersion.indexOf('/');
-    Set<Trait> has = Set.of(traits);
-    return new Served(slash < 0 ? "" : groupVersion.substring(0, slash), groupVersion.substring(slash + 1), plural,
-        kind.toLowerCase(), kind, has.contains(Trait.NAMESPACED), shortNames,
-        has.contains(Trait.IN_ALL) ? List.of("all") : List.of(), has.contains(Trait.STATUS));
+  private static BuiltIn builtIn(Class<? extends HasMetadata> type, List<String> shortNames, Trait... traits) {
+    return new BuiltIn(type, shortNames, Set.of(traits));
+  }
+
+  /** The Fabric8 model classes of the built-in kinds served, for their schemas. */
+  static List<Class<? extends HasMetadata>> builtInTypes() {
+    return BUILT_IN.stream().<Class<? extends HasMetadata>>map(BuiltIn::type).toList();
+  }
+
+  private static Served served(BuiltIn builtIn) {
+    Class<? extends HasMetadata> type = builtIn.type();
+    Set<Trait> has = builtIn.traits();
+    return new Served(Optional.ofNullable(HasMetadata.getGroup(type)).orElse(""), HasMetadata.getVersion(type),
+        HasMetadata.getPlural(type), HasMetadata.getSingular(type), HasMetadata.getKind(type),
+        has.contains(Trait.NAMESPACED), builtIn.shortNames(), has.contains(Trait.IN_ALL) ? List.of("all") : List.of(),
+        has.contains(Trait.STATUS), has.contains(Trait.EVICTION));
   }
 
   private static Stream<Served> served(CustomResourceDefinition crd) {
@@ -118,7 +143,7 @@ final class Discovery {
         .map(version -> new Served(crd.getSpec().getGroup(), version.getName(), names.getPlural(),
             names.getSingular(), names.getKind(), "Namespaced".equals(crd.getSpec().getScope()),
             names.getShortNames(), names.getCategories(),
-            version.getSubresources() != null && version.getSubresources().getStatus() != null));
+            version.getSubresources() != null && version.getSubresources().getStatus() != null, false));
   }
 
   private static Object groupList(List<Served> served) {
@@ -143,6 +168,12 @@ final class Discovery {
       if (s.status()) {
         resources.add(new APIResourceBuilder().withName(s.plural() + "/status").withSingularName("")
             .withKind(s.kind()).withNamespaced(s.namespaced()).withVerbs(SUBRESOURCE_VERBS).build());
+      }
+      if (s.eviction()) {
+        // kubectl drain looks here for the Eviction kind and its group version before it evicts.
+        resources.add(new APIResourceBuilder().withName(s.plural() + "/eviction").withSingularName("")
+            .withGroup(HasMetadata.getGroup(Eviction.class)).withVersion(HasMetadata.getVersion(Eviction.class))
+            .withKind(HasMetadata.getKind(Eviction.class)).withNamespaced(s.namespaced()).withVerbs("create").build());
       }
     });
     return resources.isEmpty() ? null

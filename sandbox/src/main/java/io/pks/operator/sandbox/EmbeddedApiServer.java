@@ -7,36 +7,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.logging.Level;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.pks.operator.Operators;
 import io.pks.operator.api.v1alpha1.Crd;
 
 /**
- * A Kubernetes API server on a free loopback port, for the sandbox and the tests: the Fabric8 mock server in CRUD
- * mode with the PksReplicaPair CRD installed, serving what kubectl needs besides (discovery, Table responses for
- * {@code kubectl get}). It records every write and answers injected faults. Plain HTTP, no authentication.
+ * A Kubernetes API server on a free loopback port, for the sandbox and the tests: the Fabric8 mock server's CRUD
+ * store with the PksReplicaPair CRD installed and one Node, {@value #NODE}, serving what kubectl needs besides
+ * (discovery, OpenAPI documents, Table responses for {@code kubectl get}, watches over plain HTTP for
+ * {@code kubectl get -w}, pod eviction for {@code kubectl drain}). It records every write and answers injected
+ * faults. Plain HTTP, no authentication.
  *
- * <p>What it lacks, as the mock does: server-side apply, strategic merge patches, protobuf bodies (refused with
- * 415, so {@code kubectl create namespace} fails where {@code kubectl apply -f} works), watches other than over
- * websockets ({@code kubectl get -w}), admission (no schema, CEL or namespace checks) and garbage collection.
+ * <p>What it lacks, as the mock does: server-side apply, strategic merge patches other than those a JSON merge
+ * patch reads the same ({@code kubectl cordon}'s), protobuf bodies (refused with 415, so
+ * {@code kubectl create namespace} fails where {@code kubectl apply -f} works), admission (no schema, CEL or
+ * namespace checks: kubectl's own validation reads the OpenAPI schema) and garbage collection.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedApiServer.class);
@@ -45,33 +45,29 @@ public final class EmbeddedApiServer implements AutoCloseable {
   public static final String NAMESPACE = "default";
   /** A fault's method that matches every method. */
   public static final String ANY_METHOD = "*";
+  /** The Node the server starts with, for pods to run on and kubectl cordon and drain to act on. */
+  public static final String NODE = "sandbox";
   private static final String CONTEXT = "pks-sandbox";
-
-  /**
-   * The mock web server logs every request at INFO through java.util.logging, which would print each one on
-   * stderr; held here because java.util.logging keeps only weak references to configured loggers.
-   */
-  private static final java.util.logging.Logger REQUEST_LOG = quietRequestLog();
 
   /** A write the server received (POST, PUT, PATCH or DELETE), with the status it answered. */
   public record Write(String method, String path, int status) {
   }
 
-  private final KubernetesMockServer server;
+  private final ApiHttpServer server;
   private final ApiServerDispatcher dispatcher;
   private final NamespacedKubernetesClient client;
 
-  /** Starts the server on 127.0.0.1 and installs the CRD. */
+  /** Starts the server on 127.0.0.1, installs the CRD and registers Node {@value #NODE}. */
   public EmbeddedApiServer() {
     // The mock parses requests with Fabric8's shared mapper: give it a real API server's limits, so it
     // stores whatever a real one would (the operator's client has its own, as high).
     Serialization.jsonMapper().getFactory().setStreamReadConstraints(Operators.READ_LIMITS);
-    MockWebServer webServer = new MockWebServer();
-    dispatcher = new ApiServerDispatcher(webServer::reset);
-    server = new KubernetesMockServer(new Context(), webServer, new HashMap<>(), dispatcher, false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    OpenApi.prepare();
+    dispatcher = new ApiServerDispatcher();
+    server = new ApiHttpServer(InetAddress.getLoopbackAddress(), dispatcher);
     client = client(url());
     client.apiextensions().v1().customResourceDefinitions().resource(Crd.load()).create();
+    client.nodes().resource(node(NODE)).create();
     dispatcher.clearWrites();
     LOG.info("Embedded API server on {}", url());
   }
@@ -96,7 +92,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** {@code http://127.0.0.1:<port>}. */
   public String url() {
-    return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort();
+    return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.port();
   }
 
   /** Writes a kubeconfig whose current context is this server, namespace {@value #NAMESPACE}; returns {@code file}. */
@@ -119,7 +115,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
   }
 
-  /** The writes received since the start (the CRD's creation excepted) or the last {@link #clearWrites()}. */
+  /**
+   * The writes received since the start (the CRD's and the Node's creation excepted) or the last
+   * {@link #clearWrites()}.
+   */
   public List<Write> writes() {
     return dispatcher.writes();
   }
@@ -128,7 +127,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     dispatcher.clearWrites();
   }
 
-  /** Every request received since the start, reads and watches included (the CRD's creation too). */
+  /** Every request received since the start, reads and watches included (the CRD's and the Node's creation too). */
   public long requestCount() {
     return dispatcher.requests();
   }
@@ -165,12 +164,22 @@ public final class EmbeddedApiServer implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    server.close();
   }
 
-  private static java.util.logging.Logger quietRequestLog() {
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger(MockWebServer.class.getName());
-    log.setLevel(Level.WARNING);
-    return log;
+  /** A ready, schedulable Node, as a kubelet registers its machine. */
+  private static Node node(String name) {
+    return new NodeBuilder()
+        .withNewMetadata().withName(name)
+        .addToLabels("kubernetes.io/hostname", name).addToLabels("kubernetes.io/os", "linux").endMetadata()
+        .withNewSpec().endSpec()
+        .withNewStatus()
+        .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
+        .withMessage("the sandbox runs this node's pods").endCondition()
+        .addNewAddress().withType("Hostname").withAddress(name).endAddress()
+        .withNewNodeInfo().withKubeletVersion("v1.33.0").withOperatingSystem("linux").withArchitecture("amd64")
+        .endNodeInfo()
+        .endStatus()
+        .build();
   }
 }

@@ -28,4 +28,21 @@ final class JsonMergePatch {
     });
     return result;
   }
+
+  /**
+   * Whether a strategic merge patch means what it would as a JSON merge patch: it holds no list (which a strategic
+   * patch merges by key) and no {@code $} directive. kubectl cordon's {@code {"spec":{"unschedulable":true}}} does.
+   */
+  static boolean strategicReadsAsMerge(JsonNode patch) {
+    if (patch.isArray()) {
+      return false;
+    }
+    for (var fields = patch.fields(); fields.hasNext();) {
+      var field = fields.next();
+      if (field.getKey().startsWith("$") || !strategicReadsAsMerge(field.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

@@ -183,7 +183,8 @@ public final class SandboxCommand implements Callable<Integer> {
         + " -o jsonpath='{.data.password}' | base64 -d)");
     out.println();
     out.println("  export KUBECONFIG=" + sandbox.kubeconfig());
-    out.println("  kubectl get pksrp -n " + namespace + "            # PRIMARY, STANDBY, SIP, PHASE, SYNC, LAG");
+    out.println("  kubectl get pksrp -n " + namespace
+        + " -w         # PRIMARY, STANDBY, SIP, PHASE, SYNC, LAG as they change");
     out.println("  kubectl get pods,statefulsets,jobs,pvc -n " + namespace);
     out.println("  kubectl annotate pod " + Names.pod(name, pair.getStatus().currentPrimary()) + " -n " + namespace
         + " sandbox.pks.io/fault=node-down   # lose the primary's node");

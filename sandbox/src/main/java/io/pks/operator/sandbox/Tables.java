@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -27,7 +28,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
  * The {@code meta.k8s.io/v1} Table that {@code kubectl get} asks for and prints as it comes. Like the real API
  * server: a custom resource gets NAME then its CRD's additionalPrinterColumns (NAME and AGE when it declares none);
  * pods get NAME, READY, STATUS, RESTARTS, AGE, and IP and NODE with {@code -o wide}; events LAST SEEN, TYPE, REASON,
- * OBJECT, MESSAGE; other kinds NAME and AGE.
+ * OBJECT, MESSAGE; nodes NAME, STATUS, ROLES, AGE, VERSION; other kinds NAME and AGE.
  */
 final class Tables {
   private Tables() {
@@ -37,6 +38,7 @@ final class Tables {
   private record Column(String name, String type, String format, int priority, Function<JsonNode, JsonNode> cell) {
   }
 
+  private static final String NODE_ROLE = "node-role.kubernetes.io/";
   private static final Column NAME = new Column("Name", "string", "name", 0, object -> object.at("/metadata/name"));
 
   /**
@@ -106,6 +108,9 @@ final class Tables {
     if (path.group().isEmpty() && path.plural().equals("events")) {
       return eventColumns(now);
     }
+    if (path.group().isEmpty() && path.plural().equals("nodes")) {
+      return nodeColumns(age);
+    }
     List<Column> printerColumns = crds.stream()
         .filter(crd -> crd.getSpec().getGroup().equals(path.group())
             && crd.getSpec().getNames().getPlural().equals(path.plural()))
@@ -158,6 +163,37 @@ final class Tables {
         age,
         new Column("IP", "string", "", 1, pod -> TextNode.valueOf(pod.at("/status/podIP").asText("<none>"))),
         new Column("Node", "string", "", 1, pod -> TextNode.valueOf(pod.at("/spec/nodeName").asText("<none>"))));
+  }
+
+  /** What {@code kubectl get nodes} shows: cordoned shows as {@code Ready,SchedulingDisabled}. */
+  private static List<Column> nodeColumns(Column age) {
+    return List.of(NAME,
+        new Column("Status", "string", "", 0, node -> TextNode.valueOf(nodeStatus(node))),
+        new Column("Roles", "string", "", 0, node -> TextNode.valueOf(nodeRoles(node))),
+        age,
+        new Column("Version", "string", "", 0, node -> TextNode.valueOf(node.at("/status/nodeInfo/kubeletVersion")
+            .asText(""))));
+  }
+
+  private static String nodeStatus(JsonNode node) {
+    String ready = "Unknown";
+    for (JsonNode condition : node.at("/status/conditions")) {
+      if (condition.path("type").asText().equals("Ready")) {
+        ready = condition.path("status").asText().equals("True") ? "Ready" : "NotReady";
+      }
+    }
+    return node.at("/spec/unschedulable").asBoolean() ? ready + ",SchedulingDisabled" : ready;
+  }
+
+  /** The roles a node's {@code node-role.kubernetes.io/<role>} labels give it. */
+  private static String nodeRoles(JsonNode node) {
+    List<String> roles = new ArrayList<>();
+    node.at("/metadata/labels").fieldNames().forEachRemaining(label -> {
+      if (label.startsWith(NODE_ROLE)) {
+        roles.add(label.substring(NODE_ROLE.length()));
+      }
+    });
+    return roles.isEmpty() ? "<none>" : String.join(",", roles);
   }
 
   /** What {@code kubectl get events} shows: the sandbox's lifecycle is read there. */

@@ -37,4 +37,16 @@ class JsonMergePatchTest {
   void patchesAsRfc7386Says(String target, String patch, String result) throws JsonProcessingException {
     assertThat(JsonMergePatch.apply(json(target), json(patch))).isEqualTo(json(result));
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "{'spec':{'unschedulable':true}}                    | true",
+      "{'spec':{'unschedulable':null}}                    | true",
+      "{'spec':{'containers':[{'name':'a'}]}}             | false",
+      "{'metadata':{'$retainKeys':['labels']}}            | false",
+      "{'$setElementOrder/containers':[{'name':'a'}]}     | false"})
+  void aStrategicMergePatchReadsAsAJsonMergePatchWithoutListsNorDirectives(String patch, boolean same)
+      throws JsonProcessingException {
+    assertThat(JsonMergePatch.strategicReadsAsMerge(json(patch))).isEqualTo(same);
+  }
 }

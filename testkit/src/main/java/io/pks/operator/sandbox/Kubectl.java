@@ -40,16 +40,11 @@ public final class Kubectl {
 
   /** Runs {@code kubectl --kubeconfig <kubeconfig> args...}. */
   public Result run(String... args) {
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString()));
-    command.addAll(Arrays.asList(args));
     Path out = home.resolve("kubectl.out");
     Path err = home.resolve("kubectl.err");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().remove("KUBECONFIG");
-    builder.environment().put("HOME", home.toString());
-    builder.environment().put("KUBECACHEDIR", home.resolve("cache").toString());
+    List<String> command = command(args);
     try {
-      Process process = builder.start();
+      Process process = builder(command, out, err).start();
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
         throw new AssertionError(command + " did not finish within " + TIMEOUT_SECONDS + " s: " + Files.readString(err));
@@ -61,6 +56,32 @@ public final class Kubectl {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + command, e);
     }
+  }
+
+  /**
+   * Starts kubectl without waiting for it (a watch, {@code get -w}, runs until stopped), what it prints going to
+   * {@code out} and {@code out}.err; the caller destroys the process.
+   */
+  public Process start(Path out, String... args) {
+    try {
+      return builder(command(args), out, Path.of(out + ".err")).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<String> command(String... args) {
+    List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString()));
+    command.addAll(Arrays.asList(args));
+    return command;
+  }
+
+  private ProcessBuilder builder(List<String> command, Path out, Path err) {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().remove("KUBECONFIG");
+    builder.environment().put("HOME", home.toString());
+    builder.environment().put("KUBECACHEDIR", home.resolve("cache").toString());
+    return builder;
   }
 
   /** Runs kubectl and returns what it printed, failing unless it exits 0. */
