@@ -17,6 +17,11 @@ import java.util.function.Supplier;
  * backend changes, connections to the old one are cut, as they are when a pod goes away.
  */
 final class TcpProxy implements AutoCloseable {
+  /**
+   * A backend that does not answer (a node cut off, an address gone) fails the client's connection
+   * after this, as a connection to a Service whose pod vanished would time out.
+   */
+  private static final int CONNECT_TIMEOUT_MILLIS = 5000;
   /** Where connections go now; null when nothing is ready behind the Service. */
   private final Supplier<InetSocketAddress> backend;
   private final ServerSocket server;
@@ -83,7 +88,7 @@ final class TcpProxy implements AutoCloseable {
       // From the Service's own address: a cut between the operator's address and a node
       // (partition-operator) leaves the clients of its Services alone.
       upstream.bind(new InetSocketAddress(server.getInetAddress(), 0));
-      upstream.connect(target);
+      upstream.connect(target, CONNECT_TIMEOUT_MILLIS);
       Connection connection = new Connection(target, client, upstream);
       connections.add(connection);
       pump(client, upstream, connection);

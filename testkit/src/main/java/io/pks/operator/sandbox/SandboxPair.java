@@ -194,9 +194,10 @@ public final class SandboxPair {
   /**
    * A SQL statement run by psql from inside the member's node (its side of a partition), as the
    * superuser, against the member's own address: psql's output (unaligned, tuples only) and exit
-   * status. The password goes in a passfile readable by the postgres user only, never in arguments.
+   * status, or -1 if it had not ended within {@code timeout} (then it is killed: nothing was
+   * acknowledged). The password goes in a passfile readable by the postgres user only, never in arguments.
    */
-  public NodeResult psqlInNode(String member, String sql) throws IOException, InterruptedException {
+  public NodeResult psqlInNode(String member, String sql, Duration timeout) throws IOException, InterruptedException {
     Credentials superuser = superuser();
     Path passfile = sandbox.workDir().resolve("pods").resolve(namespace).resolve(Names.pod(name, member))
         .resolve("test.pgpass");
@@ -209,7 +210,7 @@ public final class SandboxPair {
         "-h", endpoint.host(), "-p", Integer.toString(endpoint.port()), "-U", superuser.user(), "-d", "postgres",
         "-c", sql);
     Process process = sandbox.runtime().inNode(namespace, Names.pod(name, member), ScriptLauncher.command(psql, env));
-    boolean finished = process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    boolean finished = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     if (!finished) {
       process.destroyForcibly();
     }
@@ -217,7 +218,7 @@ public final class SandboxPair {
     return new NodeResult(finished ? process.exitValue() : -1, output);
   }
 
-  /** What a command run inside a node printed, and its exit status (-1: it did not end within a minute). */
+  /** What a command run inside a node printed, and its exit status (-1: it did not end in time). */
   public record NodeResult(int exitCode, String output) {
   }
 
