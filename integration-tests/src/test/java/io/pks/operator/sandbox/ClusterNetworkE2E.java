@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
 
@@ -90,13 +89,6 @@ class ClusterNetworkE2E {
     }
     String newAddress = pair.pod(A).getStatus().getPodIP();
     assertThat(newAddress).as("the re-seeded member's new pod has a new address").isNotEqualTo(oldAddress);
-    await("the rejoined standby in recovery").atMost(SandboxPair.BOUND).until(() -> inRecovery(A));
-  }
-
-  private static boolean inRecovery(String member) throws SQLException {
-    try (Connection connection = pair.connect(pair.member(member)); Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery()")) {
-      return row.next() && row.getBoolean(1);
-    }
+    await("the rejoined standby in recovery").atMost(SandboxPair.BOUND).until(() -> pair.inRecovery(A));
   }
 }

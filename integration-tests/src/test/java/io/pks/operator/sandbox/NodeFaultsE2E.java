@@ -85,12 +85,15 @@ class NodeFaultsE2E {
     try (Writer writer = new Writer(pair, table)) {
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       pair.fault(standby, fault);
-      pair.awaitPhase(Phase.Degraded);
-      Thread.sleep(500);
-      int before = writer.acknowledgedCount();
-      Thread.sleep(HELD.toMillis());
-      assertThat(writer.acknowledgedCount()).as("commits acknowledged without the standby").isEqualTo(before);
-      pair.fault(standby, null);
+      try {
+        pair.awaitPhase(Phase.Degraded);
+        Thread.sleep(500);
+        int before = writer.acknowledgedCount();
+        Thread.sleep(HELD.toMillis());
+        assertThat(writer.acknowledgedCount()).as("commits acknowledged without the standby").isEqualTo(before);
+      } finally {
+        pair.fault(standby, null);
+      }
       pair.awaitSynchronous(primary);
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       writer.stop();
@@ -137,26 +140,30 @@ class NodeFaultsE2E {
     try (Writer writer = new Writer(pair, table)) {
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       pair.fault(old, fault);
-      pair.awaitSipSite(promoted);
-      assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
-      assertThat(primary()).isEqualTo(promoted);
-      if (fault.equals("partition")) {
-        SandboxPair.NodeResult read = pair.psqlInNode(old, "SELECT pg_is_in_recovery(), count(*) FROM " + table,
-            CLIENT_WAIT);
-        SandboxPair.NodeResult write = pair.psqlInNode(old, "INSERT INTO " + table + " VALUES (-1)", CLIENT_WAIT);
-        System.out.printf("ISOLATED old primary %s after %s promoted: read exit %d (%s); write exit %d (%s)%n",
-            old, promoted, read.exitCode(), read.output(), write.exitCode(), write.output());
-        assertThat(write.exitCode()).as("a write acknowledged by the isolated old primary").isNotZero();
+      try {
+        pair.awaitSipSite(promoted);
+        assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
+        assertThat(primary()).isEqualTo(promoted);
+        if (fault.equals("partition")) {
+          SandboxPair.NodeResult read = pair.psqlInNode(old, "SELECT pg_is_in_recovery(), count(*) FROM " + table,
+              CLIENT_WAIT);
+          SandboxPair.NodeResult write = pair.psqlInNode(old, "INSERT INTO " + table + " VALUES (-1, now())",
+              CLIENT_WAIT);
+          System.out.printf("ISOLATED old primary %s after %s promoted: read exit %d (%s); write exit %d (%s)%n",
+              old, promoted, read.exitCode(), read.output(), write.exitCode(), write.output());
+          assertThat(write.exitCode()).as("a write acknowledged by the isolated old primary").isNotZero();
+        }
+      } finally {
+        pair.fault(old, null);
       }
-      pair.fault(old, null);
       pair.awaitSynchronous(promoted);
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       writer.stop();
       assertThat(writer.missingOn(pair.readWrite())).as("acknowledged rows lost").isEmpty();
       assertThat(writer.missingOn(pair.member(old))).as("rows on the rejoined standby").isEmpty();
+      assertThat(pair.psqlInNode(old, "SELECT count(*) FROM " + table + " WHERE id = -1", CLIENT_WAIT).output())
+          .as("the isolated write on the rejoined member").isEqualTo("0");
     }
-    assertThat(pair.psqlInNode(old, "SELECT count(*) FROM " + table + " WHERE id = -1", CLIENT_WAIT).output())
-        .as("the isolated write on the rejoined member").isEqualTo("0");
   }
 
   private static PodCondition faultRefusal(String member) {

@@ -16,6 +16,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -210,12 +214,23 @@ public final class SandboxPair {
         "-h", endpoint.host(), "-p", Integer.toString(endpoint.port()), "-U", superuser.user(), "-d", "postgres",
         "-c", sql);
     Process process = sandbox.runtime().inNode(namespace, Names.pod(name, member), ScriptLauncher.command(psql, env));
-    boolean finished = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    // Read while it runs: a psql killed at the timeout closes its output under a late reader.
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      } catch (IOException e) {
+        return "";
+      }
+    });
+    boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (!finished) {
       process.destroyForcibly();
     }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    return new NodeResult(finished ? process.exitValue() : -1, output);
+    try {
+      return new NodeResult(finished ? process.exitValue() : -1, output.get(10, TimeUnit.SECONDS));
+    } catch (ExecutionException | TimeoutException e) {
+      return new NodeResult(finished ? process.exitValue() : -1, "");
+    }
   }
 
   /** What a command run inside a node printed, and its exit status (-1: it did not end in time). */
@@ -224,6 +239,15 @@ public final class SandboxPair {
 
   public Connection connect(MemberEndpoint endpoint) throws SQLException {
     return new PgConnector(superuser(), PgConnector.Timeouts.DEFAULT).open(endpoint);
+  }
+
+  /** Whether the member's PostgreSQL is a standby (in recovery), as it answers itself. */
+  public boolean inRecovery(String member) throws SQLException {
+    try (Connection connection = connect(member(member)); var statement = connection.createStatement();
+        var row = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+      row.next();
+      return row.getBoolean(1);
+    }
   }
 
   public Pod pod(String member) {
