@@ -1,6 +1,7 @@
 package io.pks.operator;
 
 import java.io.IOException;
+import java.security.Security;
 import java.util.Objects;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -18,9 +19,24 @@ import picocli.CommandLine.Command;
     subcommands = {RunCommand.class, RenderCommand.class, StatusCommand.class,
         SwitchoverCommand.class, CommandLine.HelpCommand.class})
 public final class PksOperator implements Runnable {
+  /** CoreDNS's TTL for cluster names, in seconds. */
+  private static final String NAME_CACHE_SECONDS = "5";
 
   public static void main(String[] args) {
+    cacheNamesAsClusterDnsDoes();
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * A member's pod re-created (fenced, re-seeded) comes back under the same DNS name at a new
+   * address. The JVM keeps a name 30 s by default and a missing one 10 s, so the operator would
+   * probe the old address, or nothing, that long and take the member for lost. Keep names as long
+   * as the cluster's DNS does (CoreDNS answers with a 5 s TTL) and a missing one not at all. Only
+   * takes effect before the JVM's first lookup: the first thing a main method does.
+   */
+  public static void cacheNamesAsClusterDnsDoes() {
+    Security.setProperty("networkaddress.cache.ttl", NAME_CACHE_SECONDS);
+    Security.setProperty("networkaddress.cache.negative.ttl", "0");
   }
 
   /** The commands; an API server's refusal or absence is one line on stderr and exit code 1, not a stack trace. */

@@ -155,7 +155,7 @@ class HostileSpecsIT {
   private static void awaitServed(MockCluster cluster, String namespace) {
     await().atMost(BOUND).untilAsserted(() -> {
       assertThat(cluster.client().apps().statefulSets().inNamespace(namespace).list().getItems()).hasSize(2);
-      assertThat(cluster.client().services().inNamespace(namespace).list().getItems()).hasSize(5);
+      assertThat(cluster.client().services().inNamespace(namespace).list().getItems()).hasSize(6);
       assertThat(specValidMessage(cluster, namespace, "pks")).startsWith("True");
     });
   }

@@ -71,7 +71,7 @@ class PksReplicaPairReconcilerIT {
     await().atMost(BOUND).untilAsserted(() -> {
       assertThat(client.configMaps().inNamespace(NS).withName("pks-config").get()).isNotNull();
       assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).hasSize(2);
-      assertThat(client.services().inNamespace(NS).list().getItems()).hasSize(5);
+      assertThat(client.services().inNamespace(NS).list().getItems()).hasSize(6);
       assertThat(client.secrets().inNamespace(NS).list().getItems()).hasSize(2);
       assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems()).hasSize(2);
       assertThat(client.batch().v1().jobs().inNamespace(NS).withName("pks-site-a-initdb").get()).isNotNull();

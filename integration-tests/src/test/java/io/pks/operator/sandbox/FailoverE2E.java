@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -81,8 +77,8 @@ class FailoverE2E {
       assertThat(writer.missingOn(switchover.readWrite())).as("acknowledged rows lost").isEmpty();
       System.out.printf("SWITCHOVER a->b->a: %d commits acknowledged, 0 lost%n", acknowledged.size());
     }
-    assertThat(inRecovery(switchover, B)).isTrue();
-    assertThat(inRecovery(switchover, A)).isFalse();
+    assertThat(switchover.inRecovery(B)).isTrue();
+    assertThat(switchover.inRecovery(A)).isFalse();
     assertThat(switchover.get().getStatus().timeline()).isEqualTo(3L);
   }
 
@@ -108,7 +104,7 @@ class FailoverE2E {
 
     failover.nodeBack(A);
     failover.awaitSynchronous(B);
-    assertThat(inRecovery(failover, A)).isTrue();
+    assertThat(failover.inRecovery(A)).isTrue();
     assertThat(count(failover.containerLog(A), "starting as primary")).as("site-a never started as primary again")
         .isEqualTo(primaryStarts);
     assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
@@ -185,7 +181,7 @@ class FailoverE2E {
     assertThat(failed.getStatus().message()).contains("failover.mode is Manual: nothing was promoted")
         .contains("set spec.primary: site-b");
     assertThat(failed.getStatus().currentPrimary()).isEqualTo(A);
-    assertThat(inRecovery(manual, B)).as("nothing promoted").isTrue();
+    assertThat(manual.inRecovery(B)).as("nothing promoted").isTrue();
 
     manual.requestPrimary(B);
     manual.awaitStatus("site-b primary", p -> B.equals(p.getStatus().currentPrimary()));
@@ -227,7 +223,7 @@ class FailoverE2E {
     failover.nodeBack(primary);
     failover.awaitSynchronous();
     assertThat(failover.get().getStatus().timeline()).as("one promotion").isEqualTo(timeline + 1);
-    assertThat(inRecovery(failover, primary)).isTrue();
+    assertThat(failover.inRecovery(primary)).isTrue();
   }
 
   /** A planned switchover to {@code target}, until the old primary streams again as its standby. */
@@ -235,14 +231,6 @@ class FailoverE2E {
     pair.requestPrimary(target);
     pair.awaitSynchronous(target);
     pair.awaitSipSite(target);
-  }
-
-  private static boolean inRecovery(SandboxPair pair, String member) throws SQLException {
-    try (Connection connection = pair.connect(pair.member(member)); Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery()")) {
-      row.next();
-      return row.getBoolean(1);
-    }
   }
 
   private static long count(String text, String line) {

@@ -23,7 +23,8 @@ class SandboxCommandE2E {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("InitializingPrimary", "SeedingStandby")
         .contains("Streaming            Primary site-a streams to standby site-b synchronously.")
-        .contains("kubeconfig: " + workDir.resolve("kubeconfig"));
+        .contains("kubeconfig: " + workDir.resolve("kubeconfig"))
+        .as("the README's command runs the network mode as root").contains("network: CLUSTER");
     String table = run.out().substring(run.out().indexOf("$ kubectl get pksreplicapairs -n telephony"));
     assertThat(table.lines().skip(1).findFirst().orElseThrow().split("\\s+"))
         .containsExactly("NAME", "PRIMARY", "STANDBY", "SIP", "PHASE", "SYNC", "LAG", "AGE");

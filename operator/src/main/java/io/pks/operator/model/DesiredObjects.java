@@ -75,6 +75,7 @@ public final class DesiredObjects {
   public List<Service> services() {
     List<Service> services = new ArrayList<>();
     pair.getSpec().members().forEach(member -> services.add(Services.member(pair, member.name())));
+    services.add(Services.seed(pair));
     services.add(Services.readWrite(pair));
     services.add(Services.readOnly(pair));
     services.add(Services.sip(pair, SipRouting.activeSite(pair)));

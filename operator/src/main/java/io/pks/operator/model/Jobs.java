@@ -3,6 +3,7 @@ package io.pks.operator.model;
 import java.util.EnumSet;
 import java.util.Locale;
 
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.pks.operator.api.v1alpha1.Member;
@@ -42,13 +43,23 @@ public final class Jobs {
           .withBackoffLimit(BACKOFF_LIMIT)
           .withNewTemplate()
             .withNewMetadata().withLabels(Labels.jobPod(name, job.member(), kind)).endMetadata()
-            .withSpec(MemberPods.podSpec(pair, member, CONTAINER, script(job.kind()), volumes(job.kind()),
-                    Names.dataClaim(name, job.member()))
+            .withSpec(hostName(MemberPods.podSpec(pair, member, CONTAINER, script(job.kind()), volumes(job.kind()),
+                    Names.dataClaim(name, job.member())), name, job)
                 .withRestartPolicy("Never")
                 .build())
           .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * A seed's pod is named in DNS under the seed Service (as a StatefulSet's pod under its headless
+   * Service), so the primary can match its replication connection to a pg_hba.conf host name.
+   */
+  private static PodSpecBuilder hostName(PodSpecBuilder spec, String pair, MemberJob job) {
+    return job.kind() == MemberJobKind.Seed
+        ? spec.withHostname(Names.seedHost(pair, job.member())).withSubdomain(Names.seedService(pair))
+        : spec;
   }
 
   private static String script(MemberJobKind kind) {

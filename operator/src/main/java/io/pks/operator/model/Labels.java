@@ -22,6 +22,8 @@ public final class Labels {
    */
   public static final String JOB_MEMBER = "pks.io/job-member";
 
+  /** {@link #JOB} of the seed Jobs. */
+  public static final String SEED_JOB = "seed";
   public static final String NAME_VALUE = "pks-db";
   public static final String MANAGED_BY_VALUE = "pks-operator";
   public static final String ROLE_PRIMARY = "primary";
@@ -66,6 +68,14 @@ public final class Labels {
     labels.put(JOB, job);
     labels.put(JOB_MEMBER, member);
     return labels;
+  }
+
+  /** Pod selector of the seed Service: every seed Job pod of the pair. */
+  public static Map<String, String> seedSelector(String pair) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(PAIR, pair);
+    selector.put(JOB, SEED_JOB);
+    return selector;
   }
 
   /** Pod selector of the -rw and -ro Services. */

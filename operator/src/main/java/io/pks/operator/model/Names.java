@@ -34,6 +34,19 @@ public final class Names {
     return statefulSet(pair, member) + "-seed-" + attempt;
   }
 
+  /**
+   * The headless Service naming the pods of the pair's seed Jobs, so a seed's pg_basebackup comes
+   * from an address with a name pg_hba.conf can allow (reverse then forward lookup).
+   */
+  public static String seedService(String pair) {
+    return pair + "-seed";
+  }
+
+  /** The host name of a member's seed Job pods: one per member, as one seed runs at a time. */
+  public static String seedHost(String pair, String member) {
+    return statefulSet(pair, member) + "-seed";
+  }
+
   public static String readWriteService(String pair) {
     return pair + "-rw";
   }

@@ -12,7 +12,8 @@ import io.pks.operator.api.v1alpha1.SipSpec;
 
 /**
  * The pair's Services. Applications write through -rw, which follows the primary by its role
- * label; -ro reaches the standby; each member has a headless Service for its stable DNS name; SIP
+ * label; -ro reaches the standby; each member has a headless Service for its stable DNS name, and
+ * the seed Job pods one for theirs; SIP
  * clients reach -sip, which selects the SIP pods of the active site.
  */
 public final class Services {
@@ -28,6 +29,23 @@ public final class Services {
           .withClusterIP("None")
           .withPublishNotReadyAddresses(true)
           .withSelector(Labels.memberSelector(name, member))
+          .withPorts(postgresPort(pair))
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Headless, selecting the seed Job pods, which take their member's seed host name under it: the
+   * name pg_hba.conf allows replication from while a standby is seeded.
+   */
+  public static Service seed(PksReplicaPair pair) {
+    String name = pair.getMetadata().getName();
+    return new ServiceBuilder()
+        .withMetadata(ObjectMetas.of(pair, Names.seedService(name), Labels.pair(name)))
+        .withNewSpec()
+          .withClusterIP("None")
+          .withPublishNotReadyAddresses(true)
+          .withSelector(Labels.seedSelector(name))
           .withPorts(postgresPort(pair))
         .endSpec()
         .build();

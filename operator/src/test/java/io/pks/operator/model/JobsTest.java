@@ -41,6 +41,26 @@ class JobsTest {
     assertThat(volume(pod, "replication-secret").getSecret().getSecretName()).isEqualTo("pks-replication");
   }
 
+  /**
+   * In a cluster a seed's pg_basebackup comes from its Job pod's address: it must have a DNS name
+   * (a host name under a headless Service that selects it) which pg_hba.conf allows.
+   */
+  @Test
+  void aSeedPodHasAHostNameUnderAHeadlessServiceThatPgHbaAllows() {
+    PodSpec pod = Jobs.build(PAIR, Jobs.seed(PAIR, "site-b", 3)).getSpec().getTemplate().getSpec();
+    Map<String, String> podLabels = Jobs.build(PAIR, Jobs.seed(PAIR, "site-b", 3)).getSpec().getTemplate()
+        .getMetadata().getLabels();
+    var seedService = new DesiredObjects(PAIR, new ClusterNetwork("cluster.local")).services().stream()
+        .filter(service -> service.getMetadata().getName().equals(pod.getSubdomain())).findFirst().orElseThrow();
+    assertThat(pod.getHostname()).isEqualTo("pks-site-b-seed");
+    assertThat(seedService.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(podLabels).containsAllEntriesOf(seedService.getSpec().getSelector());
+    assertThat(PgHbaConf.render(PAIR, new ClusterNetwork("cluster.local")))
+        .contains("pks-site-b-seed.pks-seed.telephony.svc.cluster.local");
+    assertThat(Jobs.build(PAIR, Jobs.initdb(PAIR, "site-a")).getSpec().getTemplate().getSpec().getHostname())
+        .as("initdb connects to no one").isNull();
+  }
+
   @Test
   void initdbJobSeesTheSuperuserPasswordOnly() {
     Job job = Jobs.build(PAIR, Jobs.initdb(PAIR, "site-a"));

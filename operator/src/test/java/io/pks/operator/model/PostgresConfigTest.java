@@ -69,7 +69,9 @@ class PostgresConfigTest {
     assertThat(rules).containsExactly(
         "local all all scram-sha-256",
         "host replication repuser pks-site-a-0.pks-site-a.telephony.svc.cluster.local scram-sha-256",
+        "host replication repuser pks-site-a-seed.pks-seed.telephony.svc.cluster.local scram-sha-256",
         "host replication repuser pks-site-b-0.pks-site-b.telephony.svc.cluster.local scram-sha-256",
+        "host replication repuser pks-site-b-seed.pks-seed.telephony.svc.cluster.local scram-sha-256",
         "host replication repuser 10.0.3.0/24 scram-sha-256",
         "host replication all all reject",
         "host all repuser all reject",
@@ -88,7 +90,9 @@ class PostgresConfigTest {
         .toList();
     assertThat(rules).containsExactly(
         "hostssl replication repuser pks-site-a-0.pks-site-a.telephony.svc.cluster.local scram-sha-256",
+        "hostssl replication repuser pks-site-a-seed.pks-seed.telephony.svc.cluster.local scram-sha-256",
         "hostssl replication repuser pks-site-b-0.pks-site-b.telephony.svc.cluster.local scram-sha-256",
+        "hostssl replication repuser pks-site-b-seed.pks-seed.telephony.svc.cluster.local scram-sha-256",
         "host replication all all reject");
     // ssl and its files are the member's own, passed by its entrypoint: never in the shared file.
     assertThat(PostgresqlConf.render(pair)).doesNotContain("ssl");

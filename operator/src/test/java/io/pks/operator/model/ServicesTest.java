@@ -60,9 +60,9 @@ class ServicesTest {
   }
 
   @Test
-  void desiredServicesAreTheFiveOfThePair() {
+  void desiredServicesAreTheSixOfThePair() {
     List<Service> services = new DesiredObjects(PAIR, new ClusterNetwork("cluster.local")).services();
     assertThat(services).extracting(service -> service.getMetadata().getName())
-        .containsExactly("pks-site-a", "pks-site-b", "pks-rw", "pks-ro", "pks-sip");
+        .containsExactly("pks-site-a", "pks-site-b", "pks-seed", "pks-rw", "pks-ro", "pks-sip");
   }
 }

@@ -71,13 +71,15 @@ final class LocalContainer {
 
   /** Prepares the folders and starts the process; output is appended to the pod's log. */
   static LocalContainer start(Pod pod, Path podDir, KubernetesClient client, LocalVolumes volumes,
-      Map<String, String> networkEnv) {
+      Map<String, String> networkEnv, PodNetwork.Node node) {
     LocalContainer container = new LocalContainer(pod, podDir);
-    container.launch(client, volumes, networkEnv);
+    container.launch(client, volumes, networkEnv, node);
     return container;
   }
 
-  private void launch(KubernetesClient client, LocalVolumes volumes, Map<String, String> networkEnv) {
+  /** Runs in {@code node}'s network namespace when there is one (the network mode). */
+  private void launch(KubernetesClient client, LocalVolumes volumes, Map<String, String> networkEnv,
+      PodNetwork.Node node) {
     try {
       Files.createDirectories(podDir);
       Map<String, Path> mounts = mountVolumes(client, volumes);
@@ -95,7 +97,8 @@ final class LocalContainer {
       }
       env.putAll(networkEnv);
       ScriptLauncher.own(podDir);
-      process = new ProcessBuilder(ScriptLauncher.command(argv, env))
+      List<String> command = ScriptLauncher.command(argv, env);
+      process = new ProcessBuilder(node == null ? command : PodNetwork.inNodeCommand(node, command))
           .redirectErrorStream(true)
           .redirectOutput(Redirect.appendTo(log.toFile()))
           .start();
@@ -250,6 +253,16 @@ final class LocalContainer {
       Thread.currentThread().interrupt();
       kill();
     }
+  }
+
+  /** Sends {@code signal} (STOP, CONT) to every process of the container: a node frozen, then thawed. */
+  void signalAll(String signal) {
+    if (process == null) {
+      return;
+    }
+    List<String> kill = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
+    process.descendants().forEach(child -> kill.add(Long.toString(child.pid())));
+    PodNetwork.run(kill, null);
   }
 
   /** SIGKILL of every process of the container at once: a node that vanishes. */

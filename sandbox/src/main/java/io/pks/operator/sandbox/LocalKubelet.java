@@ -1,5 +1,6 @@
 package io.pks.operator.sandbox;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,14 +40,20 @@ import io.pks.operator.model.LoopbackNetwork;
  * The node agent of the sandbox, for the operator's pods: runs each pod's container as a local
  * process ({@link LocalContainer}), restarts a crashed one with the kubelet's back-off (at once,
  * then 10 s doubling to 5 min), reports Ready from pg_isready, runs Job pods to their end, and
- * stops a container when its pod goes. A pod annotated {@value #FAULT_ANNOTATION}={@value #NODE_DOWN}
- * is on a lost node: its processes are killed (SIGKILL) and nothing runs or restarts it until
- * the annotation is removed.
+ * stops a container when its pod goes. In the network mode each pod runs on a node of its own
+ * ({@link PodNetwork}): its processes in the node's network namespace, at the node's address.
+ * The annotation {@value #FAULT_ANNOTATION} puts a pod's node in a {@link NodeFault} until it is
+ * removed; a value that is no fault, or one this machine cannot make, is refused with its reason
+ * in the pod's {@value #FAULT_CONDITION} condition.
  */
 final class LocalKubelet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalKubelet.class);
   static final String FAULT_ANNOTATION = "sandbox.pks.io/fault";
-  static final String NODE_DOWN = "node-down";
+  static final String NODE_DOWN = NodeFault.NODE_DOWN;
+  static final String PARTITION = "partition";
+  static final String PAUSE = "pause";
+  /** A pod condition: False with the reason when the fault its annotation asks for is refused. */
+  static final String FAULT_CONDITION = "sandbox.pks.io/Fault";
   static final String NODE_NAME = "sandbox";
   /**
    * The mock API server deletes at once; this marks a pod deleted while its node was lost (a
@@ -65,6 +73,9 @@ final class LocalKubelet implements AutoCloseable {
     boolean ready;
     Instant lastReadinessCheck = Instant.MIN;
     boolean nodeDown;
+    PodNetwork.Node node;
+    NodeFault fault = NodeFault.NONE;
+    String faultRefused;
     String waitingReason;
     Integer exitCode;
     String terminationMessage;
@@ -79,9 +90,11 @@ final class LocalKubelet implements AutoCloseable {
   private final KubernetesClient client;
   private final LocalVolumes volumes;
   private final SandboxPorts ports;
+  /** Null in the loopback mode. */
+  private final PodNetwork network;
   private final Path podsRoot;
   private final Clock clock;
-  private final Map<String, PodRun> runs = new HashMap<>();
+  private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
   /** Every container started; those no longer running are dropped when the claims in use are asked for. */
   private final Set<LocalContainer> started = ConcurrentHashMap.newKeySet();
@@ -91,17 +104,27 @@ final class LocalKubelet implements AutoCloseable {
     return thread;
   });
 
-  LocalKubelet(KubernetesClient client, LocalVolumes volumes, SandboxPorts ports, Path podsRoot, Clock clock) {
+  LocalKubelet(KubernetesClient client, LocalVolumes volumes, SandboxPorts ports, PodNetwork network, Path podsRoot,
+      Clock clock) {
     this.client = client;
     this.volumes = volumes;
     this.ports = ports;
+    this.network = network;
     this.podsRoot = podsRoot;
     this.clock = clock;
   }
 
-  static boolean nodeDown(Pod pod) {
-    return pod.getMetadata().getAnnotations() != null
-        && NODE_DOWN.equals(pod.getMetadata().getAnnotations().get(FAULT_ANNOTATION));
+  static String faultAnnotation(Pod pod) {
+    return pod.getMetadata().getAnnotations() == null ? null : pod.getMetadata().getAnnotations().get(FAULT_ANNOTATION);
+  }
+
+  /** A pod whose node cannot answer the API server: deleting it only marks it until the node is back. */
+  static boolean unreachable(Pod pod) {
+    try {
+      return NodeFault.parse(faultAnnotation(pod)).unreachable();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   static boolean deleting(Pod pod) {
@@ -147,7 +170,12 @@ final class LocalKubelet implements AutoCloseable {
 
   private void step(Pod pod, String key, PodRun run) {
     Instant now = clock.instant();
-    if (nodeDown(pod)) {
+    applyFault(pod, key, run);
+    if (run.fault.unreachable() && run.fault.kind() != NodeFault.Kind.NODE_DOWN) {
+      run.ready = false;
+      return;
+    }
+    if (run.fault.kind() == NodeFault.Kind.NODE_DOWN) {
       if (!run.nodeDown) {
         run.nodeDown = true;
         run.ready = false;
@@ -184,8 +212,18 @@ final class LocalKubelet implements AutoCloseable {
         run.waitingReason = reason;
         return;
       }
+      if (network != null && run.node == null) {
+        run.node = network.attach();
+        LOG.info("pod {}: node {} at {}", key, run.node.namespace(), run.node.ip());
+      }
+      if (network != null && !run.node.ip().equals(pod.getStatus() == null ? null : pod.getStatus().getPodIP())) {
+        // Started once its address is in the API server, and so in the names the runtime publishes
+        // before this pass: a seed resolves -rw and the primary resolves the seed from the start.
+        run.waitingReason = "ContainerCreating";
+        return;
+      }
       run.container = LocalContainer.start(pod, podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
-          client, volumes, networkEnv(pod));
+          client, volumes, networkEnv(pod), run.node);
       started.add(run.container);
       run.startedAt = now;
       run.waitingReason = null;
@@ -195,7 +233,92 @@ final class LocalKubelet implements AutoCloseable {
     if (run.container != null && pod.getSpec().getContainers().get(0).getReadinessProbe() != null
         && !now.isBefore(run.lastReadinessCheck.plus(READINESS_PERIOD))) {
       run.lastReadinessCheck = now;
-      run.ready = run.container.running() && pgIsReady(memberPort(pod));
+      run.ready = run.container.running() && pgIsReady(address(pod), run.node);
+    }
+  }
+
+  /** Moves the pod's node from the fault it is in to the one its annotation asks for. */
+  private void applyFault(Pod pod, String key, PodRun run) {
+    NodeFault wanted;
+    try {
+      wanted = NodeFault.parse(faultAnnotation(pod));
+      if (wanted.needsNetwork() && run.node == null) {
+        throw new IllegalArgumentException(wanted + " needs the network mode and a started pod");
+      }
+    } catch (IllegalArgumentException e) {
+      refuse(key, run, e.getMessage());
+      return;
+    }
+    if (wanted.equals(run.fault)) {
+      run.faultRefused = null;
+      return;
+    }
+    clear(run);
+    run.fault = NodeFault.NONE;
+    String refused = apply(wanted, run);
+    if (refused != null) {
+      refuse(key, run, refused);
+      return;
+    }
+    run.faultRefused = null;
+    run.fault = wanted;
+    LOG.info("pod {}: fault {}", key, wanted);
+  }
+
+  /** Makes the fault; null, or why this machine cannot. Cuts of links to others are {@link NodeRules}'. */
+  private String apply(NodeFault fault, PodRun run) {
+    switch (fault.kind()) {
+      case PARTITION -> network.link(run.node, false);
+      case PAUSE -> signalAll(run, "STOP");
+      case LATENCY -> {
+        return network.latency(run.node, fault.latencyMillis()).orElse(null);
+      }
+      default -> {
+        // node-down acts in step(); the partial partitions are rules of the node's table.
+      }
+    }
+    return null;
+  }
+
+  private void clear(PodRun run) {
+    switch (run.fault.kind()) {
+      case PARTITION -> network.link(run.node, true);
+      case PAUSE -> signalAll(run, "CONT");
+      case LATENCY -> network.clearLatency(run.node);
+      default -> {
+        // Nothing was changed on the node itself.
+      }
+    }
+  }
+
+  private static void signalAll(PodRun run, String signal) {
+    if (run.container != null) {
+      run.container.signalAll(signal);
+    }
+  }
+
+  /** The fault each pod's node is in now, by namespace/pod. */
+  Map<String, NodeFault> faults() {
+    Map<String, NodeFault> faults = new HashMap<>();
+    runs.forEach((key, run) -> faults.put(key, run.fault));
+    return faults;
+  }
+
+  /** Each pod's node, by namespace/pod (the network mode). */
+  Map<String, PodNetwork.Node> nodes() {
+    Map<String, PodNetwork.Node> nodes = new HashMap<>();
+    runs.forEach((key, run) -> {
+      if (run.node != null) {
+        nodes.put(key, run.node);
+      }
+    });
+    return nodes;
+  }
+
+  private static void refuse(String key, PodRun run, String reason) {
+    if (!reason.equals(run.faultRefused)) {
+      LOG.warn("pod {}: fault refused: {}", key, reason);
+      run.faultRefused = reason;
     }
   }
 
@@ -216,8 +339,14 @@ final class LocalKubelet implements AutoCloseable {
     }
   }
 
-  /** The sandbox's network for a pair's pod: its member's port, the -rw proxy as its primary. */
+  /**
+   * The loopback mode's overrides for a pair's pod: its member's port, the -rw proxy as its
+   * primary. A pod on a node of its own keeps its spec's: the pair's port, the -rw Service's name.
+   */
   private Map<String, String> networkEnv(Pod pod) {
+    if (network != null) {
+      return Map.of();
+    }
     String namespace = pod.getMetadata().getNamespace();
     String pair = pod.getMetadata().getLabels().get(Labels.PAIR);
     int servicePort = pod.getSpec().getContainers().get(0).getEnv().stream()
@@ -229,17 +358,38 @@ final class LocalKubelet implements AutoCloseable {
     return LocalContainer.networkEnv(memberPort(pod), ports.service(namespace, primaryService, servicePort));
   }
 
+  /**
+   * Where the pod's PostgreSQL listens: the node's address and the spec's port, or in the loopback
+   * mode the member's loopback port.
+   */
+  InetSocketAddress address(Pod pod) {
+    PodRun run = runs.get(key(pod));
+    if (network != null) {
+      String ip = run == null || run.node == null ? null : run.node.ip();
+      return ip == null ? null : new InetSocketAddress(ip, specPort(pod));
+    }
+    return new InetSocketAddress(LoopbackNetwork.LOOPBACK_HOST, memberPort(pod));
+  }
+
+  private static int specPort(Pod pod) {
+    return pod.getSpec().getContainers().get(0).getEnv().stream()
+        .filter(var -> var.getName().equals(PodLayout.ENV_PGPORT))
+        .map(var -> Integer.parseInt(var.getValue())).findFirst().orElse(5432);
+  }
+
   /** The loopback port of the member a pod runs, or whose volume a Job's pod works on. */
-  int memberPort(Pod pod) {
+  private int memberPort(Pod pod) {
     Map<String, String> labels = pod.getMetadata().getLabels();
     String member = labels.getOrDefault(Labels.MEMBER, labels.get(Labels.JOB_MEMBER));
     return ports.member(pod.getMetadata().getNamespace(), labels.get(Labels.PAIR), member);
   }
 
-  private static boolean pgIsReady(int port) {
+  /** pg_isready from inside the pod, as an exec probe runs: a cut link to the operator does not fail it. */
+  private static boolean pgIsReady(InetSocketAddress address, PodNetwork.Node node) {
+    List<String> argv = List.of(PostgresBinaries.tool("pg_isready").toString(), "-q", "-t", "1",
+        "-h", address.getHostString(), "-p", Integer.toString(address.getPort()));
     try {
-      Process check = new ProcessBuilder(PostgresBinaries.tool("pg_isready").toString(), "-q", "-t", "1",
-          "-h", LoopbackNetwork.LOOPBACK_HOST, "-p", Integer.toString(port))
+      Process check = new ProcessBuilder(node == null ? argv : PodNetwork.inNodeCommand(node, argv))
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       if (!check.waitFor(3, TimeUnit.SECONDS)) {
         check.destroyForcibly();
@@ -270,7 +420,7 @@ final class LocalKubelet implements AutoCloseable {
     String phase;
     if (finished) {
       phase = run.exitCode == 0 ? "Succeeded" : "Failed";
-    } else if (run.nodeDown) {
+    } else if (run.fault.unreachable()) {
       phase = "Unknown";
     } else {
       phase = run.container != null || run.restarts > 0 ? "Running" : "Pending";
@@ -286,19 +436,32 @@ final class LocalKubelet implements AutoCloseable {
           .withFinishedAt(time(run.finishedAt)).endTerminated().endState();
     } else {
       containerStatus.withNewState().withNewWaiting()
-          .withReason(run.nodeDown ? "NodeLost" : Objects.requireNonNullElse(run.waitingReason, "ContainerCreating"))
+          .withReason(run.fault.unreachable() ? "NodeLost" : Objects.requireNonNullElse(run.waitingReason, "ContainerCreating"))
           .endWaiting().endState();
     }
     ContainerStatus built = containerStatus.build();
     return new PodStatusBuilder()
         .withPhase(phase)
-        .withHostIP(LoopbackNetwork.LOOPBACK_HOST)
-        .withPodIP(run.nodeDown ? null : LoopbackNetwork.LOOPBACK_HOST)
+        .withHostIP(network == null ? LoopbackNetwork.LOOPBACK_HOST : network.gateway())
+        .withPodIP(podIp(run))
         .addNewCondition().withType("Ready").withStatus(run.ready ? "True" : "False")
-          .withReason(run.nodeDown ? "NodeLost" : null).endCondition()
+          .withReason(run.fault.unreachable() ? "NodeLost" : null).endCondition()
         .addNewCondition().withType("ContainersReady").withStatus(run.ready ? "True" : "False").endCondition()
+        .addAllToConditions(run.faultRefused == null ? List.of() : List.of(new PodConditionBuilder()
+            .withType(FAULT_CONDITION).withStatus("False").withReason("Refused").withMessage(run.faultRefused)
+            .build()))
         .withContainerStatuses(built)
         .build();
+  }
+
+  private String podIp(PodRun run) {
+    if (run.fault.kind() == NodeFault.Kind.NODE_DOWN) {
+      return null;
+    }
+    if (network == null) {
+      return LoopbackNetwork.LOOPBACK_HOST;
+    }
+    return run.node == null ? null : run.node.ip();
   }
 
   private static String time(Instant instant) {
@@ -306,13 +469,28 @@ final class LocalKubelet implements AutoCloseable {
   }
 
   private void stopAsync(String key, PodRun run) {
-    if (run == null || run.container == null) {
+    if (run == null) {
       return;
     }
+    // A node that is only cut off is healed first: the pod went, and so does its node.
+    clear(run);
+    run.fault = NodeFault.NONE;
     LocalContainer container = run.container;
+    PodNetwork.Node node = run.node;
     run.container = null;
+    run.node = null;
+    if (container == null && node == null) {
+      return;
+    }
     LOG.info("pod {}: stopping its container", key);
-    CompletableFuture<Void> stop = CompletableFuture.runAsync(container::stop, stopper);
+    CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> {
+      if (container != null) {
+        container.stop();
+      }
+      if (node != null) {
+        network.detach(node);
+      }
+    }, stopper);
     stopping.put(key, stop);
     stop.whenComplete((ignored, error) -> stopping.remove(key, stop));
   }
@@ -328,7 +506,7 @@ final class LocalKubelet implements AutoCloseable {
     return claims;
   }
 
-  /** Stops every container, as a node shutting down. */
+  /** Stops every container, as a node shutting down, and removes the nodes. */
   @Override
   public void close() {
     runs.forEach(this::stopAsync);

@@ -1,5 +1,6 @@
 package io.pks.operator.sandbox;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ public final class LocalRuntime implements AutoCloseable {
   private final JobController jobs;
   private final GarbageCollector garbageCollector;
   private final ServiceProxies proxies;
+  /** Null in the loopback mode. */
+  private final NodeNetworking nodeNetworking;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final SharedIndexInformer<Pod> podCache;
   private final SharedIndexInformer<StatefulSet> statefulSetCache;
@@ -60,15 +63,17 @@ public final class LocalRuntime implements AutoCloseable {
     return thread;
   });
 
-  public LocalRuntime(KubernetesClient client, SandboxPorts ports, Path workDir) {
+  /** {@code network} null: the loopback mode. */
+  public LocalRuntime(KubernetesClient client, SandboxPorts ports, PodNetwork network, Path workDir) {
     this.client = client;
     Clock clock = Clock.systemUTC();
     this.volumes = new LocalVolumes(client, workDir.resolve("volumes"));
-    this.kubelet = new LocalKubelet(client, volumes, ports, workDir.resolve("pods"), clock);
+    this.kubelet = new LocalKubelet(client, volumes, ports, network, workDir.resolve("pods"), clock);
+    this.nodeNetworking = network == null ? null : new NodeNetworking(network);
     this.statefulSets = new StatefulSetController(client);
     this.jobs = new JobController(client, clock);
     this.garbageCollector = new GarbageCollector(client);
-    this.proxies = new ServiceProxies(ports, kubelet);
+    this.proxies = new ServiceProxies(ports, kubelet, network);
     this.podCache = inform(client.pods().inAnyNamespace().inform());
     this.statefulSetCache = inform(client.apps().statefulSets().inAnyNamespace().inform());
     this.jobCache = inform(client.batch().v1().jobs().inAnyNamespace().inform());
@@ -110,8 +115,13 @@ public final class LocalRuntime implements AutoCloseable {
       statefulSets.sync(sets, pods, claims);
       jobs.sync(jobList, pods);
       volumes.sync(kubelet.claimsInUse());
+      // Names and routes first: a container the kubelet starts in this pass finds its own.
+      List<Service> services = serviceCache.getStore().list();
+      proxies.sync(services, podCache.getStore().list());
+      if (nodeNetworking != null) {
+        nodeNetworking.sync(services, podCache.getStore().list(), proxies, kubelet.nodes(), kubelet.faults());
+      }
       kubelet.sync(podCache.getStore().list());
-      proxies.sync(serviceCache.getStore().list(), podCache.getStore().list());
     } catch (KubernetesClientException e) {
       // A cache a step behind (an object just created or deleted): the next pass sees it.
       LOG.debug("sandbox runtime pass: {}", e.getMessage());
@@ -120,9 +130,22 @@ public final class LocalRuntime implements AutoCloseable {
     }
   }
 
-  /** namespace/service/port → the loopback port its proxy listens on. */
-  public Map<String, Integer> serviceEndpoints() {
+  /** namespace/service/port → where its proxy listens (a loopback port, or the Service's address). */
+  public Map<String, InetSocketAddress> serviceEndpoints() {
     return proxies.endpoints();
+  }
+
+  /**
+   * {@code argv} run in the network namespace of a pod's node (the network mode), as a client on
+   * the node's side of a partition: its exit status, output in {@code output}.
+   */
+  public Process inNode(String namespace, String pod, List<String> argv) throws java.io.IOException {
+    PodNetwork.Node node = kubelet.nodes().get(namespace + "/" + pod);
+    if (node == null) {
+      throw new IllegalStateException("pod " + namespace + "/" + pod + " has no node of its own"
+          + " (not started, or the sandbox runs in the loopback mode)");
+    }
+    return new ProcessBuilder(PodNetwork.inNodeCommand(node, argv)).redirectErrorStream(true).start();
   }
 
   /** The folder holding the claim's data, or null if it is not bound. */

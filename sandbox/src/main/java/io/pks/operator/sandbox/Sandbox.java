@@ -16,7 +16,9 @@ import io.javaoperatorsdk.operator.Operator;
 import io.pks.operator.OperatorSettings;
 import io.pks.operator.Operators;
 import io.pks.operator.metrics.OperatorMetrics;
+import io.pks.operator.model.ClusterNetwork;
 import io.pks.operator.model.LoopbackNetwork;
+import io.pks.operator.model.MemberNetwork;
 
 /**
  * A whole PKS deployment on one machine: the embedded API server, the real operator (built by
@@ -32,18 +34,32 @@ public final class Sandbox implements AutoCloseable {
   private final Path workDir;
   private final EmbeddedApiServer apiServer;
   private final SandboxPorts ports = new SandboxPorts();
+  /** Null in the loopback mode. */
+  private final PodNetwork network;
   private final LocalRuntime runtime;
   private final Path kubeconfig;
   private final Duration probeInterval;
   private Operator operator;
   private OperatorMetrics metrics;
 
-  private Sandbox(Path workDir, Duration probeInterval) {
+  private Sandbox(Path workDir, Duration probeInterval, PodNetwork network) {
     this.workDir = workDir;
     this.probeInterval = probeInterval;
+    this.network = network;
     this.apiServer = new EmbeddedApiServer();
     this.kubeconfig = apiServer.writeKubeconfig(workDir.resolve("kubeconfig"));
-    this.runtime = new LocalRuntime(apiServer.client(), ports, workDir);
+    this.runtime = new LocalRuntime(apiServer.client(), ports, network, workDir);
+  }
+
+  /** How the members reach each other and the operator reaches them. */
+  public enum Networking {
+    /** Every member on a loopback port; the operator runs {@link LoopbackNetwork}. */
+    LOOPBACK,
+    /**
+     * A node per pod with its own address and cluster DNS names; the operator runs {@link ClusterNetwork}.
+     * Where this machine cannot make it, the sandbox says why in one line and runs {@link #LOOPBACK}.
+     */
+    CLUSTER
   }
 
   /**
@@ -51,9 +67,14 @@ public final class Sandbox implements AutoCloseable {
    * (then it is cleared). Fails at once, saying what to install, without PostgreSQL.
    */
   public static Sandbox start(Path workDir, Duration probeInterval) {
+    return start(workDir, probeInterval, Networking.LOOPBACK);
+  }
+
+  public static Sandbox start(Path workDir, Duration probeInterval, Networking networking) {
     PostgresBinaries.bindir();
     prepare(workDir);
-    Sandbox sandbox = new Sandbox(workDir, probeInterval);
+    PodNetwork network = networking == Networking.CLUSTER ? PodNetwork.create().orElse(null) : null;
+    Sandbox sandbox = new Sandbox(workDir, probeInterval, network);
     sandbox.runtime.start();
     sandbox.startOperator();
     LOG.info("sandbox in {}: API server {}, kubeconfig {}", workDir, sandbox.apiServer.url(), sandbox.kubeconfig);
@@ -87,9 +108,18 @@ public final class Sandbox implements AutoCloseable {
       return;
     }
     metrics = new OperatorMetrics();
-    operator = Operators.create(apiServer.client(), new OperatorSettings(Set.of(), false, null, "cluster.local",
-        probeInterval), new LoopbackNetwork(ports), metrics);
+    operator = Operators.create(apiServer.client(), new OperatorSettings(Set.of(), false, null, ClusterDns.DOMAIN,
+        probeInterval), memberNetwork(), metrics);
     operator.start();
+  }
+
+  private MemberNetwork memberNetwork() {
+    return network == null ? new LoopbackNetwork(ports) : new ClusterNetwork(ClusterDns.DOMAIN);
+  }
+
+  /** The mode the sandbox runs in (CLUSTER asked for may have fallen back to LOOPBACK). */
+  public Networking networking() {
+    return network == null ? Networking.LOOPBACK : Networking.CLUSTER;
   }
 
   public synchronized void stopOperator() {
@@ -140,6 +170,9 @@ public final class Sandbox implements AutoCloseable {
   public void close() {
     stopOperator();
     runtime.close();
+    if (network != null) {
+      network.close();
+    }
     apiServer.close();
     LOG.info("sandbox stopped; its files stay in {}", workDir);
   }

@@ -1,6 +1,7 @@
 package io.pks.operator.sandbox;
 
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -8,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pks.operator.PksOperator;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
@@ -34,6 +36,10 @@ public final class SandboxCommand implements Callable<Integer> {
 
   /** Entry point of {@code pks-sandbox.jar}. */
   public static void main(String[] args) {
+    // Before anything looks a name up: the network mode's operator resolves pods from this file,
+    // and caches names as it does in a cluster.
+    PksOperator.cacheNamesAsClusterDnsDoes();
+    PodNetwork.useHostsFile(Path.of(System.getProperty("java.io.tmpdir"), "pks-sandbox-hosts-" + ProcessHandle.current().pid()));
     System.exit(commandLine().execute(args));
   }
 
@@ -49,6 +55,12 @@ public final class SandboxCommand implements Callable<Integer> {
       description = "Folder for the kubeconfig, volumes and logs; cleared if a previous sandbox made it."
           + " Default: pks-sandbox in the system's temporary folder.")
   Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "pks-sandbox");
+
+  @Option(names = "--network", defaultValue = "CLUSTER", paramLabel = "MODE",
+      description = "CLUSTER: each pod on a node of its own (a network namespace, its own address, cluster DNS"
+          + " names; needs root), falling back to LOOPBACK with the reason where it cannot. LOOPBACK: members"
+          + " on loopback ports. Default: ${DEFAULT-VALUE}.")
+  Sandbox.Networking networking;
 
   @Option(names = "--exit-when-ready", description = "Exit 0 once the pair is Streaming, stopping everything.")
   boolean exitWhenReady;
@@ -73,7 +85,7 @@ public final class SandboxCommand implements Callable<Integer> {
     }
     Sandbox sandbox;
     try {
-      sandbox = Sandbox.start(workDir.toAbsolutePath(), Duration.ofSeconds(1));
+      sandbox = Sandbox.start(workDir.toAbsolutePath(), Duration.ofSeconds(1), networking);
     } catch (IllegalStateException | IllegalArgumentException e) {
       err.println("sandbox: " + e.getMessage());
       return 2;
@@ -88,6 +100,7 @@ public final class SandboxCommand implements Callable<Integer> {
     out.println("Sandbox started in " + sandbox.workDir());
     out.println("  kubeconfig: " + sandbox.kubeconfig());
     out.println("  log of the operator and the runtime: " + sandbox.workDir().resolve("sandbox.log"));
+    out.println("  network: " + sandbox.networking());
     out.flush();
 
     String namespace = pair.getMetadata().getNamespace();
@@ -172,13 +185,15 @@ public final class SandboxCommand implements Callable<Integer> {
     out.println();
     PksReplicaPair pair = sandbox.client().resources(PksReplicaPair.class).inNamespace(namespace).withName(name).get();
     int port = pair.getSpec().postgres().port();
-    sandbox.runtime().serviceEndpoints().forEach((service, local) -> {
+    sandbox.runtime().serviceEndpoints().forEach((service, address) -> {
       if (service.startsWith(namespace + "/" + name + "-")) {
-        out.println("  Service " + service + " -> 127.0.0.1:" + local);
+        out.println("  Service " + service + " -> " + address.getHostString() + ":" + address.getPort());
       }
     });
-    out.println("  Write through " + Names.readWriteService(name) + ": psql -h 127.0.0.1 -p "
-        + sandbox.runtime().serviceEndpoints().get(namespace + "/" + Names.readWriteService(name) + "/" + port)
+    InetSocketAddress readWrite = sandbox.runtime().serviceEndpoints()
+        .get(namespace + "/" + Names.readWriteService(name) + "/" + port);
+    out.println("  Write through " + Names.readWriteService(name) + ": psql -h " + readWrite.getHostString() + " -p "
+        + readWrite.getPort()
         + " -U postgres (password: kubectl get secret " + Names.superuserSecret(pair) + " -n " + namespace
         + " -o jsonpath='{.data.password}' | base64 -d)");
     out.println();

@@ -26,6 +26,11 @@ public final class ScriptLauncher {
   public static final String POSTGRES_OS_USER = "postgres";
   private static final boolean ROOT = isRoot();
 
+  /** Whether this JVM runs as root (then scripts run as {@value #POSTGRES_OS_USER}). */
+  public static boolean runsAsRoot() {
+    return ROOT;
+  }
+
   /** The command running {@code argv} with only {@code environment}. */
   public static List<String> command(List<String> argv, Map<String, String> environment) {
     List<String> command = new ArrayList<>();

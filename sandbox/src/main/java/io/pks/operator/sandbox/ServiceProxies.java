@@ -1,13 +1,15 @@
 package io.pks.operator.sandbox;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,51 +21,53 @@ import io.pks.operator.model.Labels;
 
 /**
  * kube-proxy for the sandbox: every TCP port of a Service with a cluster IP (not headless) and a
- * selector listens on a loopback port ({@link SandboxPorts#service}) and forwards to the first
- * Ready pod the selector picks, at that member's loopback port. So the -rw Service follows the
- * primary's role label exactly as in a cluster, and a writer connected through it is cut when the
- * primary changes or its pod goes.
+ * selector forwards to the first Ready pod the selector picks. So the -rw Service follows the
+ * primary's role label exactly as in a cluster. From this machine (the operator's side, tests,
+ * people) a Service port is a proxy: on a loopback port ({@link SandboxPorts#service}) in the
+ * loopback mode, on the Service's own address in the network mode; a connection through it is cut
+ * when the primary changes or its pod goes. Inside the nodes the same choice is a DNAT rule
+ * ({@link #translations()}), so a pod reached through a Service sees its client's address.
  */
 final class ServiceProxies implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceProxies.class);
 
   private final SandboxPorts ports;
   private final LocalKubelet kubelet;
+  /** Null in the loopback mode. */
+  private final PodNetwork network;
   private final Map<String, TcpProxy> proxies = new HashMap<>();
   /** The backend each proxy sends new connections to, by proxy key; read by the proxies' threads. */
-  private final Map<String, Integer> backends = new ConcurrentHashMap<>();
+  private final Map<String, InetSocketAddress> backends = new ConcurrentHashMap<>();
+  private final List<NodeRules.Translation> translations = new ArrayList<>();
 
-  ServiceProxies(SandboxPorts ports, LocalKubelet kubelet) {
+  ServiceProxies(SandboxPorts ports, LocalKubelet kubelet, PodNetwork network) {
     this.ports = ports;
     this.kubelet = kubelet;
+    this.network = network;
   }
 
   void sync(List<Service> services, List<Pod> pods) {
-    Set<String> present = new java.util.HashSet<>();
+    Set<String> present = new HashSet<>();
+    translations.clear();
     for (Service service : services) {
-      if ("None".equals(service.getSpec().getClusterIP()) || service.getSpec().getSelector() == null
-          || service.getSpec().getSelector().isEmpty()) {
+      if (!proxied(service)) {
         continue;
       }
-      String namespace = service.getMetadata().getNamespace();
-      Pod target = pods.stream()
-          .filter(p -> p.getMetadata().getNamespace().equals(namespace))
-          .filter(p -> p.getMetadata().getLabels().entrySet().containsAll(service.getSpec().getSelector().entrySet()))
-          .filter(ServiceProxies::ready)
-          .filter(p -> p.getMetadata().getLabels().containsKey(Labels.MEMBER))
-          .min(Comparator.comparing(p -> p.getMetadata().getName()))
-          .orElse(null);
-      Integer backend = target == null ? null : kubelet.memberPort(target);
+      Pod target = backend(service, pods);
+      InetSocketAddress backend = target == null ? null : kubelet.address(target);
       for (ServicePort port : service.getSpec().getPorts()) {
         if (port.getProtocol() != null && !"TCP".equals(port.getProtocol())) {
           continue;
         }
-        String key = namespace + "/" + service.getMetadata().getName() + "/" + port.getPort();
+        String key = key(service, port.getPort());
         present.add(key);
-        TcpProxy proxy = proxies.computeIfAbsent(key, k -> new TcpProxy(
-            ports.service(namespace, service.getMetadata().getName(), port.getPort()), () -> backends.get(k)));
-        Integer previous = backends.get(key);
-        if (!Objects.equals(previous, backend)) {
+        InetSocketAddress listen = listenAddress(service, port.getPort());
+        TcpProxy proxy = proxies.computeIfAbsent(key, k -> new TcpProxy(listen, () -> backends.get(k)));
+        if (network != null) {
+          translations.add(new NodeRules.Translation(listen.getHostString(), port.getPort(),
+              backend == null ? null : backend.getHostString(), backend == null ? 0 : backend.getPort()));
+        }
+        if (!Objects.equals(backends.get(key), backend)) {
           if (backend == null) {
             backends.remove(key);
           } else {
@@ -82,15 +86,57 @@ final class ServiceProxies implements AutoCloseable {
     }
   }
 
-  private static boolean ready(Pod pod) {
+  static boolean proxied(Service service) {
+    return !"None".equals(service.getSpec().getClusterIP()) && service.getSpec().getSelector() != null
+        && !service.getSpec().getSelector().isEmpty();
+  }
+
+  /** The first Ready member pod the Service selects, by name, or null. */
+  private Pod backend(Service service, List<Pod> pods) {
+    String namespace = service.getMetadata().getNamespace();
+    return pods.stream()
+        .filter(p -> p.getMetadata().getNamespace().equals(namespace))
+        .filter(p -> p.getMetadata().getLabels().entrySet().containsAll(service.getSpec().getSelector().entrySet()))
+        .filter(ServiceProxies::ready)
+        .filter(p -> p.getMetadata().getLabels().containsKey(Labels.MEMBER))
+        .filter(p -> kubelet.address(p) != null)
+        .min(Comparator.comparing(p -> p.getMetadata().getName()))
+        .orElse(null);
+  }
+
+  private InetSocketAddress listenAddress(Service service, int port) {
+    String namespace = service.getMetadata().getNamespace();
+    String name = service.getMetadata().getName();
+    return network == null
+        ? new InetSocketAddress(io.pks.operator.model.LoopbackNetwork.LOOPBACK_HOST, ports.service(namespace, name, port))
+        : new InetSocketAddress(serviceIp(service), port);
+  }
+
+  /** The network mode's address of a Service (its cluster IP, which the sandbox keeps to itself). */
+  String serviceIp(Service service) {
+    return network.serviceIp(service.getMetadata().getNamespace() + "/" + service.getMetadata().getName());
+  }
+
+  private static String key(Service service, int port) {
+    return service.getMetadata().getNamespace() + "/" + service.getMetadata().getName() + "/" + port;
+  }
+
+  static boolean ready(Pod pod) {
     return pod.getStatus() != null && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
             && "True".equals(c.getStatus()));
   }
 
-  /** The loopback port of each Service port, for people and tests: namespace/service/port → port. */
-  Map<String, Integer> endpoints() {
-    return proxies.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().port()));
+  /** The Service translations of the last pass, for the nodes' tables (the network mode). */
+  List<NodeRules.Translation> translations() {
+    return List.copyOf(translations);
+  }
+
+  /** Where each Service port is reached from this machine: namespace/service/port → address. */
+  Map<String, InetSocketAddress> endpoints() {
+    Map<String, InetSocketAddress> endpoints = new HashMap<>();
+    proxies.forEach((key, proxy) -> endpoints.put(key, proxy.address()));
+    return endpoints;
   }
 
   @Override

@@ -67,7 +67,7 @@ final class StatefulSetController {
   private void delete(Pod pod, String why) {
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
-    if (LocalKubelet.nodeDown(pod)) {
+    if (LocalKubelet.unreachable(pod)) {
       if (!LocalKubelet.deleting(pod)) {
         client.pods().inNamespace(namespace).withName(name).edit(p -> new PodBuilder(p).editMetadata()
             .addToAnnotations(LocalKubelet.DELETING_ANNOTATION, "true").endMetadata().build());

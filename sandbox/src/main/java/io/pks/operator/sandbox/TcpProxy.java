@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -13,45 +12,50 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
- * One Service port on a loopback port: each connection goes to the backend the resolver names
+ * One Service port on a local address: each connection goes to the backend the resolver names
  * when it is accepted (none: closed at once, as a Service without endpoints refuses). When the
  * backend changes, connections to the old one are cut, as they are when a pod goes away.
  */
 final class TcpProxy implements AutoCloseable {
+  /**
+   * A backend that does not answer (a node cut off, an address gone) fails the client's connection
+   * after this, as a connection to a Service whose pod vanished would time out.
+   */
+  private static final int CONNECT_TIMEOUT_MILLIS = 5000;
   /** Where connections go now; null when nothing is ready behind the Service. */
-  private final Supplier<Integer> backend;
+  private final Supplier<InetSocketAddress> backend;
   private final ServerSocket server;
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
 
-  private record Connection(int backend, Socket client, Socket upstream) {
+  private record Connection(InetSocketAddress backend, Socket client, Socket upstream) {
     void close() {
       closeQuietly(client);
       closeQuietly(upstream);
     }
   }
 
-  TcpProxy(int port, Supplier<Integer> backend) {
+  TcpProxy(InetSocketAddress listen, Supplier<InetSocketAddress> backend) {
     this.backend = backend;
     try {
       server = new ServerSocket();
       server.setReuseAddress(true);
-      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      server.bind(listen);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on loopback port " + port, e);
+      throw new UncheckedIOException("cannot listen on " + listen, e);
     }
-    Thread acceptor = new Thread(this::accept, "sandbox-proxy-" + port);
+    Thread acceptor = new Thread(this::accept, "sandbox-proxy-" + listen);
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
-  int port() {
-    return server.getLocalPort();
+  InetSocketAddress address() {
+    return (InetSocketAddress) server.getLocalSocketAddress();
   }
 
   /** Cuts the connections that do not go to {@code current}. */
-  void cutConnectionsOtherThan(Integer current) {
+  void cutConnectionsOtherThan(InetSocketAddress current) {
     for (Connection connection : connections) {
-      if (current == null || connection.backend() != current) {
+      if (!connection.backend().equals(current)) {
         connection.close();
         connections.remove(connection);
       }
@@ -66,20 +70,32 @@ final class TcpProxy implements AutoCloseable {
       } catch (IOException e) {
         return;
       }
-      Integer target = backend.get();
+      InetSocketAddress target = backend.get();
       if (target == null) {
         closeQuietly(client);
         continue;
       }
-      try {
-        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
-        Connection connection = new Connection(target, client, upstream);
-        connections.add(connection);
-        pump(client, upstream, connection);
-        pump(upstream, client, connection);
-      } catch (IOException e) {
-        closeQuietly(client);
-      }
+      Thread opener = new Thread(() -> open(client, target), "sandbox-proxy-open");
+      opener.setDaemon(true);
+      opener.start();
+    }
+  }
+
+  /** Connects to the backend off the accepting thread: a backend cut off must not stall the others. */
+  private void open(Socket client, InetSocketAddress target) {
+    Socket upstream = new Socket();
+    try {
+      // From the Service's own address: a cut between the operator's address and a node
+      // (partition-operator) leaves the clients of its Services alone.
+      upstream.bind(new InetSocketAddress(server.getInetAddress(), 0));
+      upstream.connect(target, CONNECT_TIMEOUT_MILLIS);
+      Connection connection = new Connection(target, client, upstream);
+      connections.add(connection);
+      pump(client, upstream, connection);
+      pump(upstream, client, connection);
+    } catch (IOException e) {
+      closeQuietly(upstream);
+      closeQuietly(client);
     }
   }
 

@@ -16,14 +16,28 @@ final class SandboxFixture implements AutoCloseable {
   final Path workDir;
   final Sandbox sandbox;
 
-  private SandboxFixture(Path workDir) {
+  private SandboxFixture(Path workDir, Sandbox.Networking networking) {
     this.workDir = workDir;
-    this.sandbox = Sandbox.start(workDir, Duration.ofMillis(500));
+    this.sandbox = Sandbox.start(workDir, Duration.ofMillis(500), networking);
   }
 
   static SandboxFixture start(String name) {
+    return start(name, Sandbox.Networking.LOOPBACK);
+  }
+
+  /**
+   * A sandbox in {@code networking}; one asked for the network mode that fell back to loopback
+   * fails here (a test of the network path must not pass on loopback).
+   */
+  static SandboxFixture start(String name, Sandbox.Networking networking) {
     try {
-      return new SandboxFixture(Files.createTempDirectory("pks-" + name + "-"));
+      SandboxFixture fixture = new SandboxFixture(Files.createTempDirectory("pks-" + name + "-"), networking);
+      if (fixture.sandbox.networking() != networking) {
+        fixture.close();
+        throw new AssertionError("asked for the sandbox's " + networking + " mode, got "
+            + fixture.sandbox.networking() + " (its log says why)");
+      }
+      return fixture;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

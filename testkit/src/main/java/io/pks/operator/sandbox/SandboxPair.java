@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -157,21 +163,91 @@ public final class SandboxPair {
     return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
   }
 
-  /** The -rw Service's loopback endpoint, as applications use it. */
+  /** The -rw Service's endpoint on this machine (a loopback port, or its address), as applications use it. */
   public MemberEndpoint readWrite() {
     int port = get().getSpec().postgres().port();
-    Integer local = sandbox.runtime().serviceEndpoints()
+    InetSocketAddress local = sandbox.runtime().serviceEndpoints()
         .get(namespace + "/" + Names.readWriteService(name) + "/" + port);
-    return new MemberEndpoint(Names.readWriteService(name), "127.0.0.1", local);
+    return new MemberEndpoint(Names.readWriteService(name), local.getHostString(), local.getPort());
   }
 
-  /** A member's own PostgreSQL, as the operator probes it. */
+  /** A member's own PostgreSQL, where the operator probes it: its loopback port, or its pod's address. */
   public MemberEndpoint member(String member) {
+    if (sandbox.networking() == Sandbox.Networking.CLUSTER) {
+      return new MemberEndpoint(member, pod(member).getStatus().getPodIP(), get().getSpec().postgres().port());
+    }
     return new MemberEndpoint(member, "127.0.0.1", sandbox.ports().member(namespace, name, member));
+  }
+
+  /**
+   * Sets {@code sandbox.pks.io/fault} on the member's pod ({@code partition}, {@code pause},
+   * {@code latency-200}...), or removes it when {@code fault} is null.
+   */
+  public void fault(String member, String fault) {
+    client().pods().inNamespace(namespace).withName(Names.pod(name, member)).edit(pod -> {
+      PodBuilder edited = new PodBuilder(pod);
+      if (fault == null) {
+        edited.editMetadata().removeFromAnnotations(LocalKubelet.FAULT_ANNOTATION).endMetadata();
+      } else {
+        edited.editMetadata().addToAnnotations(LocalKubelet.FAULT_ANNOTATION, fault).endMetadata();
+      }
+      return edited.build();
+    });
+  }
+
+  /**
+   * A SQL statement run by psql from inside the member's node (its side of a partition), as the
+   * superuser, against the member's own address: psql's output (unaligned, tuples only) and exit
+   * status, or -1 if it had not ended within {@code timeout} (then it is killed: nothing was
+   * acknowledged). The password goes in a passfile readable by the postgres user only, never in arguments.
+   */
+  public NodeResult psqlInNode(String member, String sql, Duration timeout) throws IOException, InterruptedException {
+    Credentials superuser = superuser();
+    Path passfile = sandbox.workDir().resolve("pods").resolve(namespace).resolve(Names.pod(name, member))
+        .resolve("test.pgpass");
+    Files.writeString(passfile, "*:*:*:" + superuser.user() + ":" + new String(superuser.password()) + "\n");
+    Files.setPosixFilePermissions(passfile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    ScriptLauncher.own(passfile);
+    MemberEndpoint endpoint = member(member);
+    Map<String, String> env = Map.of("PGPASSFILE", passfile.toString(), "PGCONNECT_TIMEOUT", "5");
+    List<String> psql = List.of(PostgresBinaries.tool("psql").toString(), "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+        "-h", endpoint.host(), "-p", Integer.toString(endpoint.port()), "-U", superuser.user(), "-d", "postgres",
+        "-c", sql);
+    Process process = sandbox.runtime().inNode(namespace, Names.pod(name, member), ScriptLauncher.command(psql, env));
+    // Read while it runs: a psql killed at the timeout closes its output under a late reader.
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      } catch (IOException e) {
+        return "";
+      }
+    });
+    boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (!finished) {
+      process.destroyForcibly();
+    }
+    try {
+      return new NodeResult(finished ? process.exitValue() : -1, output.get(10, TimeUnit.SECONDS));
+    } catch (ExecutionException | TimeoutException e) {
+      return new NodeResult(finished ? process.exitValue() : -1, "");
+    }
+  }
+
+  /** What a command run inside a node printed, and its exit status (-1: it did not end in time). */
+  public record NodeResult(int exitCode, String output) {
   }
 
   public Connection connect(MemberEndpoint endpoint) throws SQLException {
     return new PgConnector(superuser(), PgConnector.Timeouts.DEFAULT).open(endpoint);
+  }
+
+  /** Whether the member's PostgreSQL is a standby (in recovery), as it answers itself. */
+  public boolean inRecovery(String member) throws SQLException {
+    try (Connection connection = connect(member(member)); var statement = connection.createStatement();
+        var row = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+      row.next();
+      return row.getBoolean(1);
+    }
   }
 
   public Pod pod(String member) {
@@ -190,13 +266,11 @@ public final class SandboxPair {
   }
 
   public void nodeDown(String member) {
-    client().pods().inNamespace(namespace).withName(Names.pod(name, member)).edit(pod -> new PodBuilder(pod)
-        .editMetadata().addToAnnotations(LocalKubelet.FAULT_ANNOTATION, LocalKubelet.NODE_DOWN).endMetadata().build());
+    fault(member, LocalKubelet.NODE_DOWN);
   }
 
   public void nodeBack(String member) {
-    client().pods().inNamespace(namespace).withName(Names.pod(name, member)).edit(pod -> new PodBuilder(pod)
-        .editMetadata().removeFromAnnotations(LocalKubelet.FAULT_ANNOTATION).endMetadata().build());
+    fault(member, null);
   }
 
   public Path pgdata(String member) {
