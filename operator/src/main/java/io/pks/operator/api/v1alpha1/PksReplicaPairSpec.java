@@ -24,6 +24,7 @@ public record PksReplicaPairSpec(
     @JsonPropertyDescription("Exactly two sites, with distinct names.")
     List<Member> members,
     @Required
+    @Size(max = SpecRules.MAX_MEMBER_NAME)
     @JsonPropertyDescription("Desired primary, a member name. Changing it requests a planned"
         + " switchover.")
     String primary,
