@@ -13,11 +13,14 @@ import java.util.regex.Pattern;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.pks.operator.api.v1alpha1.FailoverSpec;
+import io.pks.operator.api.v1alpha1.InheritedMetadata;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.NetworkPolicySpec;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
+import io.pks.operator.api.v1alpha1.PodsSpec;
 import io.pks.operator.api.v1alpha1.PostgresSpec;
 import io.pks.operator.api.v1alpha1.ReplicationSpec;
 import io.pks.operator.api.v1alpha1.SipPort;
@@ -72,6 +75,7 @@ public final class SpecValidator {
     failover(spec.failover(), violations);
     sip(spec.sip(), memberNames, violations);
     networkPolicy(spec.networkPolicy(), violations);
+    pods(spec.pods(), violations);
     immutable(spec, applied, violations);
     return violations;
   }
@@ -321,6 +325,44 @@ public final class SpecValidator {
       violations.add(new Violation("spec.networkPolicy.operatorNamespace", "must be a namespace name (a lowercase"
           + " DNS label of at most " + SpecRules.MAX_NAMESPACE + " characters), got " + quoted(namespace)));
     }
+  }
+
+  private static void pods(PodsSpec pods, List<Violation> violations) {
+    List<String> pullSecrets = pods.imagePullSecrets();
+    atMost("spec.pods.imagePullSecrets", pullSecrets.size(), SpecRules.MAX_IMAGE_PULL_SECRETS, violations);
+    for (int i = 0; i < pullSecrets.size(); i++) {
+      String field = "spec.pods.imagePullSecrets[" + i + "]";
+      if (pullSecrets.get(i) == null) {
+        violations.add(new Violation(field, "must be a Secret name"));
+      } else {
+        subdomain(field, pullSecrets.get(i), violations);
+      }
+    }
+    subdomain("spec.pods.priorityClassName", pods.priorityClassName(), violations);
+    List<TopologySpreadConstraint> spread = pods.topologySpreadConstraints();
+    atMost("spec.pods.topologySpreadConstraints", spread.size(), SpecRules.MAX_TOPOLOGY_SPREAD_CONSTRAINTS,
+        violations);
+    for (int i = 0; i < spread.size(); i++) {
+      String field = "spec.pods.topologySpreadConstraints[" + i + "]";
+      if (spread.get(i) == null) {
+        violations.add(new Violation(field, "must be an object"));
+      } else {
+        unknownFields(field, spread.get(i).getAdditionalProperties(), violations);
+      }
+    }
+    InheritedMetadata inherited = pods.inheritedMetadata();
+    labels("spec.pods.inheritedMetadata.labels", inherited.labels(), violations);
+    String annotations = "spec.pods.inheritedMetadata.annotations";
+    atMost(annotations, inherited.annotations().size(), SpecRules.MAX_ANNOTATIONS, violations);
+    inherited.annotations().forEach((key, value) -> {
+      if (!isLabelKey(key)) {
+        violations.add(new Violation(annotations, "annotation key " + quoted(key) + " is not a valid key"));
+      } else if (value == null) {
+        violations.add(new Violation(annotations + "." + key, "must be a string"));
+      } else {
+        atMost(annotations + "." + key, value.length(), SpecRules.MAX_VALUE_LENGTH, violations);
+      }
+    });
   }
 
   private static void immutable(PksReplicaPairSpec spec, AppliedState applied, List<Violation> violations) {

@@ -92,7 +92,7 @@ public final class HostileSpecs {
         "replication.passwordSecret", "replication.walKeepSize", "replication.maxSlotWalKeepSize",
         "replication.allowedCidrs[0]", "sip.siteLabel", "sip.active", "sip.service.type",
         "sip.service.ports[0].name", "sip.service.ports[0].protocol", "networkPolicy.operatorNamespace",
-        "replication.tls.certificateSecret")) {
+        "replication.tls.certificateSecret", "pods.priorityClassName", "pods.imagePullSecrets[0]")) {
       fields.put(path, "spec." + path);
     }
     fields.put("members[0].nodeSelector.topology\\.kubernetes\\.io/zone",
@@ -100,6 +100,7 @@ public final class HostileSpecs {
     fields.put("sip.podSelector.app\\.kubernetes\\.io/name", "spec.sip.podSelector.app.kubernetes.io/name");
     fields.put("networkPolicy.applicationSelector.app", "spec.networkPolicy.applicationSelector.app");
     fields.put("networkPolicy.operatorSelector.app", "spec.networkPolicy.operatorSelector.app");
+    fields.put("pods.inheritedMetadata.labels.team", "spec.pods.inheritedMetadata.labels.team");
     return fields;
   }
 
@@ -114,7 +115,7 @@ public final class HostileSpecs {
     List<SpecCase> cases = new ArrayList<>();
     FORMATTED_FIELDS.forEach((path, field) -> STRINGS.forEach((label, value) -> {
       // An empty label value is a label value.
-      if (!(path.contains("Selector") && value.isEmpty())) {
+      if (!((path.contains("Selector") || path.contains("labels")) && value.isEmpty())) {
         cases.add(invalid(path + " " + label, spec -> set(spec, path, JSON.textNode(value)), field, null));
       }
     }));
@@ -208,6 +209,8 @@ public final class HostileSpecs {
         "networkPolicy.operatorSelector")) {
       selectors.put(path, SpecRules.MAX_SELECTOR_LABELS);
     }
+    selectors.put("pods.inheritedMetadata.labels", SpecRules.MAX_SELECTOR_LABELS);
+    selectors.put("pods.inheritedMetadata.annotations", SpecRules.MAX_ANNOTATIONS);
     selectors.put("postgres.resources.requests", SpecRules.MAX_RESOURCES);
     selectors.put("postgres.resources.limits", SpecRules.MAX_RESOURCES);
     selectors.forEach((path, max) -> sized(cases, path, max, count -> {
@@ -245,6 +248,31 @@ public final class HostileSpecs {
       }
       return ports;
     });
+    sized(cases, "pods.imagePullSecrets", SpecRules.MAX_IMAGE_PULL_SECRETS, count -> {
+      ArrayNode secrets = JSON.arrayNode();
+      for (int i = 0; i < count; i++) {
+        secrets.add("pull-" + i);
+      }
+      return secrets;
+    });
+    sized(cases, "pods.topologySpreadConstraints", SpecRules.MAX_TOPOLOGY_SPREAD_CONSTRAINTS, count -> {
+      ArrayNode spread = JSON.arrayNode();
+      for (int i = 0; i < count; i++) {
+        spread.addObject().put("topologyKey", "example.com/t" + i).put("maxSkew", 1)
+            .put("whenUnsatisfiable", "ScheduleAnyway");
+      }
+      return spread;
+    });
+    cases.add(invalid("an inherited annotation's value past " + SpecRules.MAX_VALUE_LENGTH + " characters",
+        spec -> set(spec, "pods.inheritedMetadata.annotations.note", JSON.textNode("n".repeat(SpecRules.MAX_VALUE_LENGTH + 1))),
+        "spec.pods.inheritedMetadata.annotations.note", "at most " + SpecRules.MAX_VALUE_LENGTH));
+    cases.add(invalid("an inherited annotation key with a space",
+        spec -> set(spec, "pods.inheritedMetadata.annotations.bad key", JSON.textNode("x")),
+        "spec.pods.inheritedMetadata.annotations", "not a valid key"));
+    cases.add(invalid("a topology spread constraint's unknown field",
+        spec -> set(spec, "pods.topologySpreadConstraints[0]", JSON.objectNode().put("topologyKey", "zone")
+            .put("maxSkew", 1).put("whenUnsatisfiable", "ScheduleAnyway").put("skew", 1)),
+        "spec.pods.topologySpreadConstraints[0].skew", "is not a field"));
     cases.add(invalid("a toleration's value past " + SpecRules.MAX_LABEL_VALUE + " characters",
         spec -> set(spec, "members[0].tolerations[0]", JSON.objectNode().put("key", "dedicated")
             .put("operator", "Equal").put("value", "v".repeat(SpecRules.MAX_LABEL_VALUE + 1))),

@@ -63,6 +63,10 @@ public final class SpecRules {
   /** The longest CIDR the pattern admits: eight groups of four hex digits, seven colons and /128. */
   public static final int MAX_CIDR = 43;
   public static final int MAX_SIP_PORTS = 16;
+  public static final int MAX_IMAGE_PULL_SECRETS = 16;
+  public static final int MAX_TOPOLOGY_SPREAD_CONSTRAINTS = 8;
+  /** Annotations a pair gives its pods and Jobs. */
+  public static final int MAX_ANNOTATIONS = 32;
   /** A Service port name is a DNS label of at most 15 characters, as a member name. */
   public static final int MAX_PORT_NAME = 15;
   public static final int MAX_SQL_IDENTIFIER = 63;
@@ -142,6 +146,9 @@ public final class SpecRules {
       + " || self.applicationSelector.all(k, " + K_IS_LABEL_KEY + " && self.applicationSelector[k]"
       + IS_LABEL_VALUE + ")) && (!has(self.operatorSelector) || self.operatorSelector.all(k, "
       + K_IS_LABEL_KEY + " && self.operatorSelector[k]" + IS_LABEL_VALUE + "))";
+  static final String CEL_INHERITED_METADATA = "(!has(self.labels) || self.labels.all(k, " + K_IS_LABEL_KEY
+      + " && self.labels[k]" + IS_LABEL_VALUE + ")) && (!has(self.annotations) || self.annotations.all(k, "
+      + K_IS_LABEL_KEY + "))";
   static final String CEL_NODE_SELECTOR = "!has(self.nodeSelector) || self.nodeSelector.all(k, "
       + K_IS_LABEL_KEY + " && self.nodeSelector[k]" + IS_LABEL_VALUE + ")";
   static final String CEL_TOLERATIONS = "!has(self.tolerations) || self.tolerations.all(t,"
