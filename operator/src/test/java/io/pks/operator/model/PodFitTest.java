@@ -41,13 +41,17 @@ class PodFitTest {
     return Jobs.build(pair, Jobs.seed(pair, "site-b", 1));
   }
 
+  private static void pullsWithTheSecretsAndRunsWithThePriority(PodSpec pod) {
+    assertThat(pod.getImagePullSecrets()).extracting(LocalObjectReference::getName)
+        .containsExactly("regcred", "mirror-cred");
+    assertThat(pod.getPriorityClassName()).isEqualTo("telephony-critical");
+  }
+
   @Test
   void theMembersPodsPullWithTheSecretsRunWithThePriorityAndSpread() {
     PodSpec pod = statefulSet(FITTED).getSpec().getTemplate().getSpec();
 
-    assertThat(pod.getImagePullSecrets()).extracting(LocalObjectReference::getName)
-        .containsExactly("regcred", "mirror-cred");
-    assertThat(pod.getPriorityClassName()).isEqualTo("telephony-critical");
+    pullsWithTheSecretsAndRunsWithThePriority(pod);
     assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(spread -> {
       assertThat(spread.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
       assertThat(spread.getMaxSkew()).isEqualTo(1);
@@ -59,9 +63,7 @@ class PodFitTest {
   void theJobsPodsPullWithTheSecretsAndRunWithThePriorityButFollowTheirVolumeNotTheSpread() {
     PodSpec pod = seed(FITTED).getSpec().getTemplate().getSpec();
 
-    assertThat(pod.getImagePullSecrets()).extracting(LocalObjectReference::getName)
-        .containsExactly("regcred", "mirror-cred");
-    assertThat(pod.getPriorityClassName()).isEqualTo("telephony-critical");
+    pullsWithTheSecretsAndRunsWithThePriority(pod);
     assertThat(pod.getTopologySpreadConstraints()).isNullOrEmpty();
   }
 
