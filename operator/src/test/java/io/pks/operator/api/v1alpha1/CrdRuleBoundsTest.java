@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * maxLength"). Every string, list and map a rule reaches must therefore carry a bound.
  *
  * <p>A rule reaches a field when each property name on the way from the rule's node appears in the
- * rule (list items and map values come with their list or map). An int-or-string (a quantity) has
- * no length bound in a structural schema; its map's maxProperties bounds the rules that read it.
+ * rule (list items and map values come with their list or map). An int-or-string (a quantity) is
+ * left out: the generator gives it no length bound; its map's maxProperties bounds the rules that
+ * read it.
  */
 class CrdRuleBoundsTest {
   private static final JSONSchemaProps ROOT =
