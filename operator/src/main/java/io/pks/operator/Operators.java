@@ -77,7 +77,10 @@ public final class Operators {
           .withCloseClientOnStop(false);
       if (settings.leaderElection()) {
         LeaderElectionConfigurationBuilder election = LeaderElectionConfigurationBuilder
-            .aLeaderElectionConfiguration(OperatorSettings.LEASE_NAME).withLeaseNamespace(settings.leaseNamespace());
+            .aLeaderElectionConfiguration(OperatorSettings.LEASE_NAME).withLeaseNamespace(settings.leaseNamespace())
+            .withLeaseDuration(settings.leaseTimings().leaseDuration())
+            .withRenewDeadline(settings.leaseTimings().renewDeadline())
+            .withRetryPeriod(settings.leaseTimings().retryPeriod());
         if (onStopLeading != null) {
           election.withExitOnStopLeading(false)
               .withLeaderCallbacks(new LeaderCallbacks(() -> { }, onStopLeading, leader -> { }));

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -65,8 +66,9 @@ class ChartTest {
 
     assertThat(objects.get(0)).isInstanceOfSatisfying(Namespace.class, namespace -> assertThat(
         namespace.getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "restricted"));
-    assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Namespace", "ServiceAccount",
-        "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
+    assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Namespace", "PodDisruptionBudget",
+        "ServiceAccount", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
+        "Service", "Deployment");
     createOnAnEmptyMockServer(objects);
   }
 
@@ -144,16 +146,29 @@ class ChartTest {
   }
 
   @Test
-  void byDefaultOneReplicaWatchesEveryNamespaceWithAClusterRole() {
+  void byDefaultTwoReplicasSpreadOverZonesElectALeaderAndWatchEveryNamespaceWithAClusterRole() {
     List<HasMetadata> objects = HelmChart.render("");
 
     Deployment deployment = HelmChart.only(objects, Deployment.class);
-    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
-    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment.getSpec().getStrategy()).isNull();
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
-        "run", "--health-port=8081", "--metrics-port=8080", "--cluster-domain=cluster.local", "--probe-interval=1s");
+        "run", "--health-port=8081", "--metrics-port=8080", "--cluster-domain=cluster.local", "--probe-interval=1s",
+        "--leader-election", "--lease-namespace=pks-operator", "--lease-duration=15s", "--renew-deadline=10s",
+        "--retry-period=2s");
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("pks-operator:0.1.0");
+    Map<String, String> podLabels = deployment.getSpec().getSelector().getMatchLabels();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()).singleElement()
+        .satisfies(spread -> {
+          assertThat(spread.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+          assertThat(spread.getMaxSkew()).isEqualTo(1);
+          assertThat(spread.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+          assertThat(spread.getLabelSelector().getMatchLabels()).isEqualTo(podLabels);
+        });
+    PodDisruptionBudget budget = HelmChart.only(objects, PodDisruptionBudget.class);
+    assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(podLabels);
     ServiceAccount account = HelmChart.only(objects, ServiceAccount.class);
     assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo(account.getMetadata().getName());
@@ -163,7 +178,8 @@ class ChartTest {
       assertThat(subject.getName()).isEqualTo(account.getMetadata().getName());
       assertThat(subject.getNamespace()).isEqualTo(HelmChart.NAMESPACE);
     });
-    assertThat(HelmChart.all(objects, Role.class)).isEmpty();
+    assertThat(HelmChart.all(objects, Role.class)).extracting(role -> role.getMetadata().getName())
+        .containsExactly("pks-operator-leader-election");
     Service metrics = HelmChart.only(objects, Service.class);
     assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(port -> {
       assertThat(port.getPort()).isEqualTo(8080);
@@ -171,6 +187,50 @@ class ChartTest {
     });
     assertThat(metrics.getSpec().getSelector())
         .isEqualTo(deployment.getSpec().getTemplate().getMetadata().getLabels());
+  }
+
+  @Test
+  void oneReplicaIsRecreatedWithoutLeaseSpreadOrBudget() {
+    List<HasMetadata> objects = HelmChart.render("replicaCount: 1");
+
+    Deployment deployment = HelmChart.only(objects, Deployment.class);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
+        "run", "--health-port=8081", "--metrics-port=8080", "--cluster-domain=cluster.local", "--probe-interval=1s");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()).isEmpty();
+    assertThat(HelmChart.all(objects, PodDisruptionBudget.class)).isEmpty();
+    assertThat(HelmChart.all(objects, Role.class)).isEmpty();
+  }
+
+  @Test
+  void leaseTimingsAndTheSpreadAreValues() {
+    List<HasMetadata> objects = HelmChart.render("""
+        leaderElection: {leaseDuration: 30s, renewDeadline: 20s, retryPeriod: 500ms}
+        topologySpread: {topologyKey: kubernetes.io/hostname, maxSkew: 2, whenUnsatisfiable: DoNotSchedule}
+        podDisruptionBudget: {maxUnavailable: 2}
+        """);
+
+    PodSpec pod = HelmChart.only(objects, Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getArgs())
+        .contains("--lease-duration=30s", "--renew-deadline=20s", "--retry-period=500ms");
+    assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(spread -> {
+      assertThat(spread.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+      assertThat(spread.getMaxSkew()).isEqualTo(2);
+      assertThat(spread.getWhenUnsatisfiable()).isEqualTo("DoNotSchedule");
+    });
+    assertThat(HelmChart.only(objects, PodDisruptionBudget.class).getSpec().getMaxUnavailable().getIntVal())
+        .isEqualTo(2);
+    assertThat(HelmChart.only(HelmChart.render("topologySpread: {topologyKey: \"\"}"), Deployment.class)
+        .getSpec().getTemplate().getSpec().getTopologySpreadConstraints()).isEmpty();
+    assertThat(HelmChart.render("podDisruptionBudget: {enabled: false}"))
+        .noneMatch(PodDisruptionBudget.class::isInstance);
+  }
+
+  @Test
+  void anUmbrellaChartsGlobalValuesAreAccepted() {
+    assertThat(HelmChart.render("global: {imageRegistry: registry.example.com, storageClass: fast}"))
+        .anyMatch(Deployment.class::isInstance);
   }
 
   @Test
@@ -182,7 +242,8 @@ class ChartTest {
     assertThat(deployment.getSpec().getStrategy()).isNull();
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
         "run", "--health-port=8081", "--metrics-port=0", "--cluster-domain=cluster.local", "--probe-interval=1s",
-        "--namespace=telephony", "--namespace=billing", "--leader-election", "--lease-namespace=pks-operator");
+        "--namespace=telephony", "--namespace=billing", "--leader-election", "--lease-namespace=pks-operator",
+        "--lease-duration=15s", "--renew-deadline=10s", "--retry-period=2s");
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
         .extracting(port -> port.getName()).containsExactly("health");
     assertThat(HelmChart.all(objects, ClusterRole.class)).isEmpty();
@@ -232,6 +293,10 @@ class ChartTest {
     assertThatThrownBy(() -> HelmChart.template("watchNamespaces: telephony"))
         .hasMessageContaining("/watchNamespaces");
     assertThatThrownBy(() -> HelmChart.template("metrics: {enable: false}")).hasMessageContaining("enable");
+    assertThatThrownBy(() -> HelmChart.template("leaderElection: {leaseDuration: 15}"))
+        .hasMessageContaining("/leaderElection/leaseDuration");
+    assertThatThrownBy(() -> HelmChart.template("topologySpread: {whenUnsatisfiable: Never}"))
+        .hasMessageContaining("/topologySpread/whenUnsatisfiable");
   }
 
   @Test

@@ -61,9 +61,9 @@ class RbacCoverageIT {
 
   static Stream<Arguments> installs() {
     return Stream.of(
-        Arguments.of("every namespace, two replicas electing a leader", "replicaCount: 2",
+        Arguments.of("defaults: every namespace, two replicas electing a leader", "",
             new OperatorSettings(Set.of(), true, HelmChart.NAMESPACE, "cluster.local", Duration.ofMillis(200))),
-        Arguments.of("watchNamespaces", "watchNamespaces: [" + NS + "]",
+        Arguments.of("watchNamespaces, one replica", "watchNamespaces: [" + NS + "]\nreplicaCount: 1",
             new OperatorSettings(Set.of(NS), false, null, "cluster.local", Duration.ofMillis(200))));
   }
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.pks.operator.HealthServer;
 import io.pks.operator.HttpEndpoints;
+import io.pks.operator.LeaseTimings;
 import io.pks.operator.OperatorSettings;
 import io.pks.operator.Operators;
 import io.pks.operator.metrics.OperatorMetrics;
@@ -42,6 +43,24 @@ public final class RunCommand implements Callable<Integer> {
       description = "Namespace of the leader-election Lease. Default: the operator's own.")
   String leaseNamespace;
 
+  @Option(names = "--lease-duration", defaultValue = "15s", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "With --leader-election: how long a Lease not renewed still belongs to its holder; a lost"
+          + " leader is replaced after about this plus the retry period. Default: ${DEFAULT-VALUE}.")
+  Duration leaseDuration;
+
+  @Option(names = "--renew-deadline", defaultValue = "10s", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "With --leader-election: how long the leader tries to renew before it stops leading"
+          + " (and exits). Below --lease-duration. Default: ${DEFAULT-VALUE}.")
+  Duration renewDeadline;
+
+  @Option(names = "--retry-period", defaultValue = "2s", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "With --leader-election: how often candidates try the Lease and the leader renews it."
+          + " Below --renew-deadline. Default: ${DEFAULT-VALUE}.")
+  Duration retryPeriod;
+
   @Option(names = "--health-port", defaultValue = "8081", paramLabel = "PORT",
       description = "Port of /healthz and /readyz; 0 to disable. Default: ${DEFAULT-VALUE}.")
   int healthPort;
@@ -69,7 +88,7 @@ public final class RunCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--health-port and --metrics-port must differ");
     }
     OperatorSettings settings = new OperatorSettings(new HashSet<>(namespaces), leaderElection,
-        leaseNamespace, clusterDomain, probeInterval);
+        leaseNamespace, clusterDomain, probeInterval, leaseTimings());
     KubernetesClient client = Operators.configure(new KubernetesClientBuilder()).build();
     OperatorMetrics metrics = new OperatorMetrics();
     Operator operator = Operators.create(client, settings, new ClusterNetwork(clusterDomain), metrics);
@@ -95,5 +114,13 @@ public final class RunCommand implements Callable<Integer> {
     operator.start();
     stopped.await();
     return 0;
+  }
+
+  private LeaseTimings leaseTimings() {
+    try {
+      return new LeaseTimings(leaseDuration, renewDeadline, retryPeriod);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 }

@@ -2,7 +2,10 @@ package io.pks.operator.model;
 
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -38,11 +41,13 @@ public final class Jobs {
     Member member = pair.getSpec().member(job.member());
     String kind = job.kind().name().toLowerCase(Locale.ROOT);
     return new JobBuilder()
-        .withMetadata(ObjectMetas.of(pair, job.name(), Labels.job(name, job.member(), kind)))
+        .withMetadata(new ObjectMetaBuilder(MemberPods.podMetadata(pair, Labels.job(name, job.member(), kind), Map.of()))
+            .withName(job.name()).withNamespace(pair.getMetadata().getNamespace()).build())
         .withNewSpec()
           .withBackoffLimit(BACKOFF_LIMIT)
           .withNewTemplate()
-            .withNewMetadata().withLabels(Labels.jobPod(name, job.member(), kind)).endMetadata()
+            .withMetadata(MemberPods.podMetadata(pair, withoutSidecar(Labels.jobPod(name, job.member(), kind)),
+                NO_SIDECAR_ANNOTATIONS))
             .withSpec(hostName(MemberPods.podSpec(pair, member, CONTAINER, script(job.kind()), volumes(job.kind()),
                     Names.dataClaim(name, job.member())), name, job)
                 .withRestartPolicy("Never")
@@ -50,6 +55,21 @@ public final class Jobs {
           .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * A service mesh's injected proxy never exits, so a Job's pod with one never completes: Job pods
+   * opt out of injection, by Istio's label (and its older annotation) and Linkerd's annotation.
+   * The scripts reach only the pair's own members, whose PostgreSQL needs no proxy.
+   */
+  static final Map<String, String> NO_SIDECAR_LABELS = Map.of("sidecar.istio.io/inject", "false");
+  static final Map<String, String> NO_SIDECAR_ANNOTATIONS =
+      Map.of("sidecar.istio.io/inject", "false", "linkerd.io/inject", "disabled");
+
+  private static Map<String, String> withoutSidecar(Map<String, String> labels) {
+    Map<String, String> all = new TreeMap<>(labels);
+    all.putAll(NO_SIDECAR_LABELS);
+    return all;
   }
 
   /**

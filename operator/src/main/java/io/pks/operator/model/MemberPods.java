@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.ConfigMapVolumeSource;
@@ -13,6 +15,9 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
@@ -24,6 +29,8 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
+import io.pks.operator.api.v1alpha1.InheritedMetadata;
+import io.pks.operator.api.v1alpha1.PodsSpec;
 
 /**
  * What every pod of a member has in common, whether it runs the member (StatefulSet) or a script
@@ -65,15 +72,37 @@ public final class MemberPods {
         podVolumes.add(source(pair, volume, dataClaim));
       }
     }
+    PodsSpec pods = spec.pods();
     return new PodSpecBuilder()
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
+        .withImagePullSecrets(pods.imagePullSecrets().isEmpty() ? null
+            : pods.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
+        .withPriorityClassName(pods.priorityClassName())
         .withSecurityContext(podSecurityContext())
         .withNodeSelector(member.nodeSelector().isEmpty() ? null : member.nodeSelector())
         .withTolerations(member.tolerations().isEmpty() ? null : member.tolerations())
         .withAffinity(member.affinity())
         .withContainers(container.build())
         .withVolumes(podVolumes);
+  }
+
+  /**
+   * Metadata of a pod (or Job) of the pair: the pair's inherited labels and annotations, then
+   * {@code labels} and {@code annotations} of the operator's own, which win (they select the pods).
+   */
+  static ObjectMeta podMetadata(PksReplicaPair pair, Map<String, String> labels, Map<String, String> annotations) {
+    InheritedMetadata inherited = pair.getSpec().pods().inheritedMetadata();
+    return new ObjectMetaBuilder()
+        .withLabels(merged(inherited.labels(), labels))
+        .withAnnotations(merged(inherited.annotations(), annotations))
+        .build();
+  }
+
+  private static Map<String, String> merged(Map<String, String> inherited, Map<String, String> own) {
+    Map<String, String> merged = new TreeMap<>(inherited);
+    merged.putAll(own);
+    return merged.isEmpty() ? null : merged;
   }
 
   private static List<PodVolume> ordered(Set<PodVolume> volumes) {

@@ -1,6 +1,7 @@
 package io.pks.operator.model;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.pks.operator.api.v1alpha1.DeletionPolicy;
@@ -52,10 +54,7 @@ public final class StatefulSets {
             .withWhenScaled("Retain")
           .endPersistentVolumeClaimRetentionPolicy()
           .withNewTemplate()
-            .withNewMetadata()
-              .withLabels(labels)
-              .addToAnnotations(CONFIG_HASH_ANNOTATION, configHash)
-            .endMetadata()
+            .withMetadata(MemberPods.podMetadata(pair, labels, Map.of(CONFIG_HASH_ANNOTATION, configHash)))
             .withSpec(podSpec(pair, member))
           .endTemplate()
           .withVolumeClaimTemplates(existingClaim != null ? existingClaim : dataClaimTemplate(pair))
@@ -65,7 +64,9 @@ public final class StatefulSets {
 
   private static PodSpec podSpec(PksReplicaPair pair, Member member) {
     int port = pair.getSpec().postgres().port();
+    List<TopologySpreadConstraint> spread = pair.getSpec().pods().topologySpreadConstraints();
     return MemberPods.podSpec(pair, member, CONTAINER, Scripts.ENTRYPOINT, VOLUMES, null)
+        .withTopologySpreadConstraints(spread.isEmpty() ? null : spread)
         .withTerminationGracePeriodSeconds(60L)
         .editFirstContainer()
           .addNewPort().withName("postgres").withContainerPort(port).withProtocol("TCP").endPort()

@@ -13,11 +13,14 @@ import java.util.regex.Pattern;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.pks.operator.api.v1alpha1.FailoverSpec;
+import io.pks.operator.api.v1alpha1.InheritedMetadata;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.NetworkPolicySpec;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
+import io.pks.operator.api.v1alpha1.PodsSpec;
 import io.pks.operator.api.v1alpha1.PostgresSpec;
 import io.pks.operator.api.v1alpha1.ReplicationSpec;
 import io.pks.operator.api.v1alpha1.SipPort;
@@ -47,6 +50,8 @@ public final class SpecValidator {
   private static final Pattern IMAGE = Pattern.compile(SpecRules.IMAGE);
   private static final Pattern CIDR = Pattern.compile(SpecRules.CIDR);
   private static final Pattern CONTROL_CHARACTER = Pattern.compile(SpecRules.CONTROL_CHARACTER);
+  private static final Pattern PROTOCOL = Pattern.compile(SpecRules.PROTOCOL);
+  private static final Pattern SERVICE_TYPE = Pattern.compile(SpecRules.SERVICE_TYPE);
   private static final Pattern NOT_BLANK = Pattern.compile("\\S");
 
   public static List<Violation> validate(PksReplicaPair pair, AppliedState applied) {
@@ -70,6 +75,7 @@ public final class SpecValidator {
     failover(spec.failover(), violations);
     sip(spec.sip(), memberNames, violations);
     networkPolicy(spec.networkPolicy(), violations);
+    pods(spec.pods(), violations);
     immutable(spec, applied, violations);
     return violations;
   }
@@ -100,6 +106,7 @@ public final class SpecValidator {
         names.add(member.name());
       }
       labels(field + ".nodeSelector", member.nodeSelector(), violations);
+      atMost(field + ".tolerations", member.tolerations().size(), SpecRules.MAX_TOLERATIONS, violations);
       tolerations(field + ".tolerations", member.tolerations(), violations);
       if (member.affinity() != null) {
         unknownFields(field + ".affinity", member.affinity().getAdditionalProperties(), violations);
@@ -117,18 +124,20 @@ public final class SpecValidator {
         continue;
       }
       unknownFields(item, toleration.getAdditionalProperties(), violations);
-      if (toleration.getOperator() != null && !List.of("Exists", "Equal").contains(toleration.getOperator())) {
+      if (toleration.getOperator() != null && !SpecRules.TOLERATION_OPERATORS.contains(toleration.getOperator())) {
         violations.add(new Violation(item + ".operator", "must be Exists or Equal, got "
             + quoted(toleration.getOperator())));
       }
-      if (toleration.getEffect() != null && !List.of("", "NoSchedule", "PreferNoSchedule", "NoExecute")
-          .contains(toleration.getEffect())) {
+      if (toleration.getEffect() != null && !SpecRules.TOLERATION_EFFECTS.contains(toleration.getEffect())) {
         violations.add(new Violation(item + ".effect", "must be NoSchedule, PreferNoSchedule or NoExecute, got "
             + quoted(toleration.getEffect())));
       }
       if (toleration.getKey() != null && !toleration.getKey().isEmpty()
           && !isLabelKey(toleration.getKey())) {
         violations.add(new Violation(item + ".key", "must be a label key, got " + quoted(toleration.getKey())));
+      }
+      if (toleration.getValue() != null) {
+        atMost(item + ".value", toleration.getValue().length(), SpecRules.MAX_LABEL_VALUE, violations);
       }
     }
   }
@@ -147,12 +156,13 @@ public final class SpecValidator {
       violations.add(new Violation("spec.postgres.image", "must be a container image reference, got "
           + quoted(postgres.image())));
     }
-    range("spec.postgres.port", postgres.port(), 1, 65535, violations);
+    range("spec.postgres.port", postgres.port(), SpecRules.MIN_PORT, SpecRules.MAX_PORT, violations);
     if (!QUANTITY.matcher(postgres.storage().size()).matches() || isZero(postgres.storage().size())) {
       violations.add(new Violation("spec.postgres.storage.size", "must be a positive Kubernetes quantity"
           + " such as 10Gi, got " + quoted(postgres.storage().size())));
     }
     resources(postgres.resources(), violations);
+    atMost("spec.postgres.parameters", postgres.parameters().size(), SpecRules.MAX_PARAMETERS, violations);
     subdomain("spec.postgres.storage.storageClassName", postgres.storage().storageClassName(), violations);
     subdomain("spec.postgres.superuserSecret", postgres.superuserSecret(), violations);
     for (Map.Entry<String, String> parameter : postgres.parameters().entrySet()) {
@@ -198,6 +208,7 @@ public final class SpecValidator {
   /** True when every quantity is well formed. */
   private static boolean quantities(String field, Map<String, Quantity> quantities, List<Violation> violations) {
     int before = violations.size();
+    atMost(field, quantities.size(), SpecRules.MAX_RESOURCES, violations);
     quantities.forEach((name, quantity) -> {
       if (!isLabelKey(name)) {
         violations.add(new Violation(field, "resource name " + quoted(name) + " is not a resource name"));
@@ -223,7 +234,7 @@ public final class SpecValidator {
       violations.add(new Violation("spec.replication.user", "must not be the superuser"));
     }
     range("spec.replication.connectionLimit", replication.connectionLimit(),
-        SpecRules.MIN_CONNECTION_LIMIT, 1000, violations);
+        SpecRules.MIN_CONNECTION_LIMIT, SpecRules.MAX_CONNECTION_LIMIT, violations);
     subdomain("spec.replication.passwordSecret", replication.passwordSecret(), violations);
     if (replication.tls() != null) {
       if (replication.tls().certificateSecret() == null) {
@@ -240,12 +251,13 @@ public final class SpecValidator {
       violations.add(new Violation("spec.replication.maxSlotWalKeepSize", "must be -1 or a size with a"
           + " unit such as 10GB (kB, MB, GB, TB), got " + quoted(replication.maxSlotWalKeepSize())));
     }
-    range("spec.replication.maxWalSenders", replication.maxWalSenders(), SpecRules.MIN_WAL_SENDERS, 1000,
-        violations);
+    range("spec.replication.maxWalSenders", replication.maxWalSenders(), SpecRules.MIN_WAL_SENDERS,
+        SpecRules.MAX_WAL_SENDERS, violations);
     if (replication.archiveCommand() != null) {
       singleLine("spec.replication.archiveCommand", replication.archiveCommand(), false, violations);
     }
     List<String> cidrs = replication.allowedCidrs();
+    atMost("spec.replication.allowedCidrs", cidrs.size(), SpecRules.MAX_ALLOWED_CIDRS, violations);
     for (int i = 0; i < cidrs.size(); i++) {
       if (!isCidr(cidrs.get(i))) {
         violations.add(new Violation("spec.replication.allowedCidrs[" + i + "]",
@@ -255,8 +267,10 @@ public final class SpecValidator {
   }
 
   private static void failover(FailoverSpec failover, List<Violation> violations) {
-    range("spec.failover.primaryUnavailableSeconds", failover.primaryUnavailableSeconds(), 1, 3600, violations);
-    range("spec.failover.standbyUnavailableSeconds", failover.standbyUnavailableSeconds(), 1, 3600, violations);
+    range("spec.failover.primaryUnavailableSeconds", failover.primaryUnavailableSeconds(),
+        SpecRules.MIN_UNAVAILABLE_SECONDS, SpecRules.MAX_UNAVAILABLE_SECONDS, violations);
+    range("spec.failover.standbyUnavailableSeconds", failover.standbyUnavailableSeconds(),
+        SpecRules.MIN_UNAVAILABLE_SECONDS, SpecRules.MAX_UNAVAILABLE_SECONDS, violations);
   }
 
   private static void sip(SipSpec sip, List<String> memberNames, List<Violation> violations) {
@@ -269,11 +283,12 @@ public final class SpecValidator {
           + " or name one of spec.members " + memberNames + ", got " + quoted(sip.active())));
     }
     String type = sip.service().type();
-    if (!List.of("ClusterIP", "NodePort", "LoadBalancer").contains(type)) {
+    if (!SERVICE_TYPE.matcher(type).matches()) {
       violations.add(new Violation("spec.sip.service.type", "must be ClusterIP, NodePort or LoadBalancer,"
           + " got " + quoted(type)));
     }
     List<SipPort> ports = sip.service().ports();
+    atMost("spec.sip.service.ports", ports.size(), SpecRules.MAX_SIP_PORTS, violations);
     Set<String> portNames = new HashSet<>();
     for (int i = 0; i < ports.size(); i++) {
       String field = "spec.sip.service.ports[" + i + "]";
@@ -282,9 +297,10 @@ public final class SpecValidator {
         violations.add(new Violation(field, "must be an object with name and port"));
         continue;
       }
-      if (port.name() == null || !DNS_LABEL.matcher(port.name()).matches() || port.name().length() > 15) {
-        violations.add(new Violation(field + ".name", "must be a lowercase DNS label of at most 15"
-            + " characters, got " + quoted(port.name())));
+      if (port.name() == null || !DNS_LABEL.matcher(port.name()).matches()
+          || port.name().length() > SpecRules.MAX_PORT_NAME) {
+        violations.add(new Violation(field + ".name", "must be a lowercase DNS label of at most "
+            + SpecRules.MAX_PORT_NAME + " characters, got " + quoted(port.name())));
       } else if (!portNames.add(port.name())) {
         violations.add(new Violation(field + ".name", "must be unique, " + quoted(port.name())
             + " is used twice"));
@@ -292,9 +308,9 @@ public final class SpecValidator {
       if (port.port() == null) {
         violations.add(new Violation(field + ".port", "is required"));
       } else {
-        range(field + ".port", port.port(), 1, 65535, violations);
+        range(field + ".port", port.port(), SpecRules.MIN_PORT, SpecRules.MAX_PORT, violations);
       }
-      if (!List.of("UDP", "TCP", "SCTP").contains(port.protocol())) {
+      if (!PROTOCOL.matcher(port.protocol()).matches()) {
         violations.add(new Violation(field + ".protocol", "must be UDP, TCP or SCTP, got "
             + quoted(port.protocol())));
       }
@@ -305,10 +321,48 @@ public final class SpecValidator {
     labels("spec.networkPolicy.applicationSelector", policy.applicationSelector(), violations);
     labels("spec.networkPolicy.operatorSelector", policy.operatorSelector(), violations);
     String namespace = policy.operatorNamespace();
-    if (namespace != null && (!DNS_LABEL.matcher(namespace).matches() || namespace.length() > 63)) {
+    if (namespace != null && (!DNS_LABEL.matcher(namespace).matches() || namespace.length() > SpecRules.MAX_NAMESPACE)) {
       violations.add(new Violation("spec.networkPolicy.operatorNamespace", "must be a namespace name (a lowercase"
-          + " DNS label of at most 63 characters), got " + quoted(namespace)));
+          + " DNS label of at most " + SpecRules.MAX_NAMESPACE + " characters), got " + quoted(namespace)));
     }
+  }
+
+  private static void pods(PodsSpec pods, List<Violation> violations) {
+    List<String> pullSecrets = pods.imagePullSecrets();
+    atMost("spec.pods.imagePullSecrets", pullSecrets.size(), SpecRules.MAX_IMAGE_PULL_SECRETS, violations);
+    for (int i = 0; i < pullSecrets.size(); i++) {
+      String field = "spec.pods.imagePullSecrets[" + i + "]";
+      if (pullSecrets.get(i) == null) {
+        violations.add(new Violation(field, "must be a Secret name"));
+      } else {
+        subdomain(field, pullSecrets.get(i), violations);
+      }
+    }
+    subdomain("spec.pods.priorityClassName", pods.priorityClassName(), violations);
+    List<TopologySpreadConstraint> spread = pods.topologySpreadConstraints();
+    atMost("spec.pods.topologySpreadConstraints", spread.size(), SpecRules.MAX_TOPOLOGY_SPREAD_CONSTRAINTS,
+        violations);
+    for (int i = 0; i < spread.size(); i++) {
+      String field = "spec.pods.topologySpreadConstraints[" + i + "]";
+      if (spread.get(i) == null) {
+        violations.add(new Violation(field, "must be an object"));
+      } else {
+        unknownFields(field, spread.get(i).getAdditionalProperties(), violations);
+      }
+    }
+    InheritedMetadata inherited = pods.inheritedMetadata();
+    labels("spec.pods.inheritedMetadata.labels", inherited.labels(), violations);
+    String annotations = "spec.pods.inheritedMetadata.annotations";
+    atMost(annotations, inherited.annotations().size(), SpecRules.MAX_ANNOTATIONS, violations);
+    inherited.annotations().forEach((key, value) -> {
+      if (!isLabelKey(key)) {
+        violations.add(new Violation(annotations, "annotation key " + quoted(key) + " is not a valid key"));
+      } else if (value == null) {
+        violations.add(new Violation(annotations + "." + key, "must be a string"));
+      } else {
+        atMost(annotations + "." + key, value.length(), SpecRules.MAX_VALUE_LENGTH, violations);
+      }
+    });
   }
 
   private static void immutable(PksReplicaPairSpec spec, AppliedState applied, List<Violation> violations) {
@@ -330,6 +384,7 @@ public final class SpecValidator {
   }
 
   private static void labels(String field, Map<String, String> labels, List<Violation> violations) {
+    atMost(field, labels.size(), SpecRules.MAX_SELECTOR_LABELS, violations);
     labels.forEach((key, value) -> {
       if (!isLabelKey(key)) {
         violations.add(new Violation(field, "label key " + quoted(key) + " is not a valid label key"));
@@ -342,6 +397,13 @@ public final class SpecValidator {
 
   private static boolean isLabelKey(String key) {
     return key.length() <= SpecRules.MAX_LABEL_KEY && LABEL_KEY.matcher(key).matches();
+  }
+
+  /** A size bound of the CRD (items, entries or characters), which bounds its rules' cost. */
+  private static void atMost(String field, long size, long max, List<Violation> violations) {
+    if (size > max) {
+      violations.add(new Violation(field, "must hold at most " + max + ", got " + size));
+    }
   }
 
   private static void range(String field, Integer value, long min, long max, List<Violation> violations) {
@@ -373,7 +435,7 @@ public final class SpecValidator {
   }
 
   private static boolean isCidr(String value) {
-    if (value == null || !CIDR.matcher(value).matches()) {
+    if (value == null || value.length() > SpecRules.MAX_CIDR || !CIDR.matcher(value).matches()) {
       return false;
     }
     String[] parts = value.split("/");

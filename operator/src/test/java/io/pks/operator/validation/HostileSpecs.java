@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -91,7 +92,7 @@ public final class HostileSpecs {
         "replication.passwordSecret", "replication.walKeepSize", "replication.maxSlotWalKeepSize",
         "replication.allowedCidrs[0]", "sip.siteLabel", "sip.active", "sip.service.type",
         "sip.service.ports[0].name", "sip.service.ports[0].protocol", "networkPolicy.operatorNamespace",
-        "replication.tls.certificateSecret")) {
+        "replication.tls.certificateSecret", "pods.priorityClassName", "pods.imagePullSecrets[0]")) {
       fields.put(path, "spec." + path);
     }
     fields.put("members[0].nodeSelector.topology\\.kubernetes\\.io/zone",
@@ -99,6 +100,7 @@ public final class HostileSpecs {
     fields.put("sip.podSelector.app\\.kubernetes\\.io/name", "spec.sip.podSelector.app.kubernetes.io/name");
     fields.put("networkPolicy.applicationSelector.app", "spec.networkPolicy.applicationSelector.app");
     fields.put("networkPolicy.operatorSelector.app", "spec.networkPolicy.operatorSelector.app");
+    fields.put("pods.inheritedMetadata.labels.team", "spec.pods.inheritedMetadata.labels.team");
     return fields;
   }
 
@@ -113,7 +115,7 @@ public final class HostileSpecs {
     List<SpecCase> cases = new ArrayList<>();
     FORMATTED_FIELDS.forEach((path, field) -> STRINGS.forEach((label, value) -> {
       // An empty label value is a label value.
-      if (!(path.contains("Selector") && value.isEmpty())) {
+      if (!((path.contains("Selector") || path.contains("labels")) && value.isEmpty())) {
         cases.add(invalid(path + " " + label, spec -> set(spec, path, JSON.textNode(value)), field, null));
       }
     }));
@@ -129,6 +131,7 @@ public final class HostileSpecs {
     STRINGS.forEach((label, value) -> cases.add(invalid("parameter name " + label,
         spec -> spec.with("postgres").with("parameters").put(value, "on"), "spec.postgres.parameters", null)));
     integers(cases);
+    cases.addAll(pastBounds());
     wrongTypes(cases, BOOLEAN_FIELDS, "true or false",
         List.of(JSON.textNode("true"), JSON.textNode("yes"), JSON.numberNode(1), JSON.arrayNode()));
     wrongTypes(cases, ENUM_FIELDS, "must be one of", List.of(JSON.textNode("Sometimes"), JSON.textNode("off"),
@@ -155,6 +158,134 @@ public final class HostileSpecs {
           spec -> set(spec, path, JSON.numberNode(new BigInteger("9".repeat(40)))),
           "spec." + path, "out of range"));
     }
+  }
+
+  /** Every bound of the API at its limit: accepted by the CRD and the validator alike. */
+  public static List<SpecCase> atBounds() {
+    return bounded().stream().filter(SpecCase::valid).toList();
+  }
+
+  /** Every bound of the API one past its limit: refused by the CRD and the validator alike. */
+  static List<SpecCase> pastBounds() {
+    return bounded().stream().filter(specCase -> !specCase.valid()).toList();
+  }
+
+  private static List<SpecCase> bounded() {
+    List<SpecCase> cases = new ArrayList<>();
+    bounds(cases);
+    sizes(cases);
+    return cases;
+  }
+
+  /** Each integer's bounds from SpecRules: the bound itself is accepted, the first value past it refused. */
+  private static void bounds(List<SpecCase> cases) {
+    Map<String, long[]> bounds = new LinkedHashMap<>();
+    bounds.put("postgres.port", new long[] {SpecRules.MIN_PORT, SpecRules.MAX_PORT});
+    bounds.put("sip.service.ports[0].port", new long[] {SpecRules.MIN_PORT, SpecRules.MAX_PORT});
+    bounds.put("replication.connectionLimit",
+        new long[] {SpecRules.MIN_CONNECTION_LIMIT, SpecRules.MAX_CONNECTION_LIMIT});
+    bounds.put("replication.maxWalSenders", new long[] {SpecRules.MIN_WAL_SENDERS, SpecRules.MAX_WAL_SENDERS});
+    for (String path : List.of("failover.primaryUnavailableSeconds", "failover.standbyUnavailableSeconds")) {
+      bounds.put(path, new long[] {SpecRules.MIN_UNAVAILABLE_SECONDS, SpecRules.MAX_UNAVAILABLE_SECONDS});
+    }
+    bounds.forEach((path, range) -> {
+      for (long value : range) {
+        cases.add(SpecCase.valid(path + " at its bound " + value, spec -> set(spec, path, JSON.numberNode(value))));
+      }
+      for (long value : List.of(range[0] - 1, range[1] + 1)) {
+        cases.add(invalid(path + " just past its bound " + value, spec -> set(spec, path, JSON.numberNode(value)),
+            "spec." + path, "must be between"));
+      }
+    });
+  }
+
+  /**
+   * The list, map and string bounds the CEL cost estimate relies on: the bound is accepted, one more
+   * refused, by the CRD and the validator alike.
+   */
+  private static void sizes(List<SpecCase> cases) {
+    Map<String, Integer> selectors = new LinkedHashMap<>();
+    for (String path : List.of("members[0].nodeSelector", "sip.podSelector", "networkPolicy.applicationSelector",
+        "networkPolicy.operatorSelector")) {
+      selectors.put(path, SpecRules.MAX_SELECTOR_LABELS);
+    }
+    selectors.put("pods.inheritedMetadata.labels", SpecRules.MAX_SELECTOR_LABELS);
+    selectors.put("pods.inheritedMetadata.annotations", SpecRules.MAX_ANNOTATIONS);
+    selectors.put("postgres.resources.requests", SpecRules.MAX_RESOURCES);
+    selectors.put("postgres.resources.limits", SpecRules.MAX_RESOURCES);
+    selectors.forEach((path, max) -> sized(cases, path, max, count -> {
+      ObjectNode labels = JSON.objectNode();
+      for (int i = 0; i < count; i++) {
+        labels.put("example.com/k" + i, path.startsWith("postgres") ? "1" : "v");
+      }
+      return labels;
+    }));
+    sized(cases, "postgres.parameters", (int) SpecRules.MAX_PARAMETERS, count -> {
+      ObjectNode parameters = JSON.objectNode();
+      for (int i = 0; i < count; i++) {
+        parameters.put("ext.setting_" + i, "on");
+      }
+      return parameters;
+    });
+    sized(cases, "replication.allowedCidrs", SpecRules.MAX_ALLOWED_CIDRS, count -> {
+      ArrayNode cidrs = JSON.arrayNode();
+      for (int i = 0; i < count; i++) {
+        cidrs.add("10.0." + i + ".0/24");
+      }
+      return cidrs;
+    });
+    sized(cases, "members[0].tolerations", SpecRules.MAX_TOLERATIONS, count -> {
+      ArrayNode tolerations = JSON.arrayNode();
+      for (int i = 0; i < count; i++) {
+        tolerations.addObject().put("key", "example.com/t" + i).put("operator", "Exists");
+      }
+      return tolerations;
+    });
+    sized(cases, "sip.service.ports", SpecRules.MAX_SIP_PORTS, count -> {
+      ArrayNode ports = JSON.arrayNode();
+      for (int i = 0; i < count; i++) {
+        ports.addObject().put("name", "sip-" + i).put("port", 5060 + i);
+      }
+      return ports;
+    });
+    sized(cases, "pods.imagePullSecrets", SpecRules.MAX_IMAGE_PULL_SECRETS, count -> {
+      ArrayNode secrets = JSON.arrayNode();
+      for (int i = 0; i < count; i++) {
+        secrets.add("pull-" + i);
+      }
+      return secrets;
+    });
+    sized(cases, "pods.topologySpreadConstraints", SpecRules.MAX_TOPOLOGY_SPREAD_CONSTRAINTS, count -> {
+      ArrayNode spread = JSON.arrayNode();
+      for (int i = 0; i < count; i++) {
+        spread.addObject().put("topologyKey", "example.com/t" + i).put("maxSkew", 1)
+            .put("whenUnsatisfiable", "ScheduleAnyway");
+      }
+      return spread;
+    });
+    cases.add(invalid("an inherited annotation's value past " + SpecRules.MAX_VALUE_LENGTH + " characters",
+        spec -> set(spec, "pods.inheritedMetadata.annotations.note", JSON.textNode("n".repeat(SpecRules.MAX_VALUE_LENGTH + 1))),
+        "spec.pods.inheritedMetadata.annotations.note", "at most " + SpecRules.MAX_VALUE_LENGTH));
+    cases.add(invalid("an inherited annotation key with a space",
+        spec -> set(spec, "pods.inheritedMetadata.annotations.bad key", JSON.textNode("x")),
+        "spec.pods.inheritedMetadata.annotations", "not a valid key"));
+    cases.add(invalid("a topology spread constraint's unknown field",
+        spec -> set(spec, "pods.topologySpreadConstraints[0]", JSON.objectNode().put("topologyKey", "zone")
+            .put("maxSkew", 1).put("whenUnsatisfiable", "ScheduleAnyway").put("skew", 1)),
+        "spec.pods.topologySpreadConstraints[0].skew", "is not a field"));
+    cases.add(invalid("a toleration's value past " + SpecRules.MAX_LABEL_VALUE + " characters",
+        spec -> set(spec, "members[0].tolerations[0]", JSON.objectNode().put("key", "dedicated")
+            .put("operator", "Equal").put("value", "v".repeat(SpecRules.MAX_LABEL_VALUE + 1))),
+        "spec.members[0].tolerations[0].value", "at most " + SpecRules.MAX_LABEL_VALUE));
+    cases.add(invalid("a CIDR past " + SpecRules.MAX_CIDR + " characters",
+        spec -> set(spec, "replication.allowedCidrs[0]", JSON.textNode("0".repeat(SpecRules.MAX_CIDR) + "::/64")),
+        "spec.replication.allowedCidrs[0]", null));
+  }
+
+  private static void sized(List<SpecCase> cases, String path, int max, IntFunction<JsonNode> ofSize) {
+    cases.add(SpecCase.valid(path + " at its bound " + max, spec -> set(spec, path, ofSize.apply(max))));
+    cases.add(invalid(path + " just past its bound " + (max + 1), spec -> set(spec, path, ofSize.apply(max + 1)),
+        "spec." + path, "at most " + max));
   }
 
   private static void wrongTypes(List<SpecCase> cases, List<String> paths, String problem, List<JsonNode> values) {

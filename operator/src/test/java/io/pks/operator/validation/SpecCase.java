@@ -116,6 +116,14 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
         valid("a network policy for the applications", spec -> spec.putObject("networkPolicy")
             .put("enabled", true).put("operatorNamespace", "pks-system")
             .putObject("applicationSelector").put("app.kubernetes.io/part-of", "pks")),
+        valid("pods fitted to the cluster", spec -> spec.putObject("pods")
+            .put("priorityClassName", "telephony-critical")
+            .<ObjectNode>set("imagePullSecrets", spec.arrayNode().add("regcred"))
+            .<ObjectNode>set("topologySpreadConstraints", spec.arrayNode().add(spec.objectNode()
+                .put("topologyKey", "topology.kubernetes.io/zone").put("maxSkew", 1)
+                .put("whenUnsatisfiable", "ScheduleAnyway")))
+            .putObject("inheritedMetadata").<ObjectNode>set("labels", spec.objectNode().put("team", "voice"))
+            .set("annotations", spec.objectNode().put("example.com/owner", "voice team; call 555-0100"))),
         valid("replication over TLS", spec -> path(spec, "replication").putObject("tls")
             .put("certificateSecret", "pks-db-tls")),
         valid("user-supplied secrets", spec -> {

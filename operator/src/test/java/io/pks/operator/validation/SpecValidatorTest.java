@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SpecValidatorTest {
 
   static Stream<SpecCase> cases() {
-    return SpecCase.all().stream();
+    return Stream.concat(SpecCase.all().stream(), HostileSpecs.atBounds().stream());
   }
 
   static Stream<SpecCase> hostileCases() {

@@ -12,15 +12,15 @@ public record FailoverSpec(
     @JsonPropertyDescription("Manual: report the loss and wait for a human to change spec.primary."
         + " Automatic: fence the lost primary and promote the standby.")
     FailoverMode mode,
-    @Default("5")
-    @Min(1)
-    @Max(3600)
+    @Default(SpecRules.DEFAULT_PRIMARY_UNAVAILABLE_SECONDS_TEXT)
+    @Min(SpecRules.MIN_UNAVAILABLE_SECONDS)
+    @Max(SpecRules.MAX_UNAVAILABLE_SECONDS)
     @JsonPropertyDescription("Seconds without a successful probe of the primary before it counts as"
         + " lost. The operator probes at its probe interval (1 s by default, the run flag --probe-interval).")
     Integer primaryUnavailableSeconds,
-    @Default("10")
-    @Min(1)
-    @Max(3600)
+    @Default(SpecRules.DEFAULT_STANDBY_UNAVAILABLE_SECONDS_TEXT)
+    @Min(SpecRules.MIN_UNAVAILABLE_SECONDS)
+    @Max(SpecRules.MAX_UNAVAILABLE_SECONDS)
     @JsonPropertyDescription("With replication.synchronous Preferred: seconds without a streaming standby"
         + " before the primary stops waiting for it (synchronous_standby_names cleared; restored once the"
         + " standby streams again). Required never stops waiting.")
@@ -32,8 +32,8 @@ public record FailoverSpec(
 
   public FailoverSpec {
     mode = mode == null ? FailoverMode.Manual : mode;
-    primaryUnavailableSeconds = primaryUnavailableSeconds == null ? 5 : primaryUnavailableSeconds;
-    standbyUnavailableSeconds = standbyUnavailableSeconds == null ? 10 : standbyUnavailableSeconds;
+    primaryUnavailableSeconds = primaryUnavailableSeconds == null ? SpecRules.DEFAULT_PRIMARY_UNAVAILABLE_SECONDS : primaryUnavailableSeconds;
+    standbyUnavailableSeconds = standbyUnavailableSeconds == null ? SpecRules.DEFAULT_STANDBY_UNAVAILABLE_SECONDS : standbyUnavailableSeconds;
     allowDataLoss = allowDataLoss == null ? Boolean.FALSE : allowDataLoss;
   }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -33,9 +34,12 @@ public record Member(
     String name,
     @JsonPropertyDescription("Node labels the site's database pod must run on.")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    Map<String, String> nodeSelector,
+    @Size(max = SpecRules.MAX_SELECTOR_LABELS)
+    Map<String, @Size(max = SpecRules.MAX_LABEL_VALUE) String> nodeSelector,
     @JsonPropertyDescription("Tolerations of the site's database pod.")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @Size(max = SpecRules.MAX_TOLERATIONS)
+    @SchemaFrom(type = TolerationSchema[].class)
     List<Toleration> tolerations,
     @JsonPropertyDescription("Affinity of the site's database pod.")
     Affinity affinity) {

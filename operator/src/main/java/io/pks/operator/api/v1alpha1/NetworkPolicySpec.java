@@ -22,12 +22,14 @@ public record NetworkPolicySpec(
     Boolean enabled,
     @JsonPropertyDescription("Labels of the application pods, in the pair's namespace, that may"
         + " connect to PostgreSQL; none when empty.")
-    Map<String, String> applicationSelector,
+    @Size(max = SpecRules.MAX_SELECTOR_LABELS)
+    Map<String, @Size(max = SpecRules.MAX_LABEL_VALUE) String> applicationSelector,
     @JsonPropertyDescription("Labels of the operator's pods, which probe and configure the members;"
         + " default app.kubernetes.io/name=pks-operator.")
-    Map<String, String> operatorSelector,
+    @Size(max = SpecRules.MAX_SELECTOR_LABELS)
+    Map<String, @Size(max = SpecRules.MAX_LABEL_VALUE) String> operatorSelector,
     @Pattern(SpecRules.DNS_LABEL)
-    @Size(max = 63)
+    @Size(max = SpecRules.MAX_NAMESPACE)
     @JsonPropertyDescription("Namespace of the operator's pods; when absent, pods with the operator's"
         + " labels in any namespace. Set it: any namespace's pods can carry labels.")
     String operatorNamespace) {

@@ -24,6 +24,7 @@ public record PksReplicaPairSpec(
     @JsonPropertyDescription("Exactly two sites, with distinct names.")
     List<Member> members,
     @Required
+    @Size(max = SpecRules.MAX_MEMBER_NAME)
     @JsonPropertyDescription("Desired primary, a member name. Changing it requests a planned"
         + " switchover.")
     String primary,
@@ -45,7 +46,11 @@ public record PksReplicaPairSpec(
     DeletionPolicy deletionPolicy,
     @Default("{}")
     @JsonPropertyDescription("An optional NetworkPolicy limiting who reaches PostgreSQL.")
-    NetworkPolicySpec networkPolicy) {
+    NetworkPolicySpec networkPolicy,
+    @Default("{}")
+    @JsonPropertyDescription("How the pods the operator makes fit the cluster: pull secrets, priority,"
+        + " topology spread, inherited labels and annotations.")
+    PodsSpec pods) {
 
   public PksReplicaPairSpec {
     members = Values.list(members);
@@ -55,12 +60,13 @@ public record PksReplicaPairSpec(
     sip = sip == null ? SipSpec.defaults() : sip;
     deletionPolicy = deletionPolicy == null ? DeletionPolicy.Retain : deletionPolicy;
     networkPolicy = networkPolicy == null ? NetworkPolicySpec.defaults() : networkPolicy;
+    pods = pods == null ? PodsSpec.defaults() : pods;
   }
 
   /** This spec with another primary: what a completed failover records. */
   public PksReplicaPairSpec withPrimary(String member) {
     return new PksReplicaPairSpec(members, member, postgres, replication, failover, sip, deletionPolicy,
-        networkPolicy);
+        networkPolicy, pods);
   }
 
   /** The member named {@code name}, which must be one of the members. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -21,7 +22,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 @ValidationRule(value = SpecRules.CEL_KNOWN_PARAMETERS,
     message = "spec.postgres.parameters: names must be PostgreSQL settings, or extension settings with a dot")
 @ValidationRule(value = SpecRules.CEL_PARAMETER_VALUES,
-    message = "spec.postgres.parameters: values must be single lines of at most 4096 characters")
+    message = "spec.postgres.parameters: values must be single lines of at most " + SpecRules.MAX_VALUE_LENGTH
+        + " characters")
 @ValidationRule(value = SpecRules.CEL_RESOURCES,
     message = "spec.postgres.resources: requests and limits must be resource names with quantities such as"
         + " 500m or 1Gi; claims are not supported")
@@ -36,22 +38,23 @@ public record PostgresSpec(
     @Pattern(SpecRules.IMAGE)
     @JsonPropertyDescription("PostgreSQL container image (Debian-based official image layout).")
     String image,
-    @Default("5432")
-    @Min(1)
-    @Max(65535)
+    @Default(SpecRules.DEFAULT_PORT_TEXT)
+    @Min(SpecRules.MIN_PORT)
+    @Max(SpecRules.MAX_PORT)
     @JsonPropertyDescription("PostgreSQL port of both members and of the -rw/-ro Services.")
     Integer port,
     @Default("{}")
     @JsonPropertyDescription("Persistent volume of each member.")
     StorageSpec storage,
     @JsonPropertyDescription("CPU and memory of the database container.")
+    @SchemaFrom(type = ResourcesSchema.class)
     ResourceRequirements resources,
     @Size(max = SpecRules.MAX_PARAMETERS)
     @JsonPropertyDescription("Extra postgresql.conf settings, appended after the operator's own."
         + " Settings the operator owns (replication, listening, archiving, authentication) and names"
         + " PostgreSQL does not know (it would refuse to start) are refused.")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    Map<String, String> parameters,
+    Map<String, @Size(max = SpecRules.MAX_VALUE_LENGTH) String> parameters,
     @Pattern(SpecRules.DNS_SUBDOMAIN)
     @Size(max = SpecRules.MAX_OBJECT_NAME)
     @JsonPropertyDescription("Existing Secret with keys username and password for the superuser;"
@@ -62,7 +65,7 @@ public record PostgresSpec(
 
   public PostgresSpec {
     image = image == null ? DEFAULT_IMAGE : image;
-    port = port == null ? 5432 : port;
+    port = port == null ? SpecRules.DEFAULT_PORT : port;
     storage = storage == null ? StorageSpec.defaults() : storage;
     parameters = Values.map(parameters);
   }

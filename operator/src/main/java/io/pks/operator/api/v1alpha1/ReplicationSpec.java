@@ -27,11 +27,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 public record ReplicationSpec(
     @Default(ReplicationSpec.DEFAULT_USER)
     @Pattern(SpecRules.SQL_IDENTIFIER)
+    @Size(max = SpecRules.MAX_SQL_IDENTIFIER)
     @JsonPropertyDescription("Replication role (LOGIN REPLICATION), a lowercase SQL identifier.")
     String user,
-    @Default("5")
+    @Default(SpecRules.DEFAULT_CONNECTION_LIMIT_TEXT)
     @Min(SpecRules.MIN_CONNECTION_LIMIT)
-    @Max(1000)
+    @Max(SpecRules.MAX_CONNECTION_LIMIT)
     @JsonPropertyDescription("CONNECTION LIMIT of the replication role; a seed uses two connections"
         + " and a streaming standby one, so at least 3.")
     Integer connectionLimit,
@@ -57,9 +58,9 @@ public record ReplicationSpec(
     @JsonPropertyDescription("max_slot_wal_keep_size: the most WAL a slot may hold back, e.g. 10GB;"
         + " -1 for no limit (a standby that never returns can then fill the primary's disk).")
     String maxSlotWalKeepSize,
-    @Default("10")
+    @Default(SpecRules.DEFAULT_WAL_SENDERS_TEXT)
     @Min(SpecRules.MIN_WAL_SENDERS)
-    @Max(1000)
+    @Max(SpecRules.MAX_WAL_SENDERS)
     @JsonPropertyDescription("max_wal_senders on both members.")
     Integer maxWalSenders,
     @Size(max = SpecRules.MAX_VALUE_LENGTH)
@@ -67,8 +68,9 @@ public record ReplicationSpec(
     String archiveCommand,
     @JsonPropertyDescription("Extra client networks (CIDR) allowed to use the replication role,"
         + " beyond the pair's own pods.")
+    @Size(max = SpecRules.MAX_ALLOWED_CIDRS)
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    List<String> allowedCidrs,
+    List<@Size(max = SpecRules.MAX_CIDR) String> allowedCidrs,
     @JsonPropertyDescription("TLS for replication; off when absent.")
     TlsSpec tls) {
 
@@ -83,12 +85,12 @@ public record ReplicationSpec(
 
   public ReplicationSpec {
     user = user == null ? DEFAULT_USER : user;
-    connectionLimit = connectionLimit == null ? 5 : connectionLimit;
+    connectionLimit = connectionLimit == null ? SpecRules.DEFAULT_CONNECTION_LIMIT : connectionLimit;
     synchronous = synchronous == null ? SynchronousMode.Preferred : synchronous;
     slot = slot == null ? Boolean.TRUE : slot;
     walKeepSize = walKeepSize == null ? DEFAULT_WAL_KEEP_SIZE : walKeepSize;
     maxSlotWalKeepSize = maxSlotWalKeepSize == null ? DEFAULT_MAX_SLOT_WAL_KEEP_SIZE : maxSlotWalKeepSize;
-    maxWalSenders = maxWalSenders == null ? 10 : maxWalSenders;
+    maxWalSenders = maxWalSenders == null ? SpecRules.DEFAULT_WAL_SENDERS : maxWalSenders;
     allowedCidrs = Values.list(allowedCidrs);
   }
 

@@ -12,19 +12,19 @@ import io.fabric8.generator.annotation.Size;
 public record SipPort(
     @Required
     @Pattern(SpecRules.DNS_LABEL)
-    @Size(max = 15)
+    @Size(max = SpecRules.MAX_PORT_NAME)
     @JsonPropertyDescription("Port name, a DNS label, unique in the Service.")
     String name,
     @Required
-    @Min(1)
-    @Max(65535)
+    @Min(SpecRules.MIN_PORT)
+    @Max(SpecRules.MAX_PORT)
     @JsonPropertyDescription("Port number, on the Service and on the SIP pods.")
     Integer port,
-    @Pattern("^(UDP|TCP|SCTP)$")
+    @Pattern(SpecRules.PROTOCOL)
     @JsonPropertyDescription("UDP (default), TCP or SCTP.")
     String protocol) {
 
   public SipPort {
-    protocol = protocol == null ? "UDP" : protocol;
+    protocol = protocol == null ? SpecRules.DEFAULT_PROTOCOL : protocol;
   }
 }

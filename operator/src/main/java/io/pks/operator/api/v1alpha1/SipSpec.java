@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Which SIP proxy pods receive traffic: those of the active site. */
@@ -14,12 +15,15 @@ import io.fabric8.generator.annotation.ValidationRule;
 public record SipSpec(
     @JsonPropertyDescription("Labels of the SIP proxy pods of both sites (same namespace);"
         + " default app.kubernetes.io/name=pks-sip.")
-    Map<String, String> podSelector,
+    @Size(max = SpecRules.MAX_SELECTOR_LABELS)
+    Map<String, @Size(max = SpecRules.MAX_LABEL_VALUE) String> podSelector,
     @Default(SipSpec.DEFAULT_SITE_LABEL)
     @Pattern(SpecRules.LABEL_KEY)
+    @Size(max = SpecRules.MAX_LABEL_KEY)
     @JsonPropertyDescription("Label on a SIP pod whose value is its site (a member name).")
     String siteLabel,
     @Default(SipSpec.FOLLOW_PRIMARY)
+    @Size(max = SpecRules.MAX_MEMBER_NAME)
     @JsonPropertyDescription("FollowPrimary sends SIP to the site of the current primary (moved only"
         + " after a promotion succeeded); a member name pins SIP to that site.")
     String active,

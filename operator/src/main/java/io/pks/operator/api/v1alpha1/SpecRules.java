@@ -27,7 +27,61 @@ public final class SpecRules {
   /** Control characters other than the tab, which no single line of configuration holds. */
   public static final String CONTROL_CHARACTER = "[\\x00-\\x08\\x0a-\\x1f\\x7f]";
 
+  // Numeric bounds and defaults. An integer default is also written as text ("" + constant is a
+  // compile-time constant) because @Default takes the JSON the CRD carries.
+  public static final int MIN_PORT = 1;
+  public static final int MAX_PORT = 65535;
+  public static final int DEFAULT_PORT = 5432;
+  static final String DEFAULT_PORT_TEXT = "" + DEFAULT_PORT;
+  /** The failover clocks' bounds: a second at least, an hour at most. */
+  public static final int MIN_UNAVAILABLE_SECONDS = 1;
+  public static final int MAX_UNAVAILABLE_SECONDS = 3600;
+  public static final int DEFAULT_PRIMARY_UNAVAILABLE_SECONDS = 5;
+  static final String DEFAULT_PRIMARY_UNAVAILABLE_SECONDS_TEXT = "" + DEFAULT_PRIMARY_UNAVAILABLE_SECONDS;
+  public static final int DEFAULT_STANDBY_UNAVAILABLE_SECONDS = 10;
+  static final String DEFAULT_STANDBY_UNAVAILABLE_SECONDS_TEXT = "" + DEFAULT_STANDBY_UNAVAILABLE_SECONDS;
+  public static final int MAX_CONNECTION_LIMIT = 1000;
+  public static final int DEFAULT_CONNECTION_LIMIT = 5;
+  static final String DEFAULT_CONNECTION_LIMIT_TEXT = "" + DEFAULT_CONNECTION_LIMIT;
+  public static final int MAX_WAL_SENDERS = 1000;
+  public static final int DEFAULT_WAL_SENDERS = 10;
+  static final String DEFAULT_WAL_SENDERS_TEXT = "" + DEFAULT_WAL_SENDERS;
+
+  // Sizes of the strings, lists and maps the CEL rules reach. The API server estimates a rule's
+  // cost from the largest size the schema allows, and refuses the CRD when a rule could exceed its
+  // budget; these are far above what a pair needs.
+  /** A label value: at most 63 characters. */
+  public static final int MAX_LABEL_VALUE = 63;
+  /** Labels of one selector (node, SIP pods, applications, operator pods). */
+  public static final int MAX_SELECTOR_LABELS = 32;
+  public static final int MAX_TOLERATIONS = 32;
+  /** A toleration's operator or effect, a word such as PreferNoSchedule. */
+  public static final int MAX_TOLERATION_WORD = 32;
+  /** Resource names in requests or limits (cpu, memory, hugepages-*, extended resources). */
+  public static final int MAX_RESOURCES = 16;
+  public static final int MAX_ALLOWED_CIDRS = 64;
+  /** The longest CIDR the pattern admits: eight groups of four hex digits, seven colons and /128. */
+  public static final int MAX_CIDR = 43;
+  public static final int MAX_SIP_PORTS = 16;
+  public static final int MAX_IMAGE_PULL_SECRETS = 16;
+  public static final int MAX_TOPOLOGY_SPREAD_CONSTRAINTS = 8;
+  /** Annotations a pair gives its pods and Jobs. */
+  public static final int MAX_ANNOTATIONS = 32;
+  /** A Service port name is a DNS label of at most 15 characters, as a member name. */
+  public static final int MAX_PORT_NAME = 15;
+  public static final int MAX_SQL_IDENTIFIER = 63;
+  public static final int MAX_NAMESPACE = 63;
+
   public static final String DNS_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+  public static final String PROTOCOL = "^(UDP|TCP|SCTP)$";
+  public static final String DEFAULT_PROTOCOL = "UDP";
+  public static final String SERVICE_TYPE = "^(ClusterIP|NodePort|LoadBalancer)$";
+  public static final String DEFAULT_SERVICE_TYPE = "ClusterIP";
+  /** Written as CEL list literals, so the CRD rule embeds the same text the validator parses. */
+  static final String TOLERATION_OPERATOR_LIST = "'Exists', 'Equal'";
+  static final String TOLERATION_EFFECT_LIST = "'', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'";
+  public static final List<String> TOLERATION_OPERATORS = parseCelList(TOLERATION_OPERATOR_LIST);
+  public static final List<String> TOLERATION_EFFECTS = parseCelList(TOLERATION_EFFECT_LIST);
   public static final String SQL_IDENTIFIER = "^[a-z_][a-z0-9_]{0,62}$";
   public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
   /** A resource quantity as the API server accepts it for requests and limits, never negative. */
@@ -92,11 +146,14 @@ public final class SpecRules {
       + " || self.applicationSelector.all(k, " + K_IS_LABEL_KEY + " && self.applicationSelector[k]"
       + IS_LABEL_VALUE + ")) && (!has(self.operatorSelector) || self.operatorSelector.all(k, "
       + K_IS_LABEL_KEY + " && self.operatorSelector[k]" + IS_LABEL_VALUE + "))";
+  static final String CEL_INHERITED_METADATA = "(!has(self.labels) || self.labels.all(k, " + K_IS_LABEL_KEY
+      + " && self.labels[k]" + IS_LABEL_VALUE + ")) && (!has(self.annotations) || self.annotations.all(k, "
+      + K_IS_LABEL_KEY + "))";
   static final String CEL_NODE_SELECTOR = "!has(self.nodeSelector) || self.nodeSelector.all(k, "
       + K_IS_LABEL_KEY + " && self.nodeSelector[k]" + IS_LABEL_VALUE + ")";
   static final String CEL_TOLERATIONS = "!has(self.tolerations) || self.tolerations.all(t,"
-      + " (!has(t.operator) || t.operator in ['Exists', 'Equal'])"
-      + " && (!has(t.effect) || t.effect in ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'])"
+      + " (!has(t.operator) || t.operator in [" + TOLERATION_OPERATOR_LIST + "])"
+      + " && (!has(t.effect) || t.effect in [" + TOLERATION_EFFECT_LIST + "])"
       + " && (!has(t.key) || t.key == '' || (size(t.key) <= " + MAX_LABEL_KEY + " && t.key.matches(r'"
       + LABEL_KEY + "'))))";
   static final String CEL_RESOURCES = "!has(self.resources) || ((!has(self.resources.claims)"

@@ -122,6 +122,9 @@ final class CrdSchemaCheck {
       }
     }
     if (value.isObject()) {
+      if (schema.getMaxProperties() != null && value.size() > schema.getMaxProperties()) {
+        errors.add(path + ": more than " + schema.getMaxProperties() + " properties");
+      }
       if (schema.getRequired() != null) {
         schema.getRequired().stream().filter(name -> !value.has(name) || value.get(name).isNull())
             .forEach(name -> errors.add(path + "." + name + ": is required"));
