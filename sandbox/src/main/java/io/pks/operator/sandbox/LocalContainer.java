@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pks.operator.model.LoopbackNetwork;
+import io.pks.operator.model.MemberMetrics;
 import io.pks.operator.model.PodLayout;
 
 /**
@@ -37,11 +38,18 @@ import io.pks.operator.model.PodLayout;
  */
 final class LocalContainer {
   private static final long STOP_GRACE_SECONDS = 30;
+  /** Debian's build of the exporter the member pods' metrics container runs (package prometheus-postgres-exporter). */
+  static final String METRICS_EXPORTER_BINARY = "/usr/bin/prometheus-postgres-exporter";
+  private static final String LISTEN_FLAG = "--web.listen-address=";
 
   private final Pod pod;
   private final Path podDir;
   private final Path log;
   private Process process;
+  /** Mount path to local folder, shared by every container of the pod. */
+  private Map<String, Path> mounts = Map.of();
+  /** The pod's other containers that run here (the metrics exporter), stopped with the first. */
+  private final List<Process> sidecars = new ArrayList<>();
 
   private LocalContainer(Pod pod, Path podDir) {
     this.pod = pod;
@@ -80,27 +88,58 @@ final class LocalContainer {
   private void launch(KubernetesClient client, LocalVolumes volumes, Map<String, String> networkEnv) {
     try {
       Files.createDirectories(podDir);
-      Map<String, Path> mounts = mountVolumes(client, volumes);
+      mounts = mountVolumes(client, volumes);
       Container container = pod.getSpec().getContainers().get(0);
       List<String> argv = new ArrayList<>();
       for (String arg : concat(container.getCommand(), container.getArgs())) {
         argv.add(translate(arg, mounts));
       }
-      Map<String, String> env = new LinkedHashMap<>();
-      env.put("PATH", PostgresBinaries.bindir() + ":/usr/local/bin:/usr/bin:/bin");
-      for (EnvVar var : container.getEnv()) {
-        if (var.getValue() != null) {
-          env.put(var.getName(), translate(var.getValue(), mounts));
-        }
-      }
-      env.putAll(networkEnv);
       ScriptLauncher.own(podDir);
-      process = new ProcessBuilder(ScriptLauncher.command(argv, env))
+      process = new ProcessBuilder(ScriptLauncher.command(argv, environment(container, networkEnv)))
           .redirectErrorStream(true)
           .redirectOutput(Redirect.appendTo(log.toFile()))
           .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start pod " + pod.getMetadata().getName(), e);
+    }
+  }
+
+  private Map<String, String> environment(Container container, Map<String, String> networkEnv) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", PostgresBinaries.bindir() + ":/usr/local/bin:/usr/bin:/bin");
+    for (EnvVar var : container.getEnv()) {
+      if (var.getValue() != null) {
+        env.put(var.getName(), translate(var.getValue(), mounts));
+      }
+    }
+    env.putAll(networkEnv);
+    return env;
+  }
+
+  /**
+   * Starts the pod's metrics exporter container with Debian's
+   * prometheus-postgres-exporter in place of its image, on the same folders as the first container
+   * and listening on {@code listenPort} of loopback instead of its container port.
+   */
+  void startMetricsExporter(Map<String, String> networkEnv, int listenPort) {
+    for (Container container : pod.getSpec().getContainers()) {
+      if (!container.getName().equals(MemberMetrics.CONTAINER)) {
+        continue;
+      }
+      List<String> argv = new ArrayList<>(List.of(METRICS_EXPORTER_BINARY));
+      for (String arg : container.getArgs()) {
+        argv.add(arg.startsWith(LISTEN_FLAG) ? LISTEN_FLAG + LoopbackNetwork.LOOPBACK_HOST + ":" + listenPort
+            : translateFlag(arg));
+      }
+      try {
+        sidecars.add(new ProcessBuilder(ScriptLauncher.command(argv, environment(container, networkEnv)))
+            .redirectErrorStream(true)
+            .redirectOutput(Redirect.appendTo(podDir.resolve(container.getName() + ".log").toFile()))
+            .start());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start " + METRICS_EXPORTER_BINARY + " for pod "
+            + pod.getMetadata().getName(), e);
+      }
     }
   }
 
@@ -177,6 +216,17 @@ final class LocalContainer {
     }
   }
 
+  /** A {@code --flag=value} argument with its value's mount path replaced by its folder. */
+  private String translateFlag(String arg) {
+    int equals = arg.indexOf('=');
+    return equals < 0 ? arg : arg.substring(0, equals + 1) + translate(arg.substring(equals + 1), mounts);
+  }
+
+  /** Whether the pod has a metrics exporter container. */
+  static boolean hasMetricsExporter(Pod pod) {
+    return pod.getSpec().getContainers().stream().anyMatch(c -> c.getName().equals(MemberMetrics.CONTAINER));
+  }
+
   /** {@code value} with a leading mount path replaced by its folder; the longest mount path wins. */
   static String translate(String value, Map<String, Path> mounts) {
     String best = null;
@@ -234,6 +284,7 @@ final class LocalContainer {
 
   /** SIGTERM, as the kubelet stops a container; SIGKILL for the whole tree after the grace period. */
   void stop() {
+    sidecars.forEach(LocalContainer::stopSidecar);
     if (!running()) {
       return;
     }
@@ -252,8 +303,20 @@ final class LocalContainer {
     }
   }
 
+  private static void stopSidecar(Process sidecar) {
+    try {
+      ScriptLauncher.script(sidecar).destroy();
+    } catch (IllegalStateException e) {
+      sidecar.destroy();
+    }
+  }
+
   /** SIGKILL of every process of the container at once: a node that vanishes. */
   void kill() {
+    sidecars.forEach(sidecar -> {
+      sidecar.descendants().forEach(ProcessHandle::destroyForcibly);
+      sidecar.destroyForcibly();
+    });
     if (process == null) {
       return;
     }

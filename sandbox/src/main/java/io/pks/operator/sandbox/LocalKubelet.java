@@ -36,7 +36,7 @@ import io.pks.operator.model.LoopbackNetwork;
 
 /**
  * The node agent of the sandbox, for the operator's pods: runs each pod's container as a local
- * process ({@link LocalContainer}), restarts a crashed one with the kubelet's back-off (at once,
+ * process ({@link LocalContainer}) with its metrics exporter beside it, restarts a crashed one with the kubelet's back-off (at once,
  * then 10 s doubling to 5 min), reports Ready from pg_isready, runs Job pods to their end, and
  * stops a container when its pod goes. A pod annotated {@value #FAULT_ANNOTATION}={@value #NODE_DOWN}
  * is on a lost node: its processes are killed (SIGKILL) and nothing runs or restarts it until
@@ -186,6 +186,10 @@ final class LocalKubelet implements AutoCloseable {
       }
       run.container = LocalContainer.start(pod, podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
           client, volumes, networkEnv(pod));
+      if (LocalContainer.hasMetricsExporter(pod)) {
+        run.container.startMetricsExporter(networkEnv(pod), ports.metrics(pod.getMetadata().getNamespace(),
+            pod.getMetadata().getName()));
+      }
       started.add(run.container);
       run.startedAt = now;
       run.waitingReason = null;

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.pks.operator.HttpEndpoints;
 import io.pks.operator.OperatorSettings;
 import io.pks.operator.Operators;
 import io.pks.operator.metrics.OperatorMetrics;
@@ -37,6 +40,7 @@ public final class Sandbox implements AutoCloseable {
   private final Duration probeInterval;
   private Operator operator;
   private OperatorMetrics metrics;
+  private HttpEndpoints metricsEndpoint;
 
   private Sandbox(Path workDir, Duration probeInterval) {
     this.workDir = workDir;
@@ -87,6 +91,11 @@ public final class Sandbox implements AutoCloseable {
       return;
     }
     metrics = new OperatorMetrics();
+    try {
+      metricsEndpoint = metrics.serve(ports.operatorMetrics());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve the operator's metrics", e);
+    }
     operator = Operators.create(apiServer.client(), new OperatorSettings(Set.of(), false, null, "cluster.local",
         probeInterval), new LoopbackNetwork(ports), metrics);
     operator.start();
@@ -96,7 +105,24 @@ public final class Sandbox implements AutoCloseable {
     if (operator != null) {
       operator.stop();
       operator = null;
+      metricsEndpoint.close();
     }
+  }
+
+  /** The operator's {@code /metrics}, as {@code run --metrics-port} serves it in a cluster. */
+  public String operatorMetricsUrl() {
+    return metricsUrl(ports.operatorMetrics());
+  }
+
+  /** The URL of each member pod's metrics exporter started so far, by "namespace/pod". */
+  public Map<String, String> memberMetricsUrls() {
+    Map<String, String> urls = new TreeMap<>();
+    ports.metricsPorts().forEach((pod, port) -> urls.put(pod, metricsUrl(port)));
+    return urls;
+  }
+
+  private static String metricsUrl(int port) {
+    return "http://" + LoopbackNetwork.LOOPBACK_HOST + ":" + port + OperatorMetrics.PATH;
   }
 
   public void ensureNamespace(String namespace) {

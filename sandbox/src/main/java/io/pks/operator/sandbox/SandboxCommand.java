@@ -88,6 +88,7 @@ public final class SandboxCommand implements Callable<Integer> {
     out.println("Sandbox started in " + sandbox.workDir());
     out.println("  kubeconfig: " + sandbox.kubeconfig());
     out.println("  log of the operator and the runtime: " + sandbox.workDir().resolve("sandbox.log"));
+    out.println("  metrics of the operator: " + sandbox.operatorMetricsUrl());
     out.flush();
 
     String namespace = pair.getMetadata().getNamespace();
@@ -188,6 +189,8 @@ public final class SandboxCommand implements Callable<Integer> {
     out.println("  kubectl annotate pod " + Names.pod(name, pair.getStatus().currentPrimary()) + " -n " + namespace
         + " sandbox.pks.io/fault=node-down   # lose the primary's node");
     out.println("  Logs of each pod: " + sandbox.workDir().resolve("pods").resolve(namespace));
+    out.println("  Metrics of the operator: " + sandbox.operatorMetricsUrl());
+    sandbox.memberMetricsUrls().forEach((pod, url) -> out.println("  Metrics of pod " + pod + ": " + url));
     out.flush();
   }
 }
