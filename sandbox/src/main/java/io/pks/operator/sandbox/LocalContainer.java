@@ -41,6 +41,7 @@ final class LocalContainer {
   /** Debian's build of the exporter the member pods' metrics container runs (package prometheus-postgres-exporter). */
   static final String METRICS_EXPORTER_BINARY = "/usr/bin/prometheus-postgres-exporter";
   private static final String LISTEN_FLAG = "--web.listen-address=";
+  private static final long SIDECAR_GRACE_SECONDS = 5;
 
   private final Pod pod;
   private final Path podDir;
@@ -282,7 +283,10 @@ final class LocalContainer {
     }
   }
 
-  /** SIGTERM, as the kubelet stops a container; SIGKILL for the whole tree after the grace period. */
+  /**
+   * SIGTERM, as the kubelet stops a container; SIGKILL for the whole tree after the grace period.
+   * The metrics exporter stops first; on a container that has already exited, only it stops.
+   */
   void stop() {
     sidecars.forEach(LocalContainer::stopSidecar);
     if (!running()) {
@@ -303,11 +307,20 @@ final class LocalContainer {
     }
   }
 
+  /** SIGTERM, then SIGKILL if it is still there after a few seconds, so that its port is free again. */
   private static void stopSidecar(Process sidecar) {
     try {
       ScriptLauncher.script(sidecar).destroy();
     } catch (IllegalStateException e) {
       sidecar.destroy();
+    }
+    try {
+      if (!sidecar.waitFor(SIDECAR_GRACE_SECONDS, TimeUnit.SECONDS)) {
+        sidecar.descendants().forEach(ProcessHandle::destroyForcibly);
+        sidecar.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -204,6 +204,8 @@ final class LocalKubelet implements AutoCloseable {
   }
 
   private void exited(Pod pod, String key, PodRun run, Instant now) {
+    // Its metrics exporter goes with it here (a kubelet would keep it), and restarts with it.
+    run.container.stop();
     run.exitCode = run.container.exitCode();
     run.terminationMessage = run.exitCode == 0 ? null : run.container.lastOutput();
     run.finishedAt = now;
