@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /** The files of monitoring/: the alert rules, their promtool tests and the Grafana dashboard. */
-final class MonitoringFiles {
+public final class MonitoringFiles {
   static final Path DIR = Path.of("monitoring");
   static final Path ALERTS = DIR.resolve("pks-alerts.yaml");
   static final Path ALERTS_TEST = DIR.resolve("tests").resolve("pks-alerts-test.yaml");
@@ -47,7 +47,7 @@ final class MonitoringFiles {
   }
 
   /** Every PromQL expression of the dashboard: its panels' targets and its variables' queries. */
-  static List<String> dashboardExpressions() {
+  public static List<String> dashboardExpressions() {
     List<String> expressions = new ArrayList<>();
     dashboard().path("panels").forEach(panel -> panel.path("targets")
         .forEach(target -> expressions.add(target.path("expr").asText())));
@@ -59,12 +59,12 @@ final class MonitoringFiles {
     return expressions;
   }
 
-  static List<String> ruleExpressions() {
+  public static List<String> ruleExpressions() {
     return rules().stream().map(rule -> rule.path("expr").asText()).toList();
   }
 
   /** The series names {@code expression} reads (label values, in quotes, are not names). */
-  static Set<String> seriesIn(String expression) {
+  public static Set<String> seriesIn(String expression) {
     Set<String> names = new TreeSet<>();
     Matcher matcher = SERIES.matcher(QUOTED.matcher(expression).replaceAll("\"\""));
     while (matcher.find()) {
