@@ -162,7 +162,8 @@ class ChartTest {
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
-        "run", "--health-port=8081", "--metrics-port=8080", "--cluster-domain=cluster.local", "--probe-interval=1s");
+        "run", "--health-port=8081", "--metrics-port=8080", "--cluster-domain=cluster.local", "--probe-interval=1s",
+        "--log-format=text");
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("pks-operator:0.1.0");
     ServiceAccount account = HelmChart.only(objects, ServiceAccount.class);
@@ -193,6 +194,7 @@ class ChartTest {
     assertThat(deployment.getSpec().getStrategy()).isNull();
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
         "run", "--health-port=8081", "--metrics-port=0", "--cluster-domain=cluster.local", "--probe-interval=1s",
+        "--log-format=text",
         "--namespace=telephony", "--namespace=billing", "--leader-election", "--lease-namespace=pks-operator");
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
         .extracting(port -> port.getName()).containsExactly("health");
@@ -242,6 +244,7 @@ class ChartTest {
         relabel(podLabel(Labels.PAIR), "pair"),
         relabel(podLabel(Labels.MEMBER), "member"),
         relabel(podLabel(Labels.ROLE), "role")));
+    assertThat(endpoint.get("metricRelabelings")).isEqualTo(List.of(Map.of("action", "labeldrop", "regex", "server")));
 
     GenericKubernetesResource namespaced = prometheusOperatorObject(
         HelmChart.render("watchNamespaces: [telephony]\n" + HelmChart.MONITORING), "PodMonitor");

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.pks.operator.model.MemberMetrics;
 import io.pks.operator.model.Names;
 import io.pks.operator.monitoring.MonitoringFiles;
 
@@ -82,6 +83,11 @@ class MetricsScrapeE2E {
               + "\",wal_status=\"reserved\"}");
       assertThat(standby).contains("pg_up 1", "\npks_member_in_recovery{server=\"localhost:5432\"} 1\n",
           "\npks_recovery_receiver_streaming{server=\"localhost:5432\"} 1\n");
+      for (String member : List.of("site-a", "site-b")) {
+        assertThat(pair.pod(member).getStatus().getContainerStatuses())
+            .extracting(status -> status.getName() + " ready " + status.getReady())
+            .containsExactly("postgres ready true", MemberMetrics.CONTAINER + " ready true");
+      }
     });
   }
 

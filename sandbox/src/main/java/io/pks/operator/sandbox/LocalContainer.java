@@ -265,6 +265,11 @@ final class LocalContainer {
     return process != null && process.isAlive();
   }
 
+  /** Whether the pod's other containers started here (the metrics exporter) all run. */
+  boolean sidecarsRunning() {
+    return !sidecars.isEmpty() && sidecars.stream().allMatch(Process::isAlive);
+  }
+
   int exitCode() {
     return process.exitValue();
   }

@@ -303,8 +303,21 @@ final class LocalKubelet implements AutoCloseable {
         .addNewCondition().withType("Ready").withStatus(run.ready ? "True" : "False")
           .withReason(run.nodeDown ? "NodeLost" : null).endCondition()
         .addNewCondition().withType("ContainersReady").withStatus(run.ready ? "True" : "False").endCondition()
-        .withContainerStatuses(built)
+        .withContainerStatuses(containerStatuses(pod, run, built))
         .build();
+  }
+
+  /** The first container's status, then the sidecars': ready while their process runs. */
+  private static List<ContainerStatus> containerStatuses(Pod pod, PodRun run, ContainerStatus first) {
+    List<ContainerStatus> statuses = new java.util.ArrayList<>(List.of(first));
+    pod.getSpec().getContainers().stream().skip(1).forEach(sidecar -> {
+      boolean running = run.container != null && run.container.sidecarsRunning();
+      ContainerStatusBuilder status = new ContainerStatusBuilder().withName(sidecar.getName())
+          .withImage(sidecar.getImage()).withReady(running).withRestartCount(run.restarts);
+      statuses.add((running ? status.withNewState().withNewRunning().withStartedAt(time(run.startedAt)).endRunning()
+          : status.withNewState().withNewWaiting().withReason("ContainerCreating").endWaiting()).endState().build());
+    });
+    return statuses;
   }
 
   private static String time(Instant instant) {
