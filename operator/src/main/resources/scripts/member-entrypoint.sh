@@ -70,6 +70,7 @@ write_replication_passfile
 set -- -D "$PGDATA" \
   -c config_file="$PKS_CONFIG_DIR/postgresql.conf" \
   -c hba_file="$PKS_CONFIG_DIR/pg_hba.conf" \
+  -c ident_file="$PKS_CONFIG_DIR/pg_ident.conf" \
   -c port="$PGPORT" \
   -c listen_addresses="$PKS_LISTEN_ADDRESSES" \
   -c unix_socket_directories="$PKS_RUN_DIR" \

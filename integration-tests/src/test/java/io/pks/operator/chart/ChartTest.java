@@ -13,10 +13,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.Release;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -39,6 +42,8 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.pks.operator.GeneratedFiles;
 import io.pks.operator.api.v1alpha1.Crd;
+import io.pks.operator.model.Labels;
+import io.pks.operator.model.MemberMetrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,6 +53,9 @@ class ChartTest {
   /** The chart's copy of the generated CRD: Helm reads files inside the chart only. */
   static final Path CHART_CRD = HelmChart.DIR.resolve("files").resolve(Crd.FILE_NAME);
   static final Path MANIFEST = Path.of("manifests/pks-operator.yaml");
+  /** The sources of the chart's copies in files/ (Helm reads files inside the chart only). */
+  static final Path ALERTS = Path.of("monitoring/pks-alerts.yaml");
+  static final Path DASHBOARD = Path.of("monitoring/pks-dashboard.json");
 
   static Stream<Arguments> variants() {
     return HelmChart.variants().entrySet().stream().map(entry -> Arguments.of(entry.getKey(), entry.getValue()));
@@ -58,6 +66,9 @@ class ChartTest {
   void generatedFilesAreCommitted() {
     GeneratedFiles.assertCommitted(CHART_CRD, Crd.yaml());
     GeneratedFiles.assertCommitted(MANIFEST, HelmChart.manifest());
+    for (Path source : List.of(ALERTS, DASHBOARD)) {
+      GeneratedFiles.assertCommitted(HelmChart.DIR.resolve("files").resolve(source.getFileName()), read(source));
+    }
   }
 
   @Test
@@ -87,7 +98,7 @@ class ChartTest {
 
     // Typed: Fabric8 knows every kind but the Prometheus Operator's.
     assertThat(objects).filteredOn(GenericKubernetesResource.class::isInstance)
-        .allSatisfy(object -> assertThat(object.getKind()).isEqualTo("ServiceMonitor"));
+        .allSatisfy(object -> assertThat(object.getKind()).isIn(PROMETHEUS_OPERATOR_KINDS.keySet()));
     createOnAnEmptyMockServer(objects);
   }
 
@@ -97,7 +108,7 @@ class ChartTest {
         new KubernetesCrudDispatcher(List.of()), false);
     server.init();
     try (NamespacedKubernetesClient client = server.createClient()) {
-      client.resource(SERVICE_MONITOR_CRD).create();
+      PROMETHEUS_OPERATOR_KINDS.forEach((kind, plural) -> client.resource(prometheusOperatorCrd(kind, plural)).create());
       for (HasMetadata object : objects) {
         HasMetadata created = client.resource(object).create();
         assertThat(created.getMetadata().getUid()).as("%s %s", object.getKind(), object.getMetadata().getName())
@@ -154,8 +165,8 @@ class ChartTest {
     assertThat(deployment.getSpec().getStrategy()).isNull();
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
         "run", "--health-port=8081", "--metrics-port=8080", "--cluster-domain=cluster.local", "--probe-interval=1s",
-        "--leader-election", "--lease-namespace=pks-operator", "--lease-duration=15s", "--renew-deadline=10s",
-        "--retry-period=2s");
+        "--log-format=text", "--leader-election", "--lease-namespace=pks-operator", "--lease-duration=15s",
+        "--renew-deadline=10s", "--retry-period=2s");
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("pks-operator:0.1.0");
     Map<String, String> podLabels = deployment.getSpec().getSelector().getMatchLabels();
@@ -242,8 +253,8 @@ class ChartTest {
     assertThat(deployment.getSpec().getStrategy()).isNull();
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
         "run", "--health-port=8081", "--metrics-port=0", "--cluster-domain=cluster.local", "--probe-interval=1s",
-        "--namespace=telephony", "--namespace=billing", "--leader-election", "--lease-namespace=pks-operator",
-        "--lease-duration=15s", "--renew-deadline=10s", "--retry-period=2s");
+        "--log-format=text", "--namespace=telephony", "--namespace=billing", "--leader-election",
+        "--lease-namespace=pks-operator", "--lease-duration=15s", "--renew-deadline=10s", "--retry-period=2s");
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
         .extracting(port -> port.getName()).containsExactly("health");
     assertThat(HelmChart.all(objects, ClusterRole.class)).isEmpty();
@@ -268,9 +279,78 @@ class ChartTest {
     assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
     assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kps");
     Map<String, Object> endpoint = monitor.<List<Map<String, Object>>>get("spec", "endpoints").get(0);
-    assertThat(endpoint).containsEntry("port", "metrics").containsEntry("path", "/metrics");
+    assertThat(endpoint).containsEntry("port", "metrics").containsEntry("path", "/metrics")
+        // The pair series keep their own namespace label instead of becoming exported_namespace.
+        .containsEntry("honorLabels", true)
+        .containsEntry("relabelings", List.of(Map.of("targetLabel", "job", "replacement", "pks-operator")));
     assertThat(monitor.<Map<String, String>>get("spec", "selector", "matchLabels"))
         .isEqualTo(HelmChart.only(objects, Service.class).getSpec().getSelector());
+  }
+
+  @Test
+  void thePodMonitorScrapesEveryMembersExporterWithItsPairMemberAndRole() {
+    List<HasMetadata> objects = HelmChart.render(HelmChart.MONITORING);
+    GenericKubernetesResource monitor = prometheusOperatorObject(objects, "PodMonitor");
+
+    // The labels every member pod has (and Job pods too: they have no metrics port).
+    assertThat(monitor.<Map<String, String>>get("spec", "selector", "matchLabels")).isEqualTo(Map.of(
+        Labels.NAME, Labels.NAME_VALUE, Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE));
+    assertThat(monitor.<Map<String, Object>>get("spec", "namespaceSelector")).containsEntry("any", true);
+    Map<String, Object> endpoint = monitor.<List<Map<String, Object>>>get("spec", "podMetricsEndpoints").get(0);
+    assertThat(endpoint).containsEntry("port", MemberMetrics.PORT_NAME).containsEntry("path", MemberMetrics.PATH);
+    assertThat(endpoint.get("relabelings")).isEqualTo(List.of(
+        relabel("__meta_kubernetes_namespace", "namespace"),
+        relabel(podLabel(Labels.PAIR), "pair"),
+        relabel(podLabel(Labels.MEMBER), "member"),
+        relabel(podLabel(Labels.ROLE), "role")));
+    assertThat(endpoint.get("metricRelabelings")).isEqualTo(List.of(Map.of("action", "labeldrop", "regex", "server")));
+
+    GenericKubernetesResource namespaced = prometheusOperatorObject(
+        HelmChart.render("watchNamespaces: [telephony]\n" + HelmChart.MONITORING), "PodMonitor");
+    assertThat(namespaced.<Map<String, Object>>get("spec", "namespaceSelector"))
+        .isEqualTo(Map.of("matchNames", List.of("telephony")));
+  }
+
+  @Test
+  void thePrometheusRuleHoldsTheRulesOfMonitoring() throws Exception {
+    GenericKubernetesResource rule = prometheusOperatorObject(HelmChart.render(HelmChart.MONITORING), "PrometheusRule");
+
+    assertThat(tree(rule.getAdditionalProperties().get("spec")))
+        .isEqualTo(new YAMLMapper().readTree(read(ALERTS)));
+    assertThat(HelmChart.render("")).noneMatch(object -> object.getKind().equals("PrometheusRule"));
+  }
+
+  @Test
+  void theDashboardConfigMapCarriesTheSidecarLabelAndTheDashboard() throws Exception {
+    ConfigMap dashboard = HelmChart.render(HelmChart.MONITORING).stream().filter(ConfigMap.class::isInstance)
+        .map(ConfigMap.class::cast).findFirst().orElseThrow();
+
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(new ObjectMapper().readTree(dashboard.getData().get("pks-dashboard.json")))
+        .isEqualTo(new ObjectMapper().readTree(read(DASHBOARD)));
+    assertThat(HelmChart.render("")).noneMatch(ConfigMap.class::isInstance);
+  }
+
+  private static GenericKubernetesResource prometheusOperatorObject(List<HasMetadata> objects, String kind) {
+    return objects.stream().filter(object -> object.getKind().equals(kind))
+        .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+  }
+
+  private static Map<String, Object> relabel(String source, String target) {
+    return Map.of("sourceLabels", List.of(source), "targetLabel", target);
+  }
+
+  /** How Prometheus' Kubernetes discovery names a pod label. */
+  private static String podLabel(String label) {
+    return "__meta_kubernetes_pod_label_" + label.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -314,12 +394,18 @@ class ChartTest {
     return Serialization.unmarshal(Serialization.asJson(object), JsonNode.class);
   }
 
-  /** Enough of the Prometheus Operator's CRD for the mock API server to store ServiceMonitors. */
-  private static final CustomResourceDefinition SERVICE_MONITOR_CRD = new CustomResourceDefinitionBuilder()
-      .withNewMetadata().withName("servicemonitors.monitoring.coreos.com").endMetadata()
-      .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
-      .withNewNames().withKind("ServiceMonitor").withPlural("servicemonitors").withSingular("servicemonitor")
-      .endNames()
-      .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
-      .endSpec().build();
+  /** The Prometheus Operator's kinds the chart renders, with their plurals. */
+  private static final Map<String, String> PROMETHEUS_OPERATOR_KINDS = Map.of(
+      "ServiceMonitor", "servicemonitors", "PodMonitor", "podmonitors", "PrometheusRule", "prometheusrules");
+
+  /** Enough of a Prometheus Operator CRD for the mock API server to store its objects. */
+  private static CustomResourceDefinition prometheusOperatorCrd(String kind, String plural) {
+    return new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName(plural + ".monitoring.coreos.com").endMetadata()
+        .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
+        .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase(java.util.Locale.ROOT))
+        .endNames()
+        .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
+        .endSpec().build();
+  }
 }

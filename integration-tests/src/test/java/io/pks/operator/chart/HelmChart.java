@@ -28,6 +28,15 @@ final class HelmChart {
         enabled: false
       """;
 
+  /** Everything of monitoring/ the chart can install. */
+  static final String MONITORING = """
+      metrics:
+        serviceMonitor: {enabled: true}
+        podMonitor: {enabled: true}
+        prometheusRule: {enabled: true}
+        grafanaDashboard: {enabled: true}
+      """;
+
   private HelmChart() {
   }
 
@@ -37,6 +46,7 @@ final class HelmChart {
     variants.put("defaults", "");
     variants.put("namespaced, 2 replicas, no metrics", NAMESPACED_HA_NO_METRICS);
     variants.put("ServiceMonitor", "metrics: {serviceMonitor: {enabled: true}}");
+    variants.put("monitoring", MONITORING);
     return variants;
   }
 

@@ -237,9 +237,10 @@ class FailoverE2E {
     return text.lines().filter(l -> l.contains(line)).count();
   }
 
+  /** How many times the reason was recorded: a repeat is counted on its Event. */
   private static long events(SandboxPair pair, EventReason reason) {
     return pair.client().v1().events().inNamespace(pair.namespace).list().getItems().stream()
-        .filter(e -> reason.name().equals(e.getReason())).count();
+        .filter(e -> reason.name().equals(e.getReason())).mapToLong(e -> e.getCount()).sum();
   }
 
   private static ObjectNode spec(ObjectNode json) {

@@ -24,7 +24,10 @@ class SandboxCommandE2E {
     assertThat(run.out()).contains("InitializingPrimary", "SeedingStandby")
         .contains("Streaming            Primary site-a streams to standby site-b synchronously.")
         .contains("kubeconfig: " + workDir.resolve("kubeconfig"))
-        .as("the README's command runs the network mode as root").contains("network: CLUSTER");
+        .as("the README's command runs the network mode as root").contains("network: CLUSTER")
+        .containsPattern("Metrics of the operator: http://127\\.0\\.0\\.1:[0-9]+/metrics")
+        .containsPattern("Metrics of pod telephony/pks-site-a-0: http://10\\.244\\.[0-9.]+:[0-9]+/metrics")
+        .containsPattern("Metrics of pod telephony/pks-site-b-0: http://10\\.244\\.[0-9.]+:[0-9]+/metrics");
     String table = run.out().substring(run.out().indexOf("$ kubectl get pksreplicapairs -n telephony"));
     assertThat(table.lines().skip(1).findFirst().orElseThrow().split("\\s+"))
         .containsExactly("NAME", "PRIMARY", "STANDBY", "SIP", "PHASE", "SYNC", "LAG", "AGE");

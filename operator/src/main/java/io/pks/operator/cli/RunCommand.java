@@ -79,6 +79,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "How often each member's PostgreSQL is probed (e.g. 1s, 500ms). Default: ${DEFAULT-VALUE}.")
   Duration probeInterval;
 
+  @Option(names = "--log-format", defaultValue = "text", paramLabel = "FORMAT",
+      description = "text, or json: one JSON object per line, with the pair's namespace and name"
+          + " (mdc fields namespace, pair) on every line about a pair. Default: ${DEFAULT-VALUE}.")
+  LogFormat logFormat;
+
   @Spec
   CommandSpec spec;
 
@@ -87,6 +92,7 @@ public final class RunCommand implements Callable<Integer> {
     if (healthPort != 0 && healthPort == metricsPort) {
       throw new ParameterException(spec.commandLine(), "--health-port and --metrics-port must differ");
     }
+    logFormat.apply();
     OperatorSettings settings = new OperatorSettings(new HashSet<>(namespaces), leaderElection,
         leaseNamespace, clusterDomain, probeInterval, leaseTimings());
     KubernetesClient client = Operators.configure(new KubernetesClientBuilder()).build();

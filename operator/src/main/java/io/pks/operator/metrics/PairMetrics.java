@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -25,6 +26,7 @@ import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
+import io.pks.operator.api.v1alpha1.SynchronousMode;
 
 /**
  * Per-pair series, labelled {@code namespace} and {@code pair}. Gauges read the status last recorded
@@ -46,10 +48,10 @@ public final class PairMetrics implements Metrics {
     this.registry = registry;
   }
 
-  /** The pair's status as it is now written; only {@code pair.getStatus()} is read. */
+  /** The pair's status as it is now written, and its configured synchronous mode. */
   public synchronized void record(PksReplicaPair pair) {
     series(pair).ifPresent(series -> series.record(pair.getStatus() != null ? pair.getStatus()
-        : PksReplicaPairStatus.EMPTY));
+        : PksReplicaPairStatus.EMPTY, pair.getSpec().replication().synchronous()));
   }
 
   public synchronized void failover(PksReplicaPair pair) {
@@ -62,6 +64,15 @@ public final class PairMetrics implements Metrics {
 
   public synchronized void seedCompleted(PksReplicaPair pair, Duration duration) {
     series(pair).ifPresent(series -> series.seeds.record(duration));
+  }
+
+  /** A reconcile of the pair that ended in an exception (JOSDK retries it). */
+  @Override
+  public synchronized void failedReconciliation(HasMetadata resource, Exception exception,
+      Map<String, Object> metadata) {
+    if (resource instanceof PksReplicaPair pair) {
+      series(pair).ifPresent(series -> series.reconcileFailures.increment());
+    }
   }
 
   /** Removes every series of a deleted pair, so Prometheus stops reporting it. */
@@ -101,10 +112,13 @@ public final class PairMetrics implements Metrics {
     private final Tags tags;
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
     private final Map<String, Meter> primaryByMember = new ConcurrentHashMap<>();
+    private final Map<String, Meter> activeSipByMember = new ConcurrentHashMap<>();
     private volatile PksReplicaPairStatus status = PksReplicaPairStatus.EMPTY;
+    private volatile SynchronousMode synchronousMode;
     private final Counter failovers;
     private final Counter switchovers;
     private final Timer seeds;
+    private final Counter reconcileFailures;
 
     PairSeries(ResourceID id) {
       tags = Tags.of("namespace", id.getNamespace().orElse(""), "pair", id.getName());
@@ -124,23 +138,40 @@ public final class PairMetrics implements Metrics {
             Tags.of("state", syncState),
             s -> s.replication() != null && syncState.equals(s.replication().syncState()) ? 1 : 0);
       }
+      for (SynchronousMode mode : SynchronousMode.values()) {
+        add(Gauge.builder("pks.pair.synchronous.mode", this, series -> series.synchronousMode == mode ? 1 : 0)
+            .description("1 for the pair's configured spec.replication.synchronous")
+            .tags(tags.and("mode", mode.name())).strongReference(true).register(registry));
+      }
       failovers = add(Counter.builder("pks.pair.failovers").description("Automatic failovers")
           .tags(tags).register(registry));
       switchovers = add(Counter.builder("pks.pair.switchovers").description("Planned switchovers")
           .tags(tags).register(registry));
+      // Here from the start, unlike JOSDK's failure counter, which appears with the first failure.
+      reconcileFailures = add(Counter.builder("pks.pair.reconcile.failures")
+          .description("Reconciles of the pair that ended in an exception").tags(tags).register(registry));
       seeds = add(Timer.builder("pks.pair.seed.duration").description("Time to seed a standby")
           .tags(tags).register(registry));
     }
 
-    void record(PksReplicaPairStatus next) {
+    void record(PksReplicaPairStatus next, SynchronousMode mode) {
       status = next;
+      synchronousMode = mode;
       // One series per member seen in a role; both stay, so a switch shows as 1 moving between them.
       for (String member : new String[] {next.currentPrimary(), next.standby()}) {
         if (member != null) {
-          primaryByMember.computeIfAbsent(member, m -> gauge("pks.pair.primary",
-              "1 for the member acting as primary", Tags.of("member", m), s -> m.equals(s.currentPrimary()) ? 1 : 0));
+          memberGauge(primaryByMember, member, "pks.pair.primary", "1 for the member acting as primary",
+              PksReplicaPairStatus::currentPrimary);
+          memberGauge(activeSipByMember, member, "pks.pair.sip.active",
+              "1 for the site whose SIP pods the <pair>-sip Service selects", PksReplicaPairStatus::activeSip);
         }
       }
+    }
+
+    private void memberGauge(Map<String, Meter> byMember, String member, String name, String description,
+        Function<PksReplicaPairStatus, String> selected) {
+      byMember.computeIfAbsent(member, m -> gauge(name, description, Tags.of("member", m),
+          s -> m.equals(selected.apply(s)) ? 1 : 0));
     }
 
     private Meter gauge(String name, String description, Tags extra,

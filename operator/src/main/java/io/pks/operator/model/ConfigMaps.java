@@ -12,7 +12,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
- * The pair's ConfigMap: postgresql.conf, pg_hba.conf and the scripts, mounted by both members and
+ * The pair's ConfigMap: postgresql.conf, pg_hba.conf, pg_ident.conf, the metrics exporter's
+ * queries and the scripts, mounted by both members and
  * the seed Jobs. Its hash covers the scripts too, so a new script version rolls the pods.
  */
 public final class ConfigMaps {
@@ -23,6 +24,8 @@ public final class ConfigMaps {
     Map<String, String> data = new TreeMap<>();
     data.put(PodLayout.POSTGRESQL_CONF, PostgresqlConf.render(pair));
     data.put(PodLayout.PG_HBA_CONF, PgHbaConf.render(pair, network));
+    data.put(PodLayout.PG_IDENT_CONF, PgHbaConf.renderIdent(pair));
+    data.put(MemberMetrics.QUERIES_FILE, MemberMetrics.queries());
     data.putAll(Scripts.texts());
     String name = pair.getMetadata().getName();
     return new ConfigMapBuilder()

@@ -134,7 +134,7 @@ public final class MemberPods {
     return env;
   }
 
-  private static EnvVar env(String name, String value) {
+  static EnvVar env(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 
@@ -145,7 +145,8 @@ public final class MemberPods {
       case DATA -> builder.withNewPersistentVolumeClaim().withClaimName(dataClaim).endPersistentVolumeClaim()
           .build();
       case CONFIG -> builder.withConfigMap(configMapItems(configMap, 0444,
-          PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF)).build();
+          PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF, PodLayout.PG_IDENT_CONF, MemberMetrics.QUERIES_FILE))
+          .build();
       case SCRIPTS -> builder.withConfigMap(configMapItems(configMap, 0555,
           Scripts.ALL.toArray(String[]::new))).build();
       case SUPERUSER_SECRET -> secret(builder, Names.superuserSecret(pair));

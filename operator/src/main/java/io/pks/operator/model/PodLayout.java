@@ -34,6 +34,7 @@ public final class PodLayout {
 
   public static final String POSTGRESQL_CONF = "postgresql.conf";
   public static final String PG_HBA_CONF = "pg_hba.conf";
+  public static final String PG_IDENT_CONF = "pg_ident.conf";
 
   public static final String ENV_PAIR = "PKS_PAIR";
   public static final String ENV_MEMBER = "PKS_MEMBER";

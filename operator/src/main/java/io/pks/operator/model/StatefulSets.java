@@ -75,6 +75,7 @@ public final class StatefulSets {
           .withLivenessProbe(pgIsReady(port, 10, 6))
           .withReadinessProbe(pgIsReady(port, 2, 3))
         .endContainer()
+        .addToContainers(MemberMetrics.container(pair))
         .build();
   }
 

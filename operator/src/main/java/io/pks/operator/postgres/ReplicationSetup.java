@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The primary's side of replication: the replication role and the standby's physical slot. Both
- * calls are idempotent (create, or alter what differs) and say whether they changed anything, so
+ * The primary's side of replication: the replication role, the standby's physical slot and the
+ * metrics sidecar's monitoring role. Every call is idempotent (create, or alter what differs) and say whether they changed anything, so
  * the operator can run them on every reconcile and after any restart. The connector's user must be
  * a superuser: the role check reads pg_authid.
  */
@@ -75,6 +75,29 @@ public final class ReplicationSetup {
           return Change.UPDATED;
         }
       }
+    }
+  }
+
+  /**
+   * Creates {@code role} as a {@code LOGIN} member of pg_monitor (statistics only) if the primary
+   * has no role of that name; the standby gets it by replication. It has no password: it logs in
+   * only by peer authentication on the pod's socket (pg_hba.conf).
+   */
+  public Change ensureMonitoringRole(MemberEndpoint primary, String role) throws SQLException {
+    try (Connection connection = connector.open(primary);
+        PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+      exists.setString(1, role);
+      try (ResultSet row = exists.executeQuery()) {
+        if (row.next()) {
+          return Change.UNCHANGED;
+        }
+      }
+      try (Statement create = connection.createStatement()) {
+        create.execute("CREATE ROLE " + connection.unwrap(PGConnection.class).escapeIdentifier(role)
+            + " LOGIN IN ROLE pg_monitor");
+      }
+      LOG.info("{}: created monitoring role {}", primary, role);
+      return Change.CREATED;
     }
   }
 

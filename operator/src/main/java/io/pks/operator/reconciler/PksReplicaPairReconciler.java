@@ -128,6 +128,12 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
 
   @Override
   public UpdateControl<PksReplicaPair> reconcile(PksReplicaPair pair, Context<PksReplicaPair> context) {
+    try (PairLogContext ignored = PairLogContext.of(pair)) {
+      return decideAndAct(pair, context);
+    }
+  }
+
+  private UpdateControl<PksReplicaPair> decideAndAct(PksReplicaPair pair, Context<PksReplicaPair> context) {
     AppliedState applied = AppliedState.of(context.getSecondaryResources(StatefulSet.class));
     List<Violation> violations = SpecValidator.validate(pair, applied);
     if (!violations.isEmpty()) {

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.MemberMetrics;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Names;
 import io.pks.operator.postgres.Credentials;
@@ -75,6 +76,8 @@ final class ReplicationActions {
         var setup = new ReplicationSetup(connector);
         var roleChange = setup.ensureRole(endpoint, role.get(), pair.getSpec().replication().connectionLimit());
         LOG.info("{}: replication role {} on {}: {}", pair.ref(), role.get().user(), primary, roleChange);
+        var monitoringChange = setup.ensureMonitoringRole(endpoint, MemberMetrics.MONITORING_ROLE);
+        LOG.info("{}: monitoring role on {}: {}", pair.ref(), primary, monitoringChange);
         if (pair.getSpec().replication().slot()) {
           var slotChange = setup.ensureSlot(endpoint, Names.replicationSlot(standby));
           LOG.info("{}: slot {} on {}: {}", pair.ref(), Names.replicationSlot(standby), primary, slotChange);

@@ -63,6 +63,12 @@ final class ReplicationMonitor {
   }
 
   private Set<ReplicationObservation> observe(PksReplicaPair pair) {
+    try (PairLogContext ignored = PairLogContext.of(pair)) {
+      return probeMembers(pair);
+    }
+  }
+
+  private Set<ReplicationObservation> probeMembers(PksReplicaPair pair) {
     if (!probeable(pair)) {
       LOG.debug("{}: spec refused, members not probed", pair.ref());
       return Set.of();

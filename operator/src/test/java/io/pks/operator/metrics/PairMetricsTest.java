@@ -39,6 +39,21 @@ class PairMetricsTest {
   }
 
   @Test
+  void theActiveSipSiteTheConfiguredSynchronousModeAndFailedReconciles() {
+    PksReplicaPair pair = TestPairs.withStatus(TestPairs.STREAMING_STATUS);
+    metrics.record(pair);
+    metrics.failedReconciliation(pair, new IllegalStateException("API server gone"), Map.of());
+    metrics.failedReconciliation(pair, new IllegalStateException("API server gone"), Map.of());
+
+    assertThat(registry.scrape()).contains(
+        "pks_pair_sip_active{member=\"site-a\",namespace=\"telephony\",pair=\"pks\"} 1.0",
+        "pks_pair_sip_active{member=\"site-b\",namespace=\"telephony\",pair=\"pks\"} 0.0",
+        "pks_pair_synchronous_mode{mode=\"Required\",namespace=\"telephony\",pair=\"pks\"} 1.0",
+        "pks_pair_synchronous_mode{mode=\"Preferred\",namespace=\"telephony\",pair=\"pks\"} 0.0",
+        "pks_pair_reconcile_failures_total{namespace=\"telephony\",pair=\"pks\"} 2.0");
+  }
+
+  @Test
   void aSwitchMovesThePrimaryAndCountsTheEvents() {
     metrics.record(TestPairs.withStatus(TestPairs.STREAMING_STATUS));
     PksReplicaPair switched = TestPairs.withStatus("""

@@ -38,7 +38,7 @@ class HostileValuesTest {
   /** A parameter of an extension: PostgreSQL keeps any string in it, so it carries every value. */
   static final String CARRIER = "pks_hostile.value";
   private static final Pattern HBA_LINE = Pattern.compile(
-      "local +all +all +scram-sha-256|(hostssl|host)( +[A-Za-z0-9_.:/-]+){4}");
+      "local +postgres +pks_monitor +peer map=pks-monitor|local +all +all +scram-sha-256|(hostssl|host)( +[A-Za-z0-9_.:/-]+){4}");
   private static final Pattern SAFE_WORD = Pattern.compile("[A-Za-z0-9_./:=-]*");
 
   static Stream<Arguments> acceptedStrings() {

@@ -59,6 +59,15 @@ class PostgresConfigTest {
   }
 
   @Test
+  void thePodsOsUserMayLogInAsTheMonitoringRoleOnly() {
+    List<String> maps = PgHbaConf.renderIdent(TestPairs.example()).lines()
+        .filter(line -> !line.startsWith("#"))
+        .map(line -> String.join(" ", line.trim().split("\\s+")))
+        .toList();
+    assertThat(maps).containsExactly("pks-monitor /^.*$ pks_monitor");
+  }
+
+  @Test
   void replicationIsOnlyForTheReplicationRoleFromTheMembersAndAllowedNetworks() {
     PksReplicaPair pair = TestPairs.example(json -> TestPairs.spec(json).with("replication")
         .putArray("allowedCidrs").add("10.0.3.0/24"));
@@ -67,6 +76,7 @@ class PostgresConfigTest {
         .map(line -> String.join(" ", line.trim().split("\\s+")))
         .toList();
     assertThat(rules).containsExactly(
+        "local postgres pks_monitor peer map=pks-monitor",
         "local all all scram-sha-256",
         "host replication repuser pks-site-a-0.pks-site-a.telephony.svc.cluster.local scram-sha-256",
         "host replication repuser pks-site-a-seed.pks-seed.telephony.svc.cluster.local scram-sha-256",

@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pks.operator.model.LoopbackNetwork;
+import io.pks.operator.model.MemberMetrics;
 import io.pks.operator.model.PodLayout;
 
 /**
@@ -37,15 +38,26 @@ import io.pks.operator.model.PodLayout;
  */
 final class LocalContainer {
   private static final long STOP_GRACE_SECONDS = 30;
+  /** Debian's build of the exporter the member pods' metrics container runs (package prometheus-postgres-exporter). */
+  static final String METRICS_EXPORTER_BINARY = "/usr/bin/prometheus-postgres-exporter";
+  private static final String LISTEN_FLAG = "--web.listen-address=";
+  private static final long SIDECAR_GRACE_SECONDS = 5;
 
   private final Pod pod;
   private final Path podDir;
   private final Path log;
   private Process process;
+  /** Mount path to local folder, shared by every container of the pod. */
+  private Map<String, Path> mounts = Map.of();
+  /** The pod's other containers that run here (the metrics exporter), stopped with the first. */
+  private final List<Process> sidecars = new ArrayList<>();
+  /** The pod's node in the network mode (every container of the pod runs there); null on loopback. */
+  private final PodNetwork.Node node;
 
-  private LocalContainer(Pod pod, Path podDir) {
+  private LocalContainer(Pod pod, Path podDir, PodNetwork.Node node) {
     this.pod = pod;
     this.podDir = podDir;
+    this.node = node;
     this.log = podDir.resolve("container.log");
   }
 
@@ -72,39 +84,77 @@ final class LocalContainer {
   /** Prepares the folders and starts the process; output is appended to the pod's log. */
   static LocalContainer start(Pod pod, Path podDir, KubernetesClient client, LocalVolumes volumes,
       Map<String, String> networkEnv, PodNetwork.Node node) {
-    LocalContainer container = new LocalContainer(pod, podDir);
-    container.launch(client, volumes, networkEnv, node);
+    LocalContainer container = new LocalContainer(pod, podDir, node);
+    container.launch(client, volumes, networkEnv);
     return container;
   }
 
-  /** Runs in {@code node}'s network namespace when there is one (the network mode). */
-  private void launch(KubernetesClient client, LocalVolumes volumes, Map<String, String> networkEnv,
-      PodNetwork.Node node) {
+  /** Runs in the node's network namespace when there is one (the network mode). */
+  private void launch(KubernetesClient client, LocalVolumes volumes, Map<String, String> networkEnv) {
     try {
       Files.createDirectories(podDir);
-      Map<String, Path> mounts = mountVolumes(client, volumes);
+      mounts = mountVolumes(client, volumes);
       Container container = pod.getSpec().getContainers().get(0);
       List<String> argv = new ArrayList<>();
       for (String arg : concat(container.getCommand(), container.getArgs())) {
         argv.add(translate(arg, mounts));
       }
-      Map<String, String> env = new LinkedHashMap<>();
-      env.put("PATH", PostgresBinaries.bindir() + ":/usr/local/bin:/usr/bin:/bin");
-      for (EnvVar var : container.getEnv()) {
-        if (var.getValue() != null) {
-          env.put(var.getName(), translate(var.getValue(), mounts));
-        }
-      }
-      env.putAll(networkEnv);
       ScriptLauncher.own(podDir);
-      List<String> command = ScriptLauncher.command(argv, env);
-      process = new ProcessBuilder(node == null ? command : PodNetwork.inNodeCommand(node, command))
+      List<String> command = ScriptLauncher.command(argv, environment(container, networkEnv));
+      process = new ProcessBuilder(inNode(command))
           .redirectErrorStream(true)
           .redirectOutput(Redirect.appendTo(log.toFile()))
           .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start pod " + pod.getMetadata().getName(), e);
     }
+  }
+
+  private Map<String, String> environment(Container container, Map<String, String> networkEnv) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", PostgresBinaries.bindir() + ":/usr/local/bin:/usr/bin:/bin");
+    for (EnvVar var : container.getEnv()) {
+      if (var.getValue() != null) {
+        env.put(var.getName(), translate(var.getValue(), mounts));
+      }
+    }
+    env.putAll(networkEnv);
+    return env;
+  }
+
+  /**
+   * Starts the pod's metrics exporter container with Debian's
+   * prometheus-postgres-exporter in place of its image, on the same folders as the first container
+   * and listening on {@code listenPort} of loopback instead of its container port.
+   */
+  void startMetricsExporter(Map<String, String> networkEnv, int listenPort) {
+    for (Container container : pod.getSpec().getContainers()) {
+      if (!container.getName().equals(MemberMetrics.CONTAINER)) {
+        continue;
+      }
+      List<String> argv = new ArrayList<>(List.of(METRICS_EXPORTER_BINARY));
+      for (String arg : container.getArgs()) {
+        argv.add(arg.startsWith(LISTEN_FLAG) ? LISTEN_FLAG + metricsHost() + ":" + listenPort : translateFlag(arg));
+      }
+      try {
+        sidecars.add(new ProcessBuilder(inNode(ScriptLauncher.command(argv, environment(container, networkEnv))))
+            .redirectErrorStream(true)
+            .redirectOutput(Redirect.appendTo(podDir.resolve(container.getName() + ".log").toFile()))
+            .start());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start " + METRICS_EXPORTER_BINARY + " for pod "
+            + pod.getMetadata().getName(), e);
+      }
+    }
+  }
+
+  /** Where the exporter listens: the pod's address in the network mode, reachable from the machine. */
+  String metricsHost() {
+    return node == null ? LoopbackNetwork.LOOPBACK_HOST : node.ip();
+  }
+
+  private List<String> inNode(List<String> command) {
+    return node == null ? command : PodNetwork.inNodeCommand(node, command);
   }
 
   private static List<String> concat(List<String> command, List<String> args) {
@@ -180,6 +230,17 @@ final class LocalContainer {
     }
   }
 
+  /** A {@code --flag=value} argument with its value's mount path replaced by its folder. */
+  private String translateFlag(String arg) {
+    int equals = arg.indexOf('=');
+    return equals < 0 ? arg : arg.substring(0, equals + 1) + translate(arg.substring(equals + 1), mounts);
+  }
+
+  /** Whether the pod has a metrics exporter container. */
+  static boolean hasMetricsExporter(Pod pod) {
+    return pod.getSpec().getContainers().stream().anyMatch(c -> c.getName().equals(MemberMetrics.CONTAINER));
+  }
+
   /** {@code value} with a leading mount path replaced by its folder; the longest mount path wins. */
   static String translate(String value, Map<String, Path> mounts) {
     String best = null;
@@ -217,6 +278,11 @@ final class LocalContainer {
     return process != null && process.isAlive();
   }
 
+  /** Whether the pod's other containers started here (the metrics exporter) all run. */
+  boolean sidecarsRunning() {
+    return !sidecars.isEmpty() && sidecars.stream().allMatch(Process::isAlive);
+  }
+
   int exitCode() {
     return process.exitValue();
   }
@@ -235,8 +301,12 @@ final class LocalContainer {
     }
   }
 
-  /** SIGTERM, as the kubelet stops a container; SIGKILL for the whole tree after the grace period. */
+  /**
+   * SIGTERM, as the kubelet stops a container; SIGKILL for the whole tree after the grace period.
+   * The metrics exporter stops first; on a container that has already exited, only it stops.
+   */
   void stop() {
+    sidecars.forEach(LocalContainer::stopSidecar);
     if (!running()) {
       return;
     }
@@ -265,8 +335,29 @@ final class LocalContainer {
     PodNetwork.run(kill, null);
   }
 
+  /** SIGTERM, then SIGKILL if it is still there after a few seconds, so that its port is free again. */
+  private static void stopSidecar(Process sidecar) {
+    try {
+      ScriptLauncher.script(sidecar).destroy();
+    } catch (IllegalStateException e) {
+      sidecar.destroy();
+    }
+    try {
+      if (!sidecar.waitFor(SIDECAR_GRACE_SECONDS, TimeUnit.SECONDS)) {
+        sidecar.descendants().forEach(ProcessHandle::destroyForcibly);
+        sidecar.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** SIGKILL of every process of the container at once: a node that vanishes. */
   void kill() {
+    sidecars.forEach(sidecar -> {
+      sidecar.descendants().forEach(ProcessHandle::destroyForcibly);
+      sidecar.destroyForcibly();
+    });
     if (process == null) {
       return;
     }

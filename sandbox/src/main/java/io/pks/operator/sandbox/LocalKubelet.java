@@ -38,7 +38,7 @@ import io.pks.operator.model.LoopbackNetwork;
 
 /**
  * The node agent of the sandbox, for the operator's pods: runs each pod's container as a local
- * process ({@link LocalContainer}), restarts a crashed one with the kubelet's back-off (at once,
+ * process ({@link LocalContainer}) with its metrics exporter beside it, restarts a crashed one with the kubelet's back-off (at once,
  * then 10 s doubling to 5 min), reports Ready from pg_isready, runs Job pods to their end, and
  * stops a container when its pod goes. In the network mode each pod runs on a node of its own
  * ({@link PodNetwork}): its processes in the node's network namespace, at the node's address.
@@ -224,6 +224,10 @@ final class LocalKubelet implements AutoCloseable {
       }
       run.container = LocalContainer.start(pod, podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
           client, volumes, networkEnv(pod), run.node);
+      if (LocalContainer.hasMetricsExporter(pod)) {
+        run.container.startMetricsExporter(networkEnv(pod), ports.metrics(pod.getMetadata().getNamespace(),
+            pod.getMetadata().getName()));
+      }
       started.add(run.container);
       run.startedAt = now;
       run.waitingReason = null;
@@ -323,6 +327,8 @@ final class LocalKubelet implements AutoCloseable {
   }
 
   private void exited(Pod pod, String key, PodRun run, Instant now) {
+    // Its metrics exporter goes with it here (a kubelet would keep it), and restarts with it.
+    run.container.stop();
     run.exitCode = run.container.exitCode();
     run.terminationMessage = run.exitCode == 0 ? null : run.container.lastOutput();
     run.finishedAt = now;
@@ -450,7 +456,7 @@ final class LocalKubelet implements AutoCloseable {
         .addAllToConditions(run.faultRefused == null ? List.of() : List.of(new PodConditionBuilder()
             .withType(FAULT_CONDITION).withStatus("False").withReason("Refused").withMessage(run.faultRefused)
             .build()))
-        .withContainerStatuses(built)
+        .withContainerStatuses(containerStatuses(pod, run, built))
         .build();
   }
 
@@ -462,6 +468,19 @@ final class LocalKubelet implements AutoCloseable {
       return LoopbackNetwork.LOOPBACK_HOST;
     }
     return run.node == null ? null : run.node.ip();
+  }
+
+  /** The first container's status, then the sidecars': ready while their process runs. */
+  private static List<ContainerStatus> containerStatuses(Pod pod, PodRun run, ContainerStatus first) {
+    List<ContainerStatus> statuses = new java.util.ArrayList<>(List.of(first));
+    pod.getSpec().getContainers().stream().skip(1).forEach(sidecar -> {
+      boolean running = run.container != null && run.container.sidecarsRunning();
+      ContainerStatusBuilder status = new ContainerStatusBuilder().withName(sidecar.getName())
+          .withImage(sidecar.getImage()).withReady(running).withRestartCount(run.restarts);
+      statuses.add((running ? status.withNewState().withNewRunning().withStartedAt(time(run.startedAt)).endRunning()
+          : status.withNewState().withNewWaiting().withReason("ContainerCreating").endWaiting()).endState().build());
+    });
+    return statuses;
   }
 
   private static String time(Instant instant) {

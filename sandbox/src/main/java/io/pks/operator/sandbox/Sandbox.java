@@ -5,14 +5,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.pks.operator.HttpEndpoints;
 import io.pks.operator.OperatorSettings;
 import io.pks.operator.Operators;
 import io.pks.operator.metrics.OperatorMetrics;
@@ -41,6 +45,7 @@ public final class Sandbox implements AutoCloseable {
   private final Duration probeInterval;
   private Operator operator;
   private OperatorMetrics metrics;
+  private HttpEndpoints metricsEndpoint;
 
   private Sandbox(Path workDir, Duration probeInterval, PodNetwork network) {
     this.workDir = workDir;
@@ -108,6 +113,11 @@ public final class Sandbox implements AutoCloseable {
       return;
     }
     metrics = new OperatorMetrics();
+    try {
+      metricsEndpoint = metrics.serve(ports.operatorMetrics());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve the operator's metrics", e);
+    }
     operator = Operators.create(apiServer.client(), new OperatorSettings(Set.of(), false, null, ClusterDns.DOMAIN,
         probeInterval), memberNetwork(), metrics);
     operator.start();
@@ -126,7 +136,41 @@ public final class Sandbox implements AutoCloseable {
     if (operator != null) {
       operator.stop();
       operator = null;
+      metricsEndpoint.close();
     }
+  }
+
+  /** The operator's {@code /metrics}, as {@code run --metrics-port} serves it in a cluster. */
+  public String operatorMetricsUrl() {
+    return metricsUrl(ports.operatorMetrics());
+  }
+
+  /**
+   * The URL of each member pod's metrics exporter started so far, by "namespace/pod": on the pod's
+   * own address in the network mode (reachable from this machine through the bridge), else loopback.
+   */
+  public Map<String, String> memberMetricsUrls() {
+    Map<String, String> urls = new TreeMap<>();
+    ports.metricsPorts().forEach((pod, port) -> urls.put(pod, metricsUrl(podAddress(pod), port)));
+    return urls;
+  }
+
+  private String podAddress(String namespacedPod) {
+    if (network == null) {
+      return LoopbackNetwork.LOOPBACK_HOST;
+    }
+    String[] parts = namespacedPod.split("/", 2);
+    Pod pod = apiServer.client().pods().inNamespace(parts[0]).withName(parts[1]).get();
+    return pod == null || pod.getStatus() == null || pod.getStatus().getPodIP() == null
+        ? LoopbackNetwork.LOOPBACK_HOST : pod.getStatus().getPodIP();
+  }
+
+  private static String metricsUrl(int port) {
+    return metricsUrl(LoopbackNetwork.LOOPBACK_HOST, port);
+  }
+
+  private static String metricsUrl(String host, int port) {
+    return "http://" + host + ":" + port + OperatorMetrics.PATH;
   }
 
   public void ensureNamespace(String namespace) {

@@ -101,6 +101,7 @@ public final class SandboxCommand implements Callable<Integer> {
     out.println("  kubeconfig: " + sandbox.kubeconfig());
     out.println("  log of the operator and the runtime: " + sandbox.workDir().resolve("sandbox.log"));
     out.println("  network: " + sandbox.networking());
+    out.println("  metrics of the operator: " + sandbox.operatorMetricsUrl());
     out.flush();
 
     String namespace = pair.getMetadata().getNamespace();
@@ -204,6 +205,8 @@ public final class SandboxCommand implements Callable<Integer> {
     out.println("  kubectl annotate pod " + Names.pod(name, pair.getStatus().currentPrimary()) + " -n " + namespace
         + " sandbox.pks.io/fault=node-down   # lose the primary's node");
     out.println("  Logs of each pod: " + sandbox.workDir().resolve("pods").resolve(namespace));
+    out.println("  Metrics of the operator: " + sandbox.operatorMetricsUrl());
+    sandbox.memberMetricsUrls().forEach((pod, url) -> out.println("  Metrics of pod " + pod + ": " + url));
     out.flush();
   }
 }

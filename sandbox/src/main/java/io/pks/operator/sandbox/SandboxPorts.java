@@ -14,7 +14,7 @@ import io.pks.operator.model.LoopbackNetwork;
 
 /**
  * The loopback ports of the sandbox: one per member (where its PostgreSQL listens, what the
- * operator probes) and one per Service port (its proxy). Allocated on first use and kept for the
+ * operator probes), one per member pod's metrics exporter and one per Service port (its proxy). Allocated on first use and kept for the
  * sandbox's life, so a member restarted or re-seeded listens where the operator expects it.
  */
 public final class SandboxPorts implements LoopbackNetwork.MemberPorts {
@@ -35,6 +35,27 @@ public final class SandboxPorts implements LoopbackNetwork.MemberPorts {
 
   public int service(String namespace, String service, int servicePort) {
     return allocate("service/" + namespace + "/" + service + "/" + servicePort);
+  }
+
+  /** The port of the operator's own metrics, the same across restarts of the operator. */
+  public int operatorMetrics() {
+    return allocate("operator-metrics");
+  }
+
+  /** The loopback port of the metrics exporter of pod {@code namespace/pod}. */
+  public int metrics(String namespace, String pod) {
+    return allocate("metrics/" + namespace + "/" + pod);
+  }
+
+  /** Every metrics exporter's port allocated so far, by "namespace/pod". */
+  public Map<String, Integer> metricsPorts() {
+    Map<String, Integer> metrics = new java.util.TreeMap<>();
+    ports.forEach((key, port) -> {
+      if (key.startsWith("metrics/")) {
+        metrics.put(key.substring("metrics/".length()), port);
+      }
+    });
+    return metrics;
   }
 
   private synchronized int allocate(String key) {

@@ -67,7 +67,7 @@ final class LocalPair implements AutoCloseable {
 
     ConfigMap configMap = ConfigMaps.build(resource, new LoopbackNetwork(Map.of()));
     Path configDir = write(root.resolve("config"), configMap.getData(),
-        List.of(PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF));
+        List.of(PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF, PodLayout.PG_IDENT_CONF));
     Path scriptsDir = write(root.resolve("scripts"), configMap.getData(), Scripts.ALL);
     Path superuserDir = secret("superuser", superuser);
     Path replicationDir = secret("replication", replication);
