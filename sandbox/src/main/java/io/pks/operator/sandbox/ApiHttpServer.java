@@ -66,7 +66,8 @@ final class ApiHttpServer implements AutoCloseable {
   @Override
   public void close() {
     await(server.close());
-    await(vertx.close());
+    // Not awaited: its future completes on an event loop that closing may already have stopped (rejected then).
+    vertx.close();
   }
 
   /** A watch asked without a websocket upgrade: {@code GET ...?watch=true}. */
