@@ -38,6 +38,7 @@ final class ApiHttpServer implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final ApiServerDispatcher dispatcher;
   private final HttpServer server;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Listens on a free port of {@code address}. */
   ApiHttpServer(InetAddress address, ApiServerDispatcher dispatcher) {
@@ -65,8 +66,13 @@ final class ApiHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      // Closing twice is allowed, as a test that stops the server and then its fixture does.
+      return;
+    }
     await(server.close());
-    await(vertx.close());
+    // Not awaited: its future completes on an event loop that closing may already have stopped (rejected then).
+    vertx.close();
   }
 
   /** A watch asked without a websocket upgrade: {@code GET ...?watch=true}. */
@@ -102,7 +108,7 @@ final class ApiHttpServer implements AutoCloseable {
       listener.onClosed(stream, NORMAL_CLOSURE, "watch ended");
       return null;
     });
-    out.closeHandler(closed -> {
+    out.closeHandler(gone -> {
       stream.clientLeft();
       stop.run();
     });
