@@ -1,0 +1,56 @@
+package io.pks.operator.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Patroni with one etcd ({@code bench/peers/patroni.sh}), {@code synchronous_mode: true} (not
+ * strict), {@code use_pg_rewind: true}. The 5 s window: ttl 5, loop_wait 1, retry_timeout 2 (the
+ * smallest that keeps loop_wait + 2 × retry_timeout ≤ ttl); the defaults: 30, 10, 10.
+ */
+final class PatroniSystem extends ScriptedPeer {
+  private String[] timing;
+
+  PatroniSystem(Path base, int port) {
+    super("patroni.sh", base, port);
+  }
+
+  @Override
+  public String name() {
+    return "patroni";
+  }
+
+  @Override
+  public boolean runs(Window window) {
+    return true;
+  }
+
+  /** etcd, the DCS: up before the timed creation, as our API server is. */
+  @Override
+  public void prepare(Window window) throws IOException {
+    timing = window == Window.FIVE_SECONDS ? new String[] {"5", "1", "2"} : new String[] {"30", "10", "10"};
+    requireFreePorts();
+    script("start-dcs");
+  }
+
+  @Override
+  public void create() throws IOException {
+    for (String node : NODES) {
+      start(node);
+    }
+  }
+
+  @Override
+  public void bringBack(String node) throws IOException {
+    start(node);
+  }
+
+  private void start(String node) throws IOException {
+    script("start", node, timing[0], timing[1], timing[2]);
+  }
+
+  @Override
+  public void switchover(String primary, String target) throws IOException {
+    script("switchover", primary, target);
+  }
+}
