@@ -6,7 +6,7 @@
 # target/bench/. Needs what `mvn verify` needs (Java 17, Maven, the postgresql package). MVN
 # overrides the Maven command, e.g. MVN="mvn -o" to stay offline. `peers` (Patroni and
 # pg_auto_failover side by side with ours) installs their Debian packages when missing (as root);
-# BENCH_OPTS passes JVM options, e.g. BENCH_OPTS=-Dbench.peers.runs=3.
+# BENCH_OPTS passes JVM options, e.g. BENCH_OPTS="-Dbench.peers.runs=3 -Dbench.peers.systems=patroni".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

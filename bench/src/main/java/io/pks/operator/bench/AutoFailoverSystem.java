@@ -2,6 +2,11 @@ package io.pks.operator.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,6 +52,18 @@ final class AutoFailoverSystem extends ScriptedPeer {
   public void create() throws IOException {
     for (String node : NODES) {
       script("create", node);
+    }
+  }
+
+  /** Both nodes where the monitor wants them, primary and secondary: the secondary is a failover candidate. */
+  @Override
+  public boolean standbyEligible() throws SQLException {
+    try (Connection monitor = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port
+        + "/pg_auto_failover?user=postgres&connectTimeout=2"); Statement statement = monitor.createStatement();
+        ResultSet settled = statement.executeQuery("SELECT count(*) FROM pgautofailover.node"
+            + " WHERE reportedstate = goalstate AND reportedstate IN ('primary', 'secondary')")) {
+      settled.next();
+      return settled.getInt(1) == NODES.size();
     }
   }
 

@@ -30,7 +30,10 @@ public final class Bench {
   static final Path OUTPUT = Path.of("target", "bench");
   /** The peers' first loopback port (-Dbench.peers.port): Patroni's from there, pg_auto_failover's 100 above. */
   private static final int PEERS_PORT = 26400;
-  /** Failovers and switchovers per system and window (-Dbench.peers.runs). */
+  /**
+   * Failovers and switchovers per system and window (-Dbench.peers.runs); -Dbench.peers.systems
+   * names some of the systems (comma-separated: pks-operator, patroni, pg_auto_failover).
+   */
   private static final int PEERS_RUNS = 5;
 
   private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
@@ -60,7 +63,8 @@ public final class Bench {
       scenarios.put(ScaleBench.NAME, new ScaleBench(sandbox));
       // Only when asked for by name: it needs the peers' Debian packages (bench/run.sh installs them).
       scenarios.put(PeersBench.NAME, PeersBench.of(sandbox, Path.of(System.getProperty("java.io.tmpdir"), "pks-peers"),
-          Integer.getInteger("bench.peers.port", PEERS_PORT), Integer.getInteger("bench.peers.runs", PEERS_RUNS)));
+          Integer.getInteger("bench.peers.port", PEERS_PORT), Integer.getInteger("bench.peers.runs", PEERS_RUNS),
+          System.getProperty("bench.peers.systems", "")));
       requested = args.length == 0
           ? scenarios.keySet().stream().filter(name -> !name.equals(PeersBench.NAME)).toList()
           : List.of(args);

@@ -43,6 +43,14 @@ interface HaSystem extends AutoCloseable {
   /** The other node of the cluster. */
   String otherNode(String node);
 
+  /**
+   * Whether the system itself counts its standby as synchronous, i.e. would fail over to it now.
+   * PostgreSQL reports a standby in sync a moment before the system records it (the operator's
+   * status, Patroni's /sync key, the monitor's node states); a node lost in between is not failed
+   * over by any of the three, by design, so each change starts only once this holds.
+   */
+  boolean standbyEligible() throws Exception;
+
   /** Node loss: every process of {@code node} SIGKILLed, the node kept down. */
   void loseNode(String node) throws Exception;
 

@@ -1,5 +1,7 @@
 package io.pks.operator.bench;
 
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.sandbox.SandboxPair;
 import io.pks.operator.sandbox.Writer;
 
@@ -52,6 +54,14 @@ final class OperatorSystem implements HaSystem {
   public String otherNode(String node) {
     return pair.get().getSpec().members().stream().map(member -> member.name()).filter(name -> !name.equals(node))
         .findFirst().orElseThrow();
+  }
+
+  /** Streaming, with the standby recorded in the status as the synchronous one (what failover checks). */
+  @Override
+  public boolean standbyEligible() {
+    PksReplicaPairStatus status = pair.get().getStatus();
+    return status.phase() == Phase.Streaming && status.synchronousStandby() != null
+        && status.synchronousStandby().equals(status.standby());
   }
 
   @Override

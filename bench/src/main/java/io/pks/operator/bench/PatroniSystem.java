@@ -1,7 +1,15 @@
 package io.pks.operator.bench;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Patroni with one etcd ({@code bench/peers/patroni.sh}), {@code synchronous_mode: true} (not
@@ -9,6 +17,9 @@ import java.nio.file.Path;
  * smallest that keeps loop_wait + 2 × retry_timeout ≤ ttl); the defaults: 30, 10, 10.
  */
 final class PatroniSystem extends ScriptedPeer {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private String[] timing;
 
   PatroniSystem(Path base, int port) {
@@ -38,6 +49,27 @@ final class PatroniSystem extends ScriptedPeer {
     for (String node : NODES) {
       start(node);
     }
+  }
+
+  /** A member with the role sync_standby in the cluster's view (its /sync key), from either node's REST API. */
+  @Override
+  public boolean standbyEligible() throws InterruptedException {
+    for (String node : NODES) {
+      try {
+        HttpResponse<String> cluster = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+            + (port + 21 + NODES.indexOf(node)) + "/cluster")).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        for (JsonNode member : JSON.readTree(cluster.body()).path("members")) {
+          if ("sync_standby".equals(member.path("role").asText())) {
+            return true;
+          }
+        }
+        return false;
+      } catch (IOException e) {
+        // That node is down: ask the other.
+      }
+    }
+    return false;
   }
 
   @Override

@@ -59,10 +59,20 @@ final class PeersBench implements Scenario {
     this.runs = runs;
   }
 
-  /** Ours in the sandbox, then the peers in {@code base} from {@code port} on, each run {@code runs} times. */
-  static PeersBench of(BenchSandbox sandbox, Path base, int port, int runs) {
-    return new PeersBench(List.of(new OperatorSystem(sandbox), new PatroniSystem(base, port),
-        new AutoFailoverSystem(base, port + 100)), runs);
+  /**
+   * Ours in the sandbox, then the peers in {@code base} from {@code port} on, each run {@code runs}
+   * times; only those {@code names} lists (comma-separated) unless it is empty.
+   */
+  static PeersBench of(BenchSandbox sandbox, Path base, int port, int runs, String names) {
+    List<String> chosen = names.isBlank() ? List.of() : List.of(names.split(","));
+    List<HaSystem> systems = List.of(new OperatorSystem(sandbox), new PatroniSystem(base, port),
+        new AutoFailoverSystem(base, port + 100));
+    List<String> known = systems.stream().map(HaSystem::name).toList();
+    if (!known.containsAll(chosen)) {
+      throw new IllegalArgumentException("bench.peers.systems: " + chosen + " is not among " + known);
+    }
+    return new PeersBench(systems.stream().filter(system -> chosen.isEmpty() || chosen.contains(system.name()))
+        .toList(), runs);
   }
 
   @Override
@@ -113,6 +123,7 @@ final class PeersBench implements Scenario {
     String primary = system.primaryNode();
     String standby = system.otherNode(primary);
     Bench.require(writer.awaitMore(WRITES, BOUND), "commits before the node loss");
+    awaitEligible(system);
     Instant down = Instant.now();
     // In the log next to the operator's own lines, to tell where the failover's time goes.
     LOG.info("{}: node {} lost", system.name(), primary);
@@ -133,6 +144,7 @@ final class PeersBench implements Scenario {
     String primary = system.primaryNode();
     String target = system.otherNode(primary);
     Bench.require(writer.awaitMore(WRITES, BOUND), "commits before the switchover");
+    awaitEligible(system);
     Instant requested = Instant.now();
     system.switchover(primary, target);
     awaitInSync(system, target);
@@ -150,6 +162,12 @@ final class PeersBench implements Scenario {
     await(system.name() + " streaming in sync from " + (primary == null ? "a primary" : primary)).atMost(BOUND)
         .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
         .until(() -> (primary == null || primary.equals(system.primaryNode())) && streamingInSync(system));
+  }
+
+  /** Untimed: until the system itself counts its standby as synchronous (see HaSystem#standbyEligible). */
+  private static void awaitEligible(HaSystem system) {
+    await(system.name() + " counting its standby as synchronous").atMost(BOUND).pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions().until(system::standbyEligible);
   }
 
   private static boolean streamingInSync(HaSystem system) throws SQLException {
