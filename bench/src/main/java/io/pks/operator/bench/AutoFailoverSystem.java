@@ -24,17 +24,7 @@ final class AutoFailoverSystem extends ScriptedPeer {
       "health_check_retry_delay=1000");
 
   AutoFailoverSystem(Path base, int port) {
-    super("pg_auto_failover.sh", base, port);
-  }
-
-  @Override
-  public String name() {
-    return "pg_auto_failover";
-  }
-
-  @Override
-  public boolean runs(Window window) {
-    return true;
+    super("pg_auto_failover", "pg_auto_failover.sh", base, port);
   }
 
   /** The monitor: up before the timed creation, as our operator is. */

@@ -23,17 +23,7 @@ final class PatroniSystem extends ScriptedPeer {
   private String[] timing;
 
   PatroniSystem(Path base, int port) {
-    super("patroni.sh", base, port);
-  }
-
-  @Override
-  public String name() {
-    return "patroni";
-  }
-
-  @Override
-  public boolean runs(Window window) {
-    return true;
+    super("patroni", "patroni.sh", base, port);
   }
 
   /** etcd, the DCS: up before the timed creation, as our API server is. */

@@ -26,16 +26,29 @@ abstract class ScriptedPeer implements HaSystem {
   static final List<String> NODES = List.of("node1", "node2");
   private static final Path SCRIPTS = Path.of("bench", "peers");
 
+  private final String name;
   private final Path script;
   private final Path logs;
   final Path dir;
   final int port;
 
-  ScriptedPeer(String script, Path base, int port) {
+  ScriptedPeer(String name, String script, Path base, int port) {
+    this.name = name;
     this.script = SCRIPTS.resolve(script).toAbsolutePath();
-    this.dir = base.resolve(name());
+    this.dir = base.resolve(name);
     this.logs = base.resolve("logs");
     this.port = port;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** A peer runs with its own settings at both windows. */
+  @Override
+  public boolean runs(Window window) {
+    return true;
   }
 
   /** Runs the peer's script with {@code arguments} after its folder and port; throws unless it exits 0. */
