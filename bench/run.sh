@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
 # Benchmarks of the operator (BENCHMARKS.md says what each figure means):
-#   bench/run.sh [failover|switchover|bootstrap|probe|scale ...]    all of them by default
+#   bench/run.sh [failover|switchover|bootstrap|probe|scale|peers ...]    all but peers by default
 # Builds the bench module (and what it depends on) when a source is newer than the last build, runs
 # the scenarios, prints one Markdown table on stdout and writes the raw samples as JSON under
 # target/bench/. Needs what `mvn verify` needs (Java 17, Maven, the postgresql package). MVN
-# overrides the Maven command, e.g. MVN="mvn -o" to stay offline.
+# overrides the Maven command, e.g. MVN="mvn -o" to stay offline. `peers` (Patroni and
+# pg_auto_failover side by side with ours) installs their Debian packages when missing (as root);
+# BENCH_OPTS passes JVM options, e.g. BENCH_OPTS="-Dbench.peers.runs=3 -Dbench.peers.systems=patroni".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [[ " $* " == *" peers "* ]]; then
+  missing=()
+  for package in patroni etcd-server postgresql-15-auto-failover pg-auto-failover-cli; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if ((${#missing[@]} > 0)); then
+    echo "bench: installing ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
 
 mvn_cmd=${MVN:-mvn}
 built=target/bench/.built
@@ -20,5 +34,6 @@ if [[ ! -f $built || ! -f $classpath || -n $(find pom.xml ./*/pom.xml ./*/src be
   touch "$built"
 fi
 
-exec java -Dbench.commit="$(git describe --always --dirty 2>/dev/null || echo unknown)" \
+# shellcheck disable=SC2086 # BENCH_OPTS holds several options
+exec java ${BENCH_OPTS:-} -Dbench.commit="$(git describe --always --dirty 2>/dev/null || echo unknown)" \
   -cp "bench/target/classes:$(cat "$classpath")" io.pks.operator.bench.Bench "$@"

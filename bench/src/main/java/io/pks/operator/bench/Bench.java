@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 import io.pks.operator.cli.LogFile;
 
 /**
- * {@code bench/run.sh [scenario...]}: runs the benchmark scenarios of BENCHMARKS.md (all by
- * default), prints one Markdown table on stdout and writes every sample as JSON under
+ * {@code bench/run.sh [scenario...]}: runs the benchmark scenarios of BENCHMARKS.md (all but peers
+ * by default), prints one Markdown table on stdout and writes every sample as JSON under
  * {@code target/bench/}. Progress goes to stderr, the operator's and the sandbox's log to
  * {@code target/bench/bench.log}. Benchmarks measure; they never pass or fail on a figure, so a
  * scenario that could not measure is reported, the others still run, and the exit status is 1.
@@ -28,6 +28,13 @@ public final class Bench {
   /** The operator's default probe interval ({@code run --probe-interval}): "default settings". */
   static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
   static final Path OUTPUT = Path.of("target", "bench");
+  /** The peers' first loopback port (-Dbench.peers.port): Patroni's from there, pg_auto_failover's 100 above. */
+  private static final int PEERS_PORT = 26400;
+  /**
+   * Failovers and switchovers per system and window (-Dbench.peers.runs); -Dbench.peers.systems
+   * names some of the systems (comma-separated: pks-operator, patroni, pg_auto_failover).
+   */
+  private static final int PEERS_RUNS = 5;
 
   private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
   private static final long START = System.nanoTime();
@@ -54,7 +61,13 @@ public final class Bench {
       scenarios.put(BootstrapBench.NAME, new BootstrapBench(sandbox));
       scenarios.put(ProbeBench.NAME, new ProbeBench(sandbox));
       scenarios.put(ScaleBench.NAME, new ScaleBench(sandbox));
-      requested = args.length == 0 ? List.copyOf(scenarios.keySet()) : List.of(args);
+      // Only when asked for by name: it needs the peers' Debian packages (bench/run.sh installs them).
+      scenarios.put(PeersBench.NAME, PeersBench.of(sandbox, Path.of(System.getProperty("java.io.tmpdir"), "pks-peers"),
+          Integer.getInteger("bench.peers.port", PEERS_PORT), Integer.getInteger("bench.peers.runs", PEERS_RUNS),
+          System.getProperty("bench.peers.systems", "")));
+      requested = args.length == 0
+          ? scenarios.keySet().stream().filter(name -> !name.equals(PeersBench.NAME)).toList()
+          : List.of(args);
       List<String> unknown = requested.stream().filter(name -> !scenarios.containsKey(name)).toList();
       if (!unknown.isEmpty()) {
         log.close();

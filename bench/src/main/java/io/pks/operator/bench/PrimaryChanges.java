@@ -43,7 +43,7 @@ abstract class PrimaryChanges implements Scenario {
         PksReplicaPairStatus before = pair.get().getStatus();
         Bench.require(writer.awaitMore(WRITES, SandboxPair.BOUND), "commits before the change");
         change(pair, writer, before.currentPrimary(), before.standby(), results);
-        int newlyLost = (int) writer.missingOn(pair.readWrite()).stream().filter(lost::add).count();
+        int newlyLost = (int) writer.missingOn(pair.connections(pair.readWrite())).stream().filter(lost::add).count();
         results.add(name, "acknowledged rows lost", "rows", newlyLost);
         Bench.progress("%s %d/%d: %s → %s, %d rows lost", name, run, RUNS, before.currentPrimary(),
             before.standby(), newlyLost);

@@ -74,7 +74,7 @@ class FailoverE2E {
       assertThat(switchover.sipSite()).isEqualTo(A);
       assertThat(writer.awaitMore(30, SandboxPair.BOUND)).isTrue();
       Set<Long> acknowledged = writer.stop();
-      assertThat(writer.missingOn(switchover.readWrite())).as("acknowledged rows lost").isEmpty();
+      assertThat(writer.missingOn(switchover.connections(switchover.readWrite()))).as("acknowledged rows lost").isEmpty();
       System.out.printf("SWITCHOVER a->b->a: %d commits acknowledged, 0 lost%n", acknowledged.size());
     }
     assertThat(switchover.inRecovery(B)).isTrue();
@@ -98,7 +98,7 @@ class FailoverE2E {
     PksReplicaPair promoted = failover.get();
     assertThat(promoted.getStatus().currentPrimary()).isEqualTo(B);
     assertThat(promoted.getSpec().primary()).as("spec.primary recorded").isEqualTo(B);
-    assertThat(writer.missingOn(failover.readWrite())).as("acknowledged rows lost").isEmpty();
+    assertThat(writer.missingOn(failover.connections(failover.readWrite()))).as("acknowledged rows lost").isEmpty();
     System.out.printf("TIMING failover node-down -> first write on the new primary: %d ms; -> SIP selector: %d ms%n",
         toWrite.toMillis(), toSip.toMillis());
 
@@ -109,8 +109,8 @@ class FailoverE2E {
         .isEqualTo(primaryStarts);
     assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
     Set<Long> acknowledged = writer.stop();
-    assertThat(writer.missingOn(failover.readWrite())).isEmpty();
-    assertThat(writer.missingOn(failover.member(A))).as("rows on the rejoined standby").isEmpty();
+    assertThat(writer.missingOn(failover.connections(failover.readWrite()))).isEmpty();
+    assertThat(writer.missingOn(failover.connections(failover.member(A)))).as("rows on the rejoined standby").isEmpty();
     System.out.printf("FAILOVER: %d commits acknowledged, 0 lost%n", acknowledged.size());
   }
 
@@ -125,7 +125,7 @@ class FailoverE2E {
       await("restarted").atMost(SandboxPair.BOUND).until(() -> failover.restartCount(B) >= 1 && failover.podReady(B));
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       writer.stop();
-      assertThat(writer.missingOn(failover.readWrite())).isEmpty();
+      assertThat(writer.missingOn(failover.connections(failover.readWrite()))).isEmpty();
     }
     failover.awaitStatus("streaming", p -> p.getStatus().phase() == Phase.Streaming
         && "streaming".equals(p.getStatus().replication().state()));
@@ -149,7 +149,7 @@ class FailoverE2E {
       failover.nodeBack(A);
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).as("writes resume").isTrue();
       writer.stop();
-      assertThat(writer.missingOn(failover.member(A))).isEmpty();
+      assertThat(writer.missingOn(failover.connections(failover.member(A)))).isEmpty();
     }
   }
 
@@ -169,7 +169,7 @@ class FailoverE2E {
           && B.equals(p.getStatus().synchronousStandby()));
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       writer.stop();
-      assertThat(writer.missingOn(preferred.readWrite())).isEmpty();
+      assertThat(writer.missingOn(preferred.connections(preferred.readWrite()))).isEmpty();
     }
   }
 

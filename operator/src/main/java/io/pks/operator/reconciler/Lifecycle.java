@@ -2,6 +2,7 @@ package io.pks.operator.reconciler;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import io.pks.operator.api.v1alpha1.FailoverMode;
@@ -304,6 +305,24 @@ final class Lifecycle {
       Set<Action> actions = facts.answersAsPrimary(target) ? Set.of() : Set.of(Action.PROMOTE);
       return new LifecycleStep(next, actions, reason, message);
     }
+  }
+
+  /**
+   * How long until a recorded primary that does not answer reaches the automatic failover's bound,
+   * counted as {@link #decide} counts it (from its last good probe): the reconcile looks again
+   * exactly then. A failed probe changes no observation, so no probe triggers that look, and the
+   * periodic one may come up to a probe interval after the bound. Empty while no failover clock
+   * runs: the primary answers, failover is Manual, or the bound is already reached.
+   */
+  static Optional<Duration> failoverDueIn(PksReplicaPair pair, PairFacts facts) {
+    FailoverSpec failover = pair.getSpec().failover();
+    if (pair.getStatus() == null || pair.getStatus().currentPrimary() == null
+        || failover.mode() != FailoverMode.Automatic) {
+      return Optional.empty();
+    }
+    Duration lost = facts.primaryUnreachableFor(pair.getStatus().currentPrimary());
+    Duration left = Duration.ofSeconds(failover.primaryUnavailableSeconds()).minus(lost);
+    return lost.isZero() || left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
   }
 
   /** The first seed attempt of {@code member} whose Job does not exist yet. */

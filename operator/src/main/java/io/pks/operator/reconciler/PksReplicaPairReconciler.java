@@ -170,8 +170,10 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     if (failure.isEmpty() && stepRecorded) {
       control.rescheduleAfter(NEXT_STEP);
     } else if (!facts.answersAsPrimary(next.currentPrimary()) || !facts.streaming()) {
-      // The failover and degrade clocks run while nothing changes: look again at the next probe.
-      control.rescheduleAfter(probeInterval);
+      // The failover and degrade clocks run while nothing changes: look again at the next probe,
+      // or when the failover bound is reached if that comes first.
+      control.rescheduleAfter(Lifecycle.failoverDueIn(pair, facts)
+          .filter(due -> due.compareTo(probeInterval) < 0).orElse(probeInterval));
     } else if (next.phase() != Phase.Streaming) {
       control.rescheduleAfter(UNSETTLED_RECHECK);
     }

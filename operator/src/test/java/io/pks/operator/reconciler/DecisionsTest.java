@@ -2,6 +2,7 @@ package io.pks.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
@@ -53,6 +54,26 @@ class DecisionsTest {
     situation.primaryReachedAt = NOW.minusSeconds(3);
     assertThat(decide(streaming(B)).message()).as("the same sentence a second later: no status write")
         .isEqualTo(step.message());
+  }
+
+  @Test
+  void aPrimaryMissingForLessThanTheBoundIsLookedAtAgainExactlyWhenTheBoundIsReached() {
+    primaryDown(0);
+    situation.primaryReachedAt = NOW.minusMillis(4_300);
+    assertThat(Lifecycle.failoverDueIn(streaming(B), situation.facts()))
+        .as("the 5 s bound counted from the last good probe, not from the next periodic look")
+        .contains(Duration.ofMillis(700));
+    situation.primaryReachedAt = NOW.minusSeconds(5);
+    assertThat(Lifecycle.failoverDueIn(streaming(B), situation.facts())).as("bound reached: decided now").isEmpty();
+  }
+
+  @Test
+  void noFailoverClockRunsForAnAnsweringPrimaryOrAManualPair() {
+    seen(A, B, "streaming", "sync", 0L);
+    assertThat(Lifecycle.failoverDueIn(streaming(B), situation.facts())).isEmpty();
+    primaryDown(2);
+    assertThat(Lifecycle.failoverDueIn(streaming(B, json -> failover(json).put("mode", "Manual")),
+        situation.facts())).isEmpty();
   }
 
   // --- automatic failover ---------------------------------------------------------------------

@@ -27,9 +27,13 @@ final class Situation {
   Instant standbyStreamedAt = NOW;
 
   LifecycleStep decide(PksReplicaPair pair) {
-    return Lifecycle.decide(pair, new PairFacts(Optional.ofNullable(observation).map(o -> new ReplicationObservation(
+    return Lifecycle.decide(pair, facts());
+  }
+
+  PairFacts facts() {
+    return new PairFacts(Optional.ofNullable(observation).map(o -> new ReplicationObservation(
         o.primary(), o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt)),
-        jobs, pods, NOW));
+        jobs, pods, NOW);
   }
 
   /** What the probe shows: who answers as primary and standby, the standby's state, sync state and lag. */

@@ -250,6 +250,12 @@ public final class SandboxPair {
     }
   }
 
+  /** Sessions to {@code endpoint} as the superuser, e.g. to read what a writer wrote there. */
+  public Writer.Connections connections(MemberEndpoint endpoint) {
+    PgConnector patient = new PgConnector(superuser(), PgConnector.Timeouts.DEFAULT.allowing(BOUND));
+    return () -> patient.open(endpoint);
+  }
+
   public Pod pod(String member) {
     return client().pods().inNamespace(namespace).withName(Names.pod(name, member)).get();
   }

@@ -15,11 +15,11 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.pks.operator.postgres.MemberEndpoint;
 import io.pks.operator.postgres.PgConnector;
 
 /**
- * An application writing through the -rw Service, for the end-to-end tests and the benchmarks:
+ * An application writing through the -rw Service (or, for the benchmark's peers, through a
+ * multi-host URL that picks the primary), for the end-to-end tests and the benchmarks:
  * commits numbered rows one by one, reconnecting whenever its connection breaks, and records every
  * commit the server acknowledged (the INSERT in autocommit returned) with its time. A commit that
  * failed or whose answer was lost is not counted: it may or may not be there, as for any client.
@@ -29,22 +29,37 @@ public final class Writer implements AutoCloseable {
       new PgConnector.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(120), Duration.ofSeconds(120));
   private static final Duration STARTUP = Duration.ofSeconds(30);
 
-  private final SandboxPair pair;
+  /** Opens a new session to the database; the writer's own path to the primary. */
+  @FunctionalInterface
+  public interface Connections {
+    Connection open() throws SQLException;
+  }
+
+  private final Connections primary;
   private final String table;
-  private final PgConnector connector;
   private final ConcurrentSkipListMap<Long, Instant> acknowledged = new ConcurrentSkipListMap<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
   private long next = 1;
 
+  /** A writer through the pair's -rw Service, as its superuser. */
   public Writer(SandboxPair pair, String table) throws SQLException {
-    this.pair = pair;
+    this(throughReadWrite(pair), table);
+  }
+
+  /** A writer through {@code primary}, which must lead to the primary whenever there is one. */
+  public Writer(Connections primary, String table) throws SQLException {
+    this.primary = primary;
     this.table = table;
-    this.connector = new PgConnector(pair.superuser(), PATIENT);
     next = createTable() + 1;
     thread = new Thread(this::write, "writer-" + table);
     thread.setDaemon(true);
     thread.start();
+  }
+
+  private static Connections throughReadWrite(SandboxPair pair) {
+    PgConnector connector = new PgConnector(pair.superuser(), PATIENT);
+    return () -> connector.open(pair.readWrite());
   }
 
   /**
@@ -54,7 +69,7 @@ public final class Writer implements AutoCloseable {
   private long createTable() throws SQLException {
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (true) {
-      try (Connection connection = connector.open(pair.readWrite());
+      try (Connection connection = primary.open();
           Statement statement = connection.createStatement()) {
         statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (id bigint PRIMARY KEY, at timestamptz)");
         try (ResultSet max = statement.executeQuery("SELECT coalesce(max(id), 0) FROM " + table)) {
@@ -75,7 +90,7 @@ public final class Writer implements AutoCloseable {
     while (running.get()) {
       try {
         if (connection == null) {
-          connection = connector.open(pair.readWrite());
+          connection = primary.open();
         }
         long id = next++;
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " VALUES (?, now())")) {
@@ -167,10 +182,10 @@ public final class Writer implements AutoCloseable {
    * Ids acknowledged so far and missing from {@code endpoint}'s table: what a failover lost. The
    * acknowledged ids are taken before the table is read, as the writer may still be writing.
    */
-  public List<Long> missingOn(MemberEndpoint endpoint) throws SQLException {
+  public List<Long> missingOn(Connections database) throws SQLException {
     List<Long> expected = new ArrayList<>(acknowledged.keySet());
     Set<Long> present = new HashSet<>();
-    try (Connection connection = connector.open(endpoint); Statement statement = connection.createStatement();
+    try (Connection connection = database.open(); Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("SELECT id FROM " + table)) {
       while (rows.next()) {
         present.add(rows.getLong(1));
