@@ -83,8 +83,8 @@ class ClusterNetworkE2E {
       pair.awaitSynchronous(B);
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       Set<Long> acknowledged = writer.stop();
-      assertThat(writer.missingOn(pair.readWrite())).as("acknowledged rows lost").isEmpty();
-      assertThat(writer.missingOn(pair.member(A))).as("rows on the rejoined standby").isEmpty();
+      assertThat(writer.missingOn(pair.connections(pair.readWrite()))).as("acknowledged rows lost").isEmpty();
+      assertThat(writer.missingOn(pair.connections(pair.member(A)))).as("rows on the rejoined standby").isEmpty();
       System.out.printf("CLUSTER NETWORK failover: %d commits acknowledged, 0 lost%n", acknowledged.size());
     }
     String newAddress = pair.pod(A).getStatus().getPodIP();

@@ -97,7 +97,7 @@ class NodeFaultsE2E {
       pair.awaitSynchronous(primary);
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       writer.stop();
-      assertThat(writer.missingOn(pair.readWrite())).as("acknowledged rows lost").isEmpty();
+      assertThat(writer.missingOn(pair.connections(pair.readWrite()))).as("acknowledged rows lost").isEmpty();
     }
   }
 
@@ -116,7 +116,7 @@ class NodeFaultsE2E {
       pair.awaitSynchronous();
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       writer.stop();
-      assertThat(writer.missingOn(pair.readWrite())).as("acknowledged rows lost").isEmpty();
+      assertThat(writer.missingOn(pair.connections(pair.readWrite()))).as("acknowledged rows lost").isEmpty();
       System.out.printf("PARTITION-OPERATOR healed: primary %s, longest write gap %d ms%n", primary(),
           writer.longestGap(cut, Instant.now()).toMillis());
     }
@@ -159,8 +159,8 @@ class NodeFaultsE2E {
       pair.awaitSynchronous(promoted);
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       writer.stop();
-      assertThat(writer.missingOn(pair.readWrite())).as("acknowledged rows lost").isEmpty();
-      assertThat(writer.missingOn(pair.member(old))).as("rows on the rejoined standby").isEmpty();
+      assertThat(writer.missingOn(pair.connections(pair.readWrite()))).as("acknowledged rows lost").isEmpty();
+      assertThat(writer.missingOn(pair.connections(pair.member(old)))).as("rows on the rejoined standby").isEmpty();
       assertThat(pair.psqlInNode(old, "SELECT count(*) FROM " + table + " WHERE id = -1", CLIENT_WAIT).output())
           .as("the isolated write on the rejoined member").isEqualTo("0");
     }
