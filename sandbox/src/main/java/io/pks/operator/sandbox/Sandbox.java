@@ -31,6 +31,7 @@ public final class Sandbox implements AutoCloseable {
 
   private final Path workDir;
   private final EmbeddedApiServer apiServer;
+  private final NamespacedKubernetesClient operatorClient;
   private final SandboxPorts ports = new SandboxPorts();
   private final LocalRuntime runtime;
   private final Path kubeconfig;
@@ -42,6 +43,7 @@ public final class Sandbox implements AutoCloseable {
     this.workDir = workDir;
     this.probeInterval = probeInterval;
     this.apiServer = new EmbeddedApiServer();
+    this.operatorClient = apiServer.clientAs(EmbeddedApiServer.OPERATOR_USER_AGENT);
     this.kubeconfig = apiServer.writeKubeconfig(workDir.resolve("kubeconfig"));
     this.runtime = new LocalRuntime(apiServer.client(), ports, workDir);
   }
@@ -87,7 +89,7 @@ public final class Sandbox implements AutoCloseable {
       return;
     }
     metrics = new OperatorMetrics();
-    operator = Operators.create(apiServer.client(), new OperatorSettings(Set.of(), false, null, "cluster.local",
+    operator = Operators.create(operatorClient, new OperatorSettings(Set.of(), false, null, "cluster.local",
         probeInterval), new LoopbackNetwork(ports), metrics);
     operator.start();
   }
@@ -139,6 +141,7 @@ public final class Sandbox implements AutoCloseable {
   @Override
   public void close() {
     stopOperator();
+    operatorClient.close();
     runtime.close();
     apiServer.close();
     LOG.info("sandbox stopped; its files stay in {}", workDir);

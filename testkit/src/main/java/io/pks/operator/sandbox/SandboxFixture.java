@@ -12,16 +12,16 @@ import java.time.Duration;
  * A sandbox for one test class, in a fresh temporary folder, probing every 0.5 s. Closing it stops
  * everything and checks that no process it started is left running before the folder goes.
  */
-final class SandboxFixture implements AutoCloseable {
-  final Path workDir;
-  final Sandbox sandbox;
+public final class SandboxFixture implements AutoCloseable {
+  public final Path workDir;
+  public final Sandbox sandbox;
 
   private SandboxFixture(Path workDir) {
     this.workDir = workDir;
     this.sandbox = Sandbox.start(workDir, Duration.ofMillis(500));
   }
 
-  static SandboxFixture start(String name) {
+  public static SandboxFixture start(String name) {
     try {
       return new SandboxFixture(Files.createTempDirectory("pks-" + name + "-"));
     } catch (IOException e) {
