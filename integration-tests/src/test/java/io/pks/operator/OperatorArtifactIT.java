@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * after the operator's {@code package}): the jar holds no sandbox, mock server or test hook, and the
  * Java runtime the Dockerfile cuts with jlink runs it.
  */
-class OperatorArtifactIT {
-  static final Path JAR = Path.of("operator/target/pks-operator.jar");
+public class OperatorArtifactIT {
+  public static final Path JAR = Path.of("operator/target/pks-operator.jar");
 
   @Test
   void theOperatorJarHoldsNoSandboxMockServerOrTestKit() throws IOException {

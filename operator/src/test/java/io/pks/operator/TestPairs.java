@@ -24,7 +24,8 @@ public final class TestPairs {
   private TestPairs() {
   }
 
-  public static final Path EXAMPLE = Path.of("examples/pksreplicapair.yaml");
+  /** Tests run in the repository's root (Surefire's working directory), or in the module's folder (PIT's minions). */
+  public static final Path EXAMPLE = fromRepositoryRoot("examples/pksreplicapair.yaml");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   /** The operator's own, so a test reads what the operator would read. */
   private static final KubernetesSerialization SERIALIZATION = Operators.serialization();
@@ -98,5 +99,10 @@ public final class TestPairs {
   /** spec as a JSON node, for edits. */
   public static ObjectNode spec(ObjectNode pair) {
     return (ObjectNode) pair.get("spec");
+  }
+
+  private static Path fromRepositoryRoot(String file) {
+    Path path = Path.of(file);
+    return Files.exists(path) ? path : Path.of("..").resolve(file);
   }
 }

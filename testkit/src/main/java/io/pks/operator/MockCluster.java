@@ -11,9 +11,7 @@ import java.util.function.Function;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -35,8 +33,6 @@ public final class MockCluster implements AutoCloseable {
   private record Request(String method, String path, boolean fromOperator) {
   }
 
-  private static final String OPERATOR_USER_AGENT = "pks-operator-under-test";
-
   private final EmbeddedApiServer apiServer = new EmbeddedApiServer();
   private final KubernetesClient operatorClient;
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
@@ -45,10 +41,7 @@ public final class MockCluster implements AutoCloseable {
   private OperatorMetrics metrics;
 
   public MockCluster() {
-    operatorClient = Operators.configure(new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(apiServer.client().getConfiguration()).withUserAgent(OPERATOR_USER_AGENT)
-            .build()))
-        .build();
+    operatorClient = apiServer.clientAs(EmbeddedApiServer.OPERATOR_USER_AGENT);
     apiServer.intercept(this::intercept);
   }
 
@@ -96,8 +89,7 @@ public final class MockCluster implements AutoCloseable {
 
   /** Reconciliations finished since the operator was last started, as its JOSDK metrics count them. */
   public int reconciles() {
-    return (int) metrics.registry().find("operator.sdk.reconciliations.success").counters().stream()
-        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    return metrics.reconciliationsSucceeded();
   }
 
   public List<EmbeddedApiServer.Write> writes() {
@@ -128,7 +120,7 @@ public final class MockCluster implements AutoCloseable {
 
   private MockResponse intercept(RecordedRequest request) {
     requests.add(new Request(request.getMethod(), request.getPath(),
-        OPERATOR_USER_AGENT.equals(request.getHeader("User-Agent"))));
+        EmbeddedApiServer.OPERATOR_USER_AGENT.equals(request.getHeader("User-Agent"))));
     if (rulesReview != null && request.getMethod().equals("POST")
         && request.getPath().endsWith("/selfsubjectrulesreviews")) {
       SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);

@@ -1,13 +1,21 @@
 package io.pks.operator.chart;
 
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,9 +28,12 @@ import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.Release;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -41,12 +52,19 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.pks.operator.GeneratedFiles;
+import io.pks.operator.OperatorArtifactIT;
+import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
+import io.pks.operator.sandbox.EmbeddedApiServer;
 import io.pks.operator.api.v1alpha1.Crd;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.MemberMetrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The Helm chart, through real Helm: lint, template with several values, and what the templates hold. */
 class ChartTest {
@@ -71,8 +89,14 @@ class ChartTest {
     }
   }
 
+  /**
+   * The manifest on an empty API server (the embedded one), then the operator jar started with the
+   * Deployment's own arguments (free ports instead of its fixed ones) and a kubeconfig of that server:
+   * the objects hold together (the Deployment runs as the ServiceAccount the binding names, its probes
+   * use its ports) and the operator they describe answers its readiness probe and reconciles a pair.
+   */
   @Test
-  void theManifestInstallsOnAnEmptyCluster() throws Exception {
+  void theManifestInstallsOnAnEmptyClusterAndItsOperatorReconcilesAPair(@TempDir Path dir) throws Exception {
     List<HasMetadata> objects = HelmChart.objects(Files.readString(MANIFEST));
 
     assertThat(objects.get(0)).isInstanceOfSatisfying(Namespace.class, namespace -> assertThat(
@@ -80,7 +104,84 @@ class ChartTest {
     assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Namespace", "PodDisruptionBudget",
         "ServiceAccount", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
         "Service", "Deployment");
-    createOnAnEmptyMockServer(objects);
+    Deployment deployment = HelmChart.only(objects, Deployment.class);
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    ServiceAccount account = HelmChart.only(objects, ServiceAccount.class);
+    assertThat(pod.getServiceAccountName()).isEqualTo(account.getMetadata().getName());
+    assertThat(HelmChart.only(objects, ClusterRoleBinding.class)).satisfies(binding -> {
+      assertThat(binding.getRoleRef().getName()).isEqualTo(HelmChart.only(objects, ClusterRole.class).getMetadata().getName());
+      assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+        assertThat(subject.getName()).isEqualTo(account.getMetadata().getName());
+        assertThat(subject.getNamespace()).isEqualTo(account.getMetadata().getNamespace());
+      });
+    });
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getPorts()).extracting(ContainerPort::getName)
+        .contains(container.getReadinessProbe().getHttpGet().getPort().getStrVal(),
+            container.getLivenessProbe().getHttpGet().getPort().getStrVal());
+    assertThat(HelmChart.only(objects, Service.class).getSpec().getSelector())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+
+    try (EmbeddedApiServer server = new EmbeddedApiServer()) {
+      for (HasMetadata object : objects) {
+        if (!(object instanceof CustomResourceDefinition)) {
+          assertThat(server.client().resource(object).create().getMetadata().getUid()).isNotBlank();
+        }
+      }
+      assertThat(server.client().apiextensions().v1().customResourceDefinitions().withName(PksReplicaPair.CRD_NAME).get().getSpec())
+          .as("the manifest's CRD is the one the server serves").isEqualTo(
+              HelmChart.only(objects, CustomResourceDefinition.class).getSpec());
+      assertOperatorReconcilesAPair(server, container, dir);
+    }
+  }
+
+  /** The operator jar, run as {@code container} says against {@code server}, creates a pair's objects. */
+  private static void assertOperatorReconcilesAPair(EmbeddedApiServer server, Container container, Path dir)
+      throws Exception {
+    int health = freePort();
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", OperatorArtifactIT.JAR.toAbsolutePath().toString()));
+    for (String arg : container.getArgs()) {
+      command.add(arg.startsWith("--health-port=") ? "--health-port=" + health
+          : arg.startsWith("--metrics-port=") ? "--metrics-port=" + freePort() : arg);
+    }
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("operator.log").toFile());
+    builder.environment().put("KUBECONFIG", server.writeKubeconfig(dir.resolve("kubeconfig")).toString());
+    Process operator = builder.start();
+    try {
+      String readiness = "http://127.0.0.1:" + health + container.getReadinessProbe().getHttpGet().getPath();
+      await("readiness probe").atMost(Duration.ofSeconds(120)).until(() -> status(readiness) == 200);
+      PksReplicaPair pair = TestPairs.example();
+      server.client().namespaces().resource(new NamespaceBuilder().withNewMetadata()
+          .withName(pair.getMetadata().getNamespace()).endMetadata().build()).create();
+      server.client().resource(pair).create();
+      await("the pair reconciled").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+        assertThat(server.client().apps().statefulSets().inNamespace(pair.getMetadata().getNamespace()).list()
+            .getItems()).hasSize(2);
+        assertThat(server.client().resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace())
+            .withName(pair.getMetadata().getName()).get().getStatus()).isNotNull()
+            .extracting(PksReplicaPairStatus::phase).isEqualTo(Phase.InitializingPrimary);
+      });
+    } finally {
+      operator.destroy();
+      operator.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int status(String url) {
+    try {
+      HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      return connection.getResponseCode();
+    } catch (IOException notYet) {
+      return -1;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   @Test

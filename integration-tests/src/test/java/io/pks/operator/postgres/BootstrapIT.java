@@ -3,6 +3,7 @@ package io.pks.operator.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,9 +190,9 @@ class BootstrapIT {
     assertThat(sync.enable(pair.siteA.endpoint(), LocalPair.SITE_B))
         .isEqualTo(SynchronousReplication.Enabling.REFUSED_STANDBY_NOT_STREAMING);
     assertThat(pair.queryString(pair.siteA, "SHOW synchronous_standby_names")).isEmpty();
-    long start = System.nanoTime();
-    pair.execute(pair.siteA, "CREATE TABLE bootstrap_check (id int)", "INSERT INTO bootstrap_check VALUES (1)");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    // With a synchronous standby that is not there, these would wait forever (NOTES.md, pitfall 1).
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> pair.execute(pair.siteA,
+        "CREATE TABLE bootstrap_check (id int)", "INSERT INTO bootstrap_check VALUES (1)"));
   }
 
   @Test
@@ -227,12 +228,11 @@ class BootstrapIT {
     LocalMember member = pair.siteB;
     member.start();
     member.awaitLogLine("no data: waiting for the initdb or seed Job", System.nanoTime());
-    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(15))
         .until(() -> member.running() && !Files.exists(member.pgdata) && !member.ready());
-    long stop = System.nanoTime();
     member.stop();
+    // Exit status 0: the script handled the TERM signal itself and was not killed after the grace period.
     assertThat(member.exitValue()).isZero();
-    assertThat(Duration.ofNanos(System.nanoTime() - stop)).isLessThan(Duration.ofSeconds(2));
     assertThat(Files.readString(member.log())).containsOnlyOnce("no data: waiting for the initdb or seed Job");
   }
 
@@ -243,7 +243,7 @@ class BootstrapIT {
     pair.writeFile(member.reseedMarker(), "");
     member.start();
     member.awaitLogLine("re-seed requested", System.nanoTime());
-    await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(2))
+    await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(15))
         .until(() -> member.running() && !Files.exists(member.pgdata));
     member.stop();
     assertThat(member.exitValue()).isZero();

@@ -1,19 +1,27 @@
 package io.pks.operator.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -108,23 +116,98 @@ class HostileValuesIT {
     return name.length() > 63 ? name.substring(0, 63) : name;
   }
 
+  /**
+   * Every hostile standby name is refused or accepted as exactly one name: PostgreSQL reads the
+   * setting without error (checked while it is set), and a standby connecting under that name is
+   * the synchronous one. The last value stays valid when misquoted (no doubled quote) but then
+   * names a second standby, "decoy": a standby of that name must stay asynchronous.
+   */
   @Test
-  void aHostileStandbyNameIsQuotedInSynchronousStandbyNames() throws SQLException {
+  void aHostileStandbyNameIsQuotedInSynchronousStandbyNames() throws Exception {
+    pair.setUpReplication();
+    List<String> names = new ArrayList<>(HostileSpecs.STRINGS.values());
+    names.add(SECOND_NAME);
     int accepted = 0;
     try (Connection connection = pair.connector.open(pair.siteA.endpoint())) {
-      for (String name : HostileSpecs.STRINGS.values()) {
+      for (String name : names) {
         try {
           SynchronousReplication.set(connection, SynchronousReplication.standbyNames(name));
-          accepted++;
         } catch (SQLException refused) {
           assertThat(refused.getMessage()).doesNotContain("syntax error");
+          continue;
+        }
+        accepted++;
+        assertThat(pair.queryString(pair.siteA, "SELECT count(*) FROM pg_file_settings"
+            + " WHERE name = 'synchronous_standby_names' AND error IS NOT NULL")).as(name).isEqualTo("0");
+        if (usableAsApplicationName(name)) {
+          try (Standby named = new Standby(name); Standby decoy = new Standby(DECOY)) {
+            await(name + " synchronous").atMost(Duration.ofSeconds(30)).until(() -> named.syncPriority() == 1);
+            // PostgreSQL reads "*" as every standby, quoted or not: a member name never is "*" (a DNS label).
+            assertThat(decoy.syncPriority()).as("a standby the value does not name, with " + name)
+                .isEqualTo(name.equals(EVERY_STANDBY) ? 1 : 0);
+          }
         }
         SynchronousReplication.clear(connection);
       }
     }
     assertThat(accepted).isGreaterThan(15);
-    assertThat(pair.queryString(pair.siteA, "SELECT count(*) FROM pg_file_settings"
-        + " WHERE name = 'synchronous_standby_names' AND error IS NOT NULL")).isEqualTo("0");
+  }
+
+  private static final String EVERY_STANDBY = "*";
+  /** A misquoted {@code FIRST 1 ("site-b", "decoy")}: valid, and two names. */
+  private static final String DECOY = "decoy";
+  private static final String SECOND_NAME = "site-b\", \"" + DECOY;
+
+  /** PostgreSQL keeps an application_name of printable ASCII whole, up to 63 bytes. */
+  private static boolean usableAsApplicationName(String name) {
+    return !name.isEmpty() && name.length() <= 63 && name.chars().allMatch(c -> c >= 32 && c < 127);
+  }
+
+  /** A physical replication connection to site-a under a name: what a standby is to its primary. */
+  private static final class Standby implements AutoCloseable {
+    private final String name;
+    private final Connection connection;
+    private final PGReplicationStream stream;
+
+    Standby(String name) throws SQLException {
+      this.name = name;
+      Properties properties = new Properties();
+      PGProperty.USER.set(properties, pair.replication.user());
+      PGProperty.PASSWORD.set(properties, new String(pair.replication.password()));
+      PGProperty.REPLICATION.set(properties, "true");
+      PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "15");
+      PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
+      PGProperty.APPLICATION_NAME.set(properties, name);
+      MemberEndpoint endpoint = pair.siteA.endpoint();
+      connection = DriverManager.getConnection("jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port()
+          + "/postgres", properties);
+      LogSequenceNumber now = LogSequenceNumber.valueOf(pair.queryString(pair.siteA, "SELECT pg_current_wal_lsn()"));
+      stream = connection.unwrap(PGConnection.class).getReplicationAPI().replicationStream().physical()
+          .withStartPosition(now).start();
+      // PostgreSQL counts a standby that never reported a flush position as asynchronous, whatever its name.
+      stream.setFlushedLSN(now);
+      stream.setAppliedLSN(now);
+      stream.forceUpdateStatus();
+    }
+
+    /** Its sync_priority on the primary: 1 for the synchronous standby, 0 for an asynchronous one. */
+    int syncPriority() throws SQLException {
+      try (Connection primary = pair.connector.open(pair.siteA.endpoint());
+          PreparedStatement statement = primary.prepareStatement(
+              "SELECT sync_priority FROM pg_stat_replication WHERE application_name = ?")) {
+        statement.setString(1, name);
+        try (ResultSet row = statement.executeQuery()) {
+          assertThat(row.next()).as("standby %s connected", name).isTrue();
+          return row.getInt(1);
+        }
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      stream.close();
+      connection.close();
+    }
   }
 
   @Test

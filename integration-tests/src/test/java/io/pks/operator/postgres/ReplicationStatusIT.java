@@ -120,15 +120,18 @@ class ReplicationStatusIT {
     // Settled: synchronous (the operator's last change), then a few probes for the status to follow.
     awaitStatus(p -> p.getStatus().phase() == Phase.Streaming
         && "sync".equals(p.getStatus().replication().syncState()));
-    Thread.sleep(1_000);
-    int probesBefore = cluster.reconciles();
-    cluster.clearWrites();
+    try (SessionCount sessions = new SessionCount(pair.connector.open(pair.siteA.endpoint()))) {
+      // The status follows the last change within a few probes.
+      sessions.awaitMore(3, BOUND);
+      int reconcilesBefore = cluster.reconciles();
+      cluster.clearWrites();
 
-    // Ten probe intervals with nothing happening in the database.
-    Thread.sleep(2_000);
+      // Ten probes of the primary with nothing happening in the database.
+      sessions.awaitMore(10, BOUND);
 
-    assertThat(cluster.writes()).isEmpty();
-    assertThat(cluster.reconciles()).isEqualTo(probesBefore);
+      assertThat(cluster.writes()).isEmpty();
+      assertThat(cluster.reconciles()).isEqualTo(reconcilesBefore);
+    }
   }
 
   @Test

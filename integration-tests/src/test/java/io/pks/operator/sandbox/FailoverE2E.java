@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,9 +23,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.reconciler.EventReason;
+import io.pks.operator.model.Names;
+import io.pks.operator.postgres.SessionCount;
+import io.pks.operator.sandbox.EmbeddedApiServer.FaultAnswered;
 
 /**
  * Switchover, failover, sync degrade and operator restarts in the sandbox, with real PostgreSQL
@@ -117,6 +127,8 @@ class FailoverE2E {
   @Test
   @Order(3)
   void aCrashedPrimaryRestartedInTimeIsNotFailedOver() throws Exception {
+    // "In time" on a busy machine: a restart there may take longer than the 5 s of the other tests.
+    failoverAfter(failover, 120);
     long failovers = events(failover, EventReason.FailoverStarted);
     long timeline = failover.get().getStatus().timeline();
     try (Writer writer = new Writer(failover, "crash")) {
@@ -132,6 +144,7 @@ class FailoverE2E {
     assertThat(failover.get().getStatus().currentPrimary()).isEqualTo(B);
     assertThat(failover.get().getStatus().timeline()).isEqualTo(timeline);
     assertThat(events(failover, EventReason.FailoverStarted)).isEqualTo(failovers);
+    failoverAfter(failover, 5);
   }
 
   @Test
@@ -141,10 +154,17 @@ class FailoverE2E {
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       failover.nodeDown(A);
       failover.awaitPhase(Phase.Degraded);
-      Thread.sleep(500);
-      int before = writer.acknowledgedCount();
-      Thread.sleep(3000);
-      assertThat(writer.acknowledgedCount()).as("commits acknowledged without the standby").isEqualTo(before);
+      String primary = failover.get().getStatus().currentPrimary();
+      try (Connection connection = failover.connect(failover.member(primary));
+          SessionCount sessions = new SessionCount(failover.connect(failover.member(primary)))) {
+        await("a commit waiting for the standby").atMost(SandboxPair.BOUND)
+            .until(() -> waitingForTheStandby(connection) > 0);
+        int before = writer.acknowledgedCount();
+        // Five probes of the primary while the writer's commit waits.
+        sessions.awaitMore(5, SandboxPair.BOUND);
+        assertThat(writer.acknowledgedCount()).as("commits acknowledged without the standby").isEqualTo(before);
+        assertThat(waitingForTheStandby(connection)).as("the commit still waits").isPositive();
+      }
       assertThat(failover.get().getStatus().message()).contains("commits wait until it is back");
       failover.nodeBack(A);
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).as("writes resume").isTrue();
@@ -195,35 +215,98 @@ class FailoverE2E {
 
   @Test
   @Order(7)
-  void anOperatorKilledDuringASwitchoverPromotesOnce() throws Exception {
+  void anOperatorKilledDuringASwitchoverPromotesOnceAndLosesNoCommit() throws Exception {
     long timeline = switchover.get().getStatus().timeline();
-    switchover.requestPrimary(B);
-    switchover.awaitStatus("switching over", p -> p.getStatus().phase() != Phase.Streaming);
-    sandbox.stopOperator();
-    Thread.sleep(1000);
-    sandbox.startOperator();
-    switchover.awaitSynchronous();
-    assertThat(switchover.get().getStatus().currentPrimary()).isEqualTo(B);
+    String primary = switchover.get().getStatus().currentPrimary();
+    String target = switchover.get().getStatus().standby();
+    try (Writer writer = new Writer(switchover, "restart")) {
+      assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
+      // The old primary's StatefulSet cannot be scaled down: the switchover is recorded, never finished.
+      holdStatefulSet(switchover, primary);
+      switchover.requestPrimary(target);
+      awaitHeldMidOperation(switchover, Phase.SwitchingOver, primary, target);
+      restartOperatorReleased(switchover, target);
+      switchover.awaitSynchronous(target);
+      assertThat(writer.awaitMore(20, SandboxPair.BOUND)).as("writes on the new primary").isTrue();
+      Set<Long> acknowledged = writer.stop();
+      assertThat(writer.missingOn(switchover.readWrite())).as("acknowledged rows lost").isEmpty();
+      System.out.printf("SWITCHOVER with an operator restart mid-operation: %d commits acknowledged, 0 lost%n",
+          acknowledged.size());
+    }
     assertThat(switchover.get().getStatus().timeline()).as("one promotion").isEqualTo(timeline + 1);
   }
 
   @Test
   @Order(8)
-  void anOperatorKilledDuringAFailoverPromotesOnce() throws Exception {
+  void anOperatorKilledDuringAFailoverPromotesOnceAndLosesNoCommit() throws Exception {
+    failover.awaitSynchronous();
     long timeline = failover.get().getStatus().timeline();
     String primary = failover.get().getStatus().currentPrimary();
     String standby = failover.get().getStatus().standby();
+    Writer writer = new Writer(failover, "restart");
+    assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
+    // The lost primary cannot be fenced (its StatefulSet scaled to 0): the failover is recorded, nothing promoted.
+    holdStatefulSet(failover, primary);
     failover.nodeDown(primary);
-    failover.awaitStatus("failing over", p -> p.getStatus().phase() == Phase.FailingOver
-        || standby.equals(p.getStatus().currentPrimary()));
-    sandbox.stopOperator();
-    Thread.sleep(1000);
-    sandbox.startOperator();
+    awaitHeldMidOperation(failover, Phase.FailingOver, null, standby);
+    restartOperatorReleased(failover, standby);
     failover.awaitStatus("promoted", p -> standby.equals(p.getStatus().currentPrimary()));
+    assertThat(writer.awaitMore(20, SandboxPair.BOUND)).as("writes on the new primary").isTrue();
+    assertThat(writer.missingOn(failover.readWrite())).as("acknowledged rows lost").isEmpty();
     failover.nodeBack(primary);
-    failover.awaitSynchronous();
+    failover.awaitSynchronous(standby);
+    Set<Long> acknowledged = writer.stop();
+    assertThat(writer.missingOn(failover.readWrite())).as("acknowledged rows lost").isEmpty();
     assertThat(failover.get().getStatus().timeline()).as("one promotion").isEqualTo(timeline + 1);
     assertThat(failover.inRecovery(primary)).isTrue();
+    System.out.printf("FAILOVER with an operator restart mid-operation: %d commits acknowledged, 0 lost%n",
+        acknowledged.size());
+  }
+
+  /**
+   * Answers every write of {@code member}'s StatefulSet with a 500 (its status excepted, which the
+   * runtime writes): the operator records a switchover or failover and cannot act on it.
+   */
+  private static void holdStatefulSet(SandboxPair pair, String member) {
+    String object = "/namespaces/" + pair.namespace + "/statefulsets/" + Names.statefulSet(pair.name, member);
+    Predicate<String> spec = path -> path.contains(object) && !path.contains(object + "/status");
+    for (String method : List.of("PUT", "PATCH")) {
+      sandbox.apiServer().failFor(SandboxPair.BOUND, method, spec, 500);
+    }
+  }
+
+  /**
+   * Waits until {@code phase} is recorded, the operator has run into the hold, and {@code target}
+   * is still a standby (with {@code oldPrimary}, when given, still the writable primary): a
+   * condition true only in the middle of the operation.
+   */
+  private static void awaitHeldMidOperation(SandboxPair pair, Phase phase, String oldPrimary, String target)
+      throws SQLException {
+    long faults = sandbox.apiServer().faultsAnswered().stream().filter(FaultAnswered::toOperator).count();
+    pair.awaitStatus(phase + " recorded", p -> p.getStatus().phase() == phase && target.equals(p.getStatus().targetPrimary()));
+    await("the operator held by the fault").atMost(SandboxPair.BOUND).until(() -> sandbox.apiServer()
+        .faultsAnswered().stream().filter(FaultAnswered::toOperator).count() > faults);
+    assertThat(pair.get().getStatus().phase()).isEqualTo(phase);
+    assertThat(pair.inRecovery(target)).as(target + " not promoted yet").isTrue();
+    if (oldPrimary != null) {
+      assertThat(pair.inRecovery(oldPrimary)).as(oldPrimary + " still the primary").isFalse();
+    }
+  }
+
+  /** Kills the operator held mid-operation, lifts the hold, and starts it again: {@code target} still a standby. */
+  private static void restartOperatorReleased(SandboxPair pair, String target) throws SQLException {
+    sandbox.stopOperator();
+    sandbox.apiServer().clearFaults();
+    assertThat(pair.inRecovery(target)).as("nothing promoted while the operator was held").isTrue();
+    sandbox.startOperator();
+  }
+
+  /** Sets spec.failover.primaryUnavailableSeconds and waits until the operator has reconciled that spec. */
+  private static void failoverAfter(SandboxPair pair, int seconds) {
+    pair.client().resources(PksReplicaPair.class).inNamespace(pair.namespace).withName(pair.name).patch(
+        PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"failover\":{\"primaryUnavailableSeconds\":" + seconds + "}}}");
+    pair.awaitStatus("primaryUnavailableSeconds " + seconds + " observed", p -> p.getSpec().failover()
+        .primaryUnavailableSeconds() == seconds && p.getMetadata().getGeneration().equals(p.getStatus().observedGeneration()));
   }
 
   /** A planned switchover to {@code target}, until the old primary streams again as its standby. */
@@ -231,6 +314,15 @@ class FailoverE2E {
     pair.requestPrimary(target);
     pair.awaitSynchronous(target);
     pair.awaitSipSite(target);
+  }
+
+  /** Sessions of {@code connection}'s server whose commit waits for the synchronous standby. */
+  private static int waitingForTheStandby(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'")) {
+      row.next();
+      return row.getInt(1);
+    }
   }
 
   private static long count(String text, String line) {

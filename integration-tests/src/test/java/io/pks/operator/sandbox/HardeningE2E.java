@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,6 +32,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Names;
+import io.pks.operator.postgres.SessionCount;
+import io.pks.operator.sandbox.EmbeddedApiServer.FaultAnswered;
 
 /**
  * Faults and secrets across whole lifecycles in the sandbox (issue "Hardening"): the operator
@@ -94,14 +97,19 @@ class HardeningE2E {
 
   @Test
   @Order(2)
-  void anOperatorRestartedWhileStreamingChangesNothing() {
+  void anOperatorRestartedWhileStreamingChangesNothing() throws SQLException {
     SandboxPair pair = new SandboxPairLookup("restart-init").pair();
     pair.awaitStatus("sync", p -> "sync".equals(p.getStatus().replication().syncState()));
     String resourceVersion = pair.get().getMetadata().getResourceVersion();
     sandbox.stopOperator();
     sandbox.apiServer().clearWrites();
     sandbox.startOperator();
-    sleep(3000);
+    await("the first reconcile after the start").atMost(SandboxPair.BOUND)
+        .until(() -> sandbox.metrics().reconciliationsSucceeded() >= 1);
+    try (SessionCount sessions = new SessionCount(pair.connect(pair.member(pair.get().getStatus().currentPrimary())))) {
+      // The first probes after a restart must not rewrite anything either.
+      sessions.awaitMore(5, SandboxPair.BOUND);
+    }
     // Pod and StatefulSet statuses are the runtime's (a readiness probe may flip under load): not the operator's.
     assertThat(sandbox.apiServer().writes()).as("the operator's writes after a restart on a streaming pair")
         .filteredOn(write -> !write.path().matches(".*/(pods|statefulsets)/[^/]+/status")).isEmpty();
@@ -112,14 +120,26 @@ class HardeningE2E {
   @Test
   @Order(3)
   void anApiServerFailingForAWhileDelaysTheBootstrapButLosesNothing() {
+    String namespaced = "/namespaces/flaky/";
+    String pairs = namespaced + "pksreplicapairs";
+    // The test's own create of the pair is spared: its client's retries would use up the window.
     sandbox.apiServer().failFor(Duration.ofSeconds(4), EmbeddedApiServer.ANY_METHOD,
-        path -> path.contains("/namespaces/flaky/") && !path.contains("/pods"), 500);
-    sandbox.apiServer().failNext(5, "POST", path -> path.contains("/namespaces/flaky/jobs"), 409);
+        path -> path.contains(namespaced) && !path.contains("/pods") && !ResourcePath.withoutQuery(path).endsWith(pairs),
+        500);
+    sandbox.apiServer().failNext(5, "POST", path -> path.contains(namespaced + "jobs"), 409);
     SandboxPair pair = SandboxPair.create(sandbox, "flaky", json -> { });
     pair.awaitStreaming();
     assertThat(pair.jobs("initdb")).hasSize(1);
     assertThat(pair.jobs("seed")).hasSize(1);
     assertThat(pair.client().apps().statefulSets().inNamespace("flaky").list().getItems()).hasSize(2);
+
+    List<FaultAnswered> faults = sandbox.apiServer().faultsAnswered().stream()
+        .filter(fault -> fault.path().contains(namespaced)).toList();
+    assertThat(faults).as("faults the test's create received").noneMatch(fault -> fault.method().equals("POST")
+        && ResourcePath.withoutQuery(fault.path()).endsWith(pairs));
+    assertThat(faults).as("500s the operator received").anyMatch(fault -> fault.toOperator() && fault.status() == 500);
+    assertThat(faults).as("409s the operator received on its Job creates")
+        .filteredOn(fault -> fault.toOperator() && fault.status() == 409).hasSize(5);
   }
 
   @Test

@@ -30,6 +30,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
 import io.pks.operator.reconciler.EventReason;
 import io.pks.operator.model.Names;
+import io.pks.operator.postgres.SessionCount;
 
 /**
  * The sandbox end to end: the real operator, the embedded API server and real PostgreSQL
@@ -137,12 +138,14 @@ class SandboxE2E {
 
   @Test
   @Order(5)
-  void anIdleStreamingPairCostsNoApiWrites() throws InterruptedException {
+  void anIdleStreamingPairCostsNoApiWrites() throws SQLException {
     pair.awaitStatus("lag 0", p -> Long.valueOf(0).equals(p.getStatus().replication().lagBytes()));
-    Thread.sleep(1000);
-    sandbox.apiServer().clearWrites();
-    Thread.sleep(5000);
-    assertThat(sandbox.apiServer().writes()).as("writes over ten probe intervals").isEmpty();
+    try (SessionCount sessions = new SessionCount(pair.connect(pair.member(A)))) {
+      sessions.awaitMore(3, SandboxPair.BOUND);
+      sandbox.apiServer().clearWrites();
+      sessions.awaitMore(10, SandboxPair.BOUND);
+    }
+    assertThat(sandbox.apiServer().writes()).as("writes over ten probes of the primary").isEmpty();
   }
 
   @Test
@@ -164,7 +167,10 @@ class SandboxE2E {
         .until(() -> !pair.podReady(B) && SandboxPair.portFree(pair.member(B).port()));
     PksReplicaPair degraded = pair.awaitPhase(Phase.Degraded);
     assertThat(degraded.getStatus().message()).contains("site-b is not streaming");
-    Thread.sleep(3000);
+    try (SessionCount sessions = new SessionCount(pair.connect(pair.member(A)))) {
+      // Five probes of the pair: the operator and the runtime kept running meanwhile.
+      sessions.awaitMore(5, SandboxPair.BOUND);
+    }
     assertThat(SandboxPair.portFree(pair.member(B).port())).as("a member on a lost node stays down").isTrue();
     assertThat(pair.pod(B).getStatus().getPhase()).isEqualTo("Unknown");
 

@@ -42,6 +42,12 @@ public final class OperatorMetrics {
     return reconciles;
   }
 
+  /** Reconciliations finished without an error, as JOSDK counts them: proof that the operator ran. */
+  public int reconciliationsSucceeded() {
+    return (int) registry.find("operator.sdk.reconciliations.success").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+  }
+
   public PairMetrics pairs() {
     return pairs;
   }

@@ -3,6 +3,7 @@ package io.pks.operator.validation;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,30 +83,57 @@ public final class HostileSpecs {
     return accepted;
   }
 
-  /** Strings with a format (names, sizes, selectors, enums as strings): every hostile string is refused. */
-  private static final Map<String, String> FORMATTED_FIELDS = formattedFields();
+  /** A formatted field: where it is in the spec, and the problem the validator names when it is wrong. */
+  private record Format(String field, String problem) {
+  }
 
-  private static Map<String, String> formattedFields() {
-    Map<String, String> fields = new LinkedHashMap<>();
-    for (String path : List.of("members[1].name", "primary", "postgres.image", "postgres.storage.size",
-        "postgres.storage.storageClassName", "postgres.superuserSecret", "replication.user",
-        "replication.passwordSecret", "replication.walKeepSize", "replication.maxSlotWalKeepSize",
-        "replication.allowedCidrs[0]", "sip.siteLabel", "sip.active", "sip.service.type",
-        "sip.service.ports[0].name", "sip.service.ports[0].protocol", "networkPolicy.operatorNamespace",
-        "replication.tls.certificateSecret", "pods.priorityClassName", "pods.imagePullSecrets[0]")) {
-      fields.put(path, "spec." + path);
-    }
+  /**
+   * Strings with a format (names, sizes, selectors, enums as strings): every hostile string is
+   * refused, with the format it breaks.
+   */
+  private static final Map<String, Format> FORMATTED_FIELDS = formattedFields();
+
+  private static Map<String, Format> formattedFields() {
+    Map<String, Format> fields = new LinkedHashMap<>();
+    String objectName = "must be a Kubernetes object name";
+    String labelValue = "must be a label value";
+    format(fields, "members[1].name", "must be a lowercase DNS label of at most 15 characters");
+    format(fields, "primary", "must name one of spec.members");
+    format(fields, "postgres.image", "must be a container image reference");
+    format(fields, "postgres.storage.size", "must be a positive Kubernetes quantity");
+    format(fields, "postgres.storage.storageClassName", objectName);
+    format(fields, "postgres.superuserSecret", objectName);
+    format(fields, "replication.user", "must be a lowercase SQL identifier");
+    format(fields, "replication.passwordSecret", objectName);
+    format(fields, "replication.walKeepSize", "must be a size with a unit");
+    format(fields, "replication.maxSlotWalKeepSize", "must be -1 or a size with a unit");
+    format(fields, "replication.allowedCidrs[0]", "CIDR notation");
+    format(fields, "sip.siteLabel", "must be a label key");
+    format(fields, "sip.active", "must be FollowPrimary or name one of spec.members");
+    format(fields, "sip.service.type", "must be ClusterIP, NodePort or LoadBalancer");
+    format(fields, "sip.service.ports[0].name", "must be a lowercase DNS label of at most 15 characters");
+    format(fields, "sip.service.ports[0].protocol", "must be UDP, TCP or SCTP");
+    format(fields, "networkPolicy.operatorNamespace", "must be a namespace name");
+    format(fields, "replication.tls.certificateSecret", objectName);
+    format(fields, "pods.priorityClassName", objectName);
+    format(fields, "pods.imagePullSecrets[0]", objectName);
     fields.put("members[0].nodeSelector.topology\\.kubernetes\\.io/zone",
-        "spec.members[0].nodeSelector.topology.kubernetes.io/zone");
-    fields.put("sip.podSelector.app\\.kubernetes\\.io/name", "spec.sip.podSelector.app.kubernetes.io/name");
-    fields.put("networkPolicy.applicationSelector.app", "spec.networkPolicy.applicationSelector.app");
-    fields.put("networkPolicy.operatorSelector.app", "spec.networkPolicy.operatorSelector.app");
-    fields.put("pods.inheritedMetadata.labels.team", "spec.pods.inheritedMetadata.labels.team");
+        new Format("spec.members[0].nodeSelector.topology.kubernetes.io/zone", labelValue));
+    fields.put("sip.podSelector.app\\.kubernetes\\.io/name",
+        new Format("spec.sip.podSelector.app.kubernetes.io/name", labelValue));
+    format(fields, "networkPolicy.applicationSelector.app", labelValue);
+    format(fields, "networkPolicy.operatorSelector.app", labelValue);
+    format(fields, "pods.inheritedMetadata.labels.team", labelValue);
     return fields;
   }
 
-  private static final List<String> INTEGER_FIELDS = List.of("postgres.port", "replication.connectionLimit",
-      "replication.maxWalSenders", "failover.primaryUnavailableSeconds", "sip.service.ports[0].port");
+  private static void format(Map<String, Format> fields, String path, String problem) {
+    fields.put(path, new Format("spec." + path, problem));
+  }
+
+  /** Fields the spec cannot do without: an empty value is a missing one. */
+  private static final List<String> REQUIRED_FIELDS = List.of("members[1].name", "primary");
+
   private static final List<String> BOOLEAN_FIELDS = List.of("replication.slot", "failover.allowDataLoss",
       "networkPolicy.enabled");
   private static final List<String> ENUM_FIELDS = List.of("replication.synchronous", "failover.mode",
@@ -113,23 +141,28 @@ public final class HostileSpecs {
 
   public static List<SpecCase> all() {
     List<SpecCase> cases = new ArrayList<>();
-    FORMATTED_FIELDS.forEach((path, field) -> STRINGS.forEach((label, value) -> {
+    FORMATTED_FIELDS.forEach((path, format) -> STRINGS.forEach((label, value) -> {
       // An empty label value is a label value.
       if (!((path.contains("Selector") || path.contains("labels")) && value.isEmpty())) {
-        cases.add(invalid(path + " " + label, spec -> set(spec, path, JSON.textNode(value)), field, null));
+        String problem = value.isEmpty() && REQUIRED_FIELDS.contains(path) ? "is required" : format.problem();
+        cases.add(invalid(path + " " + label, spec -> set(spec, path, JSON.textNode(value)), format.field(),
+            problem));
       }
     }));
     for (String path : List.of("postgres.parameters.work_mem", "replication.archiveCommand")) {
       for (String label : List.of("newline", "carriage return", "NUL", "escape", "huge")) {
+        String problem = label.equals("huge") ? "must be at most 4096 characters"
+            : "must be a single line without control characters";
         cases.add(invalid(path + " " + label, spec -> set(spec, path, JSON.textNode(STRINGS.get(label))),
-            "spec." + path, null));
+            "spec." + path, problem));
       }
     }
     cases.add(invalid("replication.archiveCommand blank",
         spec -> set(spec, "replication.archiveCommand", JSON.textNode(" \t")),
         "spec.replication.archiveCommand", "non-empty"));
     STRINGS.forEach((label, value) -> cases.add(invalid("parameter name " + label,
-        spec -> spec.with("postgres").with("parameters").put(value, "on"), "spec.postgres.parameters", null)));
+        spec -> spec.with("postgres").with("parameters").put(value, "on"), "spec.postgres.parameters",
+        "is not a PostgreSQL setting name")));
     integers(cases);
     cases.addAll(pastBounds());
     wrongTypes(cases, BOOLEAN_FIELDS, "true or false",
@@ -144,11 +177,36 @@ public final class HostileSpecs {
     return cases;
   }
 
+  /** An integer field and its documented bounds (the CRD's minimum and maximum, the validator's message). */
+  private record Bounds(String path, long min, long max) {
+  }
+
+  private static final List<Bounds> INTEGER_BOUNDS = List.of(new Bounds("postgres.port", 1, 65_535),
+      new Bounds("replication.connectionLimit", 3, 1000), new Bounds("replication.maxWalSenders", 4, 1000),
+      new Bounds("failover.primaryUnavailableSeconds", 1, 3600), new Bounds("sip.service.ports[0].port", 1, 65_535));
+  private static final List<String> INTEGER_FIELDS = INTEGER_BOUNDS.stream().map(Bounds::path).toList();
+
+  /** Each integer field at its minimum and at its maximum: accepted. */
+  public static List<SpecCase> atTheLimits() {
+    List<SpecCase> cases = new ArrayList<>();
+    for (Bounds bounds : INTEGER_BOUNDS) {
+      for (long value : List.of(bounds.min(), bounds.max())) {
+        cases.add(SpecCase.valid(bounds.path() + " " + value, spec -> set(spec, bounds.path(), JSON.numberNode(value))));
+      }
+    }
+    return cases;
+  }
+
   private static void integers(List<SpecCase> cases) {
-    for (String path : INTEGER_FIELDS) {
-      for (long value : List.of(0L, -1L, 65_536L, (long) Integer.MAX_VALUE)) {
+    for (Bounds bounds : INTEGER_BOUNDS) {
+      String path = bounds.path();
+      // The first value past each limit, then values far past both.
+      Set<Long> outside = new LinkedHashSet<>(List.of(bounds.min() - 1, bounds.max() + 1, -1L, 0L, 65_536L,
+          (long) Integer.MAX_VALUE));
+      outside.removeIf(value -> value >= bounds.min() && value <= bounds.max());
+      for (long value : outside) {
         cases.add(invalid(path + " " + value, spec -> set(spec, path, JSON.numberNode(value)), "spec." + path,
-            "must be between"));
+            "must be between " + bounds.min() + " and " + bounds.max()));
       }
     }
     wrongTypes(cases, INTEGER_FIELDS, "an integer", List.of(JSON.textNode("5432"), JSON.textNode("abc"),

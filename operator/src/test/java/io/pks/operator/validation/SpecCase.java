@@ -88,8 +88,12 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
     return all().stream().filter(SpecCase::valid).toList();
   }
 
-  /** The corpus shared by the validator test and the CRD rule test. */
+  /** The corpus shared by the validator test and the CRD rule test, with each integer at its limits. */
   public static List<SpecCase> all() {
+    return java.util.stream.Stream.concat(corpus().stream(), HostileSpecs.atTheLimits().stream()).toList();
+  }
+
+  private static List<SpecCase> corpus() {
     return List.of(
         valid("the example", spec -> { }),
         valid("only members and primary", spec -> {

@@ -28,12 +28,13 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.pks.operator.sandbox.EmbeddedApiServer.FaultAnswered;
 import io.pks.operator.sandbox.EmbeddedApiServer.Write;
 
 /**
  * The Fabric8 CRUD store with what kubectl and the tests need around it: injected faults come first, then
  * discovery, Table responses, and Status bodies on errors the store leaves bodiless. Every write is recorded with
- * the status it got, and every request counted.
+ * the status it got, every injected fault answered with who received it, and every request counted.
  */
 final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServerDispatcher.class);
@@ -44,6 +45,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
   private final List<Write> writes = Collections.synchronizedList(new ArrayList<>());
+  private final List<FaultAnswered> faultsAnswered = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong requests = new AtomicLong();
   private final InjectedFaults faults = new InjectedFaults();
   private volatile Function<RecordedRequest, MockResponse> interceptor = request -> null;
@@ -61,6 +63,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     MockResponse response;
     if (fault.isPresent()) {
       LOG.info("Injected fault: {} {} answered {}", method, path, fault.getAsInt());
+      faultsAnswered.add(new FaultAnswered(method, path, fault.getAsInt(), request.getHeader("User-Agent")));
       response = Responses.status(fault.getAsInt(), "injected fault for " + method + " " + path);
     } else {
       MockResponse intercepted = interceptor.apply(request);
@@ -79,6 +82,12 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   List<Write> writes() {
     synchronized (writes) {
       return List.copyOf(writes);
+    }
+  }
+
+  List<FaultAnswered> faultsAnswered() {
+    synchronized (faultsAnswered) {
+      return List.copyOf(faultsAnswered);
     }
   }
 

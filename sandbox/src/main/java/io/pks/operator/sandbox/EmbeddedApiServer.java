@@ -47,10 +47,19 @@ public final class EmbeddedApiServer implements AutoCloseable {
   public static final String ANY_METHOD = "*";
   /** The Node the server starts with, for pods to run on and kubectl cordon and drain to act on. */
   public static final String NODE = "sandbox";
+  /** The User-Agent of the operator's own client ({@link #clientAs(String)}), which tells its requests from others'. */
+  public static final String OPERATOR_USER_AGENT = "pks-operator";
   private static final String CONTEXT = "pks-sandbox";
 
   /** A write the server received (POST, PUT, PATCH or DELETE), with the status it answered. */
   public record Write(String method, String path, int status) {
+  }
+
+  /** An injected fault the server answered, and the User-Agent of the client that received it. */
+  public record FaultAnswered(String method, String path, int status, String userAgent) {
+    public boolean toOperator() {
+      return OPERATOR_USER_AGENT.equals(userAgent);
+    }
   }
 
   private final ApiHttpServer server;
@@ -74,9 +83,17 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** A new client of the server at {@code url} (another process's, too), in namespace {@value #NAMESPACE}. */
   public static NamespacedKubernetesClient client(String url) {
+    return client(new ConfigBuilder(Config.empty()).withMasterUrl(url));
+  }
+
+  /** A new client of this server that says it is {@code userAgent}, so that its requests can be told from others'. */
+  public NamespacedKubernetesClient clientAs(String userAgent) {
+    return client(new ConfigBuilder(Config.empty()).withMasterUrl(url()).withUserAgent(userAgent));
+  }
+
+  private static NamespacedKubernetesClient client(ConfigBuilder config) {
     return Operators.configure(new KubernetesClientBuilder())
-        .withConfig(new ConfigBuilder(Config.empty())
-            .withMasterUrl(url)
+        .withConfig(config
             .withNamespace(NAMESPACE)
             // As KubernetesMockServer configures its own clients: no HTTP/2 upgrade on plain HTTP.
             .withHttp2Disable(true)
@@ -125,6 +142,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   public void clearWrites() {
     dispatcher.clearWrites();
+  }
+
+  /** The injected faults answered since the start, in order. */
+  public List<FaultAnswered> faultsAnswered() {
+    return dispatcher.faultsAnswered();
   }
 
   /** Every request received since the start, reads and watches included (the CRD's and the Node's creation too). */

@@ -37,6 +37,7 @@ public final class Sandbox implements AutoCloseable {
 
   private final Path workDir;
   private final EmbeddedApiServer apiServer;
+  private final NamespacedKubernetesClient operatorClient;
   private final SandboxPorts ports = new SandboxPorts();
   /** Null in the loopback mode. */
   private final PodNetwork network;
@@ -52,6 +53,7 @@ public final class Sandbox implements AutoCloseable {
     this.probeInterval = probeInterval;
     this.network = network;
     this.apiServer = new EmbeddedApiServer();
+    this.operatorClient = apiServer.clientAs(EmbeddedApiServer.OPERATOR_USER_AGENT);
     this.kubeconfig = apiServer.writeKubeconfig(workDir.resolve("kubeconfig"));
     this.runtime = new LocalRuntime(apiServer.client(), ports, network, workDir);
   }
@@ -118,7 +120,7 @@ public final class Sandbox implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve the operator's metrics", e);
     }
-    operator = Operators.create(apiServer.client(), new OperatorSettings(Set.of(), false, null, ClusterDns.DOMAIN,
+    operator = Operators.create(operatorClient, new OperatorSettings(Set.of(), false, null, ClusterDns.DOMAIN,
         probeInterval), memberNetwork(), metrics);
     operator.start();
   }
@@ -213,6 +215,7 @@ public final class Sandbox implements AutoCloseable {
   @Override
   public void close() {
     stopOperator();
+    operatorClient.close();
     runtime.close();
     if (network != null) {
       network.close();

@@ -12,16 +12,16 @@ import java.time.Duration;
  * A sandbox for one test class, in a fresh temporary folder, probing every 0.5 s. Closing it stops
  * everything and checks that no process it started is left running before the folder goes.
  */
-final class SandboxFixture implements AutoCloseable {
-  final Path workDir;
-  final Sandbox sandbox;
+public final class SandboxFixture implements AutoCloseable {
+  public final Path workDir;
+  public final Sandbox sandbox;
 
   private SandboxFixture(Path workDir, Sandbox.Networking networking) {
     this.workDir = workDir;
     this.sandbox = Sandbox.start(workDir, Duration.ofMillis(500), networking);
   }
 
-  static SandboxFixture start(String name) {
+  public static SandboxFixture start(String name) {
     return start(name, Sandbox.Networking.LOOPBACK);
   }
 
@@ -29,7 +29,7 @@ final class SandboxFixture implements AutoCloseable {
    * A sandbox in {@code networking}; one asked for the network mode that fell back to loopback
    * fails here (a test of the network path must not pass on loopback).
    */
-  static SandboxFixture start(String name, Sandbox.Networking networking) {
+  public static SandboxFixture start(String name, Sandbox.Networking networking) {
     try {
       SandboxFixture fixture = new SandboxFixture(Files.createTempDirectory("pks-" + name + "-"), networking);
       if (fixture.sandbox.networking() != networking) {

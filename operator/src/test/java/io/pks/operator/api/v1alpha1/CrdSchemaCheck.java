@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -39,6 +40,7 @@ final class CrdSchemaCheck {
 
   private final JSONSchemaProps root;
   private final List<String> errors = new ArrayList<>();
+  private final List<String> evaluationErrors = new ArrayList<>();
   private int rulesEvaluated;
 
   CrdSchemaCheck(JSONSchemaProps root) {
@@ -52,8 +54,18 @@ final class CrdSchemaCheck {
 
   List<String> check(JsonNode value, JsonNode old) {
     errors.clear();
+    evaluationErrors.clear();
     check(root, value, old, "");
     return List.copyOf(errors);
+  }
+
+  /**
+   * The rules of the last check that failed to evaluate (a missing key, a wrong type), which are not
+   * in {@link #check}'s refusals: an API server refuses the object then too, but for a reason the
+   * rule does not state, so a case refused only that way would test nothing.
+   */
+  List<String> evaluationErrors() {
+    return List.copyOf(evaluationErrors);
   }
 
   int rulesEvaluated() {
@@ -116,8 +128,13 @@ final class CrdSchemaCheck {
         errors.add(path + ": more than " + schema.getMaxItems() + " items");
       }
       if (schema.getItems() != null && schema.getItems().getSchema() != null) {
+        JSONSchemaProps items = schema.getItems().getSchema();
         for (int i = 0; i < value.size(); i++) {
-          check(schema.getItems().getSchema(), value.get(i), null, path + "[" + i + "]");
+          // A null field of an object is dropped; a null item of a list stays, and is of no type.
+          if (value.get(i).isNull() && !Boolean.TRUE.equals(items.getNullable())) {
+            errors.add(path + "[" + i + "]: must be of type " + items.getType());
+          }
+          check(items, value.get(i), null, path + "[" + i + "]");
         }
       }
     }
@@ -155,15 +172,17 @@ final class CrdSchemaCheck {
         if (transition && (old == null || old.isNull())) {
           continue;
         }
-        if (!evaluate(rule.getRule(), value, old)) {
-          errors.add(path + ": " + rule.getMessage());
-        }
+        evaluate(rule.getRule(), value, old).ifPresent(holds -> {
+          if (!holds) {
+            errors.add(path + ": " + rule.getMessage());
+          }
+        });
       }
     }
   }
 
-  /** A rule that fails to evaluate (a missing key, say) rejects the object, as on an API server. */
-  private boolean evaluate(String rule, JsonNode self, JsonNode oldSelf) {
+  /** Whether the rule holds; empty, and recorded in {@link #evaluationErrors()}, when it fails to evaluate. */
+  private Optional<Boolean> evaluate(String rule, JsonNode self, JsonNode oldSelf) {
     rulesEvaluated++;
     CelAbstractSyntaxTree ast;
     try {
@@ -177,9 +196,10 @@ final class CrdSchemaCheck {
       variables.put("oldSelf", toCel(oldSelf));
     }
     try {
-      return (Boolean) RUNTIME.createProgram(ast).eval(variables);
+      return Optional.of((Boolean) RUNTIME.createProgram(ast).eval(variables));
     } catch (CelEvaluationException e) {
-      return false;
+      evaluationErrors.add(rule + ": " + e.getMessage());
+      return Optional.empty();
     }
   }
 
