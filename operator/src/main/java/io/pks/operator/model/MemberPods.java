@@ -100,9 +100,10 @@ public final class MemberPods {
   }
 
   private static Map<String, String> merged(Map<String, String> inherited, Map<String, String> own) {
+    // Mutable: the dependents add their own annotations (such as the Jobs' spec hash) later.
     Map<String, String> merged = new TreeMap<>(inherited);
     merged.putAll(own);
-    return merged.isEmpty() ? null : merged;
+    return merged;
   }
 
   private static List<PodVolume> ordered(Set<PodVolume> volumes) {
