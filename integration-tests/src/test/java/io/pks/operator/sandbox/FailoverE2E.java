@@ -229,7 +229,7 @@ class FailoverE2E {
       switchover.awaitSynchronous(target);
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).as("writes on the new primary").isTrue();
       Set<Long> acknowledged = writer.stop();
-      assertThat(writer.missingOn(switchover.readWrite())).as("acknowledged rows lost").isEmpty();
+      assertThat(writer.missingOn(switchover.connections(switchover.readWrite()))).as("acknowledged rows lost").isEmpty();
       System.out.printf("SWITCHOVER with an operator restart mid-operation: %d commits acknowledged, 0 lost%n",
           acknowledged.size());
     }
@@ -252,11 +252,11 @@ class FailoverE2E {
     restartOperatorReleased(failover, standby);
     failover.awaitStatus("promoted", p -> standby.equals(p.getStatus().currentPrimary()));
     assertThat(writer.awaitMore(20, SandboxPair.BOUND)).as("writes on the new primary").isTrue();
-    assertThat(writer.missingOn(failover.readWrite())).as("acknowledged rows lost").isEmpty();
+    assertThat(writer.missingOn(failover.connections(failover.readWrite()))).as("acknowledged rows lost").isEmpty();
     failover.nodeBack(primary);
     failover.awaitSynchronous(standby);
     Set<Long> acknowledged = writer.stop();
-    assertThat(writer.missingOn(failover.readWrite())).as("acknowledged rows lost").isEmpty();
+    assertThat(writer.missingOn(failover.connections(failover.readWrite()))).as("acknowledged rows lost").isEmpty();
     assertThat(failover.get().getStatus().timeline()).as("one promotion").isEqualTo(timeline + 1);
     assertThat(failover.inRecovery(primary)).isTrue();
     System.out.printf("FAILOVER with an operator restart mid-operation: %d commits acknowledged, 0 lost%n",
