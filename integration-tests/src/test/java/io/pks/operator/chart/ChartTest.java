@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -151,7 +152,14 @@ class ChartTest {
     Process operator = builder.start();
     try {
       String readiness = "http://127.0.0.1:" + health + container.getReadinessProbe().getHttpGet().getPath();
-      await("readiness probe").atMost(Duration.ofSeconds(120)).until(() -> status(readiness) == 200);
+      try {
+        await("readiness probe").atMost(Duration.ofSeconds(120))
+            .failFast("the operator exited", () -> !operator.isAlive())
+            .until(() -> status(readiness) == 200);
+      } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+        throw new AssertionError(e.getMessage() + "; the operator's log:\n"
+            + Files.readString(dir.resolve("operator.log")), e);
+      }
       PksReplicaPair pair = TestPairs.example();
       server.client().namespaces().resource(new NamespaceBuilder().withNewMetadata()
           .withName(pair.getMetadata().getNamespace()).endMetadata().build()).create();
@@ -309,7 +317,8 @@ class ChartTest {
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly(
-        "run", "--health-port=8081", "--metrics-port=8080", "--cluster-domain=cluster.local", "--probe-interval=1s");
+        "run", "--health-port=8081", "--metrics-port=8080", "--cluster-domain=cluster.local", "--probe-interval=1s",
+        "--log-format=text");
     assertThat(deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()).isEmpty();
     assertThat(HelmChart.all(objects, PodDisruptionBudget.class)).isEmpty();
     assertThat(HelmChart.all(objects, Role.class)).isEmpty();

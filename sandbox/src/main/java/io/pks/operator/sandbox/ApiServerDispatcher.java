@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -37,6 +38,7 @@ import io.pks.operator.sandbox.EmbeddedApiServer.Write;
  * the status it got, every injected fault answered with who received it, and every request counted.
  */
 final class ApiServerDispatcher extends KubernetesCrudDispatcher {
+  private static final String SELF_SUBJECT_RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
   private static final Logger LOG = LoggerFactory.getLogger(ApiServerDispatcher.class);
   private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
   private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
@@ -128,6 +130,9 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       // Whatever the body's encoding (kubectl sends protobuf), the path names the pod.
       return evict(resource.get());
     }
+    if ("POST".equals(request.getMethod()) && path.startsWith(SELF_SUBJECT_RULES_REVIEWS)) {
+      return Responses.json(201, selfSubjectRulesReview());
+    }
     String contentType = request.getHeader("Content-Type");
     if (contentType != null && BODY_METHODS.contains(request.getMethod())
         && !contentType.contains("json") && !contentType.contains("yaml")) {
@@ -183,6 +188,18 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       }
       return Optional.of(parsed.toString());
     };
+  }
+
+  /**
+   * The sandbox has no authorization: every client may do everything, and a self-review (which a
+   * leader-elected operator sends before it takes its Lease) says so, as a real server does for an
+   * administrator.
+   */
+  private static Map<String, Object> selfSubjectRulesReview() {
+    return Map.of("apiVersion", "authorization.k8s.io/v1", "kind", "SelfSubjectRulesReview",
+        "metadata", Map.of(), "status", Map.of("incomplete", false, "nonResourceRules", List.of(),
+            "resourceRules", List.of(Map.of("verbs", List.of("*"), "apiGroups", List.of("*"),
+                "resources", List.of("*")))));
   }
 
   /** {@code POST .../pods/<name>/eviction}: deletes the pod unless a PodDisruptionBudget forbids it. */
