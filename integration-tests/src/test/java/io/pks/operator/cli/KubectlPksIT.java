@@ -178,7 +178,7 @@ class KubectlPksIT {
   }
 
   @Test
-  void switchoverSetsTheDesiredPrimaryWithAMergePatch() {
+  void switchoverAsksWithAnAnnotationAndLeavesTheSpecAsWritten() {
     createStreamingPair();
     cluster.clearWrites();
 
@@ -190,7 +190,8 @@ class KubectlPksIT {
         Switchover of telephony/pks requested: primary site-a -> site-b.
         Follow it with: kubectl pks status pks -n telephony
         """);
-    assertThat(pair().getSpec().primary()).isEqualTo("site-b");
+    assertThat(pair().getMetadata().getAnnotations()).containsEntry("pks.io/switchover", "site-b");
+    assertThat(pair().getSpec()).isEqualTo(TestPairs.example().getSpec());
     assertThat(pair().getSpec().members()).isEqualTo(TestPairs.example().getSpec().members());
     assertThat(cluster.writes()).extracting(write -> write.method() + " " + write.path())
         .containsExactly("PATCH /apis/pks.io/v1alpha1/namespaces/telephony/pksreplicapairs/pks");
@@ -209,14 +210,14 @@ class KubectlPksIT {
   }
 
   @Test
-  void switchoverToTheDesiredPrimaryChangesNothing() {
+  void switchoverToTheCurrentPrimaryChangesNothing() {
     createStreamingPair();
     cluster.clearWrites();
 
     CliRun result = run("switchover", "pks", "--to", "site-a", "-n", NS);
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).isEqualTo("site-a is already the desired primary of telephony/pks; nothing to do.\n");
+    assertThat(result.out()).isEqualTo("site-a is already the primary of telephony/pks; nothing to do.\n");
     assertThat(cluster.writes()).isEmpty();
   }
 
@@ -229,6 +230,6 @@ class KubectlPksIT {
     assertThat(result.exitCode()).isZero();
     assertThat(result.err()).isEqualTo("note: telephony/pks is not yet reconciled; the operator switches over only"
         + " from Streaming, with the standby caught up.\n");
-    assertThat(pair().getSpec().primary()).isEqualTo("site-b");
+    assertThat(pair().getMetadata().getAnnotations()).containsEntry("pks.io/switchover", "site-b");
   }
 }

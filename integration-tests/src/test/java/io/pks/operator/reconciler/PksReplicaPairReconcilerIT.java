@@ -334,6 +334,26 @@ class PksReplicaPairReconcilerIT {
   }
 
   @Test
+  void theDeletionPolicyInForceAtDeletionDecidesWhatIsKept() {
+    client.resource(TestPairs.example(json -> TestPairs.spec(json).put("deletionPolicy", "Delete"))).create();
+    awaitAllObjects();
+
+    editSpec(json -> TestPairs.spec(json).put("deletionPolicy", "Retain"));
+    await().atMost(BOUND).untilAsserted(() -> {
+      assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems()).hasSize(2)
+          .allSatisfy(claim -> assertThat(claim.getMetadata().getOwnerReferences()).as("retained claim").isEmpty());
+      assertThat(client.secrets().inNamespace(NS).list().getItems()).isNotEmpty()
+          .allSatisfy(secret -> assertThat(secret.getMetadata().getOwnerReferences()).as("retained Secret").isEmpty());
+    });
+
+    editSpec(json -> TestPairs.spec(json).put("deletionPolicy", "Delete"));
+    await().atMost(BOUND).untilAsserted(() ->
+        assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems())
+            .allSatisfy(claim -> assertThat(claim.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("PksReplicaPair"))));
+  }
+
+  @Test
   void theNetworkPolicyFollowsItsFlag() {
     client.resource(TestPairs.example()).create();
     awaitAllObjects();

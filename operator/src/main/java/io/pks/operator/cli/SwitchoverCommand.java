@@ -16,11 +16,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code switchover}: asks for a planned switchover by setting spec.primary, the way a user would
- * edit the resource; the operator does the rest, and only when it is safe.
+ * {@code switchover}: asks for a planned switchover with the {@link PksReplicaPair#SWITCHOVER_ANNOTATION}
+ * annotation, leaving the spec as the user (or a GitOps tool) wrote it; the operator does the rest,
+ * only when it is safe, and removes the annotation once its status names the member.
  */
 @Command(name = "switchover", mixinStandardHelpOptions = true,
-    description = {"Request a planned switchover: make MEMBER the desired primary (spec.primary).",
+    description = {"Request a planned switchover to MEMBER (annotation " + PksReplicaPair.SWITCHOVER_ANNOTATION
+        + "; spec.primary is left as written).",
         "The operator switches only from Streaming with the standby caught up; follow it with status.",
         "Exit code 1: the pair or the member does not exist."})
 public final class SwitchoverCommand extends PairCommand {
@@ -37,8 +39,9 @@ public final class SwitchoverCommand extends PairCommand {
       err.println(member + " is not a member of " + pair.ref() + ": choose one of " + members);
       return 1;
     }
-    if (member.equals(pair.getSpec().primary())) {
-      out.println(member + " is already the desired primary of " + pair.ref() + "; nothing to do.");
+    String current = pair.getStatus() == null ? pair.getSpec().primary() : pair.getStatus().currentPrimary();
+    if (member.equals(current)) {
+      out.println(member + " is already the primary of " + pair.ref() + "; nothing to do.");
       return 0;
     }
     if (pair.getStatus() == null || pair.getStatus().phase() != Phase.Streaming) {
@@ -46,10 +49,10 @@ public final class SwitchoverCommand extends PairCommand {
           : pair.getStatus().phase()) + "; the operator switches over only from Streaming, with the standby caught up.");
     }
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    patch.putObject("spec").put("primary", member);
+    patch.putObject("metadata").putObject("annotations").put(PksReplicaPair.SWITCHOVER_ANNOTATION, member);
     client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace()).withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-    out.println("Switchover of " + pair.ref() + " requested: primary " + pair.getSpec().primary() + " -> " + member
+    out.println("Switchover of " + pair.ref() + " requested: primary " + current + " -> " + member
         + ".");
     out.println("Follow it with: kubectl pks status " + name + " -n " + pair.getMetadata().getNamespace());
     return 0;

@@ -1,11 +1,17 @@
 package io.pks.operator.dependent;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.BulkUpdater;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
@@ -15,11 +21,12 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
- * Objects the operator creates and then never changes nor deletes: an existing one always matches
- * (JOSDK's bulk reconciler needs an Updater, which is therefore never called), and there is no
- * Deleter. For what holds or guards data (Secrets whose passwords are in the database, volume
- * claims, Jobs that wrote a member's data): only the garbage collector removes them, with the pair,
- * and only when {@link #ownedByPair} says so.
+ * Objects the operator creates and then never changes nor deletes, but for their owner reference:
+ * there is no Deleter, and an update only adds or removes the pair's owner reference. For what
+ * holds or guards data (Secrets whose passwords are in the database, volume claims, Jobs that wrote
+ * a member's data): only the garbage collector removes them, with the pair, and only when
+ * {@link #ownedByPair} says so under the spec in force, so the deletionPolicy the pair has when it
+ * is deleted decides, not the one it had when they were created.
  */
 abstract class CreateOnceDependent<R extends HasMetadata> extends PairDependent<R>
     implements KubernetesBulkDependentResource<R, PksReplicaPair>, Creator<R, PksReplicaPair>,
@@ -43,7 +50,30 @@ abstract class CreateOnceDependent<R extends HasMetadata> extends PairDependent<
 
   @Override
   public Matcher.Result<R> match(R actual, R desired, PksReplicaPair pair, Context<PksReplicaPair> context) {
-    return Matcher.Result.nonComputed(true);
+    return Matcher.Result.nonComputed(ownedBy(actual, pair) == ownedByPair(pair));
+  }
+
+  /** Adds or removes the pair's owner reference, and nothing else: a merge patch of the metadata. */
+  @Override
+  public R update(R actual, R desired, PksReplicaPair pair, Context<PksReplicaPair> context) {
+    List<OwnerReference> others = references(actual).stream()
+        .filter(owner -> !owner.getUid().equals(pair.getMetadata().getUid())).toList();
+    List<OwnerReference> next = new ArrayList<>(others);
+    if (ownedByPair(pair)) {
+      next.add(new OwnerReferenceBuilder().withApiVersion(pair.getApiVersion()).withKind(pair.getKind())
+          .withName(pair.getMetadata().getName()).withUid(pair.getMetadata().getUid()).build());
+    }
+    Map<String, Object> patch = Map.of("metadata", Map.of("ownerReferences", next));
+    return context.getClient().resource(actual).patch(PatchContext.of(PatchType.JSON_MERGE),
+        Serialization.asJson(patch));
+  }
+
+  private static boolean ownedBy(HasMetadata object, PksReplicaPair pair) {
+    return references(object).stream().anyMatch(owner -> owner.getUid().equals(pair.getMetadata().getUid()));
+  }
+
+  private static List<OwnerReference> references(HasMetadata object) {
+    return object.getMetadata().getOwnerReferences() == null ? List.of() : object.getMetadata().getOwnerReferences();
   }
 
   @Override

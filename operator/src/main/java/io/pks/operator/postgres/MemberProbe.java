@@ -36,7 +36,8 @@ public final class MemberProbe {
              r.state, r.sync_state, r.sent_lsn::text, r.write_lsn::text, r.flush_lsn::text,
              r.replay_lsn::text, pg_wal_lsn_diff(current.lsn, r.replay_lsn)::bigint,
              COALESCE(EXTRACT(EPOCH FROM r.replay_lag), 0)::float8,
-             s.slot_name, s.active, s.restart_lsn::text
+             s.slot_name, s.active, s.restart_lsn::text,
+             current_setting('synchronous_standby_names')
       FROM current
       LEFT JOIN LATERAL (
         SELECT * FROM pg_stat_replication WHERE application_name = ?
@@ -89,7 +90,7 @@ public final class MemberProbe {
                 row.getDouble(9));
         ProbeResult.Slot slot = row.getString(10) == null ? null
             : new ProbeResult.Slot(row.getString(10), row.getBoolean(11), row.getString(12));
-        return new ProbeResult.PrimaryView(row.getString(1), stream, slot);
+        return new ProbeResult.PrimaryView(row.getString(1), stream, slot, row.getString(13));
       }
     }
   }

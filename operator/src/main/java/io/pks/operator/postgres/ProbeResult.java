@@ -71,8 +71,10 @@ public record ProbeResult(
    * @param currentWalLsn pg_current_wal_lsn()
    * @param standbyStream its pg_stat_replication row for the standby; null while none is connected
    * @param standbySlot the standby's slot from pg_replication_slots; null when there is none
+   * @param synchronousStandbyNames its synchronous_standby_names: whom its commits wait for; empty for none
    */
-  public record PrimaryView(String currentWalLsn, StandbyStream standbyStream, Slot standbySlot) {
+  public record PrimaryView(String currentWalLsn, StandbyStream standbyStream, Slot standbySlot,
+      String synchronousStandbyNames) {
   }
 
   /**

@@ -24,7 +24,6 @@ public enum EventReason {
   Promoted(Type.Normal),
   SwitchoverStarted(Type.Normal),
   SwitchedOver(Type.Normal),
-  PrimaryRecorded(Type.Normal),
   DatabaseActionFailed(Type.Warning);
 
   /** The Event's {@code type}, as core v1 spells it. */

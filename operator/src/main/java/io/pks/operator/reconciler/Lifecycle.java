@@ -13,6 +13,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.SynchronousMode;
 import io.pks.operator.model.Jobs;
+import io.pks.operator.postgres.Lsn;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
 /**
@@ -43,7 +44,7 @@ final class Lifecycle {
     if (phase == null || phase == Phase.Pending || state.currentPrimary() == null) {
       String primary = pair.getSpec().primary();
       MemberJob initdb = Jobs.initdb(pair, primary);
-      return step(new PairState(Phase.InitializingPrimary, primary, null,
+      return step(new PairState(Phase.InitializingPrimary, primary, null, primary, null,
           List.of(primary, pair.getSpec().peerOf(primary)), initdb, null), EventReason.InitializingPrimary,
           "Initialising primary " + primary + ": Job " + initdb.name() + " runs initdb on its volume.");
     }
@@ -76,9 +77,12 @@ final class Lifecycle {
     private final String standby;
     private final FailoverSpec failover;
 
-    Rules(PksReplicaPair pair, PairState state, PairFacts facts) {
+    Rules(PksReplicaPair pair, PairState recorded, PairFacts facts) {
       this.pair = pair;
-      this.state = state;
+      // A spec.primary naming the current primary asks for nothing: recorded as acted on, so that
+      // only a later change of it is a request.
+      this.state = pair.getSpec().primary().equals(recorded.currentPrimary())
+          ? recorded.requested(pair.getSpec().primary()) : recorded;
       this.facts = facts;
       this.primary = state.currentPrimary();
       this.standby = pair.getSpec().peerOf(primary);
@@ -173,11 +177,10 @@ final class Lifecycle {
         // The first probe after an operator restart has not come yet: nothing is known to have changed.
         return waiting(state.phase(), pair.getStatus().message());
       }
-      String requested = pair.getSpec().primary();
       boolean primaryAnswers = facts.answersAsPrimary(primary);
-      if (!requested.equals(primary)) {
-        return primaryAnswers ? switchoverRequested(requested) : failoverTo(requested, "spec.primary names "
-            + requested + " and primary " + primary + " does not answer");
+      Optional<String> requested = switchoverRequest();
+      if (requested.isPresent()) {
+        return primaryAnswers ? switchoverRequested(requested.get()) : switchoverWithoutPrimary(requested.get());
       }
       if (!primaryAnswers) {
         return primaryLost();
@@ -189,11 +192,28 @@ final class Lifecycle {
     }
 
     private LifecycleStep streaming() {
-      boolean sync = pair.getSpec().replication().synchronous() != SynchronousMode.Off;
+      SynchronousMode mode = pair.getSpec().replication().synchronous();
+      if (mode == SynchronousMode.Off && facts.primaryWaitsForStandby()) {
+        return stopWaiting(state.phase(Phase.Streaming).job(null), EventReason.Streaming, "Primary " + primary
+            + " streams to standby " + standby + " asynchronously (synchronous: Off).");
+      }
+      boolean sync = mode != SynchronousMode.Off;
       boolean syncShown = facts.observation().map(o -> "sync".equals(o.replication().syncState())).orElse(false);
       PairState next = state.phase(Phase.Streaming).job(null).synchronousStandby(syncShown ? standby : null);
       return new LifecycleStep(next, sync && !syncShown ? Set.of(Action.ENABLE_SYNC) : Set.of(), EventReason.Streaming,
           "Primary " + primary + " streams to standby " + standby + (sync ? " synchronously." : " asynchronously."));
+    }
+
+    /**
+     * The primary is to stop waiting for its standby. The status first records that no standby holds
+     * every commit (a later failover then asks for allowDataLoss); only a reconcile that reads that
+     * record back clears synchronous_standby_names, so no commit is ever acknowledged by the primary
+     * alone while the status still names a synchronous standby.
+     */
+    private LifecycleStep stopWaiting(PairState next, EventReason reason, String message) {
+      boolean recorded = state.synchronousStandby() == null;
+      return new LifecycleStep(next.synchronousStandby(null), recorded ? Set.of(Action.DISABLE_SYNC) : Set.of(), reason,
+          message);
     }
 
     private LifecycleStep standbyNotStreaming() {
@@ -204,12 +224,16 @@ final class Lifecycle {
         return warning(degraded, EventReason.StandbyNotStreaming, "Standby " + standby + " is not streaming from primary "
             + primary + " (" + seen + "); synchronous: Required, so commits wait until it is back.");
       }
-      if (mode == SynchronousMode.Preferred && state.synchronousStandby() != null) {
+      if (mode == SynchronousMode.Off && facts.primaryWaitsForStandby()) {
+        return stopWaiting(degraded, EventReason.StandbyNotStreaming, "Standby " + standby + " is not streaming from"
+            + " primary " + primary + " (" + seen + "); synchronous: Off, so commits do not wait for it.");
+      }
+      if (mode == SynchronousMode.Preferred && facts.primaryWaitsForStandby()) {
         Duration down = facts.standbyNotStreamingFor();
         if (down.compareTo(Duration.ofSeconds(failover.standbyUnavailableSeconds())) >= 0) {
-          return new LifecycleStep(degraded.synchronousStandby(null), Set.of(Action.DISABLE_SYNC), EventReason.SyncDegraded,
-              "Standby " + standby + " has not streamed for " + down.toSeconds() + " s; synchronous: Preferred,"
-                  + " so primary " + primary + " commits without waiting for it until it streams again.");
+          return stopWaiting(degraded, EventReason.SyncDegraded, "Standby " + standby + " has not streamed for "
+              + down.toSeconds() + " s; synchronous: Preferred, so primary " + primary
+              + " commits without waiting for it until it streams again.");
         }
         return warning(degraded, EventReason.StandbyNotStreaming, "Standby " + standby + " is not streaming from primary "
             + primary + " (" + seen + "); commits wait for it up to " + failover.standbyUnavailableSeconds()
@@ -222,6 +246,52 @@ final class Lifecycle {
       }
       return warning(degraded, EventReason.StandbyNotStreaming, "Standby " + standby + " is not streaming from primary "
           + primary + " (" + seen + ").");
+    }
+
+    /**
+     * The member a user asks to promote: the switchover annotation naming the standby, or a
+     * spec.primary changed since the operator last acted on it and naming the standby. After a
+     * failover, spec.primary still holds what the user wrote (the operator never writes the spec):
+     * unchanged, it asks for nothing, so a GitOps tool holding it never asks for a switch back.
+     */
+    private Optional<String> switchoverRequest() {
+      Optional<String> annotated = pair.switchoverAnnotation().filter(standby::equals);
+      if (annotated.isPresent()) {
+        return annotated;
+      }
+      String specPrimary = pair.getSpec().primary();
+      return specPrimary.equals(state.requestedPrimary()) || specPrimary.equals(primary)
+          ? Optional.empty() : Optional.of(specPrimary);
+    }
+
+    /** The user's request is answered by {@code step}: the spec.primary it read is acted on. */
+    private LifecycleStep answering(LifecycleStep step) {
+      return new LifecycleStep(step.state().requested(pair.getSpec().primary()), step.actions(), step.reason(),
+          step.message());
+    }
+
+    /**
+     * A switchover is requested while the primary does not answer: a switchover that cannot
+     * stop the primary cleanly. It follows the failover rules: the bound first, and in Manual mode
+     * only a spec.primary change made after the loss was reported (phase Failed) fails over.
+     */
+    private LifecycleStep switchoverWithoutPrimary(String requested) {
+      Duration lost = facts.primaryUnreachableFor(primary);
+      Duration bound = Duration.ofSeconds(failover.primaryUnavailableSeconds());
+      boolean requestedAfterReport = state.phase() == Phase.Failed;
+      if (failover.mode() == FailoverMode.Manual && !requestedAfterReport) {
+        return warning(state, EventReason.PrimaryLost, "Switchover to " + requested + " cannot stop primary " + primary
+            + " cleanly: it has not answered for " + lost.toSeconds() + " s and failover.mode is Manual, so nothing"
+            + " was promoted. To fail over to " + requested + ", set spec.primary back to " + primary
+            + ", then, once the loss is reported, to " + requested + ".");
+      }
+      if (lost.compareTo(bound) < 0 && !requestedAfterReport) {
+        return waiting(state.phase(), "Switchover to " + requested + " waits: primary " + primary
+            + " is not answering; failover once it has not answered for " + bound.toSeconds() + " s.");
+      }
+      LifecycleStep failover = failoverTo(requested, "a switchover to " + requested + " is requested and primary "
+          + primary + " has not answered for " + lost.toSeconds() + " s");
+      return failover.phase() == Phase.FailingOver ? answering(failover) : failover;
     }
 
     private LifecycleStep primaryLost() {
@@ -284,20 +354,68 @@ final class Lifecycle {
         return waiting(state.phase(), "Switchover to " + target + " waits for it to stream and catch up ("
             + facts.observation().get().replication().state() + ").");
       }
-      return step(state.phase(Phase.SwitchingOver).targeting(target).stopping(primary), EventReason.SwitchoverStarted,
+      return answering(step(state.phase(Phase.SwitchingOver).targeting(target).stopping(primary)
+          .switchoverLsn(facts.primaryWalLsn()),
+          EventReason.SwitchoverStarted,
           "Switching over to " + target + ": stopping " + primary + " cleanly (every commit sent to " + target
-              + ") before promoting " + target + ".");
+              + ") before promoting " + target + "."));
     }
 
-    /** SwitchingOver: once the old primary has stopped (clean shutdown), promote. */
+    /**
+     * SwitchingOver: once the old primary has stopped and the target has received WAL beyond the
+     * old primary's last recorded position (its shutdown checkpoint: the clean stop sent every
+     * commit), promote. Until it stops, the recorded position follows the primary's.
+     */
     LifecycleStep switchingOver() {
       String target = state.targetPrimary();
-      if (facts.podExists(primary) && !facts.answersAsPrimary(target)) {
+      if (facts.answersAsPrimary(target)) {
+        return switchedOver(target);
+      }
+      if (facts.answersAsPrimary(primary) && Lsn.beyond(facts.primaryWalLsn(), state.switchoverLsn())) {
+        return new LifecycleStep(state.phase(Phase.SwitchingOver).switchoverLsn(facts.primaryWalLsn()), Set.of(), null,
+            pair.getStatus().message());
+      }
+      if (facts.podExists(primary)) {
         return waiting(Phase.SwitchingOver, "Switching over to " + target + ": waiting for " + primary
             + " to stop cleanly.");
       }
+      if (Lsn.beyond(facts.standbyReceivedLsn(), state.switchoverLsn())) {
+        return switchedOver(target);
+      }
+      return uncleanSwitchover(target);
+    }
+
+    private LifecycleStep switchedOver(String target) {
       return promote(target, primary, EventReason.SwitchedOver, target + " promoted by a switchover; it takes the writes"
           + " and the SIP traffic. " + primary + " is re-seeded as its standby.");
+    }
+
+    /**
+     * The old primary is gone but the target has not received its shutdown checkpoint: the stop
+     * may not have been clean, so the failover rules decide (bound, Manual mode, a safe target).
+     */
+    private LifecycleStep uncleanSwitchover(String target) {
+      String why = target + " has received WAL up to " + facts.standbyReceivedLsn() + ", not beyond " + primary
+          + "'s last position " + state.switchoverLsn() + " (its shutdown checkpoint is missing)";
+      Duration lost = facts.primaryUnreachableFor(primary);
+      Duration bound = Duration.ofSeconds(failover.primaryUnavailableSeconds());
+      if (lost.compareTo(bound) < 0) {
+        return waiting(Phase.SwitchingOver, "Switching over to " + target + ": " + why + "; waiting for it, then the"
+            + " failover rules apply after " + bound.toSeconds() + " s.");
+      }
+      if (failover.mode() == FailoverMode.Manual) {
+        return warning(state.phase(Phase.SwitchingOver), EventReason.PrimaryLost, "Switchover to " + target
+            + " not completed: " + why + ", and failover.mode is Manual, so nothing was promoted. Set"
+            + " failover.mode: Automatic to promote it by the failover rules.");
+      }
+      if (!safeToPromote(target)) {
+        return warning(state.phase(Phase.SwitchingOver), EventReason.FailoverRefused, "Not promoting " + target + ": "
+            + why + ", and it was not last seen in sync, so commits it lacks would be lost. Set"
+            + " spec.failover.allowDataLoss: true to accept that loss.");
+      }
+      return promote(target, primary, EventReason.Promoted, target + " promoted by the failover rules after a"
+          + " switchover whose old primary " + primary + " did not stop cleanly: " + why + ". It was in sync, so it"
+          + " has every acknowledged commit; " + primary + " is re-seeded as its standby.");
     }
 
     private LifecycleStep promote(String target, String old, EventReason reason, String message) {

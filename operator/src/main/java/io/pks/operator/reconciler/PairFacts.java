@@ -39,6 +39,25 @@ record PairFacts(Optional<ReplicationObservation> observation, Map<String, JobOu
     return observation.map(ReplicationObservation::streaming).orElse(false);
   }
 
+  /**
+   * Whether the primary's commits wait for a standby: its synchronous_standby_names as the probe
+   * read it is set. A fact from PostgreSQL, not the operator's bookkeeping.
+   */
+  boolean primaryWaitsForStandby() {
+    return observation.map(o -> o.replication().synchronousStandbyNames())
+        .map(names -> !names.isEmpty()).orElse(false);
+  }
+
+  /** The primary's current WAL position; null when no member answers as primary. */
+  String primaryWalLsn() {
+    return observation.map(ReplicationObservation::primaryWalLsn).orElse(null);
+  }
+
+  /** The standby's last received WAL position; null when unknown. */
+  String standbyReceivedLsn() {
+    return observation.map(ReplicationObservation::standbyReceivedLsn).orElse(null);
+  }
+
   /** Streaming with at most the smallest lag step behind: a switchover loses nothing and waits little. */
   boolean caughtUp() {
     return streaming() && observation.map(o -> ReplicationObservation.lagBucket(o.replication().lagBytes()) == 0)

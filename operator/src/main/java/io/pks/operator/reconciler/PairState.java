@@ -12,32 +12,34 @@ import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
  * anything happens, so that an operator restarted at any point continues, never repeats, a step.
  *
  * @param targetPrimary the member a switchover or failover in progress promotes; null otherwise
+ * @param requestedPrimary the spec.primary last acted on: a different one is a new request
+ * @param switchoverLsn during a switchover, the old primary's WAL position last seen before it stopped
  * @param stoppedMembers members held at zero replicas: unseeded, being seeded, or fenced
  * @param job the Job being waited for
  * @param synchronousStandby the standby every acknowledged commit is on (last seen in sync)
  */
-record PairState(Phase phase, String currentPrimary, String targetPrimary, List<String> stoppedMembers,
-    MemberJob job, String synchronousStandby) {
+record PairState(Phase phase, String currentPrimary, String targetPrimary, String requestedPrimary,
+    String switchoverLsn, List<String> stoppedMembers, MemberJob job, String synchronousStandby) {
 
   PairState {
     stoppedMembers = List.copyOf(stoppedMembers);
   }
 
   static PairState of(PksReplicaPairStatus status) {
-    return new PairState(status.phase(), status.currentPrimary(), status.targetPrimary(), status.stoppedMembers(),
-        status.job(), status.synchronousStandby());
+    return new PairState(status.phase(), status.currentPrimary(), status.targetPrimary(), status.requestedPrimary(),
+        status.switchoverLsn(), status.stoppedMembers(), status.job(), status.synchronousStandby());
   }
 
   PairState phase(Phase next) {
-    return new PairState(next, currentPrimary, targetPrimary, stoppedMembers, job, synchronousStandby);
+    return new PairState(next, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby);
   }
 
   PairState job(MemberJob next) {
-    return new PairState(phase, currentPrimary, targetPrimary, stoppedMembers, next, synchronousStandby);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, next, synchronousStandby);
   }
 
   PairState stopped(List<String> next) {
-    return new PairState(phase, currentPrimary, targetPrimary, next, job, synchronousStandby);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, next, job, synchronousStandby);
   }
 
   PairState stopping(String member) {
@@ -53,15 +55,26 @@ record PairState(Phase phase, String currentPrimary, String targetPrimary, List<
   }
 
   PairState synchronousStandby(String member) {
-    return new PairState(phase, currentPrimary, targetPrimary, stoppedMembers, job, member);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, member);
   }
 
   /** {@code target} becomes the primary: the operation ends, and with it the synchronous standby. */
   PairState promoted(String target) {
-    return new PairState(phase, target, null, stoppedMembers, job, null);
+    return new PairState(phase, target, null, requestedPrimary, null, stoppedMembers, job, null);
+  }
+
+  /** spec.primary {@code member} was acted on: only a later, different value is a new request. */
+  PairState requested(String member) {
+    return new PairState(phase, currentPrimary, targetPrimary, member, switchoverLsn, stoppedMembers, job, synchronousStandby);
+  }
+
+  /** The old primary's WAL position, last seen before a switchover stopped it. */
+  PairState switchoverLsn(String lsn) {
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, lsn, stoppedMembers, job,
+        synchronousStandby);
   }
 
   PairState targeting(String target) {
-    return new PairState(phase, currentPrimary, target, stoppedMembers, job, synchronousStandby);
+    return new PairState(phase, currentPrimary, target, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby);
   }
 }

@@ -166,7 +166,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     }
     boolean stepRecorded = recordedStateChanged(pair, next);
     UpdateControl<PksReplicaPair> control = writeStatus(pair, next, context);
-    recordFailoverInSpec(pair, next);
+    removeAnsweredSwitchover(pair, next);
     if (failure.isEmpty() && stepRecorded) {
       control.rescheduleAfter(NEXT_STEP);
     } else if (!facts.answersAsPrimary(next.currentPrimary()) || !facts.streaming()) {
@@ -181,23 +181,20 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   }
 
   /**
-   * After a failover, spec.primary still names the fenced member; left so, it would read as a
-   * request to switch back as soon as that member streams again. The operator sets it to the new
-   * primary, as a person failing over by hand would, and says so in an Event.
+   * A switchover annotation is a one-shot request: once the written status names its member as
+   * the current or target primary it is answered and removed (a metadata patch; the spec is never
+   * written), so it cannot ask again after a later failover.
    */
-  private void recordFailoverInSpec(PksReplicaPair pair, PksReplicaPairStatus next) {
-    String requested = pair.getSpec().primary();
-    if (next.phase() != Phase.Rejoining || !next.stoppedMembers().contains(requested)) {
+  private void removeAnsweredSwitchover(PksReplicaPair pair, PksReplicaPairStatus written) {
+    Optional<String> requested = pair.switchoverAnnotation();
+    if (requested.isEmpty() || !(requested.get().equals(written.currentPrimary())
+        || requested.get().equals(written.targetPrimary()))) {
       return;
     }
-    // A merge patch of this one field: nothing else of the user's spec is rewritten.
     client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace())
         .withName(pair.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE),
-            Serialization.asJson(Map.of("spec", Map.of("primary", next.currentPrimary()))));
-    events.record(pair, EventReason.PrimaryRecorded, "spec.primary set from " + requested + " to " + next.currentPrimary()
-        + " after the failover: " + requested + " rejoins as the standby, and changing spec.primary back starts"
-        + " a planned switchover.");
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("metadata",
+            Map.of("annotations", java.util.Collections.singletonMap(PksReplicaPair.SWITCHOVER_ANNOTATION, null)))));
   }
 
   /** Failovers, switchovers and seed durations for the metrics, once per recorded step. */

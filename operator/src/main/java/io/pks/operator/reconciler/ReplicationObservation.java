@@ -7,7 +7,8 @@ import io.pks.operator.api.v1alpha1.ReplicationStatus;
 
 /**
  * The latest probe of a pair, reduced to what the status shows. Two observations are equal when
- * nothing meaningful differs: roles, timeline, replication state, sync state, slot and the lag's
+ * nothing meaningful differs: roles, timeline, replication state, sync state, slot, the primary's
+ * synchronous_standby_names and the lag's
  * bucket. The polling event source triggers a reconcile only when the observation is not equal to
  * the previous one, so an idle pair costs no status write however often it is probed.
  *
@@ -16,9 +17,13 @@ import io.pks.operator.api.v1alpha1.ReplicationStatus;
  * @param primaryReachedAt when the status's current primary last answered as primary (or when
  *     the operator started probing it); not part of equality: the failover clock, not a change
  * @param standbyStreamedAt likewise, when the standby was last seen streaming
+ * @param primaryWalLsn the primary's pg_current_wal_lsn(); null when no member answers as primary
+ * @param standbyReceivedLsn the standby's pg_last_wal_receive_lsn(); part of equality only while no
+ *     member answers as primary (a switchover or failover deciding), so a busy pair costs no reconciles
  */
 public record ReplicationObservation(String primary, String standby, Long timeline,
-    ReplicationStatus replication, Instant primaryReachedAt, Instant standbyStreamedAt) {
+    ReplicationStatus replication, Instant primaryReachedAt, Instant standbyStreamedAt, String primaryWalLsn,
+    String standbyReceivedLsn) {
 
   static final String STATE_NONE = "none";
   static final String STATE_UNKNOWN = "unknown";
@@ -39,7 +44,8 @@ public record ReplicationObservation(String primary, String standby, Long timeli
 
   private Object key() {
     return java.util.Arrays.asList(primary, standby, timeline, replication.state(), replication.syncState(),
-        replication.slot(), lagBucket(replication.lagBytes()), lagSecondsBucket(replication.replayLagSeconds()));
+        replication.slot(), replication.synchronousStandbyNames(), lagBucket(replication.lagBytes()), lagSecondsBucket(replication.replayLagSeconds()),
+        primary == null ? standbyReceivedLsn : null);
   }
 
   /**

@@ -22,19 +22,26 @@ final class ReplicationObservations {
     if (primary == null) {
       return new ReplicationObservation(null, standby == null ? null : standby.member(), null,
           ReplicationStatus.builder().state(ReplicationObservation.STATE_UNKNOWN)
-              .observedAt(first.observedAt().toString()).build(), primaryReachedAt, standbyStreamedAt);
+              .observedAt(first.observedAt().toString()).build(), primaryReachedAt, standbyStreamedAt, null,
+          receivedLsn(standby));
     }
     ProbeResult.PrimaryView view = primary.primary();
     ProbeResult.StandbyStream stream = view.standbyStream();
     String slot = view.standbySlot() == null ? null : view.standbySlot().name();
     ReplicationStatus replication = stream == null
         ? ReplicationStatus.builder().state(ReplicationObservation.STATE_NONE).slot(slot)
-            .observedAt(primary.observedAt().toString()).build()
+            .synchronousStandbyNames(view.synchronousStandbyNames()).observedAt(primary.observedAt().toString()).build()
         : ReplicationStatus.builder().state(stream.state()).syncState(stream.syncState()).sentLsn(stream.sentLsn())
             .replayLsn(stream.replayLsn()).lagBytes(stream.lagBytes()).replayLagSeconds(stream.replayLagSeconds())
-            .slot(slot).observedAt(primary.observedAt().toString()).build();
+            .slot(slot).synchronousStandbyNames(view.synchronousStandbyNames())
+            .observedAt(primary.observedAt().toString()).build();
     return new ReplicationObservation(primary.member(), standby == null ? null : standby.member(),
-        primary.timeline(), replication, primaryReachedAt, standbyStreamedAt);
+        primary.timeline(), replication, primaryReachedAt, standbyStreamedAt, view.currentWalLsn(),
+        receivedLsn(standby));
+  }
+
+  private static String receivedLsn(ProbeResult standby) {
+    return standby == null ? null : standby.standby().receiveLsn();
   }
 
   private static ProbeResult asRole(ProbeResult first, ProbeResult second, ProbeResult.Role role) {

@@ -70,6 +70,8 @@ final class StatusAggregator {
         .phase(state.phase())
         .currentPrimary(state.currentPrimary())
         .targetPrimary(state.targetPrimary())
+        .requestedPrimary(state.requestedPrimary())
+        .switchoverLsn(state.switchoverLsn())
         .standby(standby)
         .activeSip(sipSite)
         .timeline(shown.map(ReplicationObservation::timeline).orElse(current.timeline()))
@@ -98,7 +100,8 @@ final class StatusAggregator {
   private static ReplicationObservation shownIn(PksReplicaPairStatus status, ReplicationObservation latest) {
     return status.replication() == null ? null
         : new ReplicationObservation(latest.primary(), latest.standby(),
-            latest.timeline() == null ? null : status.timeline(), status.replication(), null, null);
+            latest.timeline() == null ? null : status.timeline(), status.replication(), null, null,
+            latest.primaryWalLsn(), latest.standbyReceivedLsn());
   }
 
   private static PksReplicaPairStatus current(PksReplicaPair pair) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
@@ -194,12 +195,13 @@ class DecisionsTest {
   }
 
   @Test
-  void theUsersSpecPrimaryChangeFailsOverAManualPair() {
+  void theUsersSpecPrimaryChangeAfterTheReportedLossFailsOverAManualPair() {
     primaryDown(8);
     PksReplicaPair pair = streaming(B, json -> {
       failover(json).put("mode", "Manual");
       ((ObjectNode) json.get("spec")).put("primary", B);
     });
+    pair.setStatus(status(Phase.Failed, A, null, List.of(), null, B));
     LifecycleStep step = decide(pair);
     assertThat(step.phase()).isEqualTo(Phase.FailingOver);
     assertThat(step.state().targetPrimary()).isEqualTo(B);
@@ -283,20 +285,144 @@ class DecisionsTest {
   }
 
   @Test
+  void aPendingSwitchoverWaitsOutAMissedProbe() {
+    primaryDown(1);
+    LifecycleStep step = decide(streaming(B, json -> ((ObjectNode) json.get("spec")).put("primary", B)));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.stoppedMembers()).as("nothing fenced within failover.primaryUnavailableSeconds").isEmpty();
+    assertThat(step.message()).isEqualTo("Switchover to site-b waits: primary site-a is not answering; failover"
+        + " once it has not answered for 5 s.");
+  }
+
+  @Test
+  void aPendingSwitchoverPastTheBoundFailsOverByTheFailoverRules() {
+    primaryDown(5);
+    LifecycleStep step = decide(streaming(B, json -> ((ObjectNode) json.get("spec")).put("primary", B)));
+    assertThat(step.phase()).isEqualTo(Phase.FailingOver);
+    assertThat(step.stoppedMembers()).containsExactly(A);
+  }
+
+  @Test
+  void aPendingSwitchoverInManualModeIsNotTurnedIntoAFailover() {
+    primaryDown(30);
+    LifecycleStep step = decide(streaming(B, json -> {
+      failover(json).put("mode", "Manual");
+      ((ObjectNode) json.get("spec")).put("primary", B);
+    }));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.reason()).isEqualTo(EventReason.PrimaryLost);
+    assertThat(step.message()).isEqualTo("Switchover to site-b cannot stop primary site-a cleanly: it has not"
+        + " answered for 30 s and failover.mode is Manual, so nothing was promoted. To fail over to site-b, set"
+        + " spec.primary back to site-a, then, once the loss is reported, to site-b.");
+  }
+
+  @Test
+  void aSwitchoverRecordsThePrimarysLastPositionBeforeStoppingIt() {
+    seen(A, B, "streaming", "sync", 0L);
+    situation.primaryWalLsn = "0/5000000";
+    LifecycleStep step = decide(streaming(B, json -> ((ObjectNode) json.get("spec")).put("primary", B)));
+    assertThat(step.phase()).isEqualTo(Phase.SwitchingOver);
+    assertThat(step.state().switchoverLsn()).isEqualTo("0/5000000");
+
+    situation.primaryWalLsn = "0/5000100";
+    assertThat(decide(switchingOver()).state().switchoverLsn()).as("followed until the primary stops")
+        .isEqualTo("0/5000100");
+  }
+
+  @Test
   void aSwitchoverPromotesOnlyOnceTheOldPrimaryHasStopped() {
     seen(A, B, "streaming", "sync", 0L);
+    situation.primaryWalLsn = "0/5000000";
     LifecycleStep waiting = decide(switchingOver());
     assertThat(waiting.actions()).isEmpty();
     assertThat(waiting.message()).isEqualTo("Switching over to site-b: waiting for site-a to stop cleanly.");
 
     situation.pods.remove(A);
     seen(null, B, "unknown", null, null);
+    situation.standbyReceivedLsn = "0/5000028";
     LifecycleStep promoting = decide(switchingOver());
     assertThat(promoting.actions()).containsExactly(Action.PROMOTE);
     assertThat(promoting.currentPrimary()).isEqualTo(B);
     assertThat(promoting.phase()).isEqualTo(Phase.Rejoining);
     assertThat(promoting.stoppedMembers()).containsExactly(A);
     assertThat(promoting.reason()).isEqualTo(EventReason.SwitchedOver);
+    assertThat(promoting.state().switchoverLsn()).isNull();
+  }
+
+  @Test
+  void aSwitchoverWhoseTargetMissedTheShutdownCheckpointFollowsTheFailoverRules() {
+    situation.pods.remove(A);
+    seen(null, B, "unknown", null, null);
+    situation.standbyReceivedLsn = "0/5000000";
+    situation.primaryReachedAt = NOW.minusSeconds(1);
+    LifecycleStep waiting = decide(switchingOver());
+    assertThat(waiting.actions()).as("the pod gone is not a clean stop").isEmpty();
+    assertThat(waiting.phase()).isEqualTo(Phase.SwitchingOver);
+    assertThat(waiting.message()).isEqualTo("Switching over to site-b: site-b has received WAL up to 0/5000000, not"
+        + " beyond site-a's last position 0/5000000 (its shutdown checkpoint is missing); waiting for it, then the"
+        + " failover rules apply after 5 s.");
+
+    situation.primaryReachedAt = NOW.minusSeconds(5);
+    LifecycleStep promoted = decide(switchingOver());
+    assertThat(promoted.actions()).as("in sync: every acknowledged commit is on it").containsExactly(Action.PROMOTE);
+    assertThat(promoted.reason()).isEqualTo(EventReason.Promoted);
+
+    PksReplicaPair notInSync = switchingOver();
+    notInSync.setStatus(notInSync.getStatus().toBuilder().synchronousStandby(null).build());
+    LifecycleStep refused = decide(notInSync);
+    assertThat(refused.actions()).isEmpty();
+    assertThat(refused.reason()).isEqualTo(EventReason.FailoverRefused);
+  }
+
+  // --- requests: spec.primary and the switchover annotation -----------------------------------
+
+  @Test
+  void afterAFailoverTheUnchangedSpecPrimaryAsksForNothing() {
+    // site-b was promoted by a failover; spec.primary still says site-a, as the user's GitOps repository does.
+    seen(B, A, "streaming", "sync", 0L);
+    PksReplicaPair pair = TestPairs.example();
+    pair.setStatus(status(Phase.Streaming, B, null, List.of(), null, A).toBuilder().requestedPrimary(A).build());
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.stoppedMembers()).as("no switchover back").isEmpty();
+    assertThat(step.state().requestedPrimary()).isEqualTo(A);
+  }
+
+  @Test
+  void aChangedSpecPrimaryIsASwitchoverRequestRecordedAsAnswered() {
+    seen(B, A, "streaming", "sync", 0L);
+    PksReplicaPair pair = TestPairs.example(json -> ((ObjectNode) json.get("spec")).put("primary", B));
+    pair.setStatus(status(Phase.Streaming, B, null, List.of(), null, A).toBuilder().requestedPrimary(A).build());
+    assertThat(decide(pair).state().requestedPrimary()).as("naming the current primary asks for nothing")
+        .isEqualTo(B);
+
+    pair.setStatus(status(Phase.Streaming, B, null, List.of(), null, A).toBuilder().requestedPrimary(B).build());
+    pair.setSpec(pair.getSpec().withPrimary(A));
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.SwitchingOver);
+    assertThat(step.state().targetPrimary()).isEqualTo(A);
+    assertThat(step.state().requestedPrimary()).isEqualTo(A);
+  }
+
+  @Test
+  void theSwitchoverAnnotationAsksWithoutTouchingTheSpec() {
+    seen(B, A, "streaming", "sync", 0L);
+    PksReplicaPair pair = TestPairs.example();
+    pair.getMetadata().setAnnotations(Map.of(PksReplicaPair.SWITCHOVER_ANNOTATION, A));
+    pair.setStatus(status(Phase.Streaming, B, null, List.of(), null, A).toBuilder().requestedPrimary(A).build());
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.SwitchingOver);
+    assertThat(step.state().targetPrimary()).isEqualTo(A);
+  }
+
+  @Test
+  void anAnsweredSwitchoverAnnotationAsksForNothing() {
+    seen(A, B, "streaming", "sync", 0L);
+    PksReplicaPair pair = TestPairs.example();
+    pair.getMetadata().setAnnotations(Map.of(PksReplicaPair.SWITCHOVER_ANNOTATION, A));
+    pair.setStatus(status(Phase.Streaming, A, null, List.of(), null, B).toBuilder().requestedPrimary(A).build());
+    assertThat(decide(pair).phase()).isEqualTo(Phase.Streaming);
   }
 
   // --- synchronous degrade --------------------------------------------------------------------
@@ -316,6 +442,7 @@ class DecisionsTest {
   @Test
   void preferredWaitsForItsStandbyUpToTheBound() {
     seen(A, null, "none", null, null);
+    situation.primaryWaitsFor(B);
     situation.standbyStreamedAt = NOW.minusSeconds(3);
     LifecycleStep step = decide(streaming(B, DecisionsTest::preferred));
     assertThat(step.phase()).isEqualTo(Phase.Degraded);
@@ -324,15 +451,86 @@ class DecisionsTest {
   }
 
   @Test
-  void preferredDegradesAfterTheBound() {
+  void aPreferredDegradeIsRecordedBeforeThePrimaryStopsWaiting() {
     seen(A, null, "none", null, null);
+    situation.primaryWaitsFor(B);
     situation.standbyStreamedAt = NOW.minusSeconds(10);
     LifecycleStep step = decide(streaming(B, DecisionsTest::preferred));
-    assertThat(step.actions()).containsExactly(Action.DISABLE_SYNC);
+    assertThat(step.actions()).as("the degrade is recorded first: nothing runs in this step").isEmpty();
     assertThat(step.state().synchronousStandby()).isNull();
     assertThat(step.reason()).isEqualTo(EventReason.SyncDegraded);
     assertThat(step.message()).isEqualTo("Standby site-b has not streamed for 10 s; synchronous: Preferred, so"
         + " primary site-a commits without waiting for it until it streams again.");
+  }
+
+  @Test
+  void aRecordedDegradeThenStopsThePrimaryWaiting() {
+    seen(A, null, "none", null, null);
+    situation.primaryWaitsFor(B);
+    situation.standbyStreamedAt = NOW.minusSeconds(11);
+    PksReplicaPair pair = streaming(null, DecisionsTest::preferred);
+    pair.setStatus(status(Phase.Degraded, A, null, List.of(), null, null));
+    LifecycleStep step = decide(pair);
+    assertThat(step.actions()).containsExactly(Action.DISABLE_SYNC);
+    assertThat(step.state().synchronousStandby()).isNull();
+  }
+
+  @Test
+  void aStandbyLostBeforeItWasSeenInSyncIsStillDegraded() {
+    // ENABLE_SYNC ran, the standby was lost before a probe showed it in sync: the primary's own
+    // setting says its commits wait, so the bound applies although no synchronousStandby was recorded.
+    seen(A, null, "none", null, null);
+    situation.primaryWaitsFor(B);
+    situation.standbyStreamedAt = NOW.minusSeconds(10);
+    PksReplicaPair pair = streaming(null, DecisionsTest::preferred);
+    pair.setStatus(status(Phase.Streaming, A, null, List.of(), null, null));
+    LifecycleStep step = decide(pair);
+    assertThat(step.actions()).containsExactly(Action.DISABLE_SYNC);
+  }
+
+  @Test
+  void aPrimaryThatWaitsForNoneIsNotDegradedAgain() {
+    seen(A, null, "none", null, null);
+    situation.standbyStreamedAt = NOW.minusSeconds(60);
+    PksReplicaPair pair = streaming(null, DecisionsTest::preferred);
+    pair.setStatus(status(Phase.Degraded, A, null, List.of(), null, null));
+    assertThat(decide(pair).actions()).isEmpty();
+  }
+
+  // --- synchronous: Off -----------------------------------------------------------------------
+
+  @Test
+  void synchronousOffRecordsThatCommitsNoLongerWaitFirst() {
+    seen(A, B, "streaming", "sync", 0L);
+    LifecycleStep step = decide(streaming(B, json -> replication(json).put("synchronous", "Off")));
+    assertThat(step.state().synchronousStandby()).as("recorded before the primary stops waiting").isNull();
+    assertThat(step.actions()).isEmpty();
+  }
+
+  @Test
+  void synchronousOffClearsThePrimarysSetting() {
+    seen(A, B, "streaming", "sync", 0L);
+    LifecycleStep step = decide(streaming(null, json -> replication(json).put("synchronous", "Off")));
+    assertThat(step.actions()).containsExactly(Action.DISABLE_SYNC);
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+  }
+
+  @Test
+  void synchronousOffWithTheStandbyDownStopsTheWaitAtOnce() {
+    seen(A, null, "none", null, null);
+    situation.primaryWaitsFor(B);
+    situation.standbyStreamedAt = NOW.minusSeconds(1);
+    PksReplicaPair pair = streaming(null, json -> replication(json).put("synchronous", "Off"));
+    pair.setStatus(status(Phase.Degraded, A, null, List.of(), null, null));
+    assertThat(decide(pair).actions()).containsExactly(Action.DISABLE_SYNC);
+  }
+
+  @Test
+  void anAsynchronousPairWhosePrimaryWaitsForNoneDoesNothing() {
+    seen(A, B, "streaming", "async", 0L);
+    LifecycleStep step = decide(streaming(null, json -> replication(json).put("synchronous", "Off")));
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.message()).isEqualTo("Primary site-a streams to standby site-b asynchronously.");
   }
 
   @Test
@@ -400,7 +598,8 @@ class DecisionsTest {
 
   private static PksReplicaPair switchingOver() {
     PksReplicaPair pair = TestPairs.example(json -> ((ObjectNode) json.get("spec")).put("primary", B));
-    pair.setStatus(status(Phase.SwitchingOver, A, B, List.of(A), null, B));
+    pair.setStatus(status(Phase.SwitchingOver, A, B, List.of(A), null, B).toBuilder().switchoverLsn("0/5000000")
+        .build());
     return pair;
   }
 

@@ -16,7 +16,8 @@ class ReplicationObservationTest {
     return new ProbeResult("site-a", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.PRIMARY, 1L,
         new ProbeResult.PrimaryView(lsn, state == null ? null
             : new ProbeResult.StandbyStream(state, sync, lsn, lsn, lsn, lsn, lag, 0.0),
-            new ProbeResult.Slot("pks_site_b", state != null, lsn)), null, NOW);
+            new ProbeResult.Slot("pks_site_b", state != null, lsn), "sync".equals(sync) ? "FIRST 1 (site_b)" : ""),
+        null, NOW);
   }
 
   private static ProbeResult standby() {
@@ -38,7 +39,7 @@ class ReplicationObservationTest {
     assertThat(observation.timeline()).isEqualTo(1L);
     assertThat(observation.replication()).isEqualTo(ReplicationStatus.builder().state("streaming").syncState("sync")
         .sentLsn("0/3000148").replayLsn("0/3000148").lagBytes(0L).replayLagSeconds(0.0).slot("pks_site_b")
-        .observedAt(NOW.toString()).build());
+        .synchronousStandbyNames("FIRST 1 (site_b)").observedAt(NOW.toString()).build());
     assertThat(observation.streaming()).isTrue();
   }
 

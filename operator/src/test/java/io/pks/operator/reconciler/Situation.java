@@ -25,6 +25,8 @@ final class Situation {
   ReplicationObservation observation;
   Instant primaryReachedAt = NOW;
   Instant standbyStreamedAt = NOW;
+  String primaryWalLsn;
+  String standbyReceivedLsn;
 
   LifecycleStep decide(PksReplicaPair pair) {
     return Lifecycle.decide(pair, facts());
@@ -32,15 +34,32 @@ final class Situation {
 
   PairFacts facts() {
     return new PairFacts(Optional.ofNullable(observation).map(o -> new ReplicationObservation(
-        o.primary(), o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt)),
+        o.primary(), o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt, primaryWalLsn,
+        standbyReceivedLsn)),
         jobs, pods, NOW);
   }
 
-  /** What the probe shows: who answers as primary and standby, the standby's state, sync state and lag. */
+  /**
+   * What the probe shows: who answers as primary and standby, the standby's state, sync state and
+   * lag. A primary with a standby in sync waits for it (its synchronous_standby_names names it), one
+   * without waits for none, unless {@link #primaryWaitsFor} says otherwise.
+   */
   void seen(String primary, String standby, String state, String sync, Long lagBytes) {
+    String names = primary == null ? null : "sync".equals(sync) ? waitingFor(standby) : "";
     observation = new ReplicationObservation(primary, standby, 1L,
-        ReplicationStatus.builder().state(state).syncState(sync).lagBytes(lagBytes).observedAt(NOW.toString()).build(),
-        NOW, NOW);
+        ReplicationStatus.builder().state(state).syncState(sync).lagBytes(lagBytes).synchronousStandbyNames(names)
+            .observedAt(NOW.toString()).build(), NOW, NOW, null, null);
+  }
+
+  /** The primary's synchronous_standby_names as the probe read it: its commits wait for {@code member}. */
+  void primaryWaitsFor(String member) {
+    observation = new ReplicationObservation(observation.primary(), observation.standby(), observation.timeline(),
+        observation.replication().toBuilder().synchronousStandbyNames(waitingFor(member)).build(), NOW, NOW, null,
+        null);
+  }
+
+  private static String waitingFor(String member) {
+    return "FIRST 1 (\"" + member + "\")";
   }
 
   static PksReplicaPairStatus status(Phase phase, String primary, String target, List<String> stopped,

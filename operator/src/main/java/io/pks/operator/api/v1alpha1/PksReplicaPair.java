@@ -60,6 +60,11 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
   public static final String GROUP = "pks.io";
   public static final String VERSION = "v1alpha1";
   public static final String CRD_NAME = "pksreplicapairs." + GROUP;
+  /**
+   * A switchover request outside the spec ({@code kubectl pks switchover}): the member to promote.
+   * The operator removes it once the status names that member as current or target primary.
+   */
+  public static final String SWITCHOVER_ANNOTATION = GROUP + "/switchover";
 
   /**
    * Reads a spec as strictly as a structural schema does: no string for a number or a number for a
@@ -137,6 +142,11 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
   }
 
   /** namespace/name, the prefix of every log line about this pair. */
+  /** The member {@link #SWITCHOVER_ANNOTATION} asks for; empty without one. */
+  public Optional<String> switchoverAnnotation() {
+    return Optional.ofNullable(getMetadata().getAnnotations()).map(a -> a.get(SWITCHOVER_ANNOTATION));
+  }
+
   public String ref() {
     return getMetadata().getNamespace() + "/" + getMetadata().getName();
   }

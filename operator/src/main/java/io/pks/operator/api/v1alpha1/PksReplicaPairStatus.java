@@ -18,6 +18,14 @@ public record PksReplicaPairStatus(
     String currentPrimary,
     @JsonPropertyDescription("Member being promoted by a switchover or failover in progress.")
     String targetPrimary,
+    @JsonPropertyDescription("The spec.primary the operator last acted on. A spec.primary that differs from it and"
+        + " from currentPrimary is a switchover request; after a failover spec.primary keeps the value the user"
+        + " wrote (the operator never writes the spec), so it asks for nothing.")
+    String requestedPrimary,
+    @JsonPropertyDescription("During a switchover: the old primary's WAL position last seen before it was stopped."
+        + " The target is promoted as by a switchover only once it has received WAL beyond it (the old primary's"
+        + " shutdown checkpoint); otherwise the failover rules apply.")
+    String switchoverLsn,
     @JsonPropertyDescription("Member currently acting as standby.")
     String standby,
     @JsonPropertyDescription("Site whose SIP pods the <pair>-sip Service selects.")
@@ -56,7 +64,8 @@ public record PksReplicaPairStatus(
   public Builder toBuilder() {
     return new Builder()
         .observedGeneration(observedGeneration).phase(phase).currentPrimary(currentPrimary)
-        .targetPrimary(targetPrimary).standby(standby).activeSip(activeSip).timeline(timeline)
+        .targetPrimary(targetPrimary).requestedPrimary(requestedPrimary).switchoverLsn(switchoverLsn).standby(standby).activeSip(activeSip)
+        .timeline(timeline)
         .replication(replication).stoppedMembers(stoppedMembers).job(job)
         .synchronousStandby(synchronousStandby).conditions(conditions).message(message);
   }
@@ -67,6 +76,8 @@ public record PksReplicaPairStatus(
     private Phase phase;
     private String currentPrimary;
     private String targetPrimary;
+    private String requestedPrimary;
+    private String switchoverLsn;
     private String standby;
     private String activeSip;
     private Long timeline;
@@ -92,6 +103,16 @@ public record PksReplicaPairStatus(
 
     public Builder currentPrimary(String currentPrimary) {
       this.currentPrimary = currentPrimary;
+      return this;
+    }
+
+    public Builder requestedPrimary(String requestedPrimary) {
+      this.requestedPrimary = requestedPrimary;
+      return this;
+    }
+
+    public Builder switchoverLsn(String switchoverLsn) {
+      this.switchoverLsn = switchoverLsn;
       return this;
     }
 
@@ -146,8 +167,8 @@ public record PksReplicaPairStatus(
     }
 
     public PksReplicaPairStatus build() {
-      return new PksReplicaPairStatus(observedGeneration, phase, currentPrimary, targetPrimary, standby,
-          activeSip, timeline, replication, stoppedMembers, job, synchronousStandby, conditions, message);
+      return new PksReplicaPairStatus(observedGeneration, phase, currentPrimary, targetPrimary, requestedPrimary,
+          switchoverLsn, standby, activeSip, timeline, replication, stoppedMembers, job, synchronousStandby, conditions, message);
     }
   }
 }

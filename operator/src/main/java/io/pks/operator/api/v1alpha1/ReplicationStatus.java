@@ -25,6 +25,9 @@ public record ReplicationStatus(
     Double replayLagSeconds,
     @JsonPropertyDescription("Replication slot kept for the standby.")
     String slot,
+    @JsonPropertyDescription("The primary's synchronous_standby_names as the probe read it: the standby its commits"
+        + " wait for; empty when they wait for none. The decisions to wait or stop waiting use this value.")
+    String synchronousStandbyNames,
     @JsonPropertyDescription("When the probe saw this.")
     String observedAt) {
 
@@ -38,7 +41,8 @@ public record ReplicationStatus(
   public Builder toBuilder() {
     return new Builder()
         .state(state).syncState(syncState).sentLsn(sentLsn).replayLsn(replayLsn).lagBytes(lagBytes)
-        .replayLagSeconds(replayLagSeconds).slot(slot).observedAt(observedAt);
+        .replayLagSeconds(replayLagSeconds).slot(slot).synchronousStandbyNames(synchronousStandbyNames)
+        .observedAt(observedAt);
   }
 
   /** Builds a {@link ReplicationStatus}. */
@@ -50,6 +54,7 @@ public record ReplicationStatus(
     private Long lagBytes;
     private Double replayLagSeconds;
     private String slot;
+    private String synchronousStandbyNames;
     private String observedAt;
 
     private Builder() {
@@ -90,6 +95,11 @@ public record ReplicationStatus(
       return this;
     }
 
+    public Builder synchronousStandbyNames(String synchronousStandbyNames) {
+      this.synchronousStandbyNames = synchronousStandbyNames;
+      return this;
+    }
+
     public Builder observedAt(String observedAt) {
       this.observedAt = observedAt;
       return this;
@@ -97,7 +107,7 @@ public record ReplicationStatus(
 
     public ReplicationStatus build() {
       return new ReplicationStatus(state, syncState, sentLsn, replayLsn, lagBytes, replayLagSeconds, slot,
-          observedAt);
+          synchronousStandbyNames, observedAt);
     }
   }
 }
