@@ -190,7 +190,7 @@ class BootstrapIT {
     assertThat(sync.enable(pair.siteA.endpoint(), LocalPair.SITE_B))
         .isEqualTo(SynchronousReplication.Enabling.REFUSED_STANDBY_NOT_STREAMING);
     assertThat(pair.queryString(pair.siteA, "SHOW synchronous_standby_names")).isEmpty();
-    // With a synchronous standby that is not there, these would wait forever (NOTES.md, pitfall 1).
+    // With a synchronous standby that is not there, these would wait forever (docs/safety.md, "Synchronous replication").
     assertTimeoutPreemptively(Duration.ofSeconds(30), () -> pair.execute(pair.siteA,
         "CREATE TABLE bootstrap_check (id int)", "INSERT INTO bootstrap_check VALUES (1)"));
   }
