@@ -48,10 +48,14 @@ public final class PairMetrics implements Metrics {
     this.registry = registry;
   }
 
-  /** The pair's status as it is now written, and its configured synchronous mode. */
+  /**
+   * The pair's status as it is now written, and its configured synchronous mode (none for a
+   * resource without a spec, which the validator refused: its status still counts).
+   */
   public synchronized void record(PksReplicaPair pair) {
+    SynchronousMode mode = pair.getSpec() == null ? null : pair.getSpec().replication().synchronous();
     series(pair).ifPresent(series -> series.record(pair.getStatus() != null ? pair.getStatus()
-        : PksReplicaPairStatus.EMPTY, pair.getSpec().replication().synchronous()));
+        : PksReplicaPairStatus.EMPTY, mode));
   }
 
   public synchronized void failover(PksReplicaPair pair) {
