@@ -65,5 +65,6 @@ the requests the operator sends while it drives pairs.
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  # get: a repeated Event is counted on the one already written (Fabric8 reads it before patching).
+  verbs: ["get", "create", "patch"]
 {{- end -}}

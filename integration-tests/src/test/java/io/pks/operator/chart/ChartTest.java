@@ -173,7 +173,10 @@ class ChartTest {
       });
     } finally {
       operator.destroy();
-      operator.waitFor(30, TimeUnit.SECONDS);
+      // Nothing of this test may outlive it: later tests count the processes their sandbox leaves.
+      if (!operator.waitFor(30, TimeUnit.SECONDS)) {
+        operator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
     }
   }
 

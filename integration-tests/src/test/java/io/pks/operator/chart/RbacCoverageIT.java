@@ -60,8 +60,14 @@ class RbacCoverageIT {
       "batch jobs get", "batch jobs update", "batch jobs patch", "batch jobs delete",
       "core persistentvolumeclaims get",
       "networking.k8s.io networkpolicies get", "networking.k8s.io networkpolicies update",
-      "networking.k8s.io networkpolicies patch", "networking.k8s.io networkpolicies delete",
-      "core events patch");
+      "networking.k8s.io networkpolicies patch", "networking.k8s.io networkpolicies delete");
+
+  /**
+   * Sent only when the same Event repeats within its window (it is then counted on the one already
+   * written): whether a lifecycle run repeats one depends on timing, so these are neither required
+   * nor listed as unused. {@code EventRecorderIT} checks the counting itself.
+   */
+  private static final Set<String> USED_WHEN_AN_EVENT_REPEATS = Set.of("core events get", "core events patch");
 
   static Stream<Arguments> installs() {
     return Stream.of(
@@ -91,7 +97,8 @@ class RbacCoverageIT {
    */
   @Test
   void theChartAllowsAPairsWholeLifeAndEachRuleIsNeeded() throws Exception {
-    ChartPermissions permissions = ChartPermissions.of(HelmChart.render(""));
+    // One operator, as the sandbox runs it: no Lease (leader election's rights are checked above).
+    ChartPermissions permissions = ChartPermissions.of(HelmChart.render("replicaCount: 1"));
     Set<ApiAccess> recorded = lifeOfAPairInTheSandbox();
     LOG.info("sandbox lifecycle: the operator used {}", recorded);
 
@@ -101,7 +108,9 @@ class RbacCoverageIT {
     }
     Set<String> used = recorded.stream().map(RbacCoverageIT::key).collect(Collectors.toSet());
     assertThat(NOT_USED).as("used by the operator: remove from NOT_USED").doesNotContainAnyElementsOf(used);
-    assertThat(permissions.named().stream().map(RbacCoverageIT::key).filter(key -> !used.contains(key))).as("granted and unused").containsExactlyInAnyOrderElementsOf(NOT_USED);
+    assertThat(permissions.named().stream().map(RbacCoverageIT::key).filter(key -> !used.contains(key))
+        .filter(key -> !USED_WHEN_AN_EVENT_REPEATS.contains(key))).as("granted and unused")
+        .containsExactlyInAnyOrderElementsOf(NOT_USED);
   }
 
   /**

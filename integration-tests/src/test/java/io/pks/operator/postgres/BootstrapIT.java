@@ -149,7 +149,11 @@ class BootstrapIT {
     }
     assertThat(asked).isEqualTo(18);
     assertThat(pair.queryString(pair.siteA, "SELECT string_agg(DISTINCT auth_method, ',' ORDER BY auth_method)"
-        + " FROM pg_hba_file_rules")).isEqualTo("reject,scram-sha-256");
+        + " FROM pg_hba_file_rules")).isEqualTo("peer,reject,scram-sha-256");
+    // The one password-less rule: the metrics exporter's role, on the pod's own socket, mapped by pg_ident.conf.
+    assertThat(pair.queryString(pair.siteA, "SELECT string_agg(type || ' ' || array_to_string(database, ',') || ' '"
+        + " || array_to_string(user_name, ',') || ' ' || array_to_string(options, ','), ';')"
+        + " FROM pg_hba_file_rules WHERE auth_method = 'peer'")).isEqualTo("local postgres pks_monitor map=pks-monitor");
   }
 
   /** A password stored as an md5 hash (the runbook's) cannot log in: only SCRAM is accepted. */
