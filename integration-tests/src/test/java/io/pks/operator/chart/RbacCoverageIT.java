@@ -114,8 +114,9 @@ class RbacCoverageIT {
   }
 
   /**
-   * A pair bootstrapped in the sandbox, switched over, failed over (its primary's node lost), then
-   * deleted with deletionPolicy Delete; every access the operator's requests needed.
+   * A pair bootstrapped in the sandbox, switched over by spec.primary, failed over (its primary's
+   * node lost), switched over by annotation (as kubectl pks does), then deleted with deletionPolicy
+   * Delete; every access the operator's requests needed.
    */
   private static Set<ApiAccess> lifeOfAPairInTheSandbox() throws IOException {
     Set<ApiAccess> accesses = Collections.synchronizedSet(new LinkedHashSet<>());
@@ -142,6 +143,11 @@ class RbacCoverageIT {
       pair.awaitStatus("failed over", p -> "site-a".equals(p.getStatus().currentPrimary()));
       pair.nodeBack("site-b");
       pair.awaitSynchronous("site-a");
+      // As kubectl pks switchover asks: the operator answers and removes its annotation.
+      pair.requestSwitchover("site-b");
+      pair.awaitSynchronous("site-b");
+      await("switchover request answered").atMost(SandboxPair.BOUND)
+          .until(() -> pair.get().switchoverAnnotation().isEmpty());
       pair.deleteAndAwaitStopped();
       await("volumes and Secrets deleted").atMost(SandboxPair.BOUND).until(() -> pair.client()
           .persistentVolumeClaims().inNamespace(NS).list().getItems().isEmpty()

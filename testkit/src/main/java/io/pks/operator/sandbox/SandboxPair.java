@@ -33,6 +33,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.Phase;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.Names;
@@ -118,6 +120,13 @@ public final class SandboxPair {
   /** Sets spec.primary: a switchover, or the user's failover of a Manual pair. */
   public void requestPrimary(String member) {
     TestPairs.editSpec(client(), namespace, name, spec -> spec.withPrimary(member));
+  }
+
+  /** What {@code kubectl pks switchover} does: the pair annotated with the member to promote. */
+  public void requestSwitchover(String member) {
+    client().resources(PksReplicaPair.class).inNamespace(namespace).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+            + PksReplicaPair.SWITCHOVER_ANNOTATION + "\":\"" + member + "\"}}}");
   }
 
   /** The site the -sip Service's selector names. */

@@ -141,12 +141,12 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
     }
   }
 
-  /** namespace/name, the prefix of every log line about this pair. */
   /** The member {@link #SWITCHOVER_ANNOTATION} asks for; empty without one. */
   public Optional<String> switchoverAnnotation() {
     return Optional.ofNullable(getMetadata().getAnnotations()).map(a -> a.get(SWITCHOVER_ANNOTATION));
   }
 
+  /** namespace/name, the prefix of every log line about this pair. */
   public String ref() {
     return getMetadata().getNamespace() + "/" + getMetadata().getName();
   }
