@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Benchmarks of the operator (BENCHMARKS.md says what each figure means):
-#   bench/run.sh [failover|switchover|bootstrap|probe|scale|peers ...]    all but peers by default
+#   bench/run.sh [failover|switchover|bootstrap|probe|scale|nemesis|peers ...]
+# all but nemesis and peers by default
 # Builds the bench module (and what it depends on) when a source is newer than the last build, runs
 # the scenarios, prints one Markdown table on stdout and writes the raw samples as JSON under
 # target/bench/. Needs what `mvn verify` needs (Java 17, Maven, the postgresql package). MVN
 # overrides the Maven command, e.g. MVN="mvn -o" to stay offline. `peers` (Patroni and
 # pg_auto_failover side by side with ours) installs their Debian packages when missing (as root);
 # BENCH_OPTS passes JVM options, e.g. BENCH_OPTS="-Dbench.peers.runs=3 -Dbench.peers.systems=patroni".
+# `nemesis` (the randomized fault run, 20 min, as root for the sandbox's network mode) takes
+# BENCH_OPTS="-Dbench.nemesis.minutes=5 -Dbench.nemesis.seed=42".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -16,10 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.pks.operator.cli.LogFile;
+import io.pks.operator.sandbox.Sandbox;
 
 /**
- * {@code bench/run.sh [scenario...]}: runs the benchmark scenarios of BENCHMARKS.md (all but peers
- * by default), prints one Markdown table on stdout and writes every sample as JSON under
+ * {@code bench/run.sh [scenario...]}: runs the benchmark scenarios of BENCHMARKS.md (all but nemesis
+ * and peers by default), prints one Markdown table on stdout and writes every sample as JSON under
  * {@code target/bench/}. Progress goes to stderr, the operator's and the sandbox's log to
  * {@code target/bench/bench.log}. Benchmarks measure; they never pass or fail on a figure, so a
  * scenario that could not measure is reported, the others still run, and the exit status is 1.
@@ -36,6 +37,8 @@ public final class Bench {
    */
   private static final int PEERS_RUNS = 5;
 
+  /** Scenarios run only when named. */
+  private static final List<String> ON_REQUEST = List.of(NemesisBench.NAME, PeersBench.NAME);
   private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
   private static final long START = System.nanoTime();
 
@@ -43,6 +46,9 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
+    if (List.of(args).contains(NemesisBench.NAME)) {
+      Sandbox.resolveClusterNamesInThisJvm();
+    }
     Files.createDirectories(OUTPUT);
     Instant started = Instant.now();
     Machine machine = Machine.describe();
@@ -61,12 +67,14 @@ public final class Bench {
       scenarios.put(BootstrapBench.NAME, new BootstrapBench(sandbox));
       scenarios.put(ProbeBench.NAME, new ProbeBench(sandbox));
       scenarios.put(ScaleBench.NAME, new ScaleBench(sandbox));
+      // Only when asked for by name: the randomized fault run is long (20 min by default).
+      scenarios.put(NemesisBench.NAME, new NemesisBench());
       // Only when asked for by name: it needs the peers' Debian packages (bench/run.sh installs them).
       scenarios.put(PeersBench.NAME, PeersBench.of(sandbox, Path.of(System.getProperty("java.io.tmpdir"), "pks-peers"),
           Integer.getInteger("bench.peers.port", PEERS_PORT), Integer.getInteger("bench.peers.runs", PEERS_RUNS),
           System.getProperty("bench.peers.systems", "")));
       requested = args.length == 0
-          ? scenarios.keySet().stream().filter(name -> !name.equals(PeersBench.NAME)).toList()
+          ? scenarios.keySet().stream().filter(name -> !ON_REQUEST.contains(name)).toList()
           : List.of(args);
       List<String> unknown = requested.stream().filter(name -> !scenarios.containsKey(name)).toList();
       if (!unknown.isEmpty()) {

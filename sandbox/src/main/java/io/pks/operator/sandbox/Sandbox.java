@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.pks.operator.HttpEndpoints;
 import io.pks.operator.OperatorSettings;
+import io.pks.operator.PksOperator;
 import io.pks.operator.Operators;
 import io.pks.operator.metrics.OperatorMetrics;
 import io.pks.operator.model.ClusterNetwork;
@@ -107,6 +108,16 @@ public final class Sandbox implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + workDir, e);
     }
+  }
+
+  /**
+   * Prepares this JVM for the network mode's operator: names resolved from a hosts file the
+   * sandbox fills, and cached as the cluster's DNS does. The first thing a main method that may
+   * start a sandbox in the network mode does, before any name lookup.
+   */
+  public static void resolveClusterNamesInThisJvm() {
+    PksOperator.cacheNamesAsClusterDnsDoes();
+    PodNetwork.useHostsFile(Path.of(System.getProperty("java.io.tmpdir"), "pks-sandbox-hosts-" + ProcessHandle.current().pid()));
   }
 
   /** Starts the operator; with {@link #stopOperator()}, how tests restart it at any point. */

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.pks.operator.PksOperator;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
@@ -36,10 +35,7 @@ public final class SandboxCommand implements Callable<Integer> {
 
   /** Entry point of {@code pks-sandbox.jar}. */
   public static void main(String[] args) {
-    // Before anything looks a name up: the network mode's operator resolves pods from this file,
-    // and caches names as it does in a cluster.
-    PksOperator.cacheNamesAsClusterDnsDoes();
-    PodNetwork.useHostsFile(Path.of(System.getProperty("java.io.tmpdir"), "pks-sandbox-hosts-" + ProcessHandle.current().pid()));
+    Sandbox.resolveClusterNamesInThisJvm();
     System.exit(commandLine().execute(args));
   }
 

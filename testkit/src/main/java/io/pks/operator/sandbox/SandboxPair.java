@@ -112,7 +112,8 @@ public final class SandboxPair {
         && synchronous(p));
   }
 
-  private static boolean synchronous(PksReplicaPair pair) {
+  /** Streaming, and the probe has seen the standby in sync: the steady state of a Required pair. */
+  public static boolean synchronous(PksReplicaPair pair) {
     return pair.getStatus().phase() == Phase.Streaming && pair.getStatus().replication() != null
         && "sync".equals(pair.getStatus().replication().syncState());
   }

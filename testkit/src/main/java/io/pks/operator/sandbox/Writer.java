@@ -21,13 +21,25 @@ import io.pks.operator.postgres.PgConnector;
  * An application writing through the -rw Service (or, for the benchmark's peers, through a
  * multi-host URL that picks the primary), for the end-to-end tests and the benchmarks:
  * commits numbered rows one by one, reconnecting whenever its connection breaks, and records every
- * commit the server acknowledged (the INSERT in autocommit returned) with its time. A commit that
- * failed or whose answer was lost is not counted: it may or may not be there, as for any client.
+ * commit the server acknowledged (the INSERT in autocommit returned) with its time and the timeline
+ * the primary wrote it on. A commit that failed or whose answer was lost is not counted: it may or
+ * may not be there, as for any client.
  */
 public final class Writer implements AutoCloseable {
   private static final PgConnector.Timeouts PATIENT =
       new PgConnector.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(120), Duration.ofSeconds(120));
   private static final Duration STARTUP = Duration.ofSeconds(30);
+
+  /**
+   * One commit the server acknowledged: its id, when the acknowledgement arrived, and the timeline
+   * of the server that wrote it (read in the same statement), which tells whose commit it was.
+   */
+  public record Acknowledgement(long id, Instant at, int timeline) {
+  }
+
+  /** The commit's row and the writing server's timeline, from its current WAL file name. */
+  private static final String INSERT = "INSERT INTO %s VALUES (?, now())"
+      + " RETURNING substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)";
 
   /** Opens a new session to the database; the writer's own path to the primary. */
   @FunctionalInterface
@@ -37,7 +49,7 @@ public final class Writer implements AutoCloseable {
 
   private final Connections primary;
   private final String table;
-  private final ConcurrentSkipListMap<Long, Instant> acknowledged = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<Long, Acknowledgement> acknowledged = new ConcurrentSkipListMap<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
   private long next = 1;
@@ -93,11 +105,13 @@ public final class Writer implements AutoCloseable {
           connection = primary.open();
         }
         long id = next++;
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " VALUES (?, now())")) {
+        try (PreparedStatement insert = connection.prepareStatement(String.format(INSERT, table))) {
           insert.setLong(1, id);
-          insert.executeUpdate();
+          try (ResultSet written = insert.executeQuery()) {
+            written.next();
+            acknowledged.put(id, new Acknowledgement(id, Instant.now(), Integer.parseInt(written.getString(1), 16)));
+          }
         }
-        acknowledged.put(id, Instant.now());
       } catch (SQLException e) {
         close(connection);
         connection = null;
@@ -109,6 +123,11 @@ public final class Writer implements AutoCloseable {
 
   public int acknowledgedCount() {
     return acknowledged.size();
+  }
+
+  /** Every commit acknowledged so far, in the order they were acknowledged (one at a time). */
+  public List<Acknowledgement> acknowledgements() {
+    return List.copyOf(acknowledged.values());
   }
 
   /**
@@ -149,7 +168,7 @@ public final class Writer implements AutoCloseable {
 
   /** When commits were acknowledged: the last one at or before {@code from}, then every later one. */
   private List<Instant> acknowledgedFrom(Instant from) {
-    List<Instant> times = acknowledged.values().stream().sorted().toList();
+    List<Instant> times = acknowledged.values().stream().map(Acknowledgement::at).sorted().toList();
     int first = 0;
     for (int i = 0; i < times.size() && !times.get(i).isAfter(from); i++) {
       first = i;
