@@ -25,75 +25,103 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pks.operator.model.LoopbackNetwork;
 import io.pks.operator.model.MemberMetrics;
 import io.pks.operator.model.PodLayout;
 
 /**
- * The first container of a pod as a local process: its volumes made into folders (claims from the
- * sandbox's volumes, ConfigMaps and Secrets written out as files, emptyDirs), its command and
- * environment with every mount path rewritten to those folders, and the network settings of the
- * sandbox: the member's loopback port, the -rw Service's proxy as the primary.
+ * The first container of a pod as a local process: its volumes made into folders (claims from
+ * their volumes' folders, ConfigMaps and Secrets written out as files, emptyDirs), its command and
+ * environment with every mount path rewritten to those folders, and the network settings it is
+ * given (in the sandbox: the member's loopback port, the -rw Service's proxy as the primary). The
+ * sandbox's kubelet runs pods with it; the tests' local members run the operator's own pod specs
+ * with it, so that a change of the pod's layout is made once.
  */
-final class LocalContainer {
+public final class LocalContainer {
   private static final long STOP_GRACE_SECONDS = 30;
   /** Debian's build of the exporter the member pods' metrics container runs (package prometheus-postgres-exporter). */
   static final String METRICS_EXPORTER_BINARY = "/usr/bin/prometheus-postgres-exporter";
   private static final String LISTEN_FLAG = "--web.listen-address=";
   private static final long SIDECAR_GRACE_SECONDS = 5;
 
+  /** Where the container's output goes: one log, as the kubelet keeps it, or stdout and stderr apart. */
+  public enum Output {
+    MERGED, SEPARATE
+  }
+
   private final Pod pod;
   private final Path podDir;
   private final Path log;
+  private final PodSources sources;
   private Process process;
   /** Mount path to local folder, shared by every container of the pod. */
-  private Map<String, Path> mounts = Map.of();
+  private final Map<String, Path> mounts;
   /** The pod's other containers that run here (the metrics exporter), stopped with the first. */
   private final List<Process> sidecars = new ArrayList<>();
   /** The pod's node in the network mode (every container of the pod runs there); null on loopback. */
   private final PodNetwork.Node node;
 
-  private LocalContainer(Pod pod, Path podDir, PodNetwork.Node node) {
+  private LocalContainer(Pod pod, Path podDir, PodSources sources, PodNetwork.Node node) {
     this.pod = pod;
     this.podDir = podDir;
+    this.sources = sources;
     this.node = node;
     this.log = podDir.resolve("container.log");
+    this.mounts = mountPaths();
   }
 
   /** Why the container cannot start yet (a claim not bound, a ConfigMap missing), or null. */
-  static String notStartable(Pod pod, KubernetesClient client, LocalVolumes volumes) {
+  static String notStartable(Pod pod, PodSources sources) {
     String namespace = pod.getMetadata().getNamespace();
     for (Volume volume : pod.getSpec().getVolumes()) {
       if (volume.getPersistentVolumeClaim() != null
-          && volumes.path(namespace, volume.getPersistentVolumeClaim().getClaimName()) == null) {
+          && sources.claim(namespace, volume.getPersistentVolumeClaim().getClaimName()) == null) {
         return "claim " + volume.getPersistentVolumeClaim().getClaimName() + " is not bound";
       }
-      if (volume.getConfigMap() != null
-          && client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get() == null) {
+      if (volume.getConfigMap() != null && sources.configMap(namespace, volume.getConfigMap().getName()) == null) {
         return "ConfigMap " + volume.getConfigMap().getName() + " not found";
       }
-      if (volume.getSecret() != null
-          && client.secrets().inNamespace(namespace).withName(volume.getSecret().getSecretName()).get() == null) {
+      if (volume.getSecret() != null && sources.secret(namespace, volume.getSecret().getSecretName()) == null) {
         return "Secret " + volume.getSecret().getSecretName() + " not found";
       }
     }
     return null;
   }
 
-  /** Prepares the folders and starts the process; output is appended to the pod's log. */
-  static LocalContainer start(Pod pod, Path podDir, KubernetesClient client, LocalVolumes volumes,
-      Map<String, String> networkEnv, PodNetwork.Node node) {
-    LocalContainer container = new LocalContainer(pod, podDir, node);
-    container.launch(client, volumes, networkEnv);
+  /** Prepares the folders and starts the process in the pod's node; output is appended to the pod's log. */
+  static LocalContainer start(Pod pod, Path podDir, PodSources sources, Map<String, String> networkEnv,
+      PodNetwork.Node node) {
+    LocalContainer container = new LocalContainer(pod, podDir, sources, node);
+    container.launch(networkEnv, Output.MERGED);
     return container;
   }
 
+  /**
+   * The pod's first container on this machine's own network, not started yet: its mounts and its
+   * environment are known, {@link #start} runs it.
+   */
+  public static LocalContainer onThisMachine(Pod pod, Path podDir, PodSources sources) {
+    String reason = notStartable(pod, sources);
+    if (reason != null) {
+      throw new IllegalArgumentException("pod " + pod.getMetadata().getName() + " cannot start: " + reason);
+    }
+    return new LocalContainer(pod, podDir, sources, null);
+  }
+
+  /**
+   * Starts the container with {@code environment} over its own (the network's settings, a test's
+   * changes); {@link Output#SEPARATE} writes stdout.log and stderr.log instead of the one log.
+   */
+  public LocalContainer start(Map<String, String> environment, Output output) {
+    launch(environment, output);
+    return this;
+  }
+
   /** Runs in the node's network namespace when there is one (the network mode). */
-  private void launch(KubernetesClient client, LocalVolumes volumes, Map<String, String> networkEnv) {
+  private void launch(Map<String, String> networkEnv, Output output) {
     try {
       Files.createDirectories(podDir);
-      mounts = mountVolumes(client, volumes);
+      writeVolumes();
       Container container = pod.getSpec().getContainers().get(0);
       List<String> argv = new ArrayList<>();
       for (String arg : concat(container.getCommand(), container.getArgs())) {
@@ -101,13 +129,41 @@ final class LocalContainer {
       }
       ScriptLauncher.own(podDir);
       List<String> command = ScriptLauncher.command(argv, environment(container, networkEnv));
-      process = new ProcessBuilder(inNode(command))
-          .redirectErrorStream(true)
-          .redirectOutput(Redirect.appendTo(log.toFile()))
-          .start();
+      ProcessBuilder builder = new ProcessBuilder(inNode(command));
+      if (output == Output.MERGED) {
+        builder.redirectErrorStream(true).redirectOutput(Redirect.appendTo(log.toFile()));
+      } else {
+        builder.redirectOutput(stdout().toFile()).redirectError(stderr().toFile());
+      }
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start pod " + pod.getMetadata().getName(), e);
     }
+  }
+
+  /** What the container wrote on stdout, when started with {@link Output#SEPARATE}. */
+  public Path stdout() {
+    return podDir.resolve("stdout.log");
+  }
+
+  /** What the container wrote on stderr, when started with {@link Output#SEPARATE}. */
+  public Path stderr() {
+    return podDir.resolve("stderr.log");
+  }
+
+  /** The folder a mount path of the first container is made of. */
+  public Path folder(String mountPath) {
+    return Path.of(translate(mountPath, mounts));
+  }
+
+  /** The first container's environment as it runs: its own values with mount paths made folders. */
+  public Map<String, String> environment() {
+    return environment(pod.getSpec().getContainers().get(0), Map.of());
+  }
+
+  /** Waits up to {@code bound} for the container to end; whether it did. */
+  public boolean awaitExit(java.time.Duration bound) throws InterruptedException {
+    return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private Map<String, String> environment(Container container, Map<String, String> networkEnv) {
@@ -163,27 +219,13 @@ final class LocalContainer {
     return all;
   }
 
-  /** Mount path → local folder. */
-  private Map<String, Path> mountVolumes(KubernetesClient client, LocalVolumes volumes) throws IOException {
-    String namespace = pod.getMetadata().getNamespace();
+  /** Mount path → local folder: a claim's volume, or a folder of the pod's own for the others. */
+  private Map<String, Path> mountPaths() {
     Map<String, Path> byVolume = new LinkedHashMap<>();
     for (Volume volume : pod.getSpec().getVolumes()) {
-      Path dir;
-      if (volume.getPersistentVolumeClaim() != null) {
-        dir = volumes.path(namespace, volume.getPersistentVolumeClaim().getClaimName());
-      } else {
-        dir = podDir.resolve("volumes").resolve(volume.getName());
-        deleteRecursively(dir);
-        Files.createDirectories(dir);
-        if (volume.getConfigMap() != null) {
-          ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
-          writeItems(dir, configMap.getData(), volume.getConfigMap().getItems(), volume.getConfigMap().getDefaultMode());
-        } else if (volume.getSecret() != null) {
-          Secret secret = client.secrets().inNamespace(namespace).withName(volume.getSecret().getSecretName()).get();
-          writeItems(dir, secretValues(secret), volume.getSecret().getItems(), 0600);
-        }
-      }
-      byVolume.put(volume.getName(), dir);
+      byVolume.put(volume.getName(), volume.getPersistentVolumeClaim() != null
+          ? sources.claim(pod.getMetadata().getNamespace(), volume.getPersistentVolumeClaim().getClaimName())
+          : podDir.resolve("volumes").resolve(volume.getName()));
     }
     Map<String, Path> mounts = new LinkedHashMap<>();
     for (VolumeMount mount : pod.getSpec().getContainers().get(0).getVolumeMounts()) {
@@ -193,6 +235,26 @@ final class LocalContainer {
       }
     }
     return mounts;
+  }
+
+  /** Every volume but the claims made anew: emptyDirs empty, ConfigMaps and Secrets as files. */
+  private void writeVolumes() throws IOException {
+    String namespace = pod.getMetadata().getNamespace();
+    for (Volume volume : pod.getSpec().getVolumes()) {
+      if (volume.getPersistentVolumeClaim() != null) {
+        continue;
+      }
+      Path dir = podDir.resolve("volumes").resolve(volume.getName());
+      deleteRecursively(dir);
+      Files.createDirectories(dir);
+      if (volume.getConfigMap() != null) {
+        ConfigMap configMap = sources.configMap(namespace, volume.getConfigMap().getName());
+        writeItems(dir, configMap.getData(), volume.getConfigMap().getItems(), volume.getConfigMap().getDefaultMode());
+      } else if (volume.getSecret() != null) {
+        Secret secret = sources.secret(namespace, volume.getSecret().getSecretName());
+        writeItems(dir, secretValues(secret), volume.getSecret().getItems(), 0600);
+      }
+    }
   }
 
   private static Map<String, String> secretValues(Secret secret) {
@@ -253,8 +315,8 @@ final class LocalContainer {
     return best == null ? value : mounts.get(best) + value.substring(best.length());
   }
 
-  /** The network environment of a pair member's container in the sandbox. */
-  static Map<String, String> networkEnv(int memberPort, int primaryProxyPort) {
+  /** The network environment of a pair member's container on loopback: its port, the primary's. */
+  public static Map<String, String> networkEnv(int memberPort, int primaryProxyPort) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put(PodLayout.ENV_PGPORT, Integer.toString(memberPort));
     env.put(PodLayout.ENV_PRIMARY_HOST, LoopbackNetwork.LOOPBACK_HOST);
@@ -274,7 +336,7 @@ final class LocalContainer {
     return claims;
   }
 
-  boolean running() {
+  public boolean running() {
     return process != null && process.isAlive();
   }
 
@@ -283,11 +345,11 @@ final class LocalContainer {
     return !sidecars.isEmpty() && sidecars.stream().allMatch(Process::isAlive);
   }
 
-  int exitCode() {
+  public int exitCode() {
     return process.exitValue();
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
@@ -305,7 +367,7 @@ final class LocalContainer {
    * SIGTERM, as the kubelet stops a container; SIGKILL for the whole tree after the grace period.
    * The metrics exporter stops first; on a container that has already exited, only it stops.
    */
-  void stop() {
+  public void stop() {
     sidecars.forEach(LocalContainer::stopSidecar);
     if (!running()) {
       return;
@@ -353,7 +415,7 @@ final class LocalContainer {
   }
 
   /** SIGKILL of every process of the container at once: a node that vanishes. */
-  void kill() {
+  public void kill() {
     sidecars.forEach(sidecar -> {
       sidecar.descendants().forEach(ProcessHandle::destroyForcibly);
       sidecar.destroyForcibly();
@@ -371,7 +433,7 @@ final class LocalContainer {
     }
   }
 
-  static void deleteRecursively(Path path) throws IOException {
+  public static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path)) {
       return;
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -29,6 +30,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pks.operator.model.Labels;
@@ -89,6 +91,8 @@ final class LocalKubelet implements AutoCloseable {
 
   private final KubernetesClient client;
   private final LocalVolumes volumes;
+  /** The volumes of the pods: the API server's ConfigMaps and Secrets, the sandbox's claims. */
+  private final PodSources sources;
   private final SandboxPorts ports;
   /** Null in the loopback mode. */
   private final PodNetwork network;
@@ -108,6 +112,22 @@ final class LocalKubelet implements AutoCloseable {
       Clock clock) {
     this.client = client;
     this.volumes = volumes;
+    this.sources = new PodSources() {
+      @Override
+      public ConfigMap configMap(String namespace, String name) {
+        return client.configMaps().inNamespace(namespace).withName(name).get();
+      }
+
+      @Override
+      public Secret secret(String namespace, String name) {
+        return client.secrets().inNamespace(namespace).withName(name).get();
+      }
+
+      @Override
+      public Path claim(String namespace, String claim) {
+        return volumes.path(namespace, claim);
+      }
+    };
     this.ports = ports;
     this.network = network;
     this.podsRoot = podsRoot;
@@ -207,7 +227,7 @@ final class LocalKubelet implements AutoCloseable {
       }
     }
     if (run.container == null && !now.isBefore(run.nextStart) && !stopping.containsKey(key)) {
-      String reason = LocalContainer.notStartable(pod, client, volumes);
+      String reason = LocalContainer.notStartable(pod, sources);
       if (reason != null) {
         run.waitingReason = reason;
         return;
@@ -223,7 +243,7 @@ final class LocalKubelet implements AutoCloseable {
         return;
       }
       run.container = LocalContainer.start(pod, podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
-          client, volumes, networkEnv(pod), run.node);
+          sources, networkEnv(pod), run.node);
       if (LocalContainer.hasMetricsExporter(pod)) {
         run.container.startMetricsExporter(networkEnv(pod), ports.metrics(pod.getMetadata().getNamespace(),
             pod.getMetadata().getName()));

@@ -26,7 +26,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * replicas is 1, with the claims of its templates (created if missing, adopted if there), and is
  * replaced when the pod template changes (a rolling update of one).
  */
-final class StatefulSetController {
+public final class StatefulSetController {
   private static final Logger LOG = LoggerFactory.getLogger(StatefulSetController.class);
   static final String REVISION_LABEL = "controller-revision-hash";
   static final String POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
@@ -93,6 +93,11 @@ final class StatefulSetController {
         LOG.info("statefulset {}/{}: created claim {}", namespace, set.getMetadata().getName(), name);
       }
     }
+  }
+
+  /** The pod this controller makes for the set's one replica, with its claim templates' claims as volumes. */
+  public static Pod replica(StatefulSet set) {
+    return pod(set, set.getMetadata().getName() + "-0", revision(set));
   }
 
   private static Pod pod(StatefulSet set, String podName, String revision) {

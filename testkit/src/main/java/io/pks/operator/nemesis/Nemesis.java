@@ -35,6 +35,11 @@ public final class Nemesis {
   /** After a heal: a re-seed after a failover included, on a busy 2-core machine. */
   public static final Duration RECOVERY_BOUND = Duration.ofSeconds(120);
   private static final Duration SETTLE = Duration.ofSeconds(1);
+  /**
+   * The status is looked at from this long after a heal: a few probes, so that a fault the probe
+   * had not seen yet (a crash an instant ago) is not taken for a pair already back.
+   */
+  private static final Duration FIRST_LOOK = Duration.ofSeconds(3);
   private static final Duration READ_INTERVAL = Duration.ofMillis(250);
   private static final Duration STATUS_INTERVAL = Duration.ofMillis(100);
   private static final int WRITERS = 2;
@@ -159,6 +164,7 @@ public final class Nemesis {
 
   /** When the pair was back to Streaming in sync after {@code healed}, or null past the bound. */
   private Instant awaitRecovery(Instant healed) throws InterruptedException {
+    Thread.sleep(FIRST_LOOK.toMillis());
     Instant deadline = healed.plus(RECOVERY_BOUND);
     while (Instant.now().isBefore(deadline)) {
       PksReplicaPair now = readPair();

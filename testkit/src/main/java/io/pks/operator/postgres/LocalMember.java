@@ -13,21 +13,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-import io.pks.operator.sandbox.ScriptLauncher;
-import io.pks.operator.sandbox.PostgresBinaries;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.pks.operator.api.v1alpha1.MemberJob;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.Jobs;
 import io.pks.operator.model.LoopbackNetwork;
 import io.pks.operator.model.PodLayout;
-import io.pks.operator.model.Scripts;
+import io.pks.operator.model.StatefulSets;
+import io.pks.operator.sandbox.LocalContainer;
+import io.pks.operator.sandbox.PodSources;
+import io.pks.operator.sandbox.PostgresBinaries;
+import io.pks.operator.sandbox.StatefulSetController;
 
 /**
- * One member as a local process tree: the operator's member-entrypoint.sh (and through it
- * PostgreSQL) on a loopback port, or its initdb.sh and seed.sh, with the environment a pod would give them.
- * Output goes to log files under the member's folder, printed when a test fails.
+ * One member as local processes run from the operator's own pod specs, as the sandbox's kubelet
+ * runs them: the StatefulSet's pod (member-entrypoint.sh, and through it PostgreSQL) on a loopback
+ * port, and the initdb and seed Jobs' pods, each with its volumes made into folders (the claim's
+ * shared by all). Output goes to log files under the member's folder, printed when a test fails.
  */
 final class LocalMember {
-  private static final Duration STOP_BOUND = Duration.ofSeconds(15);
   private static final Duration JOB_BOUND = Duration.ofSeconds(60);
+  /** How long a member has to stop before the test calls it stuck (the container's own grace is longer). */
+  private static final Duration STOP_BOUND = Duration.ofSeconds(15);
 
   final String name;
   final int port;
@@ -35,48 +47,54 @@ final class LocalMember {
   final Path pgdata;
   final Path staging;
   final Path runDir;
-  private final Path scriptsDir;
-  private final Map<String, String> environment;
-  private Process entrypoint;
+  private final PksReplicaPair pair;
+  private final PodSources sources;
+  /** This member's port and its peer's as the primary. */
+  private final Map<String, String> network;
+  private LocalContainer entrypoint;
   private int jobRuns;
 
-  /** @param environment the pair-wide part of the environment; the member adds its own */
-  LocalMember(String name, int port, Path folder, Path scriptsDir, Map<String, String> environment) {
+  /** @param sources the pair's ConfigMap and Secrets, and the member's data claim (its folder under {@code folder}) */
+  LocalMember(PksReplicaPair pair, String name, int port, int peerPort, Path folder, PodSources sources) {
+    this.pair = pair;
     this.name = name;
     this.port = port;
     this.folder = folder;
-    Path dataMount = folder.resolve("data");
-    this.pgdata = dataMount.resolve("pgdata");
-    this.staging = dataMount.resolve("repl");
-    this.runDir = folder.resolve("run");
-    this.scriptsDir = scriptsDir;
-    this.environment = new LinkedHashMap<>(environment);
-    this.environment.put(PodLayout.ENV_MEMBER, name);
-    this.environment.put(PodLayout.ENV_PGDATA, pgdata.toString());
-    this.environment.put(PodLayout.ENV_PGPORT, Integer.toString(port));
-    this.environment.put(PodLayout.ENV_STAGING, staging.toString());
-    this.environment.put(PodLayout.ENV_RUN_DIR, runDir.toString());
-    this.environment.put(PodLayout.ENV_LISTEN_ADDRESSES, LoopbackNetwork.LOOPBACK_HOST);
-    try {
-      Files.createDirectories(dataMount);
-      Files.createDirectories(runDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ScriptLauncher.own(folder);
+    this.sources = sources;
+    this.network = LocalContainer.networkEnv(port, peerPort);
+    LocalContainer member = memberContainer();
+    this.pgdata = member.folder(PodLayout.PGDATA);
+    this.staging = member.folder(PodLayout.STAGING);
+    this.runDir = member.folder(PodLayout.RUN_DIR);
   }
 
-  /** One variable of the environment the member's scripts get. */
+  /** The member's pod as the StatefulSet the operator renders makes it. */
+  private LocalContainer memberContainer() {
+    Pod pod = StatefulSetController.replica(StatefulSets.build(pair, pair.getSpec().member(name), "local", 1, null));
+    return LocalContainer.onThisMachine(pod, folder.resolve("pod"), sources);
+  }
+
+  /** A Job's pod, as the Job controller makes it from the template. */
+  private Pod pod(PodTemplateSpec template, String podName) {
+    return new PodBuilder()
+        .withMetadata(new ObjectMetaBuilder(template.getMetadata()).withName(podName)
+            .withNamespace(pair.getMetadata().getNamespace()).build())
+        .withSpec(template.getSpec())
+        .build();
+  }
+
+  /** One variable of the environment the member's container runs with (mount paths made folders). */
   String environment(String variable) {
-    return environment.get(variable);
+    return memberContainer().environment().get(variable);
   }
 
   MemberEndpoint endpoint() {
     return new MemberEndpoint(name, LoopbackNetwork.LOOPBACK_HOST, port);
   }
 
+  /** The member container's output: its script's lines and PostgreSQL's log. */
   Path log() {
-    return folder.resolve("member.log");
+    return folder.resolve("pod").resolve("container.log");
   }
 
   /** The file that keeps this member waiting until it is seeded again. */
@@ -84,20 +102,13 @@ final class LocalMember {
     return pgdata.getParent().resolve(PodLayout.RESEED_MARKER);
   }
 
-  /** Starts member-entrypoint.sh. */
+  /** Starts the member's container (member-entrypoint.sh). */
   void start() {
-    try {
-      entrypoint = new ProcessBuilder(ScriptLauncher.command(List.of("/bin/sh", scriptsDir.resolve(Scripts.ENTRYPOINT).toString()), environment))
-          .redirectErrorStream(true)
-          .redirectOutput(Redirect.appendTo(log().toFile()))
-          .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the entrypoint of " + name, e);
-    }
+    entrypoint = memberContainer().start(network, LocalContainer.Output.MERGED);
   }
 
   boolean running() {
-    return entrypoint != null && entrypoint.isAlive();
+    return entrypoint != null && entrypoint.running();
   }
 
   /** Waits until pg_isready says PostgreSQL accepts connections; fails at once if it exited. */
@@ -120,70 +131,55 @@ final class LocalMember {
     return Duration.ofNanos(System.nanoTime() - sinceNanos);
   }
 
-  /** SIGTERM, as Kubernetes stops a pod; SIGKILL for the whole tree after a bound. */
+  /** SIGTERM, as the kubelet stops a container; SIGKILL for the whole tree after its grace period. */
   void stop() {
-    if (entrypoint == null) {
-      return;
-    }
-    if (entrypoint.isAlive()) {
-      ScriptLauncher.script(entrypoint).destroy();
-    }
-    try {
-      if (!entrypoint.waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-        entrypoint.descendants().forEach(ProcessHandle::destroyForcibly);
-        entrypoint.destroyForcibly().waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (entrypoint != null) {
+      entrypoint.stop();
     }
   }
 
   /** The exit status of the stopped entrypoint. */
   int exitValue() {
-    return entrypoint.exitValue();
+    return entrypoint.exitCode();
   }
 
   /** kill -9 of the postmaster: a crash, with no shutdown checkpoint and no goodbye to standbys. */
   void killPostmaster() throws IOException, InterruptedException {
     long pid = Long.parseLong(Files.readAllLines(pgdata.resolve("postmaster.pid")).get(0).trim());
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-    if (!entrypoint.waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!entrypoint.awaitExit(STOP_BOUND)) {
       throw new IllegalStateException("entrypoint of " + name + " still running after kill -9 of postgres");
     }
   }
 
-  /** One run of a Job's script (initdb.sh, seed.sh). */
+  /** One run of a Job's pod (initdb, seed). */
   record JobRun(int exitCode, String stdout, String stderr, Duration took) {
   }
 
-  /** Runs initdb.sh to its end, as the initdb Job does. */
+  /** Runs the initdb Job's pod to its end. */
   JobRun initdb() throws IOException, InterruptedException {
-    return runJob(Scripts.INITDB, Map.of());
+    return runJob(Jobs.initdb(pair, name), Map.of());
   }
 
-  /** Runs seed.sh to its end with the member's environment plus {@code overrides}. */
+  /** Runs the seed Job's pod to its end, with {@code overrides} over its environment. */
   JobRun seed(Map<String, String> overrides) throws IOException, InterruptedException {
-    return runJob(Scripts.SEED, overrides);
+    return runJob(Jobs.seed(pair, name, jobRuns + 1), overrides);
   }
 
-  private JobRun runJob(String script, Map<String, String> overrides) throws IOException, InterruptedException {
-    Map<String, String> env = new LinkedHashMap<>(environment);
-    env.putAll(overrides);
+  private JobRun runJob(MemberJob job, Map<String, String> overrides) throws IOException, InterruptedException {
     jobRuns++;
-    String prefix = script.replace(".sh", "") + "-" + jobRuns;
-    Path out = folder.resolve(prefix + ".stdout.log");
-    Path err = folder.resolve(prefix + ".stderr.log");
+    PodTemplateSpec template = Jobs.build(pair, job).getSpec().getTemplate();
+    String podName = job.name() + "-" + jobRuns;
+    Map<String, String> environment = new LinkedHashMap<>(network);
+    environment.putAll(overrides);
     long start = System.nanoTime();
-    Process job = new ProcessBuilder(ScriptLauncher.command(List.of("/bin/sh", scriptsDir.resolve(script).toString()), env))
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile())
-        .start();
-    if (!job.waitFor(JOB_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-      job.descendants().forEach(ProcessHandle::destroyForcibly);
-      job.destroyForcibly();
-      throw new IllegalStateException(script + " of " + name + " still running after " + JOB_BOUND);
+    LocalContainer container = LocalContainer.onThisMachine(pod(template, podName), folder.resolve(podName), sources)
+        .start(environment, LocalContainer.Output.SEPARATE);
+    if (!container.awaitExit(JOB_BOUND)) {
+      container.kill();
+      throw new IllegalStateException("Job " + job.name() + " of " + name + " still running after " + JOB_BOUND);
     }
-    return new JobRun(job.exitValue(), Files.readString(out), Files.readString(err),
+    return new JobRun(container.exitCode(), Files.readString(container.stdout()), Files.readString(container.stderr()),
         Duration.ofNanos(System.nanoTime() - start));
   }
 
@@ -204,10 +200,10 @@ final class LocalMember {
     }
   }
 
-  /** Every log file of this member, for a failure report. */
+  /** Every log file of this member's pods, for a failure report. */
   String logs() throws IOException {
     StringBuilder logs = new StringBuilder();
-    try (var files = Files.list(folder)) {
+    try (Stream<Path> files = Files.walk(folder, 2)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
         logs.append("----- ").append(file).append('\n')
             .append(Files.readString(file, StandardCharsets.UTF_8)).append('\n');

@@ -8,14 +8,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -24,24 +23,25 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
-import io.pks.operator.sandbox.PostgresBinaries;
-import io.pks.operator.sandbox.ScriptLauncher;
 import io.pks.operator.model.ConfigMaps;
 import io.pks.operator.model.LoopbackNetwork;
 import io.pks.operator.model.Names;
-import io.pks.operator.model.PodLayout;
-import io.pks.operator.model.Scripts;
 import io.pks.operator.model.Secrets;
+import io.pks.operator.sandbox.PodSources;
+import io.pks.operator.sandbox.ScriptLauncher;
 import io.pks.operator.validation.AppliedState;
 import io.pks.operator.validation.SpecValidator;
 import io.pks.operator.validation.Violation;
 
 /**
- * A pair on this machine, laid out like the pods: the operator's own ConfigMap (postgresql.conf,
- * pg_hba.conf rendered for the loopback network, and the scripts) written to a config and a scripts
- * folder, the two Secrets as files, and one folder per member. site-a starts as the primary.
+ * A pair on this machine, run from what the operator renders: its ConfigMap (postgresql.conf and
+ * pg_hba.conf for the loopback network, the scripts), its two Secrets, and each member's pods (the
+ * StatefulSet's, the initdb and seed Jobs') run as local processes by the sandbox's container code,
+ * with a folder per member as its data claim. site-a starts as the primary.
  */
 final class LocalPair implements AutoCloseable {
   static final String NAME = "it";
@@ -65,47 +65,64 @@ final class LocalPair implements AutoCloseable {
     this.replication = new Credentials(resource.getSpec().replication().user(), password());
     this.connector = new PgConnector(superuser, PgConnector.Timeouts.DEFAULT);
 
-    ConfigMap configMap = ConfigMaps.build(resource, new LoopbackNetwork(Map.of()));
-    Path configDir = write(root.resolve("config"), configMap.getData(),
-        List.of(PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF, PodLayout.PG_IDENT_CONF));
-    Path scriptsDir = write(root.resolve("scripts"), configMap.getData(), Scripts.ALL);
-    Path superuserDir = secret("superuser", superuser);
-    Path replicationDir = secret("replication", replication);
-    Path tlsDir = resource.getSpec().replication().tlsSecret().isPresent()
-        ? Certificates.selfSigned(root.resolve("secrets").resolve("tls"), true) : null;
+    Map<String, Secret> secrets = new HashMap<>();
+    secrets.put(Names.superuserSecret(resource), secret(Names.superuserSecret(resource), superuser));
+    secrets.put(Names.replicationSecret(resource), secret(Names.replicationSecret(resource), replication));
+    resource.getSpec().replication().tlsSecret().ifPresent(tls -> secrets.put(tls, tlsSecret(tls)));
+    PodSources sources = new Sources(ConfigMaps.build(resource, new LoopbackNetwork(Map.of())), secrets);
     ScriptLauncher.own(root);
 
     int portA = freePort();
     int portB = freePort();
-    Map<String, String> environment = new LinkedHashMap<>();
-    environment.put("PATH", PostgresBinaries.bindir() + ":/usr/bin:/bin");
-    environment.put(PodLayout.ENV_PAIR, NAME);
-    environment.put(PodLayout.ENV_CONFIG_DIR, configDir.toString());
-    environment.put(PodLayout.ENV_SUPERUSER_SECRET_DIR, superuserDir.toString());
-    environment.put(PodLayout.ENV_REPLICATION_SECRET_DIR, replicationDir.toString());
-    environment.put(PodLayout.ENV_PRIMARY_HOST, LoopbackNetwork.LOOPBACK_HOST);
-    environment.put(PodLayout.ENV_REPLICATION_USER, replication.user());
-    if (tlsDir != null) {
-      environment.put(PodLayout.ENV_TLS_DIR, tlsDir.toString());
+    this.siteA = new LocalMember(resource, SITE_A, portA, portB, root.resolve(SITE_A), sources);
+    this.siteB = new LocalMember(resource, SITE_B, portB, portA, root.resolve(SITE_B), sources);
+  }
+
+  /** The objects the operator would have made for the pair, and a folder per member as its claim. */
+  private final class Sources implements PodSources {
+    private final ConfigMap configMap;
+    private final Map<String, Secret> secrets;
+
+    Sources(ConfigMap configMap, Map<String, Secret> secrets) {
+      this.configMap = configMap;
+      this.secrets = secrets;
     }
-    this.siteA = new LocalMember(SITE_A, portA, root.resolve(SITE_A), scriptsDir,
-        memberEnvironment(environment, SITE_A, portB));
-    this.siteB = new LocalMember(SITE_B, portB, root.resolve(SITE_B), scriptsDir,
-        memberEnvironment(environment, SITE_B, portA));
+
+    @Override
+    public ConfigMap configMap(String namespace, String name) {
+      return name.equals(configMap.getMetadata().getName()) ? configMap : null;
+    }
+
+    @Override
+    public Secret secret(String namespace, String name) {
+      return secrets.get(name);
+    }
+
+    @Override
+    public Path claim(String namespace, String claim) {
+      for (String member : List.of(SITE_A, SITE_B)) {
+        if (claim.equals(Names.dataClaim(NAME, member))) {
+          return claimFolder(member);
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The member's data volume, made at once (a claim bound) and owned by the scripts' user. */
+  private Path claimFolder(String member) {
+    try {
+      Path claim = Files.createDirectories(root.resolve(member).resolve("data"));
+      ScriptLauncher.own(root.resolve(member));
+      return claim;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** @param specEdit changes to a spec of two members, site-a primary, defaults elsewhere */
   static LocalPair create(Consumer<ObjectNode> specEdit) throws IOException {
     return new LocalPair(Files.createTempDirectory("pks-it-"), specEdit);
-  }
-
-  /** A standby's primary is its peer; its slot is named after itself, as in the StatefulSet. */
-  private static Map<String, String> memberEnvironment(Map<String, String> pairEnvironment,
-      String member, int peerPort) {
-    Map<String, String> environment = new LinkedHashMap<>(pairEnvironment);
-    environment.put(PodLayout.ENV_PRIMARY_PORT, Integer.toString(peerPort));
-    environment.put(PodLayout.ENV_SLOT, Names.replicationSlot(member));
-    return environment;
   }
 
   /** What site-a, as primary, reports on site-b. */
@@ -215,23 +232,26 @@ final class LocalPair implements AutoCloseable {
     return pair;
   }
 
-  private static Path write(Path dir, Map<String, String> data, List<String> keys) throws IOException {
-    Files.createDirectories(dir);
-    for (String key : keys) {
-      Files.writeString(dir.resolve(key), data.get(key));
-    }
-    return dir;
+  /** A Secret as the operator generates it: the user and the password. */
+  private Secret secret(String name, Credentials credentials) {
+    return new SecretBuilder().withNewMetadata().withName(name).endMetadata()
+        .addToStringData(Secrets.USERNAME, credentials.user())
+        .addToStringData(Secrets.PASSWORD, new String(credentials.password()))
+        .build();
   }
 
-  /** A Secret volume: one file per key, no trailing newline, readable by its user only. */
-  private Path secret(String name, Credentials credentials) throws IOException {
-    Path dir = Files.createDirectories(root.resolve("secrets").resolve(name));
-    Files.writeString(dir.resolve(Secrets.USERNAME), credentials.user());
-    Files.writeString(dir.resolve(Secrets.PASSWORD), new String(credentials.password()));
-    for (String key : List.of(Secrets.USERNAME, Secrets.PASSWORD)) {
-      Files.setPosixFilePermissions(dir.resolve(key), PosixFilePermissions.fromString("rw-------"));
+  /** The replication TLS Secret: a self-signed certificate that is its own CA. */
+  private Secret tlsSecret(String name) {
+    try {
+      Path files = Certificates.selfSigned(root.resolve("certificates"), true);
+      SecretBuilder secret = new SecretBuilder().withNewMetadata().withName(name).endMetadata();
+      for (String key : List.of("tls.crt", "tls.key", "ca.crt")) {
+        secret.addToStringData(key, Files.readString(files.resolve(key)));
+      }
+      return secret.build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return dir;
   }
 
   /** A generated password, as the operator makes them, with awkward characters added. */
