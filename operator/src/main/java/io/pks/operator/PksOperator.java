@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pks.operator.cli.RenderCommand;
 import io.pks.operator.cli.RunCommand;
 import io.pks.operator.cli.StatusCommand;
+import io.pks.operator.cli.ReseedCommand;
 import io.pks.operator.cli.SwitchoverCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
     versionProvider = PksOperator.Version.class,
     description = "Operator for PksReplicaPair: an active/passive PostgreSQL pair behind a SIP platform.",
     subcommands = {RunCommand.class, RenderCommand.class, StatusCommand.class,
-        SwitchoverCommand.class, CommandLine.HelpCommand.class})
+        SwitchoverCommand.class, ReseedCommand.class, CommandLine.HelpCommand.class})
 public final class PksOperator implements Runnable {
   /** CoreDNS's TTL for cluster names, in seconds. */
   private static final String NAME_CACHE_SECONDS = "5";

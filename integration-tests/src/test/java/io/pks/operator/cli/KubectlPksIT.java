@@ -232,4 +232,35 @@ class KubectlPksIT {
         + " from Streaming, with the standby caught up.\n");
     assertThat(pair().getMetadata().getAnnotations()).containsEntry("pks.io/switchover", "site-b");
   }
+
+  @Test
+  void reseedAsksForTheStandbyWithANewRequestEachTime() {
+    createStreamingPair();
+    cluster.clearWrites();
+
+    CliRun result = run("reseed", "pks", "--member", "site-b", "-n", NS);
+
+    assertThat(result.err()).isEmpty();
+    assertThat(result.exitCode()).isZero();
+    String request = pair().getMetadata().getAnnotations().get("pks.io/reseed");
+    assertThat(request).matches("site-b/\\d{4}-\\d{2}-\\d{2}T.*Z");
+    assertThat(result.out()).isEqualTo("Re-seed of site-b in telephony/pks requested (" + request + ").\n"
+        + "Follow it with: kubectl pks status pks -n telephony\n");
+    assertThat(pair().getSpec()).isEqualTo(TestPairs.example().getSpec());
+    assertThat(cluster.writes()).extracting(write -> write.method() + " " + write.path())
+        .containsExactly("PATCH /apis/pks.io/v1alpha1/namespaces/telephony/pksreplicapairs/pks");
+  }
+
+  @Test
+  void reseedRefusesThePrimary() {
+    createStreamingPair();
+    cluster.clearWrites();
+
+    CliRun result = run("reseed", "pks", "--member", "site-a", "-n", NS);
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).isEqualTo("site-a is the primary of telephony/pks: only the standby can be re-seeded"
+        + " (switch over first to re-seed site-a).\n");
+    assertThat(cluster.writes()).isEmpty();
+  }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
     description = {"Request a planned switchover to MEMBER (annotation " + PksReplicaPair.SWITCHOVER_ANNOTATION
         + "; spec.primary is left as written).",
         "The operator switches only from Streaming with the standby caught up; follow it with status.",
+        "Naming the current primary while a switchover or failover has not promoted its target yet cancels it.",
         "Exit code 1: the pair or the member does not exist."})
 public final class SwitchoverCommand extends PairCommand {
 
@@ -40,6 +41,13 @@ public final class SwitchoverCommand extends PairCommand {
       return 1;
     }
     String current = pair.getStatus() == null ? pair.getSpec().primary() : pair.getStatus().currentPrimary();
+    if (member.equals(current) && underway(pair)) {
+      annotate(client, pair);
+      out.println("Cancellation of the " + pair.getStatus().phase() + " of " + pair.ref() + " to "
+          + pair.getStatus().targetPrimary() + " requested: " + member + " stays the primary if "
+          + pair.getStatus().targetPrimary() + " is not promoted yet.");
+      return 0;
+    }
     if (member.equals(current)) {
       out.println(member + " is already the primary of " + pair.ref() + "; nothing to do.");
       return 0;
@@ -48,13 +56,23 @@ public final class SwitchoverCommand extends PairCommand {
       err.println("note: " + pair.ref() + " is " + (pair.getStatus() == null ? "not yet reconciled"
           : pair.getStatus().phase()) + "; the operator switches over only from Streaming, with the standby caught up.");
     }
-    ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    patch.putObject("metadata").putObject("annotations").put(PksReplicaPair.SWITCHOVER_ANNOTATION, member);
-    client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace()).withName(name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    annotate(client, pair);
     out.println("Switchover of " + pair.ref() + " requested: primary " + current + " -> " + member
         + ".");
     out.println("Follow it with: kubectl pks status " + name + " -n " + pair.getMetadata().getNamespace());
     return 0;
+  }
+
+  /** A switchover or failover that has not promoted its target yet: naming the primary cancels it. */
+  private static boolean underway(PksReplicaPair pair) {
+    return pair.getStatus() != null && pair.getStatus().targetPrimary() != null
+        && (pair.getStatus().phase() == Phase.SwitchingOver || pair.getStatus().phase() == Phase.FailingOver);
+  }
+
+  private void annotate(KubernetesClient client, PksReplicaPair pair) {
+    ObjectNode patch = JsonNodeFactory.instance.objectNode();
+    patch.putObject("metadata").putObject("annotations").put(PksReplicaPair.SWITCHOVER_ANNOTATION, member);
+    client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace()).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 }

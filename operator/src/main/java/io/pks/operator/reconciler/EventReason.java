@@ -24,6 +24,10 @@ public enum EventReason {
   Promoted(Type.Normal),
   SwitchoverStarted(Type.Normal),
   SwitchedOver(Type.Normal),
+  SwitchoverCancelled(Type.Normal),
+  FailoverCancelled(Type.Warning),
+  ReseedRequested(Type.Normal),
+  ReseedRefused(Type.Warning),
   DatabaseActionFailed(Type.Warning);
 
   /** The Event's {@code type}, as core v1 spells it. */

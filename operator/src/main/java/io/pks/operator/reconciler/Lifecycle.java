@@ -45,7 +45,7 @@ final class Lifecycle {
       String primary = pair.getSpec().primary();
       MemberJob initdb = Jobs.initdb(pair, primary);
       return step(new PairState(Phase.InitializingPrimary, primary, null, primary, null,
-          List.of(primary, pair.getSpec().peerOf(primary)), initdb, null), EventReason.InitializingPrimary,
+          List.of(primary, pair.getSpec().peerOf(primary)), initdb, null, null), EventReason.InitializingPrimary,
           "Initialising primary " + primary + ": Job " + initdb.name() + " runs initdb on its volume.");
     }
     if (phase == Phase.Failed && state.job() != null) {
@@ -178,6 +178,10 @@ final class Lifecycle {
         return waiting(state.phase(), pair.getStatus().message());
       }
       boolean primaryAnswers = facts.answersAsPrimary(primary);
+      Optional<String> reseed = pair.reseedAnnotation().filter(request -> !request.equals(state.reseedRequest()));
+      if (reseed.isPresent()) {
+        return reseedRequested(reseed.get(), primaryAnswers);
+      }
       Optional<String> requested = switchoverRequest();
       if (requested.isPresent()) {
         return primaryAnswers ? switchoverRequested(requested.get()) : switchoverWithoutPrimary(requested.get());
@@ -189,6 +193,52 @@ final class Lifecycle {
         return streaming();
       }
       return standbyNotStreaming();
+    }
+
+    /**
+     * The user asks for the standby to be re-seeded (its volume lost, its slot invalidated, a gap
+     * in its WAL: states only a fresh copy leaves). Only the standby, and only from a primary that
+     * answers: a copy of nothing would leave the pair without one. A primary that must stop
+     * waiting for the standby meanwhile (Preferred, Off) first records that, as any degrade does.
+     */
+    private LifecycleStep reseedRequested(String request, boolean primaryAnswers) {
+      String member = request.contains("/") ? request.substring(0, request.indexOf('/')) : request;
+      if (!member.equals(standby)) {
+        return warning(state.reseedRequest(request), EventReason.ReseedRefused, "Re-seed of " + member
+            + " refused (annotation " + PksReplicaPair.RESEED_ANNOTATION + "): only the standby, " + standby
+            + ", can be re-seeded" + (member.equals(primary) ? "; switch over first to re-seed " + primary : "")
+            + ".");
+      }
+      if (!primaryAnswers) {
+        return waiting(state.phase(), "Re-seed of " + standby + " waits: primary " + primary
+            + " does not answer, and the standby's data may be the only copy.");
+      }
+      boolean stopWaiting = pair.getSpec().replication().synchronous() != SynchronousMode.Required
+          && facts.primaryWaitsForStandby();
+      if (stopWaiting && state.synchronousStandby() != null) {
+        return new LifecycleStep(state.synchronousStandby(null), Set.of(), null, "Re-seed of " + standby
+            + " requested: recording first that " + primary + " will commit without waiting for it.");
+      }
+      return new LifecycleStep(state.phase(Phase.Rejoining).stopping(standby).job(null).reseedRequest(request),
+          stopWaiting ? Set.of(Action.DISABLE_SYNC) : Set.of(), EventReason.ReseedRequested, "Re-seeding standby "
+              + standby + " as requested (annotation " + PksReplicaPair.RESEED_ANNOTATION + "): it stops, then a seed"
+              + " Job replaces its data with a copy of primary " + primary + ".");
+    }
+
+    /**
+     * During a switchover or failover that has not promoted yet, a request naming the current
+     * primary (the switchover annotation, or spec.primary set back to it) cancels the operation.
+     */
+    private boolean cancellationRequested() {
+      String acted = pair.getStatus().requestedPrimary();
+      boolean specBack = pair.getSpec().primary().equals(primary) && acted != null && !acted.equals(primary);
+      return specBack || pair.switchoverAnnotation().filter(primary::equals).isPresent();
+    }
+
+    /** Back to the primary the operation was leaving: it starts again, nothing was promoted. */
+    private LifecycleStep cancelled(EventReason reason, String message) {
+      return answering(new LifecycleStep(state.phase(Phase.Degraded).targeting(null).switchoverLsn(null)
+          .starting(primary), Set.of(), reason, message));
     }
 
     private LifecycleStep streaming() {
@@ -339,9 +389,14 @@ final class Lifecycle {
     LifecycleStep failingOver() {
       String target = state.targetPrimary();
       String old = primary;
+      if (!facts.answersAsPrimary(target) && cancellationRequested()) {
+        return cancelled(EventReason.FailoverCancelled, "Failover to " + target + " cancelled as requested before"
+            + " promoting it: " + old + " starts again as the primary.");
+      }
       if (!facts.answersAsStandby(target) && !facts.answersAsPrimary(target)) {
         return waiting(Phase.FailingOver, "Failing over: " + old + " is fenced; waiting for " + target
-            + " to answer before promoting it.");
+            + " to answer before promoting it. To cancel and start " + old + " again, annotate the pair "
+            + PksReplicaPair.SWITCHOVER_ANNOTATION + "=" + old + ".");
       }
       return promote(target, old, EventReason.Promoted, target + " promoted after the loss of " + old + "; it takes the"
           + " writes and the SIP traffic (SIP clients on UDP may keep stale conntrack entries to the old site"
@@ -375,7 +430,11 @@ final class Lifecycle {
         return new LifecycleStep(state.phase(Phase.SwitchingOver).switchoverLsn(facts.primaryWalLsn()), Set.of(), null,
             pair.getStatus().message());
       }
-      if (facts.podExists(primary)) {
+      if (cancellationRequested()) {
+        return cancelled(EventReason.SwitchoverCancelled, "Switchover to " + target + " cancelled as requested"
+            + " before promoting it: " + primary + " starts again as the primary.");
+      }
+      if (facts.podExists(primary) && !stopOverdue()) {
         return waiting(Phase.SwitchingOver, "Switching over to " + target + ": waiting for " + primary
             + " to stop cleanly.");
       }
@@ -383,6 +442,14 @@ final class Lifecycle {
         return switchedOver(target);
       }
       return uncleanSwitchover(target);
+    }
+
+    /**
+     * The old primary has not answered for the failover bound and its pod is still there: its node
+     * may be lost, and the clean stop may never be seen. The failover rules decide from here.
+     */
+    private boolean stopOverdue() {
+      return facts.primaryUnreachableFor(primary).compareTo(Duration.ofSeconds(failover.primaryUnavailableSeconds())) >= 0;
     }
 
     private LifecycleStep switchedOver(String target) {

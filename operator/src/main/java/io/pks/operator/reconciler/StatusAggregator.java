@@ -79,6 +79,7 @@ final class StatusAggregator {
         .stoppedMembers(state.stoppedMembers())
         .job(state.job())
         .synchronousStandby(state.synchronousStandby())
+        .reseedRequest(state.reseedRequest())
         .conditions(conditions)
         .message(step.message())
         .build();

@@ -160,7 +160,7 @@ class DecisionsTest {
     assertThat(step.phase()).isEqualTo(Phase.FailingOver);
     assertThat(step.actions()).isEmpty();
     assertThat(step.message()).isEqualTo("Failing over: site-a is fenced; waiting for site-b to answer before"
-        + " promoting it.");
+        + " promoting it. To cancel and start site-a again, annotate the pair pks.io/switchover=site-a.");
   }
 
   @Test
@@ -373,6 +373,128 @@ class DecisionsTest {
     LifecycleStep refused = decide(notInSync);
     assertThat(refused.actions()).isEmpty();
     assertThat(refused.reason()).isEqualTo(EventReason.FailoverRefused);
+  }
+
+  // --- ways out of states that could last forever (issue 14, item 7) --------------------------
+
+  @Test
+  void aSwitchoverWhoseOldPrimaryNeverStopsFollowsTheFailoverRulesAfterTheBound() {
+    // Its node is lost: the pod stays (terminating, unreachable) and the clean stop is never seen.
+    primaryDown(4);
+    situation.standbyReceivedLsn = "0/5000000";
+    assertThat(decide(switchingOver()).message()).isEqualTo("Switching over to site-b: waiting for site-a to stop"
+        + " cleanly.");
+
+    situation.primaryReachedAt = NOW.minusSeconds(5);
+    LifecycleStep promoted = decide(switchingOver());
+    assertThat(promoted.actions()).as("in sync: every acknowledged commit is on it").containsExactly(Action.PROMOTE);
+    assertThat(promoted.reason()).isEqualTo(EventReason.Promoted);
+    assertThat(promoted.currentPrimary()).isEqualTo(B);
+  }
+
+  @Test
+  void aSwitchoverIsCancelledBySettingSpecPrimaryBackBeforeThePromotion() {
+    seen(A, B, "streaming", "sync", 0L);
+    situation.primaryWalLsn = "0/5000000";
+    PksReplicaPair setBack = TestPairs.example();
+    setBack.setStatus(switchingOver().getStatus().toBuilder().requestedPrimary(B).build());
+
+    LifecycleStep step = decide(setBack);
+
+    assertThat(step.phase()).isEqualTo(Phase.Degraded);
+    assertThat(step.state().targetPrimary()).isNull();
+    assertThat(step.currentPrimary()).isEqualTo(A);
+    assertThat(step.stoppedMembers()).as("the old primary starts again").isEmpty();
+    assertThat(step.state().requestedPrimary()).as("the request is answered").isEqualTo(A);
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.reason()).isEqualTo(EventReason.SwitchoverCancelled);
+  }
+
+  @Test
+  void aFailoverIsCancelledByTheSwitchoverAnnotationNamingTheOldPrimary() {
+    seen(null, null, "unknown", null, null);
+    PksReplicaPair pair = failingOver();
+    pair.getMetadata().setAnnotations(Map.of(PksReplicaPair.SWITCHOVER_ANNOTATION, A));
+
+    LifecycleStep step = decide(pair);
+
+    assertThat(step.phase()).isEqualTo(Phase.Degraded);
+    assertThat(step.currentPrimary()).isEqualTo(A);
+    assertThat(step.state().targetPrimary()).isNull();
+    assertThat(step.stoppedMembers()).as("the only copy runs again").isEmpty();
+    assertThat(step.actions()).as("nothing promoted").isEmpty();
+    assertThat(step.reason()).isEqualTo(EventReason.FailoverCancelled);
+  }
+
+  @Test
+  void aFailoverThatPromotedIsNotCancelled() {
+    seen(B, null, "none", null, null);
+    PksReplicaPair pair = failingOver();
+    pair.getMetadata().setAnnotations(Map.of(PksReplicaPair.SWITCHOVER_ANNOTATION, A));
+    LifecycleStep step = decide(pair);
+    assertThat(step.reason()).isEqualTo(EventReason.Promoted);
+    assertThat(step.currentPrimary()).isEqualTo(B);
+  }
+
+  @Test
+  void aReseedRequestForTheStandbyStopsItAndIsRecordedFirst() {
+    seen(A, B, "none", null, null);
+    PksReplicaPair pair = reseedRequested(streaming(B), "site-b/2026-11-30T13:00:00Z");
+
+    LifecycleStep step = decide(pair);
+
+    assertThat(step.phase()).isEqualTo(Phase.Rejoining);
+    assertThat(step.stoppedMembers()).containsExactly(B);
+    assertThat(step.state().job()).as("the seed starts once its pod is gone").isNull();
+    assertThat(step.state().reseedRequest()).isEqualTo("site-b/2026-11-30T13:00:00Z");
+    assertThat(step.actions()).as("Required: commits keep waiting for it").isEmpty();
+    assertThat(step.reason()).isEqualTo(EventReason.ReseedRequested);
+
+    pair.setStatus(pair.getStatus().toBuilder().reseedRequest("site-b/2026-11-30T13:00:00Z").build());
+    assertThat(decide(pair).reason()).as("acted on once").isNotEqualTo(EventReason.ReseedRequested);
+  }
+
+  @Test
+  void aPreferredPairRecordsThatItStopsWaitingBeforeTheReseed() {
+    seen(A, B, "streaming", "sync", 0L);
+    PksReplicaPair pair = reseedRequested(streaming(B, DecisionsTest::preferred), "site-b/1");
+
+    LifecycleStep first = decide(pair);
+    assertThat(first.state().synchronousStandby()).isNull();
+    assertThat(first.actions()).as("recorded before acted on").isEmpty();
+    assertThat(first.phase()).isEqualTo(Phase.Streaming);
+
+    pair.setStatus(pair.getStatus().toBuilder().synchronousStandby(null).build());
+    LifecycleStep second = decide(pair);
+    assertThat(second.phase()).isEqualTo(Phase.Rejoining);
+    assertThat(second.actions()).containsExactly(Action.DISABLE_SYNC);
+  }
+
+  @Test
+  void aReseedOfThePrimaryIsRefusedAndRecorded() {
+    seen(A, B, "streaming", "sync", 0L);
+    LifecycleStep step = decide(reseedRequested(streaming(B), "site-a/1"));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.state().reseedRequest()).isEqualTo("site-a/1");
+    assertThat(step.reason()).isEqualTo(EventReason.ReseedRefused);
+    assertThat(step.message()).isEqualTo("Re-seed of site-a refused (annotation pks.io/reseed): only the standby,"
+        + " site-b, can be re-seeded; switch over first to re-seed site-a.");
+  }
+
+  @Test
+  void aReseedWaitsWhileThePrimaryDoesNotAnswer() {
+    primaryDown(2);
+    LifecycleStep step = decide(reseedRequested(streaming(B), "site-b/1"));
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.state().reseedRequest()).as("not acted on: asked again once the primary answers").isNull();
+    assertThat(step.message()).isEqualTo("Re-seed of site-b waits: primary site-a does not answer, and the standby's"
+        + " data may be the only copy.");
+  }
+
+  private static PksReplicaPair reseedRequested(PksReplicaPair pair, String request) {
+    pair.getMetadata().setAnnotations(Map.of(PksReplicaPair.RESEED_ANNOTATION, request));
+    return pair;
   }
 
   // --- requests: spec.primary and the switchover annotation -----------------------------------

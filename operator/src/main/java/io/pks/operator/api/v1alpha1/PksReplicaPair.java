@@ -65,6 +65,11 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
    * The operator removes it once the status names that member as current or target primary.
    */
   public static final String SWITCHOVER_ANNOTATION = GROUP + "/switchover";
+  /**
+   * A request to re-seed a member (the standby only): {@code <member>/<request id>}, the id making
+   * each request new (kubectl pks reseed uses the time). The status records the value acted on.
+   */
+  public static final String RESEED_ANNOTATION = GROUP + "/reseed";
 
   /**
    * Reads a spec as strictly as a structural schema does: no string for a number or a number for a
@@ -144,6 +149,11 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
   /** The member {@link #SWITCHOVER_ANNOTATION} asks for; empty without one. */
   public Optional<String> switchoverAnnotation() {
     return Optional.ofNullable(getMetadata().getAnnotations()).map(a -> a.get(SWITCHOVER_ANNOTATION));
+  }
+
+  /** The value of {@link #RESEED_ANNOTATION}; empty without one. */
+  public Optional<String> reseedAnnotation() {
+    return Optional.ofNullable(getMetadata().getAnnotations()).map(a -> a.get(RESEED_ANNOTATION));
   }
 
   /** namespace/name, the prefix of every log line about this pair. */

@@ -42,6 +42,9 @@ public record PksReplicaPairStatus(
     @JsonPropertyDescription("The standby last seen as the primary's synchronous standby, every"
         + " acknowledged commit on it; cleared when synchronous replication is switched off or ends.")
     String synchronousStandby,
+    @JsonPropertyDescription("The value of the annotation pks.io/reseed (<member>/<request id>) the operator last"
+        + " acted on: a different value is a new request to re-seed the standby.")
+    String reseedRequest,
     @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, SipRouted.")
     List<Condition> conditions,
     @JsonPropertyDescription("Human sentence on the current phase, or why the pair is stuck.")
@@ -67,7 +70,7 @@ public record PksReplicaPairStatus(
         .targetPrimary(targetPrimary).requestedPrimary(requestedPrimary).switchoverLsn(switchoverLsn).standby(standby).activeSip(activeSip)
         .timeline(timeline)
         .replication(replication).stoppedMembers(stoppedMembers).job(job)
-        .synchronousStandby(synchronousStandby).conditions(conditions).message(message);
+        .synchronousStandby(synchronousStandby).reseedRequest(reseedRequest).conditions(conditions).message(message);
   }
 
   /** Builds a {@link PksReplicaPairStatus}. */
@@ -85,6 +88,7 @@ public record PksReplicaPairStatus(
     private List<String> stoppedMembers;
     private MemberJob job;
     private String synchronousStandby;
+    private String reseedRequest;
     private List<Condition> conditions;
     private String message;
 
@@ -151,6 +155,11 @@ public record PksReplicaPairStatus(
       return this;
     }
 
+    public Builder reseedRequest(String reseedRequest) {
+      this.reseedRequest = reseedRequest;
+      return this;
+    }
+
     public Builder synchronousStandby(String synchronousStandby) {
       this.synchronousStandby = synchronousStandby;
       return this;
@@ -168,7 +177,7 @@ public record PksReplicaPairStatus(
 
     public PksReplicaPairStatus build() {
       return new PksReplicaPairStatus(observedGeneration, phase, currentPrimary, targetPrimary, requestedPrimary,
-          switchoverLsn, standby, activeSip, timeline, replication, stoppedMembers, job, synchronousStandby, conditions, message);
+          switchoverLsn, standby, activeSip, timeline, replication, stoppedMembers, job, synchronousStandby, reseedRequest, conditions, message);
     }
   }
 }
