@@ -22,12 +22,14 @@ import io.pks.operator.model.Scripts;
 
 /**
  * One member as a local process tree: the operator's member-entrypoint.sh (and through it
- * PostgreSQL) on a loopback port, or its initdb.sh and seed.sh, with the environment a pod would give them.
+ * PostgreSQL) on a loopback port, or its Job scripts (initdb, seed, backup, restore), with the environment a pod would give them.
  * Output goes to log files under the member's folder, printed when a test fails.
  */
 final class LocalMember {
   private static final Duration STOP_BOUND = Duration.ofSeconds(15);
   private static final Duration JOB_BOUND = Duration.ofSeconds(60);
+  /** A backup or a restore talks to an object store, which takes tens of seconds on a busy machine. */
+  private static final Duration BACKUP_JOB_BOUND = Duration.ofMinutes(5);
 
   final String name;
   final int port;
@@ -158,15 +160,26 @@ final class LocalMember {
 
   /** Runs initdb.sh to its end, as the initdb Job does. */
   JobRun initdb() throws IOException, InterruptedException {
-    return runJob(Scripts.INITDB, Map.of());
+    return runJob(Scripts.INITDB, Map.of(), JOB_BOUND);
   }
 
   /** Runs seed.sh to its end with the member's environment plus {@code overrides}. */
   JobRun seed(Map<String, String> overrides) throws IOException, InterruptedException {
-    return runJob(Scripts.SEED, overrides);
+    return runJob(Scripts.SEED, overrides, JOB_BOUND);
   }
 
-  private JobRun runJob(String script, Map<String, String> overrides) throws IOException, InterruptedException {
+  /** Runs backup.sh to its end, as a backup request does in the member's container. */
+  JobRun backup() throws IOException, InterruptedException {
+    return runJob(Scripts.BACKUP, Map.of(), BACKUP_JOB_BOUND);
+  }
+
+  /** Runs restore.sh to its end, as the restore Job does. */
+  JobRun restore() throws IOException, InterruptedException {
+    return runJob(Scripts.RESTORE, Map.of(), BACKUP_JOB_BOUND);
+  }
+
+  private JobRun runJob(String script, Map<String, String> overrides, Duration bound)
+      throws IOException, InterruptedException {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.putAll(overrides);
     jobRuns++;
@@ -178,10 +191,10 @@ final class LocalMember {
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .start();
-    if (!job.waitFor(JOB_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!job.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
       job.descendants().forEach(ProcessHandle::destroyForcibly);
       job.destroyForcibly();
-      throw new IllegalStateException(script + " of " + name + " still running after " + JOB_BOUND);
+      throw new IllegalStateException(script + " of " + name + " still running after " + bound);
     }
     return new JobRun(job.exitValue(), Files.readString(out), Files.readString(err),
         Duration.ofNanos(System.nanoTime() - start));

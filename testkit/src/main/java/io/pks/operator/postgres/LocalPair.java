@@ -58,7 +58,7 @@ final class LocalPair implements AutoCloseable {
   final LocalMember siteA;
   final LocalMember siteB;
 
-  private LocalPair(Path root, Consumer<ObjectNode> specEdit) throws IOException {
+  private LocalPair(Path root, Consumer<ObjectNode> specEdit, Path objectStoreSecret) throws IOException {
     this.root = root;
     this.resource = resource(specEdit);
     this.superuser = new Credentials(Secrets.DEFAULT_SUPERUSER, password());
@@ -67,7 +67,7 @@ final class LocalPair implements AutoCloseable {
 
     ConfigMap configMap = ConfigMaps.build(resource, new LoopbackNetwork(Map.of()));
     Path configDir = write(root.resolve("config"), configMap.getData(),
-        List.of(PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF, PodLayout.PG_IDENT_CONF));
+        configMap.getData().keySet().stream().filter(key -> !Scripts.ALL.contains(key)).toList());
     Path scriptsDir = write(root.resolve("scripts"), configMap.getData(), Scripts.ALL);
     Path superuserDir = secret("superuser", superuser);
     Path replicationDir = secret("replication", replication);
@@ -88,6 +88,7 @@ final class LocalPair implements AutoCloseable {
     if (tlsDir != null) {
       environment.put(PodLayout.ENV_TLS_DIR, tlsDir.toString());
     }
+    objectStoreEnvironment(environment, objectStoreSecret);
     this.siteA = new LocalMember(SITE_A, portA, root.resolve(SITE_A), scriptsDir,
         memberEnvironment(environment, SITE_A, portB));
     this.siteB = new LocalMember(SITE_B, portB, root.resolve(SITE_B), scriptsDir,
@@ -96,7 +97,35 @@ final class LocalPair implements AutoCloseable {
 
   /** @param specEdit changes to a spec of two members, site-a primary, defaults elsewhere */
   static LocalPair create(Consumer<ObjectNode> specEdit) throws IOException {
-    return new LocalPair(Files.createTempDirectory("pks-it-"), specEdit);
+    return create(specEdit, null);
+  }
+
+  /**
+   * @param objectStoreSecret the folder of the object store's Secret (accessKeyId,
+   *     secretAccessKey, ca.crt), mounted for spec.backup and spec.bootstrap.recovery alike
+   */
+  static LocalPair create(Consumer<ObjectNode> specEdit, Path objectStoreSecret) throws IOException {
+    return new LocalPair(Files.createTempDirectory("pks-it-"), specEdit, objectStoreSecret);
+  }
+
+  /** What the operator gives the member and its Jobs when the pair archives or is restored. */
+  private void objectStoreEnvironment(Map<String, String> environment, Path objectStoreSecret) {
+    resource.getSpec().backups().ifPresent(backup -> {
+      environment.put(PodLayout.ENV_STANZA, NAME);
+      environment.put(PodLayout.ENV_BACKUP_SECRET_DIR, objectStoreSecret.toString());
+      environment.put(PodLayout.ENV_BACKUP_CA_DIR, objectStoreSecret.toString());
+    });
+    resource.getSpec().recovery().ifPresent(recovery -> {
+      environment.put(PodLayout.ENV_RECOVERY_SOURCE, recovery.sourceOr(NAME));
+      environment.put(PodLayout.ENV_RECOVERY_SECRET_DIR, objectStoreSecret.toString());
+      environment.put(PodLayout.ENV_RECOVERY_CA_DIR, objectStoreSecret.toString());
+      if (recovery.targetTime() != null) {
+        environment.put(PodLayout.ENV_RECOVERY_TARGET_TIME, recovery.targetTime());
+      }
+      if (recovery.targetLSN() != null) {
+        environment.put(PodLayout.ENV_RECOVERY_TARGET_LSN, recovery.targetLSN());
+      }
+    });
   }
 
   /** A standby's primary is its peer; its slot is named after itself, as in the StatefulSet. */
