@@ -63,6 +63,9 @@ require_one_line() {
 # $6 of this member. The async spool (the background push's reports) sits beside PGDATA on the
 # data volume.
 write_pgbackrest_config() {
+  if ! command -v pgbackrest > /dev/null 2>&1; then
+    fail "pgbackrest is not in this image: a pair with spec.backup or spec.bootstrap.recovery needs spec.postgres.image to carry it (see images/member)"
+  fi
   require_one_line "$3/accessKeyId" "accessKeyId of the object store's Secret"
   require_one_line "$3/secretAccessKey" "secretAccessKey of the object store's Secret"
   require_one_line "$PKS_SUPERUSER_SECRET_DIR/username" "username of the superuser Secret"

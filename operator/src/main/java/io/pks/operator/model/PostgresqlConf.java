@@ -62,12 +62,15 @@ public final class PostgresqlConf {
   }
 
   /**
-   * Both members archive with archive_mode on: a standby does not archive (the primary does), and
-   * a promoted standby archives its own new timeline from its first segment. archive_mode=always
-   * would have the standby push the same segments as the primary. pgBackRest reads its
-   * configuration from PGBACKREST_CONFIG, which the entrypoint exports; the stanza is the pair.
-   * archive_timeout forces a segment switch on a quiet primary, which bounds how old the last
-   * archived transaction can be.
+   * Both members get the same settings, and with archive_mode on only the one running as primary
+   * archives: a standby's archiver is idle, so archiving follows a switchover or failover without
+   * the operator doing anything. A promoted standby first archives the history file of its new
+   * timeline (only a promotion writes one, so it is pushed once) and the old timeline's last,
+   * partial segment, then its own segments; a restore follows the newest timeline through that
+   * history file. archive_mode=always would have the standby push every segment the primary
+   * pushes. pgBackRest reads its configuration from PGBACKREST_CONFIG, which the entrypoint
+   * exports; the stanza is the pair. archive_timeout forces a segment switch on a quiet primary,
+   * which bounds how old the last archived transaction can be.
    */
   private static void archiveWithPgBackRest(StringBuilder conf, String stanza) {
     setting(conf, "archive_mode", "on");

@@ -4,9 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.pks.operator.api.v1alpha1.Member;
@@ -40,5 +45,20 @@ final class PodTemplates {
       }
     }
     return templates;
+  }
+
+  static Volume volume(PodSpec pod, String name) {
+    return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** Volume name → mount path, of the pod's first container. */
+  static Map<String, String> mounts(PodSpec pod) {
+    return pod.getContainers().get(0).getVolumeMounts().stream()
+        .collect(Collectors.toMap(VolumeMount::getName, VolumeMount::getMountPath));
+  }
+
+  /** Name → value of the first container's environment. */
+  static Map<String, String> env(PodSpec pod) {
+    return pod.getContainers().get(0).getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
   }
 }

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.BackupSpec;
+import io.pks.operator.api.v1alpha1.ObjectStore;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.validation.SpecCase;
 
@@ -59,6 +61,7 @@ class SecretsNeverLeakTest {
     PksReplicaPair pair = TestPairs.fromJson(valid.resource());
     Set<String> pairSecrets = new HashSet<>(Set.of(Names.superuserSecret(pair), Names.replicationSecret(pair)));
     pair.getSpec().replication().tlsSecret().ifPresent(pairSecrets::add);
+    pair.getSpec().backups().map(BackupSpec::objectStore).ifPresent(store -> storeSecrets(store, pairSecrets));
     var templates = PodTemplates.everyPod(pair);
     Set<String> mounted = new HashSet<>();
 
@@ -85,6 +88,13 @@ class SecretsNeverLeakTest {
       });
     });
     assertThat(mounted).isEqualTo(pairSecrets);
+  }
+
+  private static void storeSecrets(ObjectStore store, Set<String> secrets) {
+    secrets.add(store.credentialsSecret());
+    if (store.caSecret() != null) {
+      secrets.add(store.caSecret());
+    }
   }
 
   private static Secret withoutPassword(Secret secret) {
