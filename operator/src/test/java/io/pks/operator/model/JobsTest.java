@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -70,6 +71,36 @@ class JobsTest {
     assertThat(PodTemplates.volume(pod, "data").getPersistentVolumeClaim().getClaimName()).isEqualTo("data-pks-site-a-0");
     assertThat(PodTemplates.mounts(pod)).containsEntry("superuser-secret", PodLayout.SUPERUSER_SECRET_DIR)
         .doesNotContainKey("replication-secret");
+  }
+
+  @Test
+  void withARecoveryTheBootstrapJobRestoresAndSeesTheStoreKeysAndTheSuperuserPasswordOnly() {
+    PksReplicaPair restoring = TestPairs.restoring("2026-11-30T10:00:00Z");
+    Job job = Jobs.build(restoring, Jobs.bootstrap(restoring, "site-a"));
+    assertThat(job.getMetadata().getName()).isEqualTo("pks-site-a-restore");
+    assertThat(job.getMetadata().getLabels()).containsEntry(Labels.JOB, "restore");
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getCommand())
+        .containsExactly("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + Scripts.RESTORE);
+    assertThat(PodTemplates.volume(pod, "data").getPersistentVolumeClaim().getClaimName()).isEqualTo("data-pks-site-a-0");
+    assertThat(PodTemplates.mounts(pod)).containsEntry("superuser-secret", PodLayout.SUPERUSER_SECRET_DIR)
+        .containsEntry("recovery-secret", PodLayout.RECOVERY_SECRET_DIR)
+        .containsEntry("recovery-ca", PodLayout.RECOVERY_CA_DIR)
+        .containsEntry("config", PodLayout.CONFIG_DIR)
+        .doesNotContainKeys("replication-secret", "backup-secret");
+    assertThat(PodTemplates.volume(pod, "recovery-secret").getSecret().getSecretName()).isEqualTo("pks-s3-read");
+    assertThat(PodTemplates.volume(pod, "recovery-ca").getSecret().getSecretName()).isEqualTo("pks-s3-ca");
+    assertThat(PodTemplates.volume(pod, "config").getConfigMap().getItems()).extracting(KeyToPath::getKey)
+        .contains("postgresql.conf", "pgbackrest-recovery.conf");
+    assertThat(PodTemplates.env(pod)).containsEntry("PKS_RECOVERY_SOURCE", "old-pks")
+        .containsEntry("PKS_RECOVERY_SECRET_DIR", PodLayout.RECOVERY_SECRET_DIR)
+        .containsEntry("PKS_RECOVERY_CA_DIR", PodLayout.RECOVERY_CA_DIR)
+        .containsEntry("PKS_RECOVERY_TARGET_TIME", "2026-11-30T10:00:00Z")
+        .doesNotContainKey("PKS_RECOVERY_TARGET_LSN");
+    assertThat(ConfigMaps.build(restoring, new ClusterNetwork("cluster.local")).getData().get("pgbackrest-recovery.conf"))
+        .contains("repo1-s3-endpoint=s3.example.com", "repo1-path=/telephony/old").doesNotContain("repo1-s3-key");
+
+    assertThat(Jobs.bootstrap(PAIR, "site-a")).isEqualTo(Jobs.initdb(PAIR, "site-a"));
   }
 
   @Test

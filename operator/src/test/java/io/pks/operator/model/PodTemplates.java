@@ -28,9 +28,17 @@ final class PodTemplates {
         new ClusterNetwork(ClusterNetwork.DEFAULT_CLUSTER_DOMAIN)).all(Secrets.PasswordSource.NONE));
     for (Member member : pair.getSpec().members()) {
       objects.add(Jobs.build(pair, Jobs.initdb(pair, member.name())));
+      if (pair.getSpec().recovery().isPresent()) {
+        objects.add(Jobs.build(pair, Jobs.bootstrap(pair, member.name())));
+      }
       objects.add(Jobs.build(pair, Jobs.seed(pair, member.name(), 1)));
     }
     return of(objects);
+  }
+
+  /** How many pods {@link #everyPod} finds: both members, each one's initdb and seed Jobs, and restore Job with a recovery. */
+  static int count(PksReplicaPair pair) {
+    return pair.getSpec().recovery().isPresent() ? 8 : 6;
   }
 
   /** By kind/name of the object that holds the template. */

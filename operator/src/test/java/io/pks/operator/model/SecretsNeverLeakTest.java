@@ -22,6 +22,7 @@ import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.BackupSpec;
 import io.pks.operator.api.v1alpha1.ObjectStore;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.RecoverySpec;
 import io.pks.operator.validation.SpecCase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,10 +63,11 @@ class SecretsNeverLeakTest {
     Set<String> pairSecrets = new HashSet<>(Set.of(Names.superuserSecret(pair), Names.replicationSecret(pair)));
     pair.getSpec().replication().tlsSecret().ifPresent(pairSecrets::add);
     pair.getSpec().backups().map(BackupSpec::objectStore).ifPresent(store -> storeSecrets(store, pairSecrets));
+    pair.getSpec().recovery().map(RecoverySpec::objectStore).ifPresent(store -> storeSecrets(store, pairSecrets));
     var templates = PodTemplates.everyPod(pair);
     Set<String> mounted = new HashSet<>();
 
-    assertThat(templates).hasSize(6);
+    assertThat(templates).hasSize(PodTemplates.count(pair));
     templates.forEach((owner, template) -> {
       PodSpec pod = template.getSpec();
       for (Container container : Stream.of(pod.getInitContainers(), pod.getContainers()).flatMap(List::stream).toList()) {
