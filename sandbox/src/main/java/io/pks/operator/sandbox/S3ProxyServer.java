@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An S3-compatible object store on this machine: S3Proxy (org.gaul:s3proxy, copied beside the
- * sandbox's jar by the build) with its filesystem backend, serving HTTPS only on a loopback port
- * with a certificate made for it, which is also its CA file. A bucket is a folder of the store.
- * Clients use the name localhost: pgBackRest 2.45 verifies a certificate's DNS names only, never
- * an IP address.
+ * sandbox's jar by the build) with its filesystem backend, serving HTTPS only on one address and
+ * port with a certificate made for its names, which is also its CA file. A bucket is a folder of
+ * the store. Clients use the first name: pgBackRest 2.45 verifies a certificate's DNS names only,
+ * never an IP address.
  * Stopping and starting it again keeps its data and port: that is how tests make it unreachable.
  */
 public final class S3ProxyServer implements AutoCloseable {
@@ -32,21 +32,35 @@ public final class S3ProxyServer implements AutoCloseable {
   private static final Duration START_BOUND = Duration.ofSeconds(60);
 
   private final Path folder;
+  private final String address;
   private final int port;
+  private final List<String> names;
   private final String accessKeyId;
   private final String secretAccessKey;
   private Process process;
 
-  private S3ProxyServer(Path folder, int port) {
+  private S3ProxyServer(Path folder, String address, int port, List<String> names) {
     this.folder = folder;
+    this.address = address;
     this.port = port;
+    this.names = List.copyOf(names);
     this.accessKeyId = "pks" + random(8);
     this.secretAccessKey = random(20);
   }
 
-  /** Starts a store on {@code port}, keeping its files under {@code folder}, with one empty bucket. */
+  /** Starts a store on {@code port} of loopback, named localhost, keeping its files under {@code folder}, with one empty bucket. */
   public static S3ProxyServer start(Path folder, int port, String bucket) throws IOException {
-    S3ProxyServer server = new S3ProxyServer(folder, port);
+    return start(folder, ADDRESS, port, List.of(HOST), bucket);
+  }
+
+  /**
+   * Starts a store on {@code address} and {@code port}, its certificate made for {@code names}
+   * (which must resolve to that address where its clients run), keeping its files under
+   * {@code folder}, with one empty bucket.
+   */
+  public static S3ProxyServer start(Path folder, String address, int port, List<String> names, String bucket)
+      throws IOException {
+    S3ProxyServer server = new S3ProxyServer(folder, address, port, names);
     Files.createDirectories(folder.resolve("data").resolve(bucket));
     server.writeKeystore();
     server.writeProperties();
@@ -54,9 +68,13 @@ public final class S3ProxyServer implements AutoCloseable {
     return server;
   }
 
-  /** The URL clients use: https, the loopback address and the port. */
+  /** The URL clients use: https, the first name and the port. */
   public String endpoint() {
-    return "https://" + HOST + ":" + port;
+    return "https://" + names.get(0) + ":" + port;
+  }
+
+  public int port() {
+    return port;
   }
 
   public String accessKeyId() {
@@ -115,7 +133,7 @@ public final class S3ProxyServer implements AutoCloseable {
 
   private boolean accepts() {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(ADDRESS, port), 200);
+      socket.connect(new InetSocketAddress(address, port), 200);
       return true;
     } catch (IOException e) {
       return false;
@@ -126,7 +144,8 @@ public final class S3ProxyServer implements AutoCloseable {
     Path keystore = folder.resolve("keystore.jks");
     Files.deleteIfExists(keystore);
     run(List.of(keytool(), "-genkeypair", "-alias", "s3proxy", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=" + HOST, "-ext", "SAN=dns:" + HOST, "-ext", "BC:c=ca:true",
+        "-dname", "CN=" + names.get(0), "-ext", "SAN=" + String.join(",", names.stream().map(name -> "dns:" + name).toList()),
+        "-ext", "BC:c=ca:true",
         "-validity", "30", "-keystore", keystore.toString(), "-storepass", keystorePassword(),
         "-keypass", keystorePassword()));
     run(List.of(keytool(), "-exportcert", "-rfc", "-alias", "s3proxy", "-keystore", keystore.toString(),
@@ -136,7 +155,7 @@ public final class S3ProxyServer implements AutoCloseable {
   private void writeProperties() throws IOException {
     Path properties = folder.resolve("s3proxy.properties");
     Files.writeString(properties, String.join("\n",
-        "s3proxy.secure-endpoint=https://" + ADDRESS + ":" + port,
+        "s3proxy.secure-endpoint=https://" + address + ":" + port,
         "s3proxy.keystore-path=" + folder.resolve("keystore.jks"),
         "s3proxy.keystore-password=" + keystorePassword(),
         "s3proxy.authorization=aws-v2-or-v4",
