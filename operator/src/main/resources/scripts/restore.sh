@@ -5,7 +5,8 @@
 # is not running: the operator keeps its StatefulSet at zero replicas until this Job has succeeded.
 #
 # The restore goes into a scratch folder, where a private PostgreSQL (socket only, in a folder
-# only this script can enter, archiving off so nothing is written into the source's archive)
+# only this script can enter, archiving off so nothing is written into the source's archive, and
+# waiting for no synchronous standby)
 # replays the WAL and promotes at the target. The superuser's password is then set to this pair's
 # Secret (the backup holds the source pair's), PostgreSQL stops cleanly, pgBackRest's recovery
 # settings are removed, and the folder is renamed into place. Existing data is never touched (see
@@ -25,12 +26,14 @@ require_env PGDATA PGPORT PKS_CONFIG_DIR PKS_RUN_DIR PKS_SUPERUSER_SECRET_DIR PK
 keep_existing_data
 
 scratch="$PGDATA.restore"
-socket_dir="$PKS_RUN_DIR/restore-socket"
 tool_output="$PKS_RUN_DIR/restore-tool-output"
 replay_log="$PKS_RUN_DIR/restore-replay.log"
 superuser=$(cat "$PKS_SUPERUSER_SECRET_DIR/username")
-rm -rf "$scratch" "$socket_dir"
-mkdir -m 0700 "$scratch" "$socket_dir"
+rm -rf "$scratch"
+mkdir -m 0700 "$scratch"
+# The private PostgreSQL's socket, in a folder of its own (mode 0700) under /tmp: a socket's path
+# must stay under about 100 bytes, which a folder under PKS_RUN_DIR may not.
+socket_dir=$(mktemp -d /tmp/pks-restore.XXXXXX)
 write_pgbackrest_config "$PKS_CONFIG_DIR/pgbackrest-recovery.conf" "$PKS_RECOVERY_SOURCE" \
   "$PKS_RECOVERY_SECRET_DIR" "${PKS_RECOVERY_CA_DIR:-}" "$PKS_RUN_DIR/pgbackrest-recovery.conf" "$scratch"
 PGBACKREST_CONFIG="$PKS_RUN_DIR/pgbackrest-recovery.conf"
@@ -52,13 +55,17 @@ elif [ -n "${PKS_RECOVERY_TARGET_LSN:-}" ]; then
 fi
 
 give_up() {
-  rm -rf "$scratch"
+  rm -rf "$scratch" "$socket_dir"
   fail "$1"
 }
 
 log "restoring stanza $PKS_RECOVERY_SOURCE to $target"
 if ! pgbackrest "$@" restore > "$tool_output" 2>&1; then
   sed 's/^/  | /' "$tool_output"
+  # [075]: no backup ended before the target time, so nothing can be replayed to it.
+  if grep -q 'ERROR: \[075\]' "$tool_output"; then
+    give_up "target $target is before the end of the first backup of $PKS_RECOVERY_SOURCE: no backup can reach it"
+  fi
   give_up "pgbackrest restore failed: $(grep -m 1 -E 'ERROR|FATAL' "$tool_output" || tail -n 1 "$tool_output")"
 fi
 
@@ -76,7 +83,8 @@ explain_replay_failure() {
 printf 'local all all trust\n' > "$socket_dir/pg_hba.conf"
 postgres -D "$scratch" -c config_file="$PKS_CONFIG_DIR/postgresql.conf" \
   -c hba_file="$socket_dir/pg_hba.conf" -c listen_addresses='' -c port="$PGPORT" \
-  -c unix_socket_directories="$socket_dir" -c archive_mode=off > "$replay_log" 2>&1 &
+  -c unix_socket_directories="$socket_dir" -c archive_mode=off -c synchronous_standby_names= \
+  > "$replay_log" 2>&1 &
 postgres_pid=$!
 
 # Whether the replay has ended with a promotion; ends the script when it never can.
@@ -110,7 +118,10 @@ log "replayed to $target: $(psql -h "$socket_dir" -p "$PGPORT" -U "$superuser" -
   || give_up "cannot set the password of superuser $superuser in the restored database: $(tail -n 1 "$tool_output")"
 
 pg_ctl stop -D "$scratch" -m fast -w > "$tool_output" 2>&1 || give_up "PostgreSQL did not stop after the replay"
-sed -i -e '/^restore_command/d' -e '/^recovery_target/d' "$scratch/postgresql.auto.conf"
+# The source primary's synchronous_standby_names (ALTER SYSTEM) goes too: the restored primary has
+# no standby yet, and the operator names it once it streams.
+sed -i -e '/^restore_command/d' -e '/^recovery_target/d' -e '/^synchronous_standby_names/d' \
+  "$scratch/postgresql.auto.conf"
 rm -rf "$socket_dir"
 mv "$scratch" "$PGDATA"
 sync "$(dirname "$PGDATA")"

@@ -148,6 +148,7 @@ public final class MemberPods {
       // The pair's pgBackRest stanza is the pair's name: unique in the namespace, kept by a re-created pair.
       env.add(env(PodLayout.ENV_STANZA, name));
       env.add(env(PodLayout.ENV_BACKUP_SECRET_DIR, PodLayout.BACKUP_SECRET_DIR));
+      env.add(env(PodLayout.ENV_SCRIPTS_DIR, PodLayout.SCRIPTS_DIR));
     }
     if (volumes.contains(PodVolume.BACKUP_CA)) {
       env.add(env(PodLayout.ENV_BACKUP_CA_DIR, PodLayout.BACKUP_CA_DIR));

@@ -66,6 +66,8 @@ public final class PodLayout {
   public static final String ENV_SLOT = "PKS_SLOT_NAME";
   /** listen_addresses; the entrypoint defaults to '*'. Set on loopback-only test machines. */
   public static final String ENV_LISTEN_ADDRESSES = "PKS_LISTEN_ADDRESSES";
+  /** SCRIPTS_DIR, for backup.sh run by the member's PostgreSQL (postgres.BaseBackup). Set only with spec.backup. */
+  public static final String ENV_SCRIPTS_DIR = "PKS_SCRIPTS_DIR";
   /** The pgBackRest stanza: the pair's name. Set only when the pair has spec.backup. */
   public static final String ENV_STANZA = "PKS_STANZA";
   public static final String ENV_BACKUP_SECRET_DIR = "PKS_BACKUP_SECRET_DIR";

@@ -57,6 +57,7 @@ class BackupPodsTest {
     assertThat(env).containsEntry("PKS_STANZA", "pks")
         .containsEntry("PKS_BACKUP_SECRET_DIR", "/etc/pks/secrets/backup")
         .containsEntry("PKS_BACKUP_CA_DIR", "/etc/pks/secrets/backup-ca")
+        .containsEntry("PKS_SCRIPTS_DIR", "/etc/pks/scripts")
         .containsEntry("PKS_SUPERUSER_SECRET_DIR", "/etc/pks/secrets/superuser");
     assertThat(env.values()).noneMatch(value -> value.contains("pks-s3"));
   }
