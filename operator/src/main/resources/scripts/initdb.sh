@@ -16,13 +16,7 @@ PKS_SCRIPT=initdb
 
 require_env PGDATA PKS_SUPERUSER_SECRET_DIR PKS_RUN_DIR
 
-if [ -e "$PGDATA/standby.signal" ]; then
-  fail "$PGDATA holds a standby's copy (standby.signal): it is not started as the primary; set spec.primary to the member that was primary, or delete this member's volume"
-fi
-if [ -e "$PGDATA/PG_VERSION" ]; then
-  log "$PGDATA already holds a database: kept as it is"
-  exit 0
-fi
+keep_existing_data
 
 scratch="$PGDATA.initdb"
 tool_output="$PKS_RUN_DIR/initdb-tool-output"

@@ -10,7 +10,9 @@
 # Environment: PGDATA, PGPORT, PKS_CONFIG_DIR, PKS_REPLICATION_SECRET_DIR (file password),
 # PKS_RUN_DIR, PKS_PRIMARY_HOST, PKS_PRIMARY_PORT, PKS_REPLICATION_USER, PKS_MEMBER; optional
 # PKS_SLOT_NAME (empty: no slot), PKS_LISTEN_ADDRESSES (default '*'), PKS_TLS_DIR (tls.crt,
-# tls.key, optional ca.crt: the member serves TLS and replicates over it).
+# tls.key, optional ca.crt: the member serves TLS and replicates over it). With pgbackrest.conf in
+# PKS_CONFIG_DIR (spec.backup) also PKS_STANZA, PKS_BACKUP_SECRET_DIR, PKS_SUPERUSER_SECRET_DIR and
+# optional PKS_BACKUP_CA_DIR: archive_command and restore_command then run pgBackRest.
 set -eu
 
 PKS_SCRIPT=member-entrypoint
@@ -64,8 +66,31 @@ wait_until_startable() {
   done
 }
 
+# Creates the pair's stanza in the store once this primary accepts connections (pgBackRest reads
+# the system identifier from it); archive_command fails, and PostgreSQL keeps the WAL, until then.
+# Idempotent: an existing stanza of the same database is kept.
+create_stanza() {
+  for _ in $(seq 60); do
+    if pg_isready -q -h "$PKS_RUN_DIR" -p "$PGPORT"; then
+      if pgbackrest --stanza="$PKS_STANZA" stanza-create > "$PKS_RUN_DIR/stanza-create-output" 2>&1; then
+        log "pgBackRest stanza $PKS_STANZA ready"
+      else
+        log "pgBackRest stanza-create failed: $(tail -n 1 "$PKS_RUN_DIR/stanza-create-output")"
+      fi
+      return 0
+    fi
+    sleep 1
+  done
+}
+
 wait_until_startable
 write_replication_passfile
+backups=
+if [ -e "$PKS_CONFIG_DIR/pgbackrest.conf" ]; then
+  require_env PKS_STANZA PKS_BACKUP_SECRET_DIR PKS_SUPERUSER_SECRET_DIR
+  use_pgbackrest
+  backups=y
+fi
 
 set -- -D "$PGDATA" \
   -c config_file="$PKS_CONFIG_DIR/postgresql.conf" \
@@ -90,6 +115,9 @@ fi
 
 postgres "$@" &
 postgres_pid=$!
+if [ -n "$backups" ] && [ ! -e "$PGDATA/standby.signal" ]; then
+  create_stanza &
+fi
 while :; do
   # wait returns early when a stop request interrupts it; then wait again for the shutdown.
   if wait "$postgres_pid"; then status=0; else status=$?; fi

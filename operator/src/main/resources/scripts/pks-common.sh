@@ -1,4 +1,4 @@
-# Functions shared by member-entrypoint.sh and seed.sh; sourced, never run on its own.
+# Functions shared by the scripts; sourced, never run on its own.
 # Every path, port and name comes from the environment (see PodLayout), so the scripts run
 # unchanged in a pod and on a test machine. No password is ever put in a variable, an argument,
 # the environment or a log line: libpq and initdb read it from files.
@@ -28,16 +28,88 @@ require_env() {
   done
 }
 
-# Writes PKS_PASSFILE from the replication Secret; ':' and '\' escaped as libpq requires.
+# Writes PKS_PASSFILE from the replication Secret.
 write_replication_passfile() {
+  write_passfile "$PKS_REPLICATION_USER" "$PKS_REPLICATION_SECRET_DIR/password" "$PKS_PASSFILE"
+}
+
+# Writes a libpq passfile $3 (mode 0600) for user $1 with the password in file $2; ':' and '\'
+# escaped as libpq requires.
+write_passfile() {
   (
     umask 077
-    rm -f "$PKS_PASSFILE"
+    rm -f "$3"
     {
-      printf '*:*:*:%s:' "$(printf '%s' "$PKS_REPLICATION_USER" | sed 's/[\\:]/\\&/g')"
-      sed 's/[\\:]/\\&/g' "$PKS_REPLICATION_SECRET_DIR/password"
-    } > "$PKS_PASSFILE"
+      printf '*:*:*:%s:' "$(printf '%s' "$1" | sed 's/[\\:]/\\&/g')"
+      sed 's/[\\:]/\\&/g' "$2"
+    } > "$3"
   )
+}
+
+# Fails naming $2 unless file $1 (a Secret's key) is one non-empty line: a second line would
+# become an option of the pgBackRest configuration.
+require_one_line() {
+  if [ ! -r "$1" ]; then
+    fail "$2 is missing or unreadable: $1"
+  fi
+  if [ ! -s "$1" ] || [ "$(grep -c '' "$1")" -ne 1 ]; then
+    fail "$2 must be one non-empty line"
+  fi
+}
+
+# Writes the pgBackRest configuration $5 (mode 0600) that pgBackRest reads from PGBACKREST_CONFIG:
+# the operator's repository template $1 (no secret in it), the object store's keys from the
+# Secret folder $3, its CA from the folder $4 when not empty, and stanza $2 with the data folder
+# $6 of this member. The async spool (the background push's reports) sits beside PGDATA on the
+# data volume.
+write_pgbackrest_config() {
+  if ! command -v pgbackrest > /dev/null 2>&1; then
+    fail "pgbackrest is not in this image: a pair with spec.backup or spec.bootstrap.recovery needs spec.postgres.image to carry it (see images/member)"
+  fi
+  require_one_line "$3/accessKeyId" "accessKeyId of the object store's Secret"
+  require_one_line "$3/secretAccessKey" "secretAccessKey of the object store's Secret"
+  require_one_line "$PKS_SUPERUSER_SECRET_DIR/username" "username of the superuser Secret"
+  (
+    umask 077
+    rm -f "$5"
+    {
+      cat "$1"
+      printf 'repo1-s3-key=%s\n' "$(cat "$3/accessKeyId")"
+      printf 'repo1-s3-key-secret=%s\n' "$(cat "$3/secretAccessKey")"
+      if [ -n "$4" ]; then
+        printf 'repo1-storage-ca-file=%s\n' "$4/ca.crt"
+      fi
+      printf 'spool-path=%s\n' "$(dirname "$6")/pgbackrest-spool"
+      printf 'lock-path=%s\n' "$PKS_RUN_DIR/pgbackrest-lock"
+      printf '\n[%s]\npg1-path=%s\npg1-port=%s\npg1-socket-path=%s\npg1-user=%s\n' "$2" "$6" "$PGPORT" \
+        "$PKS_RUN_DIR" "$(cat "$PKS_SUPERUSER_SECRET_DIR/username")"
+    } > "$5"
+  )
+}
+
+# Prepares pgBackRest for the pair's own backups (spec.backup): its configuration, and the
+# superuser's passfile for its connection to the member's PostgreSQL, both exported.
+use_pgbackrest() {
+  write_pgbackrest_config "$PKS_CONFIG_DIR/pgbackrest.conf" "$PKS_STANZA" "$PKS_BACKUP_SECRET_DIR" \
+    "${PKS_BACKUP_CA_DIR:-}" "$PKS_RUN_DIR/pgbackrest.conf" "$PGDATA"
+  write_passfile "$(cat "$PKS_SUPERUSER_SECRET_DIR/username")" "$PKS_SUPERUSER_SECRET_DIR/password" \
+    "$PKS_RUN_DIR/superuser.pgpass"
+  PGBACKREST_CONFIG="$PKS_RUN_DIR/pgbackrest.conf"
+  PGPASSFILE="$PKS_RUN_DIR/superuser.pgpass"
+  export PGBACKREST_CONFIG PGPASSFILE
+}
+
+# Ends the script when PGDATA already holds data: a primary's data (a re-created pair on retained
+# volumes) is kept as it is; a standby's copy is refused, because starting it as the primary would
+# serve a stale copy of the pair's data.
+keep_existing_data() {
+  if [ -e "$PGDATA/standby.signal" ]; then
+    fail "$PGDATA holds a standby's copy (standby.signal): it is not started as the primary; set spec.primary to the member that was primary, or delete this member's volume"
+  fi
+  if [ -e "$PGDATA/PG_VERSION" ]; then
+    log "$PGDATA already holds a database: kept as it is"
+    exit 0
+  fi
 }
 
 # A libpq connection string value in single quotes, so paths with spaces stay one value.

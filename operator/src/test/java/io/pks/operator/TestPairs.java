@@ -49,6 +49,21 @@ public final class TestPairs {
     return fromJson(json);
   }
 
+  /**
+   * The example bootstrapped from the backups of the pair {@code old-pks}, replayed to
+   * {@code targetTime} (the end of the archive when null).
+   */
+  public static PksReplicaPair restoring(String targetTime) {
+    return example(json -> {
+      ObjectNode recovery = spec(json).putObject("bootstrap").putObject("recovery").put("source", "old-pks");
+      if (targetTime != null) {
+        recovery.put("targetTime", targetTime);
+      }
+      recovery.putObject("objectStore").put("endpoint", "https://s3.example.com").put("bucket", "pks-backups")
+          .put("path", "telephony/old").put("credentialsSecret", "pks-s3-read").put("caSecret", "pks-s3-ca");
+    });
+  }
+
   /** Only what is required: two members and the primary. */
   public static ObjectNode minimalJson() {
     ObjectNode json = exampleJson();

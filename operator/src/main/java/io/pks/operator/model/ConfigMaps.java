@@ -5,11 +5,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.backup.PgBackRestConf;
 
 /**
  * The pair's ConfigMap: postgresql.conf, pg_hba.conf, pg_ident.conf, the metrics exporter's
@@ -27,6 +29,11 @@ public final class ConfigMaps {
     data.put(PodLayout.PG_IDENT_CONF, PgHbaConf.renderIdent(pair));
     data.put(MemberMetrics.QUERIES_FILE, MemberMetrics.queries());
     data.putAll(Scripts.texts());
+    pair.getSpec().backups().ifPresent(backup -> data.put(PodLayout.PGBACKREST_CONF,
+        PgBackRestConf.render(backup.objectStore(),
+            Optional.ofNullable(backup.retention()).map(retention -> backup.retentionDays()))));
+    pair.getSpec().recovery().ifPresent(recovery -> data.put(PodLayout.PGBACKREST_RECOVERY_CONF,
+        PgBackRestConf.render(recovery.objectStore(), Optional.empty())));
     String name = pair.getMetadata().getName();
     return new ConfigMapBuilder()
         .withMetadata(ObjectMetas.of(pair, Names.configMap(name), Labels.pair(name)))

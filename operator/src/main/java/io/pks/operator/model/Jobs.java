@@ -16,7 +16,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
  * The Jobs that write a member's data while its StatefulSet is at zero replicas: initdb of the
- * bootstrap primary, and the seed of a standby (the runbook's pg_basebackup into "repl"). They
+ * bootstrap primary (or its restore from a backup, with spec.bootstrap.recovery), and the seed of a standby (the runbook's pg_basebackup into "repl"). They
  * mount the member's own claim, so the copy lands on the volume the member will start from.
  */
 public final class Jobs {
@@ -29,6 +29,14 @@ public final class Jobs {
 
   public static MemberJob initdb(PksReplicaPair pair, String member) {
     return new MemberJob(Names.initdbJob(pair.getMetadata().getName(), member), member, MemberJobKind.Initdb);
+  }
+
+  /** The Job giving the bootstrap primary its first data: a restore with spec.bootstrap.recovery, else initdb. */
+  public static MemberJob bootstrap(PksReplicaPair pair, String member) {
+    String name = pair.getMetadata().getName();
+    return pair.getSpec().recovery().isPresent()
+        ? new MemberJob(Names.restoreJob(name, member), member, MemberJobKind.Restore)
+        : initdb(pair, member);
   }
 
   public static MemberJob seed(PksReplicaPair pair, String member, int attempt) {
@@ -85,6 +93,7 @@ public final class Jobs {
   private static String script(MemberJobKind kind) {
     return switch (kind) {
       case Initdb -> Scripts.INITDB;
+      case Restore -> Scripts.RESTORE;
       case Seed -> Scripts.SEED;
     };
   }
@@ -94,6 +103,10 @@ public final class Jobs {
     return switch (kind) {
       case Initdb -> EnumSet.of(PodVolume.DATA, PodVolume.SCRIPTS, PodVolume.SUPERUSER_SECRET, PodVolume.RUN,
           PodVolume.TMP);
+      // The replay runs a private PostgreSQL on the pair's postgresql.conf; the superuser's password
+      // is set to this pair's own, since the backup holds the source pair's.
+      case Restore -> EnumSet.of(PodVolume.DATA, PodVolume.CONFIG, PodVolume.SCRIPTS, PodVolume.SUPERUSER_SECRET,
+          PodVolume.RECOVERY_SECRET, PodVolume.RUN, PodVolume.TMP);
       case Seed -> EnumSet.of(PodVolume.DATA, PodVolume.SCRIPTS, PodVolume.REPLICATION_SECRET, PodVolume.RUN,
           PodVolume.TMP);
     };

@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.pks.operator.api.v1alpha1.Member;
+import io.pks.operator.api.v1alpha1.ObjectStore;
+import io.pks.operator.api.v1alpha1.RecoverySpec;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
 import io.pks.operator.api.v1alpha1.InheritedMetadata;
@@ -54,11 +56,18 @@ public final class MemberPods {
     if (volumes.contains(PodVolume.REPLICATION_SECRET) && spec.replication().tlsSecret().isPresent()) {
       volumes.add(PodVolume.TLS);
     }
+    // A pod that reaches an object store trusts the CA its spec names, when it names one.
+    if (volumes.contains(PodVolume.BACKUP_SECRET) && backupStore(spec).caSecret() != null) {
+      volumes.add(PodVolume.BACKUP_CA);
+    }
+    if (volumes.contains(PodVolume.RECOVERY_SECRET) && recovery(spec).objectStore().caSecret() != null) {
+      volumes.add(PodVolume.RECOVERY_CA);
+    }
     var container = new ContainerBuilder()
         .withName(containerName)
         .withImage(spec.postgres().image())
         .withCommand("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + script)
-        .withEnv(env(pair, member, volumes.contains(PodVolume.TLS)))
+        .withEnv(env(pair, member, volumes))
         .withResources(spec.postgres().resources())
         .withSecurityContext(containerSecurityContext())
         // A failing script's last line (its reason) becomes the termination message, and so the Job's.
@@ -110,8 +119,11 @@ public final class MemberPods {
     return EnumSet.copyOf(volumes).stream().toList();
   }
 
-  /** Paths, names and ports only: passwords reach the pod as files from Secret volumes. */
-  private static List<EnvVar> env(PksReplicaPair pair, Member member, boolean tls) {
+  /**
+   * Paths, names and ports only: passwords and the object store's keys reach the pod as files from
+   * Secret volumes. Each optional variable comes with the volume it points into.
+   */
+  private static List<EnvVar> env(PksReplicaPair pair, Member member, Set<PodVolume> volumes) {
     String name = pair.getMetadata().getName();
     PksReplicaPairSpec spec = pair.getSpec();
     List<EnvVar> env = new ArrayList<>(List.of(
@@ -129,8 +141,31 @@ public final class MemberPods {
         env(PodLayout.ENV_PRIMARY_PORT, spec.postgres().port().toString()),
         env(PodLayout.ENV_REPLICATION_USER, spec.replication().user()),
         env(PodLayout.ENV_SLOT, spec.replication().slot() ? Names.replicationSlot(member.name()) : "")));
-    if (tls) {
+    if (volumes.contains(PodVolume.TLS)) {
       env.add(env(PodLayout.ENV_TLS_DIR, PodLayout.TLS_DIR));
+    }
+    if (volumes.contains(PodVolume.BACKUP_SECRET)) {
+      // The pair's pgBackRest stanza is the pair's name: unique in the namespace, kept by a re-created pair.
+      env.add(env(PodLayout.ENV_STANZA, name));
+      env.add(env(PodLayout.ENV_BACKUP_SECRET_DIR, PodLayout.BACKUP_SECRET_DIR));
+      env.add(env(PodLayout.ENV_SCRIPTS_DIR, PodLayout.SCRIPTS_DIR));
+    }
+    if (volumes.contains(PodVolume.BACKUP_CA)) {
+      env.add(env(PodLayout.ENV_BACKUP_CA_DIR, PodLayout.BACKUP_CA_DIR));
+    }
+    if (volumes.contains(PodVolume.RECOVERY_SECRET)) {
+      RecoverySpec recovery = recovery(spec);
+      env.add(env(PodLayout.ENV_RECOVERY_SOURCE, recovery.sourceOr(name)));
+      env.add(env(PodLayout.ENV_RECOVERY_SECRET_DIR, PodLayout.RECOVERY_SECRET_DIR));
+      if (recovery.targetTime() != null) {
+        env.add(env(PodLayout.ENV_RECOVERY_TARGET_TIME, recovery.targetTime()));
+      }
+      if (recovery.targetLSN() != null) {
+        env.add(env(PodLayout.ENV_RECOVERY_TARGET_LSN, recovery.targetLSN()));
+      }
+    }
+    if (volumes.contains(PodVolume.RECOVERY_CA)) {
+      env.add(env(PodLayout.ENV_RECOVERY_CA_DIR, PodLayout.RECOVERY_CA_DIR));
     }
     return env;
   }
@@ -145,16 +180,35 @@ public final class MemberPods {
     return switch (volume) {
       case DATA -> builder.withNewPersistentVolumeClaim().withClaimName(dataClaim).endPersistentVolumeClaim()
           .build();
-      case CONFIG -> builder.withConfigMap(configMapItems(configMap, 0444,
-          PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF, PodLayout.PG_IDENT_CONF, MemberMetrics.QUERIES_FILE))
-          .build();
+      case CONFIG -> builder.withConfigMap(configMapItems(configMap, 0444, configFiles(pair.getSpec()))).build();
       case SCRIPTS -> builder.withConfigMap(configMapItems(configMap, 0555,
           Scripts.ALL.toArray(String[]::new))).build();
       case SUPERUSER_SECRET -> secret(builder, Names.superuserSecret(pair));
       case REPLICATION_SECRET -> secret(builder, Names.replicationSecret(pair));
       case TLS -> secret(builder, pair.getSpec().replication().tlsSecret().orElseThrow());
+      case BACKUP_SECRET -> secret(builder, backupStore(pair.getSpec()).credentialsSecret());
+      case BACKUP_CA -> secret(builder, backupStore(pair.getSpec()).caSecret());
+      case RECOVERY_SECRET -> secret(builder, recovery(pair.getSpec()).objectStore().credentialsSecret());
+      case RECOVERY_CA -> secret(builder, recovery(pair.getSpec()).objectStore().caSecret());
       case RUN, TMP -> builder.withNewEmptyDir().endEmptyDir().build();
     };
+  }
+
+  /** The ConfigMap's configuration files: pgBackRest's repositories only when the spec has them. */
+  private static String[] configFiles(PksReplicaPairSpec spec) {
+    List<String> files = new ArrayList<>(List.of(PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF,
+        PodLayout.PG_IDENT_CONF, MemberMetrics.QUERIES_FILE));
+    spec.backups().ifPresent(backup -> files.add(PodLayout.PGBACKREST_CONF));
+    spec.recovery().ifPresent(recovery -> files.add(PodLayout.PGBACKREST_RECOVERY_CONF));
+    return files.toArray(String[]::new);
+  }
+
+  private static ObjectStore backupStore(PksReplicaPairSpec spec) {
+    return spec.backups().orElseThrow().objectStore();
+  }
+
+  private static RecoverySpec recovery(PksReplicaPairSpec spec) {
+    return spec.recovery().orElseThrow();
   }
 
   private static ConfigMapVolumeSource configMapItems(String configMap, int mode, String... keys) {

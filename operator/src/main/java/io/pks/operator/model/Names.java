@@ -29,6 +29,10 @@ public final class Names {
     return statefulSet(pair, member) + "-initdb";
   }
 
+  public static String restoreJob(String pair, String member) {
+    return statefulSet(pair, member) + "-restore";
+  }
+
   /** Seeds are numbered: a failed one is kept for its logs and the next has a new name. */
   public static String seedJob(String pair, String member, int attempt) {
     return statefulSet(pair, member) + "-seed-" + attempt;

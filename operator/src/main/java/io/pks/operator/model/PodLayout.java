@@ -33,6 +33,16 @@ public final class PodLayout {
   public static final String RESEED_MARKER = "pks-reseed";
 
   public static final String POSTGRESQL_CONF = "postgresql.conf";
+  /** pgBackRest's repository of the pair's own backups, without credentials (PgBackRestConf). */
+  public static final String PGBACKREST_CONF = "pgbackrest.conf";
+  /** The repository a restore reads, when the pair is bootstrapped from a backup. */
+  public static final String PGBACKREST_RECOVERY_CONF = "pgbackrest-recovery.conf";
+  /** The object store's credentials Secret (accessKeyId, secretAccessKey). */
+  public static final String BACKUP_SECRET_DIR = "/etc/pks/secrets/backup";
+  /** The object store's CA Secret (ca.crt), when spec.backup names one. */
+  public static final String BACKUP_CA_DIR = "/etc/pks/secrets/backup-ca";
+  public static final String RECOVERY_SECRET_DIR = "/etc/pks/secrets/recovery";
+  public static final String RECOVERY_CA_DIR = "/etc/pks/secrets/recovery-ca";
   public static final String PG_HBA_CONF = "pg_hba.conf";
   public static final String PG_IDENT_CONF = "pg_ident.conf";
 
@@ -56,4 +66,17 @@ public final class PodLayout {
   public static final String ENV_SLOT = "PKS_SLOT_NAME";
   /** listen_addresses; the entrypoint defaults to '*'. Set on loopback-only test machines. */
   public static final String ENV_LISTEN_ADDRESSES = "PKS_LISTEN_ADDRESSES";
+  /** SCRIPTS_DIR, for backup.sh run by the member's PostgreSQL (postgres.BaseBackup). Set only with spec.backup. */
+  public static final String ENV_SCRIPTS_DIR = "PKS_SCRIPTS_DIR";
+  /** The pgBackRest stanza: the pair's name. Set only when the pair has spec.backup. */
+  public static final String ENV_STANZA = "PKS_STANZA";
+  public static final String ENV_BACKUP_SECRET_DIR = "PKS_BACKUP_SECRET_DIR";
+  /** Set only when spec.backup.objectStore names a caSecret. */
+  public static final String ENV_BACKUP_CA_DIR = "PKS_BACKUP_CA_DIR";
+  /** The restore Job's source: stanza, credentials, optional CA and target. */
+  public static final String ENV_RECOVERY_SOURCE = "PKS_RECOVERY_SOURCE";
+  public static final String ENV_RECOVERY_SECRET_DIR = "PKS_RECOVERY_SECRET_DIR";
+  public static final String ENV_RECOVERY_CA_DIR = "PKS_RECOVERY_CA_DIR";
+  public static final String ENV_RECOVERY_TARGET_TIME = "PKS_RECOVERY_TARGET_TIME";
+  public static final String ENV_RECOVERY_TARGET_LSN = "PKS_RECOVERY_TARGET_LSN";
 }

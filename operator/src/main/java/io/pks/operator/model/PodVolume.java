@@ -2,8 +2,9 @@ package io.pks.operator.model;
 
 /**
  * The volumes of a member's pods and Jobs, each at the path of {@link PodLayout} the scripts read.
- * Every pod mounts only those its script needs: the running member never sees the superuser's
- * password, the initdb Job never sees the replication password.
+ * Every pod mounts only those its script needs: the running member sees the superuser's password
+ * only when it takes backups (pgBackRest connects to it), the initdb Job never sees the
+ * replication password.
  */
 public enum PodVolume {
   DATA("data", PodLayout.DATA_MOUNT, false),
@@ -13,6 +14,14 @@ public enum PodVolume {
   REPLICATION_SECRET("replication-secret", PodLayout.REPLICATION_SECRET_DIR, true),
   /** The certificate, with the replication password when replication uses TLS (see MemberPods). */
   TLS("tls", PodLayout.TLS_DIR, true),
+  /** The object store's keys of spec.backup: a member archives WAL and takes base backups. */
+  BACKUP_SECRET("backup-secret", PodLayout.BACKUP_SECRET_DIR, true),
+  /** The object store's CA of spec.backup, when it names one (see MemberPods). */
+  BACKUP_CA("backup-ca", PodLayout.BACKUP_CA_DIR, true),
+  /** The object store's keys of spec.bootstrap.recovery: the restore Job reads the source's backups. */
+  RECOVERY_SECRET("recovery-secret", PodLayout.RECOVERY_SECRET_DIR, true),
+  /** The object store's CA of spec.bootstrap.recovery, when it names one (see MemberPods). */
+  RECOVERY_CA("recovery-ca", PodLayout.RECOVERY_CA_DIR, true),
   RUN("run", PodLayout.RUN_DIR, false),
   TMP("tmp", PodLayout.TMP_DIR, false);
 

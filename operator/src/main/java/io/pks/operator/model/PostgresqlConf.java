@@ -17,6 +17,9 @@ public final class PostgresqlConf {
   private PostgresqlConf() {
   }
 
+  /** With backups on, the longest a committed transaction waits before its WAL is archived. */
+  public static final String ARCHIVE_TIMEOUT = "60s";
+
   public static String render(PksReplicaPair pair) {
     ReplicationSpec replication = pair.getSpec().replication();
     StringBuilder conf = new StringBuilder()
@@ -40,7 +43,9 @@ public final class PostgresqlConf {
     // default 5 s, in about half of the promotions). Promotion time is failover time.
     setting(conf, "wal_retrieve_retry_interval", "1s");
     conf.append("\n# Archiving\n");
-    if (replication.archiveCommand() == null) {
+    if (pair.getSpec().backups().isPresent()) {
+      archiveWithPgBackRest(conf, pair.getMetadata().getName());
+    } else if (replication.archiveCommand() == null) {
       setting(conf, "archive_mode", "off");
     } else {
       setting(conf, "archive_mode", "on");
@@ -54,6 +59,25 @@ public final class PostgresqlConf {
       parameters.forEach((name, value) -> setting(conf, name, value));
     }
     return conf.toString();
+  }
+
+  /**
+   * Both members get the same settings, and with archive_mode on only the one running as primary
+   * archives: a standby's archiver is idle, so archiving follows a switchover or failover without
+   * the operator doing anything. A promoted standby first archives the history file of its new
+   * timeline (only a promotion writes one, so it is pushed once) and the old timeline's last,
+   * partial segment, then its own segments; a restore follows the newest timeline through that
+   * history file. archive_mode=always would have the standby push every segment the primary
+   * pushes. pgBackRest reads its configuration from PGBACKREST_CONFIG, which the entrypoint
+   * exports; the stanza is the pair. archive_timeout forces a segment switch on a quiet primary,
+   * which bounds how old the last archived transaction can be.
+   */
+  private static void archiveWithPgBackRest(StringBuilder conf, String stanza) {
+    setting(conf, "archive_mode", "on");
+    setting(conf, "archive_command", "pgbackrest --stanza=" + stanza + " archive-push %p");
+    setting(conf, "archive_timeout", ARCHIVE_TIMEOUT);
+    // A standby that fell behind what its primary kept reads the missing WAL from the archive.
+    setting(conf, "restore_command", "pgbackrest --stanza=" + stanza + " archive-get %f \"%p\"");
   }
 
   private static void setting(StringBuilder conf, String name, String value) {

@@ -24,10 +24,14 @@ public final class Scripts {
   public static final String INITDB = "initdb.sh";
   /** The seed Job: pg_basebackup into staging, verify, swap. */
   public static final String SEED = "seed.sh";
+  /** A base backup with pgBackRest, run in the member's container. */
+  public static final String BACKUP = "backup.sh";
+  /** The restore Job: the bootstrap primary's first data from a backup, replayed to the target. */
+  public static final String RESTORE = "restore.sh";
   /** Functions sourced by the scripts above. */
   public static final String COMMON = "pks-common.sh";
 
-  public static final List<String> ALL = List.of(COMMON, ENTRYPOINT, INITDB, SEED);
+  public static final List<String> ALL = List.of(COMMON, ENTRYPOINT, INITDB, SEED, BACKUP, RESTORE);
 
   private static final Map<String, String> TEXTS = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(Function.identity(), Scripts::load));

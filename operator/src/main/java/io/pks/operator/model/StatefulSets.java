@@ -62,10 +62,22 @@ public final class StatefulSets {
         .build();
   }
 
+  /**
+   * With spec.backup the member archives its WAL and takes base backups with pgBackRest, which
+   * needs the object store's keys and connects to the member's PostgreSQL as the superuser.
+   */
+  static EnumSet<PodVolume> volumes(PksReplicaPair pair) {
+    EnumSet<PodVolume> volumes = EnumSet.copyOf(VOLUMES);
+    if (pair.getSpec().backups().isPresent()) {
+      volumes.addAll(EnumSet.of(PodVolume.SUPERUSER_SECRET, PodVolume.BACKUP_SECRET));
+    }
+    return volumes;
+  }
+
   private static PodSpec podSpec(PksReplicaPair pair, Member member) {
     int port = pair.getSpec().postgres().port();
     List<TopologySpreadConstraint> spread = pair.getSpec().pods().topologySpreadConstraints();
-    return MemberPods.podSpec(pair, member, CONTAINER, Scripts.ENTRYPOINT, VOLUMES, null)
+    return MemberPods.podSpec(pair, member, CONTAINER, Scripts.ENTRYPOINT, volumes(pair), null)
         .withTopologySpreadConstraints(spread.isEmpty() ? null : spread)
         .withTerminationGracePeriodSeconds(60L)
         .editFirstContainer()

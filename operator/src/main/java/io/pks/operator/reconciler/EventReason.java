@@ -8,6 +8,7 @@ package io.pks.operator.reconciler;
 public enum EventReason {
   InitializingPrimary(Type.Normal),
   InitdbFailed(Type.Warning),
+  RestoreFailed(Type.Warning),
   PrimaryInitialized(Type.Normal),
   SeedingStandby(Type.Normal),
   RejoiningStandby(Type.Normal),

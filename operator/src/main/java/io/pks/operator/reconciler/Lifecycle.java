@@ -8,9 +8,11 @@ import java.util.Set;
 import io.pks.operator.api.v1alpha1.FailoverMode;
 import io.pks.operator.api.v1alpha1.FailoverSpec;
 import io.pks.operator.api.v1alpha1.MemberJob;
+import io.pks.operator.api.v1alpha1.MemberJobKind;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
+import io.pks.operator.api.v1alpha1.RecoverySpec;
 import io.pks.operator.api.v1alpha1.SynchronousMode;
 import io.pks.operator.model.Jobs;
 import io.pks.operator.postgres.Lsn;
@@ -43,15 +45,15 @@ final class Lifecycle {
     // No recorded primary: nothing was started yet (a pair whose first spec was refused included).
     if (phase == null || phase == Phase.Pending || state.currentPrimary() == null) {
       String primary = pair.getSpec().primary();
-      MemberJob initdb = Jobs.initdb(pair, primary);
+      MemberJob first = Jobs.bootstrap(pair, primary);
       return step(new PairState(Phase.InitializingPrimary, primary, null, primary, null,
-          List.of(primary, pair.getSpec().peerOf(primary)), initdb, null, null), EventReason.InitializingPrimary,
-          "Initialising primary " + primary + ": Job " + initdb.name() + " runs initdb on its volume.");
+          List.of(primary, pair.getSpec().peerOf(primary)), first, null, null), EventReason.InitializingPrimary,
+          "Initialising primary " + primary + ": Job " + first.name() + " " + bootstrapWork(pair, first)
+              + " on its volume.");
     }
     if (phase == Phase.Failed && state.job() != null) {
       // A failed Job is retried by deleting it; the bootstrap then continues where it stopped.
-      phase = state.job().kind() == io.pks.operator.api.v1alpha1.MemberJobKind.Initdb
-          ? Phase.InitializingPrimary : Phase.SeedingStandby;
+      phase = state.job().kind() == MemberJobKind.Seed ? Phase.SeedingStandby : Phase.InitializingPrimary;
     }
     Rules rules = new Rules(pair, state, facts);
     return switch (phase) {
@@ -61,6 +63,17 @@ final class Lifecycle {
       case FailingOver -> rules.failingOver();
       default -> rules.running();
     };
+  }
+
+  /** What the bootstrap Job {@code job} does, as the status says it. */
+  private static String bootstrapWork(PksReplicaPair pair, MemberJob job) {
+    if (job.kind() == MemberJobKind.Initdb) {
+      return "runs initdb";
+    }
+    RecoverySpec recovery = pair.getSpec().recovery().orElseThrow();
+    String target = recovery.targetTime() != null ? "time " + recovery.targetTime()
+        : recovery.targetLSN() != null ? "LSN " + recovery.targetLSN() : "the end of its archive";
+    return "restores the backups of " + recovery.sourceOr(pair.getMetadata().getName()) + " to " + target;
   }
 
   /** A step with no database action and a Normal Event. */
@@ -99,18 +112,21 @@ final class Lifecycle {
     }
 
     LifecycleStep initializingPrimary() {
-      MemberJob initdb = state.job();
-      JobOutcome outcome = facts.job(initdb.name());
+      MemberJob first = state.job();
+      JobOutcome outcome = facts.job(first.name());
+      boolean restore = first.kind() == MemberJobKind.Restore;
       return switch (outcome.state()) {
-        case FAILED -> warning(state.phase(Phase.Failed), EventReason.InitdbFailed, "Job " + initdb.name()
-            + " could not initialise primary " + primary + ": " + outcome.reason()
-            + ". Fix the cause, then delete the Job to run it again.");
+        case FAILED -> warning(state.phase(Phase.Failed), restore ? EventReason.RestoreFailed : EventReason.InitdbFailed,
+            "Job " + first.name() + " could not " + (restore ? "restore" : "initialise") + " primary " + primary
+            + ": " + outcome.reason() + ". Fix the cause" + (restore ? " (spec.bootstrap.recovery)" : "")
+            + ", then delete the Job to run it again.");
         case ABSENT, RUNNING -> waiting(Phase.InitializingPrimary, "Initialising primary " + primary
-            + ": waiting for Job " + initdb.name() + ".");
+            + ": waiting for Job " + first.name() + ".");
         case SUCCEEDED -> {
           if (state.stoppedMembers().contains(primary)) {
             yield step(state.phase(Phase.InitializingPrimary).starting(primary), EventReason.PrimaryInitialized,
-                "Primary " + primary + " initialised by Job " + initdb.name() + "; starting it.");
+                "Primary " + primary + (restore ? " restored" : " initialised") + " by Job " + first.name()
+                    + "; starting it.");
           }
           if (!facts.answersAsPrimary(primary) || !facts.podReady(primary)) {
             // Ready too: the seed reaches the primary through the -rw Service, which needs it Ready.

@@ -76,6 +76,7 @@ public final class SpecValidator {
     sip(spec.sip(), memberNames, violations);
     networkPolicy(spec.networkPolicy(), violations);
     pods(spec.pods(), violations);
+    BackupValidation.validate(name, spec, violations);
     immutable(spec, applied, violations);
     return violations;
   }
@@ -412,7 +413,7 @@ public final class SpecValidator {
     }
   }
 
-  private static void subdomain(String field, String value, List<Violation> violations) {
+  static void subdomain(String field, String value, List<Violation> violations) {
     if (value != null && (!DNS_SUBDOMAIN.matcher(value).matches() || value.length() > SpecRules.MAX_OBJECT_NAME)) {
       violations.add(new Violation(field, "must be a Kubernetes object name (lowercase DNS subdomain), got "
           + quoted(value)));

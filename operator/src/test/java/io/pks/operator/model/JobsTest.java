@@ -8,9 +8,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.MemberJobKind;
@@ -34,11 +34,11 @@ class JobsTest {
     assertThat(pod.getRestartPolicy()).isEqualTo("Never");
     assertThat(pod.getContainers().get(0).getCommand())
         .containsExactly("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + Scripts.SEED);
-    assertThat(volume(pod, "data").getPersistentVolumeClaim().getClaimName()).isEqualTo("data-pks-site-b-0");
-    assertThat(mounts(pod)).containsEntry("data", PodLayout.DATA_MOUNT)
+    assertThat(PodTemplates.volume(pod, "data").getPersistentVolumeClaim().getClaimName()).isEqualTo("data-pks-site-b-0");
+    assertThat(PodTemplates.mounts(pod)).containsEntry("data", PodLayout.DATA_MOUNT)
         .containsEntry("replication-secret", PodLayout.REPLICATION_SECRET_DIR)
         .doesNotContainKey("superuser-secret").doesNotContainKey("config");
-    assertThat(volume(pod, "replication-secret").getSecret().getSecretName()).isEqualTo("pks-replication");
+    assertThat(PodTemplates.volume(pod, "replication-secret").getSecret().getSecretName()).isEqualTo("pks-replication");
   }
 
   /**
@@ -68,9 +68,39 @@ class JobsTest {
     PodSpec pod = job.getSpec().getTemplate().getSpec();
     assertThat(pod.getContainers().get(0).getCommand())
         .containsExactly("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + Scripts.INITDB);
-    assertThat(volume(pod, "data").getPersistentVolumeClaim().getClaimName()).isEqualTo("data-pks-site-a-0");
-    assertThat(mounts(pod)).containsEntry("superuser-secret", PodLayout.SUPERUSER_SECRET_DIR)
+    assertThat(PodTemplates.volume(pod, "data").getPersistentVolumeClaim().getClaimName()).isEqualTo("data-pks-site-a-0");
+    assertThat(PodTemplates.mounts(pod)).containsEntry("superuser-secret", PodLayout.SUPERUSER_SECRET_DIR)
         .doesNotContainKey("replication-secret");
+  }
+
+  @Test
+  void withARecoveryTheBootstrapJobRestoresAndSeesTheStoreKeysAndTheSuperuserPasswordOnly() {
+    PksReplicaPair restoring = TestPairs.restoring("2026-11-30T10:00:00Z");
+    Job job = Jobs.build(restoring, Jobs.bootstrap(restoring, "site-a"));
+    assertThat(job.getMetadata().getName()).isEqualTo("pks-site-a-restore");
+    assertThat(job.getMetadata().getLabels()).containsEntry(Labels.JOB, "restore");
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getCommand())
+        .containsExactly("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + Scripts.RESTORE);
+    assertThat(PodTemplates.volume(pod, "data").getPersistentVolumeClaim().getClaimName()).isEqualTo("data-pks-site-a-0");
+    assertThat(PodTemplates.mounts(pod)).containsEntry("superuser-secret", PodLayout.SUPERUSER_SECRET_DIR)
+        .containsEntry("recovery-secret", PodLayout.RECOVERY_SECRET_DIR)
+        .containsEntry("recovery-ca", PodLayout.RECOVERY_CA_DIR)
+        .containsEntry("config", PodLayout.CONFIG_DIR)
+        .doesNotContainKeys("replication-secret", "backup-secret");
+    assertThat(PodTemplates.volume(pod, "recovery-secret").getSecret().getSecretName()).isEqualTo("pks-s3-read");
+    assertThat(PodTemplates.volume(pod, "recovery-ca").getSecret().getSecretName()).isEqualTo("pks-s3-ca");
+    assertThat(PodTemplates.volume(pod, "config").getConfigMap().getItems()).extracting(KeyToPath::getKey)
+        .contains("postgresql.conf", "pgbackrest-recovery.conf");
+    assertThat(PodTemplates.env(pod)).containsEntry("PKS_RECOVERY_SOURCE", "old-pks")
+        .containsEntry("PKS_RECOVERY_SECRET_DIR", PodLayout.RECOVERY_SECRET_DIR)
+        .containsEntry("PKS_RECOVERY_CA_DIR", PodLayout.RECOVERY_CA_DIR)
+        .containsEntry("PKS_RECOVERY_TARGET_TIME", "2026-11-30T10:00:00Z")
+        .doesNotContainKey("PKS_RECOVERY_TARGET_LSN");
+    assertThat(ConfigMaps.build(restoring, new ClusterNetwork("cluster.local")).getData().get("pgbackrest-recovery.conf"))
+        .contains("repo1-s3-endpoint=s3.example.com", "repo1-path=/telephony/old").doesNotContain("repo1-s3-key");
+
+    assertThat(Jobs.bootstrap(PAIR, "site-a")).isEqualTo(Jobs.initdb(PAIR, "site-a"));
   }
 
   @Test
@@ -99,24 +129,24 @@ class JobsTest {
     PodSpec seed = Jobs.build(tls, Jobs.seed(tls, "site-b", 1)).getSpec().getTemplate().getSpec();
     PodSpec initdb = Jobs.build(tls, Jobs.initdb(tls, "site-a")).getSpec().getTemplate().getSpec();
     for (PodSpec pod : List.of(member, seed)) {
-      assertThat(mounts(pod)).containsEntry("tls", PodLayout.TLS_DIR);
-      assertThat(volume(pod, "tls").getSecret().getSecretName()).isEqualTo("pks-db-tls");
-      assertThat(volume(pod, "tls").getSecret().getDefaultMode()).isEqualTo(0440);
+      assertThat(PodTemplates.mounts(pod)).containsEntry("tls", PodLayout.TLS_DIR);
+      assertThat(PodTemplates.volume(pod, "tls").getSecret().getSecretName()).isEqualTo("pks-db-tls");
+      assertThat(PodTemplates.volume(pod, "tls").getSecret().getDefaultMode()).isEqualTo(0440);
       assertThat(pod.getContainers().get(0).getEnv())
           .contains(new EnvVar(PodLayout.ENV_TLS_DIR, PodLayout.TLS_DIR, null));
     }
-    assertThat(mounts(initdb)).doesNotContainKey("tls");
+    assertThat(PodTemplates.mounts(initdb)).doesNotContainKey("tls");
     assertThat(initdb.getContainers().get(0).getEnv()).noneMatch(env -> env.getName().equals(PodLayout.ENV_TLS_DIR));
     PodSpec plain = Jobs.build(PAIR, Jobs.seed(PAIR, "site-b", 1)).getSpec().getTemplate().getSpec();
-    assertThat(mounts(plain)).doesNotContainKey("tls");
+    assertThat(PodTemplates.mounts(plain)).doesNotContainKey("tls");
     assertThat(plain.getContainers().get(0).getEnv()).noneMatch(env -> env.getName().equals(PodLayout.ENV_TLS_DIR));
   }
 
   @Test
-  void theMemberNeverSeesTheSuperuserPassword() {
+  void withoutBackupsTheMemberNeverSeesTheSuperuserPassword() {
     PodSpec memberPod = new DesiredObjects(PAIR, new ClusterNetwork("cluster.local"))
         .statefulSet(PAIR.getSpec().member("site-a"), null).getSpec().getTemplate().getSpec();
-    assertThat(mounts(memberPod)).doesNotContainKey("superuser-secret").containsKey("replication-secret");
+    assertThat(PodTemplates.mounts(memberPod)).doesNotContainKey("superuser-secret").containsKey("replication-secret");
     assertThat(memberPod.getVolumes()).extracting(Volume::getName).doesNotContain("superuser-secret", "data");
   }
 
@@ -129,14 +159,5 @@ class JobsTest {
         template.getVolumeClaimTemplates().get(0).getMetadata().getName() + "-" + Names.pod("pks", "site-a"));
     assertThat(claim.getSpec()).isEqualTo(template.getVolumeClaimTemplates().get(0).getSpec());
     assertThat(claim.getMetadata().getLabels()).containsEntry(Labels.MEMBER, "site-a");
-  }
-
-  private static Volume volume(PodSpec pod, String name) {
-    return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
-  }
-
-  private static Map<String, String> mounts(PodSpec pod) {
-    List<VolumeMount> mounts = pod.getContainers().get(0).getVolumeMounts();
-    return mounts.stream().collect(java.util.stream.Collectors.toMap(VolumeMount::getName, VolumeMount::getMountPath));
   }
 }

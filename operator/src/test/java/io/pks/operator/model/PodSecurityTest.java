@@ -45,7 +45,7 @@ class PodSecurityTest {
     PksReplicaPair pair = TestPairs.fromJson(valid.resource());
     Map<String, PodTemplateSpec> templates = PodTemplates.everyPod(pair);
 
-    assertThat(templates).hasSize(6);
+    assertThat(templates).hasSize(PodTemplates.count(pair));
     templates.forEach((owner, template) -> {
       PodSpec pod = template.getSpec();
       assertThat(restrictedViolations(pod)).as(owner).isEmpty();

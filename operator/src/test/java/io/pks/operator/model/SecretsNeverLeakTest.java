@@ -19,7 +19,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.BackupSpec;
+import io.pks.operator.api.v1alpha1.ObjectStore;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.RecoverySpec;
 import io.pks.operator.validation.SpecCase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,10 +62,12 @@ class SecretsNeverLeakTest {
     PksReplicaPair pair = TestPairs.fromJson(valid.resource());
     Set<String> pairSecrets = new HashSet<>(Set.of(Names.superuserSecret(pair), Names.replicationSecret(pair)));
     pair.getSpec().replication().tlsSecret().ifPresent(pairSecrets::add);
+    pair.getSpec().backups().map(BackupSpec::objectStore).ifPresent(store -> storeSecrets(store, pairSecrets));
+    pair.getSpec().recovery().map(RecoverySpec::objectStore).ifPresent(store -> storeSecrets(store, pairSecrets));
     var templates = PodTemplates.everyPod(pair);
     Set<String> mounted = new HashSet<>();
 
-    assertThat(templates).hasSize(6);
+    assertThat(templates).hasSize(PodTemplates.count(pair));
     templates.forEach((owner, template) -> {
       PodSpec pod = template.getSpec();
       for (Container container : Stream.of(pod.getInitContainers(), pod.getContainers()).flatMap(List::stream).toList()) {
@@ -85,6 +90,13 @@ class SecretsNeverLeakTest {
       });
     });
     assertThat(mounted).isEqualTo(pairSecrets);
+  }
+
+  private static void storeSecrets(ObjectStore store, Set<String> secrets) {
+    secrets.add(store.credentialsSecret());
+    if (store.caSecret() != null) {
+      secrets.add(store.caSecret());
+    }
   }
 
   private static Secret withoutPassword(Secret secret) {

@@ -77,6 +77,58 @@ class LifecycleTest {
   }
 
   @Test
+  void aNewPairWithARecoveryRestoresItsPrimaryInPlaceOfInitdb() {
+    LifecycleStep step = decide(TestPairs.restoring("2026-11-30T10:00:00Z"));
+    assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
+    assertThat(step.stoppedMembers()).containsExactly(A, B);
+    assertThat(step.job()).isEqualTo(new MemberJob("pks-site-a-restore", A, MemberJobKind.Restore));
+    assertThat(step.reason()).isEqualTo(EventReason.InitializingPrimary);
+    assertThat(step.message()).isEqualTo("Initialising primary site-a: Job pks-site-a-restore restores the backups"
+        + " of old-pks to time 2026-11-30T10:00:00Z on its volume.");
+    assertThat(decide(TestPairs.restoring(null)).message()).contains("to the end of its archive");
+  }
+
+  @Test
+  void aRestoreTargetOutsideTheRecoverableRangeFailsThePairWithTheJobsReason() {
+    PksReplicaPair pair = restoring(List.of(A, B));
+    situation.jobs.put("pks-site-a-restore", failed("restore: target time 2026-11-30T10:00:00Z is after the last"
+        + " WAL archived by old-pks", NOW));
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.Failed);
+    assertThat(step.reason()).isEqualTo(EventReason.RestoreFailed);
+    assertThat(step.reason().type()).isEqualTo(EventReason.Type.Warning);
+    assertThat(step.stoppedMembers()).containsExactly(A, B);
+    assertThat(step.message()).isEqualTo("Job pks-site-a-restore could not restore primary site-a: restore: target"
+        + " time 2026-11-30T10:00:00Z is after the last WAL archived by old-pks. Fix the cause"
+        + " (spec.bootstrap.recovery), then delete the Job to run it again.");
+  }
+
+  @Test
+  void afterTheFailedRestoreJobIsDeletedTheBootstrapWaitsForItsNewRun() {
+    PksReplicaPair pair = restoring(List.of(A, B));
+    pair.setStatus(status(Phase.Failed, A, List.of(A, B), pair.getStatus().job()));
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
+    assertThat(step.job().kind()).isEqualTo(MemberJobKind.Restore);
+    assertThat(step.message()).isEqualTo("Initialising primary site-a: waiting for Job pks-site-a-restore.");
+  }
+
+  @Test
+  void aRestoredPrimaryStartsThenItsStandbyIsSeededAsUsual() {
+    situation.jobs.put("pks-site-a-restore", succeeded());
+    LifecycleStep started = decide(restoring(List.of(A, B)));
+    assertThat(started.stoppedMembers()).containsExactly(B);
+    assertThat(started.reason()).isEqualTo(EventReason.PrimaryInitialized);
+    assertThat(started.message()).isEqualTo("Primary site-a restored by Job pks-site-a-restore; starting it.");
+
+    situation.seen(A, null, "none", null, 0L);
+    LifecycleStep seeding = decide(restoring(List.of(B)));
+    assertThat(seeding.phase()).isEqualTo(Phase.SeedingStandby);
+    assertThat(seeding.actions()).containsExactly(Action.CONFIGURE_REPLICATION);
+    assertThat(seeding.job()).isEqualTo(new MemberJob("pks-site-b-seed-1", B, MemberJobKind.Seed));
+  }
+
+  @Test
   void aSuccessfulInitdbStartsThePrimaryOnly() {
     situation.jobs.put("pks-site-a-initdb", succeeded());
     LifecycleStep step = decide(initializing(List.of(A, B)));
@@ -218,6 +270,12 @@ class LifecycleTest {
 
   private static PksReplicaPair initializing(List<String> stopped) {
     return pair(Phase.InitializingPrimary, A, stopped, Jobs.initdb(TestPairs.example(), A));
+  }
+
+  private static PksReplicaPair restoring(List<String> stopped) {
+    PksReplicaPair pair = TestPairs.restoring("2026-11-30T10:00:00Z");
+    pair.setStatus(status(Phase.InitializingPrimary, A, stopped, Jobs.bootstrap(pair, A)));
+    return pair;
   }
 
   private static PksReplicaPair seeding(List<String> stopped, int attempt) {

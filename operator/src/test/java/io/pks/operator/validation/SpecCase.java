@@ -130,6 +130,15 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
             .set("annotations", spec.objectNode().put("example.com/owner", "voice team; call 555-0100"))),
         valid("replication over TLS", spec -> path(spec, "replication").putObject("tls")
             .put("certificateSecret", "pks-db-tls")),
+        valid("backups to an object store, restored from another pair's", spec -> {
+          spec.putObject("backup").put("schedule", "0 2 * * *").put("retention", "7d").putObject("objectStore")
+              .put("endpoint", "https://s3.example.com").put("bucket", "pks-backups").put("path", "telephony/pks")
+              .put("credentialsSecret", "pks-s3").put("caSecret", "pks-s3-ca");
+          spec.putObject("bootstrap").putObject("recovery").put("source", "old-pks")
+              .put("targetTime", "2026-11-30T10:00:00Z").putObject("objectStore")
+              .put("endpoint", "https://s3.example.com:9000").put("bucket", "pks-backups").put("path", "telephony/old")
+              .put("credentialsSecret", "pks-s3-read").put("caSecret", "pks-s3-ca");
+        }),
         valid("user-supplied secrets", spec -> {
           path(spec, "postgres").put("superuserSecret", "pks-db-admin");
           path(spec, "replication").put("passwordSecret", "pks-db-replication");

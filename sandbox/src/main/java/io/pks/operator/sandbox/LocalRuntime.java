@@ -130,6 +130,17 @@ public final class LocalRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes {@code name}.{@code namespace}.svc.cluster.local (and its short forms) resolve to
+   * {@code ip} on every node, as the name of a Service in front of something that runs beside the
+   * pods; nothing to do in the loopback mode, where the pods run on this machine's own names.
+   */
+  public void publishName(String namespace, String name, String ip) {
+    if (nodeNetworking != null) {
+      nodeNetworking.publish(new ClusterDns.Record(ip, namespace, name));
+    }
+  }
+
   /** namespace/service/port → where its proxy listens (a loopback port, or the Service's address). */
   public Map<String, InetSocketAddress> serviceEndpoints() {
     return proxies.endpoints();

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -19,16 +20,24 @@ import io.pks.operator.model.Labels;
 final class NodeNetworking {
   private final PodNetwork network;
   private final Map<PodNetwork.Node, String> hostsWritten = new HashMap<>();
+  /** Names of what runs beside the pods rather than as one (the object store), published as a Service's. */
+  private final List<ClusterDns.Record> fixedRecords = new CopyOnWriteArrayList<>();
   private String jvmHostsWritten;
 
   NodeNetworking(PodNetwork network) {
     this.network = network;
   }
 
+  /** Publishes {@code record} in every hosts file from the next pass on. */
+  void publish(ClusterDns.Record record) {
+    fixedRecords.add(record);
+  }
+
   void sync(List<Service> services, List<Pod> pods, ServiceProxies proxies, Map<String, PodNetwork.Node> nodes,
       Map<String, NodeFault> faults) {
     List<ClusterDns.Record> records = ClusterDns.records(services, pods,
         service -> ServiceProxies.proxied(service) ? proxies.serviceIp(service) : null);
+    records.addAll(fixedRecords);
     String jvmHosts = ClusterDns.hosts(records, null);
     if (!jvmHosts.equals(jvmHostsWritten)) {
       network.publishToJvm(jvmHosts);

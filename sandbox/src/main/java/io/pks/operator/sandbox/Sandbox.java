@@ -48,6 +48,7 @@ public final class Sandbox implements AutoCloseable {
   private Operator operator;
   private OperatorMetrics metrics;
   private HttpEndpoints metricsEndpoint;
+  private SandboxObjectStore objectStore;
 
   private Sandbox(Path workDir, Duration probeInterval, PodNetwork network) {
     this.workDir = workDir;
@@ -140,6 +141,22 @@ public final class Sandbox implements AutoCloseable {
     return network == null ? new LoopbackNetwork(ports) : new ClusterNetwork(ClusterDns.DOMAIN);
   }
 
+  /**
+   * Starts the sandbox's object store (see {@link SandboxObjectStore}) once; its files are under
+   * the work folder's {@code object-store}.
+   */
+  public synchronized SandboxObjectStore startObjectStore() {
+    if (objectStore == null) {
+      try {
+        objectStore = SandboxObjectStore.start(apiServer.client(), runtime, network, ports,
+            workDir.resolve("object-store"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the object store", e);
+      }
+    }
+    return objectStore;
+  }
+
   /** The mode the sandbox runs in (CLUSTER asked for may have fallen back to LOOPBACK). */
   public Networking networking() {
     return network == null ? Networking.LOOPBACK : Networking.CLUSTER;
@@ -228,6 +245,9 @@ public final class Sandbox implements AutoCloseable {
     stopOperator();
     operatorClient.close();
     runtime.close();
+    if (objectStore != null) {
+      objectStore.close();
+    }
     if (network != null) {
       network.close();
     }

@@ -58,6 +58,12 @@ public final class SandboxCommand implements Callable<Integer> {
           + " on loopback ports. Default: ${DEFAULT-VALUE}.")
   Sandbox.Networking networking;
 
+  @Option(names = "--object-store", description = "Also run an S3-compatible object store (S3Proxy, HTTPS) behind"
+      + " the Service " + SandboxObjectStore.SERVICE + " of the namespace " + SandboxObjectStore.NAMESPACE
+      + ", with the bucket " + SandboxObjectStore.BUCKET + " and its keys and CA in the Secret "
+      + SandboxObjectStore.SECRET + " (copied into the pair's namespace, for spec.backup).")
+  boolean objectStore;
+
   @Option(names = "--exit-when-ready", description = "Exit 0 once the pair is Streaming, stopping everything.")
   boolean exitWhenReady;
 
@@ -103,6 +109,12 @@ public final class SandboxCommand implements Callable<Integer> {
     String namespace = pair.getMetadata().getNamespace();
     String name = pair.getMetadata().getName();
     sandbox.ensureNamespace(namespace);
+    if (objectStore) {
+      out.println("Object store: " + sandbox.startObjectStore().copySecretTo(sandbox.client(), namespace).endpoint());
+      out.println("  bucket " + SandboxObjectStore.BUCKET + ", Secret " + SandboxObjectStore.SECRET + " in namespaces "
+          + SandboxObjectStore.NAMESPACE + " and " + namespace);
+      out.flush();
+    }
     sandbox.client().resource(pair).create();
     out.println("Applied PksReplicaPair " + namespace + "/" + name + " from " + file);
     out.flush();

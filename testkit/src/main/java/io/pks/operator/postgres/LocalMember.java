@@ -24,20 +24,25 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Jobs;
 import io.pks.operator.model.LoopbackNetwork;
 import io.pks.operator.model.PodLayout;
+import io.pks.operator.model.Scripts;
 import io.pks.operator.model.StatefulSets;
 import io.pks.operator.sandbox.LocalContainer;
 import io.pks.operator.sandbox.PodSources;
 import io.pks.operator.sandbox.PostgresBinaries;
+import io.pks.operator.sandbox.ScriptLauncher;
 import io.pks.operator.sandbox.StatefulSetController;
 
 /**
  * One member as local processes run from the operator's own pod specs, as the sandbox's kubelet
  * runs them: the StatefulSet's pod (member-entrypoint.sh, and through it PostgreSQL) on a loopback
- * port, and the initdb and seed Jobs' pods, each with its volumes made into folders (the claim's
- * shared by all). Output goes to log files under the member's folder, printed when a test fails.
+ * port, and the Jobs' pods (initdb, seed, restore), each with its volumes made into folders (the
+ * claim's shared by all); backup.sh runs in the member's container, as PostgreSQL runs it there.
+ * Output goes to log files under the member's folder, printed when a test fails.
  */
 final class LocalMember {
   private static final Duration JOB_BOUND = Duration.ofSeconds(60);
+  /** A backup or a restore talks to an object store, which takes tens of seconds on a busy machine. */
+  private static final Duration BACKUP_JOB_BOUND = Duration.ofMinutes(5);
   /** How long a member has to stop before the test calls it stuck (the container's own grace is longer). */
   private static final Duration STOP_BOUND = Duration.ofSeconds(15);
 
@@ -158,15 +163,43 @@ final class LocalMember {
 
   /** Runs the initdb Job's pod to its end. */
   JobRun initdb() throws IOException, InterruptedException {
-    return runJob(Jobs.initdb(pair, name), Map.of());
+    return runJob(Jobs.initdb(pair, name), Map.of(), JOB_BOUND);
   }
 
   /** Runs the seed Job's pod to its end, with {@code overrides} over its environment. */
   JobRun seed(Map<String, String> overrides) throws IOException, InterruptedException {
-    return runJob(Jobs.seed(pair, name, jobRuns + 1), overrides);
+    return runJob(Jobs.seed(pair, name, jobRuns + 1), overrides, JOB_BOUND);
   }
 
-  private JobRun runJob(MemberJob job, Map<String, String> overrides) throws IOException, InterruptedException {
+  /** Runs the restore Job's pod (the bootstrap Job of a pair with spec.bootstrap.recovery) to its end. */
+  JobRun restore() throws IOException, InterruptedException {
+    return runJob(Jobs.bootstrap(pair, name), Map.of(), BACKUP_JOB_BOUND);
+  }
+
+  /** Runs backup.sh in the member's container, as its PostgreSQL does for a base backup. */
+  JobRun backup() throws IOException, InterruptedException {
+    jobRuns++;
+    Map<String, String> environment = new LinkedHashMap<>(memberContainer().environment());
+    environment.putAll(network);
+    Path folder = this.folder.resolve("backup-" + jobRuns);
+    Files.createDirectories(folder);
+    Path out = folder.resolve("stdout.log");
+    Path err = folder.resolve("stderr.log");
+    String script = Path.of(environment.get(PodLayout.ENV_SCRIPTS_DIR)).resolve(Scripts.BACKUP).toString();
+    long start = System.nanoTime();
+    Process backup = new ProcessBuilder(ScriptLauncher.command(List.of("/bin/sh", script), environment))
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!backup.waitFor(BACKUP_JOB_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+      backup.descendants().forEach(ProcessHandle::destroyForcibly);
+      backup.destroyForcibly();
+      throw new IllegalStateException(Scripts.BACKUP + " of " + name + " still running after " + BACKUP_JOB_BOUND);
+    }
+    return new JobRun(backup.exitValue(), Files.readString(out), Files.readString(err),
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private JobRun runJob(MemberJob job, Map<String, String> overrides, Duration bound)
+      throws IOException, InterruptedException {
     jobRuns++;
     PodTemplateSpec template = Jobs.build(pair, job).getSpec().getTemplate();
     String podName = job.name() + "-" + jobRuns;
@@ -175,9 +208,9 @@ final class LocalMember {
     long start = System.nanoTime();
     LocalContainer container = LocalContainer.onThisMachine(pod(template, podName), folder.resolve(podName), sources)
         .start(environment, LocalContainer.Output.SEPARATE);
-    if (!container.awaitExit(JOB_BOUND)) {
+    if (!container.awaitExit(bound)) {
       container.kill();
-      throw new IllegalStateException("Job " + job.name() + " of " + name + " still running after " + JOB_BOUND);
+      throw new IllegalStateException("Job " + job.name() + " of " + name + " still running after " + bound);
     }
     return new JobRun(container.exitCode(), Files.readString(container.stdout()), Files.readString(container.stderr()),
         Duration.ofNanos(System.nanoTime() - start));

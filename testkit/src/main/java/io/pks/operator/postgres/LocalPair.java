@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.ObjectStore;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.ConfigMaps;
 import io.pks.operator.model.LoopbackNetwork;
@@ -58,7 +60,7 @@ final class LocalPair implements AutoCloseable {
   final LocalMember siteA;
   final LocalMember siteB;
 
-  private LocalPair(Path root, Consumer<ObjectNode> specEdit) throws IOException {
+  private LocalPair(Path root, Consumer<ObjectNode> specEdit, Path objectStoreSecret) throws IOException {
     this.root = root;
     this.resource = resource(specEdit);
     this.superuser = new Credentials(Secrets.DEFAULT_SUPERUSER, password());
@@ -69,6 +71,12 @@ final class LocalPair implements AutoCloseable {
     secrets.put(Names.superuserSecret(resource), secret(Names.superuserSecret(resource), superuser));
     secrets.put(Names.replicationSecret(resource), secret(Names.replicationSecret(resource), replication));
     resource.getSpec().replication().tlsSecret().ifPresent(tls -> secrets.put(tls, tlsSecret(tls)));
+    for (ObjectStore store : objectStores()) {
+      secrets.put(store.credentialsSecret(), files(store.credentialsSecret(), objectStoreSecret));
+      if (store.caSecret() != null) {
+        secrets.put(store.caSecret(), files(store.caSecret(), objectStoreSecret));
+      }
+    }
     PodSources sources = new Sources(ConfigMaps.build(resource, new LoopbackNetwork(Map.of())), secrets);
     ScriptLauncher.own(root);
 
@@ -122,7 +130,36 @@ final class LocalPair implements AutoCloseable {
 
   /** @param specEdit changes to a spec of two members, site-a primary, defaults elsewhere */
   static LocalPair create(Consumer<ObjectNode> specEdit) throws IOException {
-    return new LocalPair(Files.createTempDirectory("pks-it-"), specEdit);
+    return create(specEdit, null);
+  }
+
+  /**
+   * @param objectStoreSecret a folder with the object store's Secret keys (accessKeyId,
+   *     secretAccessKey, ca.crt), the Secrets that spec.backup and spec.bootstrap.recovery name
+   */
+  static LocalPair create(Consumer<ObjectNode> specEdit, Path objectStoreSecret) throws IOException {
+    return new LocalPair(Files.createTempDirectory("pks-it-"), specEdit, objectStoreSecret);
+  }
+
+  /** The object stores the spec names: the backups' and the recovery's. */
+  private List<ObjectStore> objectStores() {
+    List<ObjectStore> stores = new ArrayList<>();
+    resource.getSpec().backups().ifPresent(backup -> stores.add(backup.objectStore()));
+    resource.getSpec().recovery().ifPresent(recovery -> stores.add(recovery.objectStore()));
+    return stores;
+  }
+
+  /** A Secret with one key per file of {@code folder}. */
+  private static Secret files(String name, Path folder) {
+    SecretBuilder secret = new SecretBuilder().withNewMetadata().withName(name).endMetadata();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path file : files.toList()) {
+        secret.addToStringData(file.getFileName().toString(), Files.readString(file));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return secret.build();
   }
 
   /** What site-a, as primary, reports on site-b. */

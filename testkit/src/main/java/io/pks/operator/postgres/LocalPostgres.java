@@ -1,6 +1,7 @@
 package io.pks.operator.postgres;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -28,7 +29,12 @@ final class LocalPostgres implements BeforeEachCallback, AfterEachCallback, Afte
 
   /** @param specEdit see {@link LocalPair#create} */
   LocalPair newPair(Consumer<ObjectNode> specEdit) throws IOException {
-    LocalPair pair = LocalPair.create(specEdit);
+    return newPair(specEdit, null);
+  }
+
+  /** @param objectStoreSecret see {@link LocalPair#create(Consumer, Path)} */
+  LocalPair newPair(Consumer<ObjectNode> specEdit, Path objectStoreSecret) throws IOException {
+    LocalPair pair = LocalPair.create(specEdit, objectStoreSecret);
     (inTest ? testPairs : classPairs).add(pair);
     return pair;
   }

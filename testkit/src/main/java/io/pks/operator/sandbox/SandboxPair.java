@@ -39,6 +39,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.Names;
 import io.pks.operator.model.PodLayout;
+import io.pks.operator.postgres.BaseBackup;
 import io.pks.operator.postgres.Credentials;
 import io.pks.operator.postgres.MemberEndpoint;
 import io.pks.operator.postgres.PgConnector;
@@ -249,6 +250,14 @@ public final class SandboxPair {
 
   public Connection connect(MemberEndpoint endpoint) throws SQLException {
     return new PgConnector(superuser(), PgConnector.Timeouts.DEFAULT).open(endpoint);
+  }
+
+  /** A full base backup of the primary (spec.backup), taken as the operator takes one, and waited for. */
+  public BaseBackup.Outcome backup() throws SQLException {
+    try (Connection connection = new PgConnector(superuser(), PgConnector.Timeouts.DEFAULT)
+        .allowing(Duration.ofMinutes(3)).open(readWrite())) {
+      return BaseBackup.take(connection);
+    }
   }
 
   /** Whether the member's PostgreSQL is a standby (in recovery), as it answers itself. */

@@ -11,6 +11,6 @@ public record MemberJob(
     String name,
     @JsonPropertyDescription("Member whose volume the Job works on; its StatefulSet stays at zero replicas until the Job succeeds.")
     String member,
-    @JsonPropertyDescription("Initdb or Seed.")
+    @JsonPropertyDescription("Initdb, Restore (in place of initdb, from spec.bootstrap.recovery) or Seed.")
     MemberJobKind kind) {
 }

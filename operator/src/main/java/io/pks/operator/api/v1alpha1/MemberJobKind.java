@@ -4,6 +4,8 @@ package io.pks.operator.api.v1alpha1;
 public enum MemberJobKind {
   /** initdb of the bootstrap primary. */
   Initdb,
+  /** pgBackRest restore of the bootstrap primary from spec.bootstrap.recovery, in place of initdb. */
+  Restore,
   /** pg_basebackup of the primary into the standby's volume, then the swap. */
   Seed
 }

@@ -1,6 +1,7 @@
 package io.pks.operator.api.v1alpha1;
 
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -50,7 +51,12 @@ public record PksReplicaPairSpec(
     @Default("{}")
     @JsonPropertyDescription("How the pods the operator makes fit the cluster: pull secrets, priority,"
         + " topology spread, inherited labels and annotations.")
-    PodsSpec pods) {
+    PodsSpec pods,
+    @JsonPropertyDescription("Continuous WAL archiving and base backups to an object store; none"
+        + " when absent.")
+    BackupSpec backup,
+    @JsonPropertyDescription("How the pair gets its first data; initdb when absent.")
+    BootstrapSpec bootstrap) {
 
   public PksReplicaPairSpec {
     members = Values.list(members);
@@ -66,7 +72,17 @@ public record PksReplicaPairSpec(
   /** This spec with another primary: what a completed failover records. */
   public PksReplicaPairSpec withPrimary(String member) {
     return new PksReplicaPairSpec(members, member, postgres, replication, failover, sip, deletionPolicy,
-        networkPolicy, pods);
+        networkPolicy, pods, backup, bootstrap);
+  }
+
+  /** The backup settings, when the pair archives and takes backups. */
+  public Optional<BackupSpec> backups() {
+    return Optional.ofNullable(backup);
+  }
+
+  /** The restore the first primary starts from, when the pair is bootstrapped from a backup. */
+  public Optional<RecoverySpec> recovery() {
+    return Optional.ofNullable(bootstrap).map(BootstrapSpec::recovery);
   }
 
   /** The member named {@code name}, which must be one of the members. */

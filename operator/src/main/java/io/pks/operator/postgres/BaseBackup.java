@@ -1,0 +1,65 @@
+package io.pks.operator.postgres;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A full base backup of a primary into its pair's pgBackRest repository (spec.backup), run by the
+ * member's own PostgreSQL with COPY FROM PROGRAM: so it runs inside the member's container, where
+ * PGDATA, pgBackRest's configuration and the object store's keys are, as the postgres user and with
+ * the environment the entrypoint gave the server, and the operator needs no exec into pods. It
+ * needs the superuser the operator connects as, and a primary: the script's output lines come back
+ * through a temporary table, which a standby cannot create.
+ */
+public final class BaseBackup {
+  private BaseBackup() {
+  }
+
+  /**
+   * The script's output, then its exit status on a last line of its own; tabs and backslashes
+   * blanked, since COPY's text format would read them as column separators and escapes.
+   */
+  static final String PROGRAM = "{ sh \"$PKS_SCRIPTS_DIR/backup.sh\" 2>&1; echo \"exit $?\"; } | tr '\\t\\\\' '  '";
+
+  /**
+   * What the script said: {@code succeeded} when it exited 0, and its last line before the exit
+   * status (the backup's label, or why it failed).
+   */
+  public record Outcome(boolean succeeded, String lastLine) {
+  }
+
+  /** Takes the backup on {@code connection}'s member and waits for it, however long it takes. */
+  public static Outcome take(Connection connection) throws SQLException {
+    List<String> lines = new ArrayList<>();
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET LOCAL statement_timeout = 0");
+      statement.execute("CREATE TEMPORARY TABLE pks_backup_output (line text) ON COMMIT DROP");
+      statement.execute("COPY pks_backup_output FROM PROGRAM " + quote(PROGRAM) + " WITH (FORMAT text)");
+      try (ResultSet rows = statement.executeQuery("SELECT line FROM pks_backup_output")) {
+        while (rows.next()) {
+          lines.add(rows.getString(1));
+        }
+      }
+    } finally {
+      connection.rollback();
+      connection.setAutoCommit(autoCommit);
+    }
+    return outcome(lines);
+  }
+
+  static Outcome outcome(List<String> lines) {
+    String status = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    String last = lines.size() < 2 ? "backup.sh said nothing" : lines.get(lines.size() - 2).strip();
+    return new Outcome(status.equals("exit 0"), last);
+  }
+
+  private static String quote(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+}

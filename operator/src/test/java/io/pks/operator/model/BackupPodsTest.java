@@ -1,0 +1,96 @@
+package io.pks.operator.model;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What spec.backup adds to a member's pod, and that a pair without it runs exactly as before. */
+class BackupPodsTest {
+  private static final PksReplicaPair PLAIN = TestPairs.example();
+
+  /** The example with spec.backup; {@code ca}: whether its object store names a CA Secret. */
+  static PksReplicaPair withBackup(boolean ca) {
+    return TestPairs.example(json -> {
+      ObjectNode store = TestPairs.spec(json).putObject("backup").put("schedule", "0 2 * * *").put("retention", "7d")
+          .putObject("objectStore").put("endpoint", "https://s3.example.com").put("bucket", "pks-backups")
+          .put("path", "telephony/pks").put("credentialsSecret", "pks-s3");
+      if (ca) {
+        store.put("caSecret", "pks-s3-ca");
+      }
+    });
+  }
+
+  private static PodSpec member(PksReplicaPair pair) {
+    return new DesiredObjects(pair, new ClusterNetwork("cluster.local"))
+        .statefulSet(pair.getSpec().member("site-a"), null).getSpec().getTemplate().getSpec();
+  }
+
+  @Test
+  void theMemberMountsTheStoreKeysAndItsCaAsSecretFiles() {
+    PodSpec pod = member(withBackup(true));
+    assertThat(PodTemplates.mounts(pod))
+        .containsEntry("backup-secret", "/etc/pks/secrets/backup")
+        .containsEntry("backup-ca", "/etc/pks/secrets/backup-ca")
+        .containsEntry("superuser-secret", "/etc/pks/secrets/superuser");
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .filteredOn(mount -> mount.getName().startsWith("backup")).allMatch(mount -> mount.getReadOnly());
+    Volume keys = PodTemplates.volume(pod, "backup-secret");
+    assertThat(keys.getSecret().getSecretName()).isEqualTo("pks-s3");
+    assertThat(keys.getSecret().getDefaultMode()).isEqualTo(0440);
+    assertThat(PodTemplates.volume(pod, "backup-ca").getSecret().getSecretName()).isEqualTo("pks-s3-ca");
+    assertThat(PodTemplates.volume(pod, "superuser-secret").getSecret().getSecretName()).isEqualTo("pks-superuser");
+  }
+
+  @Test
+  void theEnvironmentNamesTheStanzaAndTheSecretFoldersOnly() {
+    Map<String, String> env = PodTemplates.env(member(withBackup(true)));
+    assertThat(env).containsEntry("PKS_STANZA", "pks")
+        .containsEntry("PKS_BACKUP_SECRET_DIR", "/etc/pks/secrets/backup")
+        .containsEntry("PKS_BACKUP_CA_DIR", "/etc/pks/secrets/backup-ca")
+        .containsEntry("PKS_SCRIPTS_DIR", "/etc/pks/scripts")
+        .containsEntry("PKS_SUPERUSER_SECRET_DIR", "/etc/pks/secrets/superuser");
+    assertThat(env.values()).noneMatch(value -> value.contains("pks-s3"));
+  }
+
+  @Test
+  void withoutACaSecretTheSystemCasAreTrusted() {
+    PodSpec pod = member(withBackup(false));
+    assertThat(PodTemplates.mounts(pod)).containsKey("backup-secret").doesNotContainKey("backup-ca");
+    assertThat(PodTemplates.env(pod)).doesNotContainKey("PKS_BACKUP_CA_DIR");
+  }
+
+  @Test
+  void theConfigVolumeCarriesPgBackRestsRepositoryAndPostgresqlConfArchivesWithIt() {
+    PksReplicaPair pair = withBackup(true);
+    assertThat(PodTemplates.volume(member(pair), "config").getConfigMap().getItems()).extracting(KeyToPath::getKey)
+        .contains("postgresql.conf", "pgbackrest.conf");
+    var data = ConfigMaps.build(pair, new ClusterNetwork("cluster.local")).getData();
+    assertThat(data.get("pgbackrest.conf")).contains("repo1-s3-bucket=pks-backups", "repo1-path=/telephony/pks",
+        "archive-async=y").doesNotContain("repo1-s3-key");
+    assertThat(data.get("postgresql.conf")).contains("archive_mode = 'on'",
+        "archive_command = 'pgbackrest --stanza=pks archive-push %p'", "archive_timeout = '60s'");
+  }
+
+  @Test
+  void aPairWithoutBackupGetsNoneOfIt() {
+    PodSpec pod = member(PLAIN);
+    assertThat(PodTemplates.mounts(pod)).doesNotContainKeys("backup-secret", "backup-ca", "superuser-secret");
+    assertThat(PodTemplates.env(pod)).doesNotContainKeys("PKS_STANZA", "PKS_BACKUP_SECRET_DIR", "PKS_BACKUP_CA_DIR");
+    assertThat(PodTemplates.volume(pod, "config").getConfigMap().getItems()).extracting(KeyToPath::getKey)
+        .doesNotContain("pgbackrest.conf", "pgbackrest-recovery.conf");
+    var data = ConfigMaps.build(PLAIN, new ClusterNetwork("cluster.local")).getData();
+    assertThat(data).doesNotContainKeys("pgbackrest.conf", "pgbackrest-recovery.conf");
+    assertThat(data.get("postgresql.conf")).contains("archive_mode = 'off'").doesNotContain("pgbackrest");
+    assertThat(pod.getContainers().get(0).getImage()).isEqualTo("postgres:16");
+  }
+}
