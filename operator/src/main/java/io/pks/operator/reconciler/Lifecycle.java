@@ -13,6 +13,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.SynchronousMode;
 import io.pks.operator.model.Jobs;
+import io.pks.operator.model.Names;
 import io.pks.operator.postgres.Lsn;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
@@ -42,11 +43,7 @@ final class Lifecycle {
     Phase phase = state.phase();
     // No recorded primary: nothing was started yet (a pair whose first spec was refused included).
     if (phase == null || phase == Phase.Pending || state.currentPrimary() == null) {
-      String primary = pair.getSpec().primary();
-      MemberJob initdb = Jobs.initdb(pair, primary);
-      return step(new PairState(Phase.InitializingPrimary, primary, null, primary, null,
-          List.of(primary, pair.getSpec().peerOf(primary)), initdb, null), EventReason.InitializingPrimary,
-          "Initialising primary " + primary + ": Job " + initdb.name() + " runs initdb on its volume.");
+      return initialising(pair, "runs initdb on its volume.");
     }
     if (phase == Phase.Failed && state.job() != null) {
       // A failed Job is retried by deleting it; the bootstrap then continues where it stopped.
@@ -61,6 +58,18 @@ final class Lifecycle {
       case FailingOver -> rules.failingOver();
       default -> rules.running();
     };
+  }
+
+  /**
+   * The bootstrap from its start, both members stopped, with spec.primary as the primary: its initdb
+   * Job keeps the data its volume holds, or initialises it.
+   */
+  private static LifecycleStep initialising(PksReplicaPair pair, String initdbDoes) {
+    String primary = pair.getSpec().primary();
+    MemberJob initdb = Jobs.initdb(pair, primary);
+    return step(new PairState(Phase.InitializingPrimary, primary, null, primary, null,
+        List.of(primary, pair.getSpec().peerOf(primary)), initdb, null), EventReason.InitializingPrimary,
+        "Initialising primary " + primary + ": Job " + initdb.name() + " " + initdbDoes);
   }
 
   /** A step with no database action and a Normal Event. */
@@ -102,7 +111,7 @@ final class Lifecycle {
       MemberJob initdb = state.job();
       JobOutcome outcome = facts.job(initdb.name());
       return switch (outcome.state()) {
-        case FAILED -> warning(state.phase(Phase.Failed), EventReason.InitdbFailed, "Job " + initdb.name()
+        case FAILED, REFUSED -> warning(state.phase(Phase.Failed), EventReason.InitdbFailed, "Job " + initdb.name()
             + " could not initialise primary " + primary + ": " + outcome.reason()
             + ". Fix the cause, then delete the Job to run it again.");
         case ABSENT, RUNNING -> waiting(Phase.InitializingPrimary, "Initialising primary " + primary
@@ -143,6 +152,7 @@ final class Lifecycle {
       }
       JobOutcome outcome = facts.job(seed.name());
       return switch (outcome.state()) {
+        case REFUSED -> seedRefused(seed, outcome);
         case FAILED -> {
           boolean retryNow = outcome.finishedAt() == null
               || !outcome.finishedAt().plus(SEED_RETRY_DELAY).isAfter(facts.now());
@@ -169,6 +179,24 @@ final class Lifecycle {
           yield streaming();
         }
       };
+    }
+
+    /**
+     * The seed refused to replace the standby's data, newer than the primary's or of another
+     * database system (seed.sh). Only the user can say which data to keep: spec.primary changed to
+     * the standby (a new request) makes it the primary, its data kept by its initdb Job; deleting
+     * its volume, then the Job, accepts the loss.
+     */
+    private LifecycleStep seedRefused(MemberJob seed, JobOutcome outcome) {
+      if (switchoverRequest().filter(standby::equals).isPresent()) {
+        return initialising(pair, "keeps the newer data on its volume (spec.primary); " + primary
+            + " is then re-seeded from it.");
+      }
+      return warning(state.phase(Phase.Failed), EventReason.SeedRefused, "Job " + seed.name() + " refused to seed "
+          + standby + " from primary " + primary + ": " + outcome.reason() + ". To keep " + standby + "'s data, set"
+          + " spec.primary: " + standby + " (" + primary + " is then re-seeded from it and loses what it holds that "
+          + standby + " lacks); to discard it, delete " + standby + "'s volume (claim "
+          + Names.dataClaim(pair.getMetadata().getName(), standby) + "), then the Job.");
     }
 
     /** Streaming, Degraded, or Failed without a Job: the steady states and what leaves them. */
