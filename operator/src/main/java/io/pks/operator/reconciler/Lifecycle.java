@@ -305,7 +305,7 @@ final class Lifecycle {
      */
     private LifecycleStep switchoverWithoutPrimary(String requested) {
       Duration lost = facts.primaryUnreachableFor(primary);
-      Duration bound = Duration.ofSeconds(failover.primaryUnavailableSeconds());
+      Duration bound = lossBound(failover, facts);
       boolean requestedAfterReport = state.phase() == Phase.Failed;
       if (failover.mode() == FailoverMode.Manual && !requestedAfterReport) {
         return warning(state, EventReason.PrimaryLost, "Switchover to " + requested + " cannot stop primary " + primary
@@ -314,22 +314,21 @@ final class Lifecycle {
             + ", then, once the loss is reported, to " + requested + ".");
       }
       if (lost.compareTo(bound) < 0 && !requestedAfterReport) {
-        return waiting(state.phase(), "Switchover to " + requested + " waits: primary " + primary
-            + " is not answering; failover once it has not answered for " + bound.toSeconds() + " s.");
+        return waiting(state.phase(), "Switchover to " + requested + " waits: primary " + primary + " "
+            + unanswered() + "; " + failoverOnceLost(bound) + ".");
       }
-      LifecycleStep failover = failoverTo(requested, "a switchover to " + requested + " is requested and primary "
-          + primary + " has not answered for " + lost.toSeconds() + " s");
+      LifecycleStep failover = failoverTo(requested, "a switchover to " + requested + " is requested and "
+          + lostFor(lost));
       return failover.phase() == Phase.FailingOver ? answering(failover) : failover;
     }
 
     private LifecycleStep primaryLost() {
       Duration lost = facts.primaryUnreachableFor(primary);
-      Duration bound = Duration.ofSeconds(failover.primaryUnavailableSeconds());
+      Duration bound = lossBound(failover, facts);
       if (lost.compareTo(bound) < 0) {
         // No running count in the message: it would rewrite the status at every probe of the outage.
-        return waiting(state.phase(), "Primary " + primary + " is not answering"
-            + (failover.mode() == FailoverMode.Automatic ? "; failover once it has not answered for "
-                + bound.toSeconds() + " s." : "."));
+        return waiting(state.phase(), "Primary " + primary + " " + unanswered()
+            + (failover.mode() == FailoverMode.Automatic ? "; " + failoverOnceLost(bound) + "." : "."));
       }
       if (failover.mode() == FailoverMode.Manual) {
         String safety = safeToPromote(standby) ? "it has every acknowledged commit"
@@ -339,7 +338,29 @@ final class Lifecycle {
             + lost.toSeconds() + " s and failover.mode is Manual: nothing was promoted. To fail over to "
             + standby + ", set spec.primary: " + standby + " (" + safety + ").");
       }
-      return failoverTo(standby, "primary " + primary + " has not answered for " + lost.toSeconds() + " s");
+      return failoverTo(standby, lostFor(lost));
+    }
+
+    /** How the primary fails to answer: not at all, or that it is starting up. */
+    private String unanswered() {
+      return facts.primaryStarting() ? "is starting up (it answers 57P03: crash recovery or a restart)"
+          : "is not answering";
+    }
+
+    private String failoverOnceLost(Duration bound) {
+      return inCrashRecoveryGrace() ? "failover once it has not answered as primary for " + bound.toSeconds()
+          + " s (failover.crashRecoverySeconds)" : "failover once it has not answered for " + bound.toSeconds() + " s";
+    }
+
+    private String lostFor(Duration lost) {
+      return facts.primaryStarting() ? "primary " + primary + " has not answered as primary for " + lost.toSeconds()
+          + " s (it answers that it is starting up)" : "primary " + primary + " has not answered for "
+          + lost.toSeconds() + " s";
+    }
+
+    /** The primary answers that it is starting up, and its grace is longer than the usual bound. */
+    private boolean inCrashRecoveryGrace() {
+      return facts.primaryStarting() && failover.crashRecoverySeconds() > failover.primaryUnavailableSeconds();
     }
 
     /** Whether promoting {@code target} loses no acknowledged commit, or the user accepted the loss. */
@@ -467,8 +488,20 @@ final class Lifecycle {
       return Optional.empty();
     }
     Duration lost = facts.primaryUnreachableFor(pair.getStatus().currentPrimary());
-    Duration left = Duration.ofSeconds(failover.primaryUnavailableSeconds()).minus(lost);
+    Duration left = lossBound(failover, facts).minus(lost);
     return lost.isZero() || left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
+  }
+
+  /**
+   * How long the primary may not answer as primary before it counts as lost: primaryUnavailableSeconds,
+   * or, while it answers that it is starting up (57P03: replaying WAL after a crash), its crash
+   * recovery grace if that is longer. A primary in recovery accepts no write, so waiting for it
+   * risks no commit; failing it over costs a full re-seed.
+   */
+  static Duration lossBound(FailoverSpec failover, PairFacts facts) {
+    return Duration.ofSeconds(facts.primaryStarting()
+        ? Math.max(failover.primaryUnavailableSeconds(), failover.crashRecoverySeconds())
+        : failover.primaryUnavailableSeconds());
   }
 
   /** The first seed attempt of {@code member} whose Job does not exist yet. */

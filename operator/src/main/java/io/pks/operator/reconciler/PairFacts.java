@@ -72,6 +72,11 @@ record PairFacts(Optional<ReplicationObservation> observation, Map<String, JobOu
     return Duration.between(observation.get().primaryReachedAt(), now);
   }
 
+  /** Whether the recorded primary's latest probe answered that it is starting up (57P03). */
+  boolean primaryStarting() {
+    return observation.map(ReplicationObservation::primaryStarting).orElse(false);
+  }
+
   /** How long the standby has not streamed; zero while it streams. */
   Duration standbyNotStreamingFor() {
     if (streaming() || observation.isEmpty()) {

@@ -77,6 +77,53 @@ class DecisionsTest {
         situation.facts())).isEmpty();
   }
 
+  // --- a primary in crash recovery ------------------------------------------------------------
+
+  @Test
+  void aPrimaryInCrashRecoveryIsGivenItsGracePastTheBound() {
+    primaryStarting(30);
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.message()).isEqualTo("Primary site-a is starting up (it answers 57P03: crash recovery or a"
+        + " restart); failover once it has not answered as primary for 60 s (failover.crashRecoverySeconds).");
+  }
+
+  @Test
+  void aPrimaryStillStartingAfterItsGraceIsFailedOver() {
+    primaryStarting(60);
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.FailingOver);
+    assertThat(step.message()).isEqualTo("Failing over to site-b: primary site-a has not answered as primary for"
+        + " 60 s (it answers that it is starting up). Fencing site-a (StatefulSet to 0, role label removed) before"
+        + " promoting site-b.");
+  }
+
+  @Test
+  void aStartingPrimarysFailoverClockRunsToItsGrace() {
+    primaryStarting(10);
+    assertThat(Lifecycle.failoverDueIn(streaming(B), situation.facts())).contains(Duration.ofSeconds(50));
+  }
+
+  @Test
+  void aGraceShorterThanTheBoundChangesNothing() {
+    primaryStarting(4);
+    PksReplicaPair pair = streaming(B, json -> failover(json).put("crashRecoverySeconds", 0));
+    assertThat(decide(pair).phase()).isEqualTo(Phase.Streaming);
+    situation.primaryReachedAt = NOW.minusSeconds(5);
+    assertThat(decide(pair).phase()).isEqualTo(Phase.FailingOver);
+  }
+
+  @Test
+  void aPendingSwitchoverWaitsForAStartingPrimary() {
+    primaryStarting(30);
+    PksReplicaPair pair = streaming(B, json -> ((ObjectNode) json.get("spec")).put("primary", B));
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.message()).startsWith("Switchover to site-b waits: primary site-a is starting up");
+  }
+
   // --- automatic failover ---------------------------------------------------------------------
 
   @Test
@@ -578,6 +625,12 @@ class DecisionsTest {
   private void primaryDown(long seconds) {
     seen(null, B, "unknown", null, null);
     situation.primaryReachedAt = NOW.minusSeconds(seconds);
+  }
+
+  /** site-a has not answered as primary for {@code seconds}: it answers 57P03 (starting up). */
+  private void primaryStarting(long seconds) {
+    primaryDown(seconds);
+    situation.primaryStarting = true;
   }
 
   private static PksReplicaPair streaming(String synchronousStandby) {

@@ -53,6 +53,17 @@ class ReplicationObservationTest {
   }
 
   @Test
+  void aPrimaryAnsweringThatItIsStartingUpIsShownAsSuchAndIsAChange() {
+    ProbeResult starting = new ProbeResult("site-a", ProbeResult.Outcome.STARTING,
+        "FATAL: the database system is starting up", null, null, null, null, NOW);
+    ReplicationObservation observation = ReplicationObservations.of(starting, standby());
+    assertThat(observation.primary()).isNull();
+    assertThat(observation.primaryStarting()).isTrue();
+    assertThat(observation).isNotEqualTo(ReplicationObservations.of(unreachable("site-a"), standby()));
+    assertThat(ReplicationObservations.of(unreachable("site-a"), standby()).primaryStarting()).isFalse();
+  }
+
+  @Test
   void noPrimaryReachableIsUnknown() {
     ReplicationObservation observation = ReplicationObservations.of(unreachable("site-a"), standby());
     assertThat(observation.primary()).isNull();
