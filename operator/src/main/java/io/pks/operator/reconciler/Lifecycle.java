@@ -341,15 +341,22 @@ final class Lifecycle {
       return failoverTo(standby, lostFor(lost));
     }
 
-    /** How the primary fails to answer: not at all, or that it is starting up. */
+    /** How the primary fails to answer: not at all, that it is starting up, or to the operator only. */
     private String unanswered() {
-      return facts.primaryStarting() ? "is starting up (it answers 57P03: crash recovery or a restart)"
-          : "is not answering";
+      if (facts.primaryStarting()) {
+        return "is starting up (it answers 57P03: crash recovery or a restart)";
+      }
+      return facts.onlyStandbyHearsPrimary(primary) ? "does not answer the operator, but standby " + standby
+          + " received from it since its last answer" : "is not answering";
     }
 
     private String failoverOnceLost(Duration bound) {
-      return inCrashRecoveryGrace() ? "failover once it has not answered as primary for " + bound.toSeconds()
-          + " s (failover.crashRecoverySeconds)" : "failover once it has not answered for " + bound.toSeconds() + " s";
+      if (inCrashRecoveryGrace()) {
+        return "failover once it has not answered as primary for " + bound.toSeconds()
+            + " s (failover.crashRecoverySeconds)";
+      }
+      return facts.onlyStandbyHearsPrimary(primary) ? "failover once neither has heard from it for "
+          + bound.toSeconds() + " s" : "failover once it has not answered for " + bound.toSeconds() + " s";
     }
 
     private String lostFor(Duration lost) {

@@ -22,10 +22,13 @@ import io.pks.operator.api.v1alpha1.ReplicationStatus;
  *     member answers as primary (a switchover or failover deciding), so a busy pair costs no reconciles
  * @param primaryStarting the status's current primary answered that it is starting up (57P03: crash
  *     recovery, a restart, or a shutdown under way)
+ * @param primaryHeardAt when the standby's WAL receiver, streaming, last got a message from the
+ *     primary, as the standby reports it; null when it does not stream. Not part of equality: a
+ *     clock, like primaryReachedAt
  */
 public record ReplicationObservation(String primary, String standby, Long timeline,
     ReplicationStatus replication, Instant primaryReachedAt, Instant standbyStreamedAt, String primaryWalLsn,
-    String standbyReceivedLsn, boolean primaryStarting) {
+    String standbyReceivedLsn, boolean primaryStarting, Instant primaryHeardAt) {
 
   static final String STATE_NONE = "none";
   static final String STATE_UNKNOWN = "unknown";

@@ -28,7 +28,7 @@ final class ReplicationObservations {
       return new ReplicationObservation(null, standby == null ? null : standby.member(), null,
           ReplicationStatus.builder().state(ReplicationObservation.STATE_UNKNOWN)
               .observedAt(first.observedAt().toString()).build(), primaryReachedAt, standbyStreamedAt, null,
-          receivedLsn(standby), primaryStarting);
+          receivedLsn(standby), primaryStarting, heardAt(standby));
     }
     ProbeResult.PrimaryView view = primary.primary();
     ProbeResult.StandbyStream stream = view.standbyStream();
@@ -42,7 +42,16 @@ final class ReplicationObservations {
             .observedAt(primary.observedAt().toString()).build();
     return new ReplicationObservation(primary.member(), standby == null ? null : standby.member(),
         primary.timeline(), replication, primaryReachedAt, standbyStreamedAt, view.currentWalLsn(),
-        receivedLsn(standby), primaryStarting);
+        receivedLsn(standby), primaryStarting, heardAt(standby));
+  }
+
+  /** When the streaming standby last got a message from its primary, by its own clock's reckoning. */
+  private static Instant heardAt(ProbeResult standby) {
+    if (standby == null || !"streaming".equals(standby.standby().walReceiverStatus())
+        || standby.standby().secondsSinceReceipt() == null) {
+      return null;
+    }
+    return standby.observedAt().minusMillis(Math.round(standby.standby().secondsSinceReceipt() * 1000));
   }
 
   private static String receivedLsn(ProbeResult standby) {

@@ -124,6 +124,36 @@ class DecisionsTest {
     assertThat(step.message()).startsWith("Switchover to site-b waits: primary site-a is starting up");
   }
 
+  // --- a primary only the operator cannot reach -------------------------------------------------
+
+  @Test
+  void aPrimaryItsStandbyStillReceivesFromIsNotFailedOver() {
+    primaryDown(30);
+    situation.primaryHeardAt = NOW.minusSeconds(1);
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.message()).isEqualTo("Primary site-a does not answer the operator, but standby site-b received"
+        + " from it since its last answer; failover once neither has heard from it for 5 s.");
+  }
+
+  @Test
+  void aPrimaryItsStandbyNoLongerReceivesFromIsFailedOverAfterTheBound() {
+    primaryDown(30);
+    situation.primaryHeardAt = NOW.minusSeconds(5);
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.FailingOver);
+    assertThat(step.message()).startsWith("Failing over to site-b: primary site-a has not answered for 5 s.");
+  }
+
+  @Test
+  void theFailoverClockCountsFromTheLatestNewsOfThePrimary() {
+    primaryDown(30);
+    situation.primaryHeardAt = NOW.minusSeconds(2);
+    assertThat(Lifecycle.failoverDueIn(streaming(B), situation.facts())).contains(Duration.ofSeconds(3));
+  }
+
   // --- automatic failover ---------------------------------------------------------------------
 
   @Test

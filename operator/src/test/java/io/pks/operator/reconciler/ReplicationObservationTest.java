@@ -22,7 +22,7 @@ class ReplicationObservationTest {
 
   private static ProbeResult standby() {
     return new ProbeResult("site-b", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.STANDBY, 1L, null,
-        new ProbeResult.StandbyView("0/3000000", "0/3000000", "streaming"), NOW);
+        new ProbeResult.StandbyView("0/3000000", "0/3000000", "streaming", 2.5), NOW);
   }
 
   private static ProbeResult unreachable(String member) {
@@ -61,6 +61,12 @@ class ReplicationObservationTest {
     assertThat(observation.primaryStarting()).isTrue();
     assertThat(observation).isNotEqualTo(ReplicationObservations.of(unreachable("site-a"), standby()));
     assertThat(ReplicationObservations.of(unreachable("site-a"), standby()).primaryStarting()).isFalse();
+  }
+
+  @Test
+  void theStandbysLastReceiptFromItsPrimaryIsWhenThePrimaryWasLastHeardOf() {
+    ReplicationObservation observation = ReplicationObservations.of(unreachable("site-a"), standby());
+    assertThat(observation.primaryHeardAt()).isEqualTo(NOW.minusMillis(2_500));
   }
 
   @Test
