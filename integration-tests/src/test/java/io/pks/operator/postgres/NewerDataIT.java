@@ -3,6 +3,7 @@ package io.pks.operator.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -44,11 +45,7 @@ class NewerDataIT {
     LocalMember.JobRun seed = pair.siteB.seed(Map.of());
 
     System.out.println("refusal as reported: " + seed.stderr().strip());
-    assertThat(seed.exitCode()).as(seed.stderr()).isEqualTo(Scripts.REFUSED_EXIT_CODE);
-    assertThat(seed.stderr().lines()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-        .contains("site-b holds newer data than the primary")
-        .contains("timeline 2, the primary's is 1")
-        .contains("left untouched");
+    assertRefused(seed, "site-b holds newer data than the primary: its data reached timeline 2, the primary's is 1");
     pair.siteA.stop();
     pair.siteB.start();
     pair.siteB.awaitReady();
@@ -76,11 +73,47 @@ class NewerDataIT {
     recreateWithPrimary(pair, pair.siteA);
     LocalMember.JobRun seed = pair.siteB.seed(Map.of());
 
+    assertRefused(seed, "site-b holds another database system than the primary");
+    assertThat(pair.siteB.pgdata.resolve("standby.signal")).exists();
+  }
+
+  /**
+   * The primary's data restored from an older copy of itself: the standby's data is on the same
+   * timeline, further than anything the primary has.
+   */
+  @Test
+  void aSeedNeverReplacesDataFurtherOnTheSameTimeline() throws Exception {
+    LocalPair pair = streamingPairWithATable();
+    pair.siteA.stop();
+    Path olderCopy = pair.root.resolve("site-a-older-copy");
+    copy(pair.siteA.pgdata, olderCopy);
+    pair.siteA.start();
+    pair.siteA.awaitReady();
+    pair.execute(pair.siteA, "INSERT INTO calls SELECT generate_series(1, " + NEWER_ROWS + ")");
+    await("the rows on site-b").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        .until(() -> pair.queryString(pair.siteB, "SELECT count(*) FROM calls"), Integer.toString(NEWER_ROWS + 1)::equals);
+    pair.siteB.stop();
+    pair.siteA.stop();
+    LocalPair.deleteRecursively(pair.siteA.pgdata);
+    copy(olderCopy, pair.siteA.pgdata);
+
+    recreateWithPrimary(pair, pair.siteA);
+    LocalMember.JobRun seed = pair.siteB.seed(Map.of());
+
+    assertRefused(seed, "site-b holds newer data than the primary: on timeline 1 its data reaches");
+  }
+
+  /** The seed refused with its own exit status, in one line saying {@code why}, the data untouched. */
+  private static void assertRefused(LocalMember.JobRun seed, String why) {
     assertThat(seed.exitCode()).as(seed.stderr()).isEqualTo(Scripts.REFUSED_EXIT_CODE);
     assertThat(seed.stderr().lines()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-        .contains("site-b holds another database system than the primary")
-        .contains("left untouched");
-    assertThat(pair.siteB.pgdata.resolve("standby.signal")).exists();
+        .contains(why).contains("left untouched");
+  }
+
+  /** A cold copy of a stopped member's data folder, owners and modes kept. */
+  private static void copy(Path from, Path to) throws Exception {
+    Process cp = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start();
+    assertThat(cp.waitFor()).as("cp -a " + from + " " + to).isZero();
   }
 
   /** site-a streaming to site-b, with a table of one row both have. */
