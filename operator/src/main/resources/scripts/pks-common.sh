@@ -19,6 +19,14 @@ fail() {
   exit 1
 }
 
+# Ends the script with one line on stderr saying why it will not act on what it found, with the
+# exit status 3 (Scripts.REFUSED_EXIT_CODE): a re-run would answer the same, so the operator asks
+# a human instead of retrying.
+refuse() {
+  printf '%s: %s\n' "$PKS_SCRIPT" "$*" >&2
+  exit 3
+}
+
 require_env() {
   for name in "$@"; do
     eval "value=\${$name:-}"

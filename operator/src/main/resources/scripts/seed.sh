@@ -6,6 +6,9 @@
 #    pg_verifybackup, standby.signal, then the completion marker PKS_STAGING_DIR.complete.
 # 2. Swap: PGDATA renamed to PGDATA.previous, staging renamed to PGDATA (same volume: renames).
 # 3. Finish: remove PGDATA.previous, the re-seed marker, then the completion marker.
+# 0. Before copying, compare the data PGDATA already holds (pg_controldata) with the primary's
+#    (IDENTIFY_SYSTEM) and refuse to replace it when it is another database system, or newer: of a
+#    later timeline, or later on the same timeline (docs/safety.md, "Bootstrap and seeding").
 # The previous data stays until a complete, verified copy exists. A re-run after an interruption
 # at any point is safe: with the completion marker it resumes the swap or the finish instead of
 # cloning again; without it, the unfinished copy is discarded and the previous data is untouched.
@@ -60,7 +63,69 @@ give_up() {
   fail "$1; previous data in $PGDATA left untouched"
 }
 
+# pg_controldata's value for the label $1, from its output in $control.
+control_value() {
+  printf '%s\n' "$control" | sed -n "s/^$1:[[:space:]]*//p"
+}
+
+# A WAL position "X/Y" as one number (shell arithmetic is 64-bit).
+lsn_number() {
+  echo $(( (0x${1%/*} << 32) + 0x${1#*/} ))
+}
+
+# The latest timeline PGDATA reached: its last checkpoint's, or a later one named by a history file
+# in pg_wal (a promotion writes it before the first checkpoint of the new timeline).
+data_timeline() {
+  timeline=$(control_value "Latest checkpoint's TimeLineID")
+  history=$(find "$PGDATA/pg_wal" -maxdepth 1 -name '*.history' | sed -n 's|.*/\([0-9A-F]\{8\}\)\.history$|\1|p' \
+    | sort | tail -n 1)
+  if [ -n "$history" ] && [ $((0x$history)) -gt "$timeline" ]; then
+    timeline=$((0x$history))
+  fi
+  echo "$timeline"
+}
+
+# How far PGDATA's WAL is known to reach: its last checkpoint, or a standby's minimum recovery
+# point beyond it. WAL written after the last checkpoint of a crashed member is not counted.
+data_position() {
+  checkpoint=$(control_value "Latest checkpoint location")
+  recovered=$(control_value "Minimum recovery ending location")
+  if [ "$(lsn_number "$recovered")" -gt "$(lsn_number "$checkpoint")" ]; then
+    echo "$recovered"
+  else
+    echo "$checkpoint"
+  fi
+}
+
+# Refuses (the data untouched) when PGDATA holds a database that is not an older state of the
+# primary's. A folder pg_controldata cannot read holds no database to keep.
+refuse_to_replace_newer_data() {
+  if ! control=$(LC_ALL=C pg_controldata "$PGDATA" 2>/dev/null); then
+    return 0
+  fi
+  write_replication_passfile
+  if ! primary_system=$(LC_ALL=C psql -X -A -t -F ' ' -c IDENTIFY_SYSTEM \
+      -d "$(replication_conninfo "$PKS_MEMBER-seed") replication=true connect_timeout=10" 2> "$tool_output"); then
+    give_up "$(explain_failure "$tool_output")"
+  fi
+  # shellcheck disable=SC2086 # split into the fields systemid, timeline, xlogpos
+  set -- $primary_system
+  system=$(control_value "Database system identifier")
+  timeline=$(data_timeline)
+  position=$(data_position)
+  kept="previous data in $PGDATA left untouched"
+  if [ "$system" != "$1" ]; then
+    refuse "$PKS_MEMBER holds another database system than the primary (system identifier $system, the primary's $1): not replaced; $kept"
+  elif [ "$timeline" -gt "$2" ]; then
+    refuse "$PKS_MEMBER holds newer data than the primary: its data reached timeline $timeline, the primary's is $2; $kept"
+  elif [ "$timeline" -eq "$2" ] && [ "$(lsn_number "$position")" -gt "$(lsn_number "$3")" ]; then
+    refuse "$PKS_MEMBER holds newer data than the primary: on timeline $2 its data reaches $position, the primary only $3; $kept"
+  fi
+  log "data in $PGDATA (timeline $timeline, $position) is not newer than primary $primary's (timeline $2, $3): it is replaced"
+}
+
 clone() {
+  refuse_to_replace_newer_data
   rm -rf "$PKS_STAGING_DIR"
   write_replication_passfile
   log "copying primary $primary into $PKS_STAGING_DIR as $PKS_REPLICATION_USER (slot: ${PKS_SLOT_NAME:-none})"

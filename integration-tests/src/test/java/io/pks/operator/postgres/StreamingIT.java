@@ -99,6 +99,8 @@ class StreamingIT {
     ProbeResult standby = probe.probe(pair.siteB.endpoint(), pair.siteAAsPeer());
     assertThat(standby.role()).isEqualTo(ProbeResult.Role.STANDBY);
     assertThat(standby.standby().walReceiverStatus()).isEqualTo("streaming");
+    assertThat(standby.standby().secondsSinceReceipt()).as("since the standby last heard from its primary")
+        .isNotNull().isGreaterThanOrEqualTo(0.0);
     assertThat(standby.standby().replayLsn()).matches("[0-9A-F]+/[0-9A-F]+");
 
     pair.execute(pair.siteB, "SELECT pg_wal_replay_pause()");

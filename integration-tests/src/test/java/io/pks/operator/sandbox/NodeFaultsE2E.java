@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
  * Each fault of the sandbox's network mode on a Required pair under a writer through -rw: what the
@@ -109,9 +110,14 @@ class NodeFaultsE2E {
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       Instant cut = Instant.now();
       pair.fault(primary, "partition-operator");
+      pair.awaitStatus("the probe's loss of " + primary, p -> p.getStatus().message().contains("answer"));
       Thread.sleep(20_000);
+      PksReplicaPair during = pair.get();
       System.out.printf("PARTITION-OPERATOR of primary %s: after 20 s the pair is %s, primary %s, message: %s%n",
-          primary, pair.get().getStatus().phase(), primary(), pair.get().getStatus().message());
+          primary, during.getStatus().phase(), during.getStatus().currentPrimary(), during.getStatus().message());
+      // Its standby still streams from it, so it is alive: failing it over would be needless.
+      assertThat(during.getStatus().currentPrimary()).as("primary after 20 s cut from the operator only").isEqualTo(primary);
+      assertThat(during.getStatus().message()).contains("does not answer the operator, but standby");
       pair.fault(primary, null);
       pair.awaitSynchronous();
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();

@@ -33,6 +33,12 @@ public final class Scripts {
 
   public static final List<String> ALL = List.of(COMMON, ENTRYPOINT, INITDB, SEED, BACKUP, RESTORE);
 
+  /**
+   * The exit status of a Job's script that refuses to act on what it found (pks-common.sh's
+   * {@code refuse}): running it again gives the same answer, so the lifecycle asks a human.
+   */
+  public static final int REFUSED_EXIT_CODE = 3;
+
   private static final Map<String, String> TEXTS = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(Function.identity(), Scripts::load));
 

@@ -46,8 +46,9 @@ public final class MemberProbe {
       """;
 
   private static final String STANDBY = """
-      SELECT pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text,
-             (SELECT status FROM pg_stat_wal_receiver)
+      SELECT pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text, r.status,
+             EXTRACT(EPOCH FROM now() - r.last_msg_receipt_time)::float8
+      FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true
       """;
 
   private final PgConnector connector;
@@ -99,7 +100,8 @@ public final class MemberProbe {
     try (Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery(STANDBY)) {
       row.next();
-      return new ProbeResult.StandbyView(row.getString(1), row.getString(2), row.getString(3));
+      return new ProbeResult.StandbyView(row.getString(1), row.getString(2), row.getString(3),
+          row.getObject(4, Double.class));
     }
   }
 }

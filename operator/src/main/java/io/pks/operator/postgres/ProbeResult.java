@@ -98,8 +98,11 @@ public record ProbeResult(
    * @param receiveLsn pg_last_wal_receive_lsn(); null before anything was streamed
    * @param replayLsn pg_last_wal_replay_lsn()
    * @param walReceiverStatus pg_stat_wal_receiver.status (streaming, ...); null without a receiver
+   * @param secondsSinceReceipt how long ago, by the standby's own clock, its receiver last got a
+   *     message (WAL or keepalive) from the primary; null without a receiver
    */
-  public record StandbyView(String receiveLsn, String replayLsn, String walReceiverStatus) {
+  public record StandbyView(String receiveLsn, String replayLsn, String walReceiverStatus,
+      Double secondsSinceReceipt) {
   }
 
   static ProbeResult ofPrimary(String member, long timeline, PrimaryView primary, Instant observedAt) {

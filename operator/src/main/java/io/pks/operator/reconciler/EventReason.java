@@ -14,6 +14,7 @@ public enum EventReason {
   RejoiningStandby(Type.Normal),
   SeedFailed(Type.Warning),
   SeedRetried(Type.Warning),
+  SeedRefused(Type.Warning),
   StandbySeeded(Type.Normal),
   Streaming(Type.Normal),
   StandbyNotStreaming(Type.Warning),

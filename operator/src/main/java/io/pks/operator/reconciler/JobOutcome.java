@@ -12,11 +12,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.pks.operator.model.Scripts;
 
 /**
  * Where a Job is, read from its conditions as the Job controller writes them.
  *
- * @param reason the Failed condition's message when it failed; null otherwise
+ * @param reason why it failed or refused; null otherwise
  * @param finishedAt when it succeeded or failed; null while it runs
  * @param duration from its start to its end, when the Job controller recorded both
  */
@@ -26,7 +27,8 @@ record JobOutcome(State state, String reason, Instant finishedAt, Duration durat
     this(state, reason, finishedAt, null);
   }
 
-  enum State { ABSENT, RUNNING, SUCCEEDED, FAILED }
+  /** REFUSED: it failed because its script refused to act on what it found; running it again would too. */
+  enum State { ABSENT, RUNNING, SUCCEEDED, FAILED, REFUSED }
 
   static final JobOutcome ABSENT = new JobOutcome(State.ABSENT, null, null);
 
@@ -35,7 +37,8 @@ record JobOutcome(State state, String reason, Instant finishedAt, Duration durat
 
   /**
    * @param pods pods that may include the Job's; the last line a failed pod left (its termination
-   *     message, from the script's stderr) says why better than the Job's own condition
+   *     message, from the script's stderr) says why better than the Job's own condition, and its
+   *     exit status tells a refusal ({@link Scripts#REFUSED_EXIT_CODE}) from a failure
    */
   static JobOutcome of(Job job, Collection<Pod> pods) {
     if (job == null) {
@@ -54,10 +57,14 @@ record JobOutcome(State state, String reason, Instant finishedAt, Duration durat
         .filter(state -> state != null && state.getTerminated() != null && state.getTerminated().getMessage() != null)
         .map(ContainerState::getTerminated)
         .max(Comparator.comparing(ContainerStateTerminated::getFinishedAt, Comparator.nullsFirst(String::compareTo)))
-        .map(terminated -> lastLine(terminated.getMessage()))
-        .filter(line -> !line.isEmpty())
-        .map(line -> new JobOutcome(State.FAILED, line, outcome.finishedAt()))
+        .filter(terminated -> !lastLine(terminated.getMessage()).isEmpty())
+        .map(terminated -> new JobOutcome(refused(terminated) ? State.REFUSED : State.FAILED,
+            lastLine(terminated.getMessage()), outcome.finishedAt()))
         .orElse(outcome);
+  }
+
+  private static boolean refused(ContainerStateTerminated terminated) {
+    return terminated.getExitCode() != null && terminated.getExitCode() == Scripts.REFUSED_EXIT_CODE;
   }
 
   private static Duration duration(Job job) {

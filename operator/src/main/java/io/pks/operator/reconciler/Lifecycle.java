@@ -15,6 +15,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.RecoverySpec;
 import io.pks.operator.api.v1alpha1.SynchronousMode;
 import io.pks.operator.model.Jobs;
+import io.pks.operator.model.Names;
 import io.pks.operator.postgres.Lsn;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
@@ -44,12 +45,8 @@ final class Lifecycle {
     Phase phase = state.phase();
     // No recorded primary: nothing was started yet (a pair whose first spec was refused included).
     if (phase == null || phase == Phase.Pending || state.currentPrimary() == null) {
-      String primary = pair.getSpec().primary();
-      MemberJob first = Jobs.bootstrap(pair, primary);
-      return step(new PairState(Phase.InitializingPrimary, primary, null, primary, null,
-          List.of(primary, pair.getSpec().peerOf(primary)), first, null, null), EventReason.InitializingPrimary,
-          "Initialising primary " + primary + ": Job " + first.name() + " " + bootstrapWork(pair, first)
-              + " on its volume.");
+      MemberJob first = Jobs.bootstrap(pair, pair.getSpec().primary());
+      return initialising(pair, first, bootstrapWork(pair, first) + " on its volume.");
     }
     if (phase == Phase.Failed && state.job() != null) {
       // A failed Job is retried by deleting it; the bootstrap then continues where it stopped.
@@ -74,6 +71,17 @@ final class Lifecycle {
     String target = recovery.targetTime() != null ? "time " + recovery.targetTime()
         : recovery.targetLSN() != null ? "LSN " + recovery.targetLSN() : "the end of its archive";
     return "restores the backups of " + recovery.sourceOr(pair.getMetadata().getName()) + " to " + target;
+  }
+
+  /**
+   * The bootstrap from its start, both members stopped, with spec.primary as the primary and
+   * {@code job} filling its volume (an initdb Job keeps the data the volume holds, or initialises it).
+   */
+  private static LifecycleStep initialising(PksReplicaPair pair, MemberJob job, String jobDoes) {
+    String primary = pair.getSpec().primary();
+    return step(new PairState(Phase.InitializingPrimary, primary, null, primary, null,
+        List.of(primary, pair.getSpec().peerOf(primary)), job, null, null), EventReason.InitializingPrimary,
+        "Initialising primary " + primary + ": Job " + job.name() + " " + jobDoes);
   }
 
   /** A step with no database action and a Normal Event. */
@@ -116,10 +124,10 @@ final class Lifecycle {
       JobOutcome outcome = facts.job(first.name());
       boolean restore = first.kind() == MemberJobKind.Restore;
       return switch (outcome.state()) {
-        case FAILED -> warning(state.phase(Phase.Failed), restore ? EventReason.RestoreFailed : EventReason.InitdbFailed,
-            "Job " + first.name() + " could not " + (restore ? "restore" : "initialise") + " primary " + primary
-            + ": " + outcome.reason() + ". Fix the cause" + (restore ? " (spec.bootstrap.recovery)" : "")
-            + ", then delete the Job to run it again.");
+        case FAILED, REFUSED -> warning(state.phase(Phase.Failed), restore ? EventReason.RestoreFailed
+            : EventReason.InitdbFailed, "Job " + first.name() + " could not " + (restore ? "restore" : "initialise")
+            + " primary " + primary + ": " + outcome.reason() + ". Fix the cause"
+            + (restore ? " (spec.bootstrap.recovery)" : "") + ", then delete the Job to run it again.");
         case ABSENT, RUNNING -> waiting(Phase.InitializingPrimary, "Initialising primary " + primary
             + ": waiting for Job " + first.name() + ".");
         case SUCCEEDED -> {
@@ -159,6 +167,7 @@ final class Lifecycle {
       }
       JobOutcome outcome = facts.job(seed.name());
       return switch (outcome.state()) {
+        case REFUSED -> seedRefused(seed, outcome);
         case FAILED -> {
           boolean retryNow = outcome.finishedAt() == null
               || !outcome.finishedAt().plus(SEED_RETRY_DELAY).isAfter(facts.now());
@@ -185,6 +194,24 @@ final class Lifecycle {
           yield streaming();
         }
       };
+    }
+
+    /**
+     * The seed refused to replace the standby's data, newer than the primary's or of another
+     * database system (seed.sh). Only the user can say which data to keep: spec.primary changed to
+     * the standby (a new request) makes it the primary, its data kept by its initdb Job; deleting
+     * its volume, then the Job, accepts the loss.
+     */
+    private LifecycleStep seedRefused(MemberJob seed, JobOutcome outcome) {
+      if (switchoverRequest().filter(standby::equals).isPresent()) {
+        return initialising(pair, Jobs.initdb(pair, standby), "keeps the newer data on its volume (spec.primary); "
+            + primary + " is then re-seeded from it.");
+      }
+      return warning(state.phase(Phase.Failed), EventReason.SeedRefused, "Job " + seed.name() + " refused to seed "
+          + standby + " from primary " + primary + ": " + outcome.reason() + ". To keep " + standby + "'s data, set"
+          + " spec.primary: " + standby + " (" + primary + " is then re-seeded from it and loses what it holds that "
+          + standby + " lacks); to discard it, delete " + standby + "'s volume (claim "
+          + Names.dataClaim(pair.getMetadata().getName(), standby) + "), then the Job.");
     }
 
     /** Streaming, Degraded, or Failed without a Job: the steady states and what leaves them. */
@@ -343,7 +370,7 @@ final class Lifecycle {
      */
     private LifecycleStep switchoverWithoutPrimary(String requested) {
       Duration lost = facts.primaryUnreachableFor(primary);
-      Duration bound = Duration.ofSeconds(failover.primaryUnavailableSeconds());
+      Duration bound = lossBound(failover, facts);
       boolean requestedAfterReport = state.phase() == Phase.Failed;
       if (failover.mode() == FailoverMode.Manual && !requestedAfterReport) {
         return warning(state, EventReason.PrimaryLost, "Switchover to " + requested + " cannot stop primary " + primary
@@ -352,22 +379,21 @@ final class Lifecycle {
             + ", then, once the loss is reported, to " + requested + ".");
       }
       if (lost.compareTo(bound) < 0 && !requestedAfterReport) {
-        return waiting(state.phase(), "Switchover to " + requested + " waits: primary " + primary
-            + " is not answering; failover once it has not answered for " + bound.toSeconds() + " s.");
+        return waiting(state.phase(), "Switchover to " + requested + " waits: primary " + primary + " "
+            + unanswered() + "; " + failoverOnceLost(bound) + ".");
       }
-      LifecycleStep failover = failoverTo(requested, "a switchover to " + requested + " is requested and primary "
-          + primary + " has not answered for " + lost.toSeconds() + " s");
+      LifecycleStep failover = failoverTo(requested, "a switchover to " + requested + " is requested and "
+          + lostFor(lost));
       return failover.phase() == Phase.FailingOver ? answering(failover) : failover;
     }
 
     private LifecycleStep primaryLost() {
       Duration lost = facts.primaryUnreachableFor(primary);
-      Duration bound = Duration.ofSeconds(failover.primaryUnavailableSeconds());
+      Duration bound = lossBound(failover, facts);
       if (lost.compareTo(bound) < 0) {
         // No running count in the message: it would rewrite the status at every probe of the outage.
-        return waiting(state.phase(), "Primary " + primary + " is not answering"
-            + (failover.mode() == FailoverMode.Automatic ? "; failover once it has not answered for "
-                + bound.toSeconds() + " s." : "."));
+        return waiting(state.phase(), "Primary " + primary + " " + unanswered()
+            + (failover.mode() == FailoverMode.Automatic ? "; " + failoverOnceLost(bound) + "." : "."));
       }
       if (failover.mode() == FailoverMode.Manual) {
         String safety = safeToPromote(standby) ? "it has every acknowledged commit"
@@ -377,7 +403,36 @@ final class Lifecycle {
             + lost.toSeconds() + " s and failover.mode is Manual: nothing was promoted. To fail over to "
             + standby + ", set spec.primary: " + standby + " (" + safety + ").");
       }
-      return failoverTo(standby, "primary " + primary + " has not answered for " + lost.toSeconds() + " s");
+      return failoverTo(standby, lostFor(lost));
+    }
+
+    /** How the primary fails to answer: not at all, that it is starting up, or to the operator only. */
+    private String unanswered() {
+      if (facts.primaryStarting()) {
+        return "is starting up (it answers 57P03: crash recovery or a restart)";
+      }
+      return facts.onlyStandbyHearsPrimary(primary) ? "does not answer the operator, but standby " + standby
+          + " received from it since its last answer" : "is not answering";
+    }
+
+    private String failoverOnceLost(Duration bound) {
+      if (inCrashRecoveryGrace()) {
+        return "failover once it has not answered as primary for " + bound.toSeconds()
+            + " s (failover.crashRecoverySeconds)";
+      }
+      return facts.onlyStandbyHearsPrimary(primary) ? "failover once neither has heard from it for "
+          + bound.toSeconds() + " s" : "failover once it has not answered for " + bound.toSeconds() + " s";
+    }
+
+    private String lostFor(Duration lost) {
+      return facts.primaryStarting() ? "primary " + primary + " has not answered as primary for " + lost.toSeconds()
+          + " s (it answers that it is starting up)" : "primary " + primary + " has not answered for "
+          + lost.toSeconds() + " s";
+    }
+
+    /** The primary answers that it is starting up, and its grace is longer than the usual bound. */
+    private boolean inCrashRecoveryGrace() {
+      return facts.primaryStarting() && failover.crashRecoverySeconds() > failover.primaryUnavailableSeconds();
     }
 
     /** Whether promoting {@code target} loses no acknowledged commit, or the user accepted the loss. */
@@ -522,8 +577,20 @@ final class Lifecycle {
       return Optional.empty();
     }
     Duration lost = facts.primaryUnreachableFor(pair.getStatus().currentPrimary());
-    Duration left = Duration.ofSeconds(failover.primaryUnavailableSeconds()).minus(lost);
+    Duration left = lossBound(failover, facts).minus(lost);
     return lost.isZero() || left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
+  }
+
+  /**
+   * How long the primary may not answer as primary before it counts as lost: primaryUnavailableSeconds,
+   * or, while it answers that it is starting up (57P03: replaying WAL after a crash), its crash
+   * recovery grace if that is longer. A primary in recovery accepts no write, so waiting for it
+   * risks no commit; failing it over costs a full re-seed.
+   */
+  static Duration lossBound(FailoverSpec failover, PairFacts facts) {
+    return Duration.ofSeconds(facts.primaryStarting()
+        ? Math.max(failover.primaryUnavailableSeconds(), failover.crashRecoverySeconds())
+        : failover.primaryUnavailableSeconds());
   }
 
   /** The first seed attempt of {@code member} whose Job does not exist yet. */

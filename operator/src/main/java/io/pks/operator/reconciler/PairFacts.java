@@ -64,12 +64,28 @@ record PairFacts(Optional<ReplicationObservation> observation, Map<String, JobOu
         .orElse(false);
   }
 
-  /** How long {@code primary} has not answered the probe as primary; zero while it answers. */
+  /**
+   * How long nothing was heard of {@code primary}: neither an answer to the probe as primary nor,
+   * later, a message its streaming standby received from it; zero while it answers.
+   */
   Duration primaryUnreachableFor(String primary) {
     if (answersAsPrimary(primary) || observation.isEmpty()) {
       return Duration.ZERO;
     }
-    return Duration.between(observation.get().primaryReachedAt(), now);
+    Instant reached = observation.get().primaryReachedAt();
+    Instant heard = observation.get().primaryHeardAt();
+    return Duration.between(heard != null && heard.isAfter(reached) ? heard : reached, now);
+  }
+
+  /** The primary does not answer the probe, but its standby received from it since it last did. */
+  boolean onlyStandbyHearsPrimary(String primary) {
+    return !answersAsPrimary(primary) && observation.map(o -> o.primaryHeardAt() != null
+        && o.primaryHeardAt().isAfter(o.primaryReachedAt())).orElse(false);
+  }
+
+  /** Whether the recorded primary's latest probe answered that it is starting up (57P03). */
+  boolean primaryStarting() {
+    return observation.map(ReplicationObservation::primaryStarting).orElse(false);
   }
 
   /** How long the standby has not streamed; zero while it streams. */

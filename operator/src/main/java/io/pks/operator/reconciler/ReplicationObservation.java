@@ -20,10 +20,15 @@ import io.pks.operator.api.v1alpha1.ReplicationStatus;
  * @param primaryWalLsn the primary's pg_current_wal_lsn(); null when no member answers as primary
  * @param standbyReceivedLsn the standby's pg_last_wal_receive_lsn(); part of equality only while no
  *     member answers as primary (a switchover or failover deciding), so a busy pair costs no reconciles
+ * @param primaryStarting the status's current primary answered that it is starting up (57P03: crash
+ *     recovery, a restart, or a shutdown under way)
+ * @param primaryHeardAt when the standby's WAL receiver, streaming, last got a message from the
+ *     primary, as the standby reports it; null when it does not stream. Not part of equality: a
+ *     clock, like primaryReachedAt
  */
 public record ReplicationObservation(String primary, String standby, Long timeline,
     ReplicationStatus replication, Instant primaryReachedAt, Instant standbyStreamedAt, String primaryWalLsn,
-    String standbyReceivedLsn) {
+    String standbyReceivedLsn, boolean primaryStarting, Instant primaryHeardAt) {
 
   static final String STATE_NONE = "none";
   static final String STATE_UNKNOWN = "unknown";
@@ -45,7 +50,7 @@ public record ReplicationObservation(String primary, String standby, Long timeli
   private Object key() {
     return java.util.Arrays.asList(primary, standby, timeline, replication.state(), replication.syncState(),
         replication.slot(), replication.synchronousStandbyNames(), lagBucket(replication.lagBytes()), lagSecondsBucket(replication.replayLagSeconds()),
-        primary == null ? standbyReceivedLsn : null);
+        primary == null ? standbyReceivedLsn : null, primaryStarting);
   }
 
   /**

@@ -15,15 +15,20 @@ final class ReplicationObservations {
     return of(first, second, first.observedAt(), first.observedAt());
   }
 
+  /**
+   * @param first the probe of the status's current primary
+   * @param second the probe of its peer
+   */
   static ReplicationObservation of(ProbeResult first, ProbeResult second, Instant primaryReachedAt,
       Instant standbyStreamedAt) {
+    boolean primaryStarting = first.outcome() == ProbeResult.Outcome.STARTING;
     ProbeResult primary = asRole(first, second, ProbeResult.Role.PRIMARY);
     ProbeResult standby = asRole(first, second, ProbeResult.Role.STANDBY);
     if (primary == null) {
       return new ReplicationObservation(null, standby == null ? null : standby.member(), null,
           ReplicationStatus.builder().state(ReplicationObservation.STATE_UNKNOWN)
               .observedAt(first.observedAt().toString()).build(), primaryReachedAt, standbyStreamedAt, null,
-          receivedLsn(standby));
+          receivedLsn(standby), primaryStarting, heardAt(standby));
     }
     ProbeResult.PrimaryView view = primary.primary();
     ProbeResult.StandbyStream stream = view.standbyStream();
@@ -37,7 +42,16 @@ final class ReplicationObservations {
             .observedAt(primary.observedAt().toString()).build();
     return new ReplicationObservation(primary.member(), standby == null ? null : standby.member(),
         primary.timeline(), replication, primaryReachedAt, standbyStreamedAt, view.currentWalLsn(),
-        receivedLsn(standby));
+        receivedLsn(standby), primaryStarting, heardAt(standby));
+  }
+
+  /** When the streaming standby last got a message from its primary, by its own clock's reckoning. */
+  private static Instant heardAt(ProbeResult standby) {
+    if (standby == null || !"streaming".equals(standby.standby().walReceiverStatus())
+        || standby.standby().secondsSinceReceipt() == null) {
+      return null;
+    }
+    return standby.observedAt().minusMillis(Math.round(standby.standby().secondsSinceReceipt() * 1000));
   }
 
   private static String receivedLsn(ProbeResult standby) {

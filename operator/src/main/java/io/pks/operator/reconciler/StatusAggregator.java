@@ -102,7 +102,7 @@ final class StatusAggregator {
     return status.replication() == null ? null
         : new ReplicationObservation(latest.primary(), latest.standby(),
             latest.timeline() == null ? null : status.timeline(), status.replication(), null, null,
-            latest.primaryWalLsn(), latest.standbyReceivedLsn());
+            latest.primaryWalLsn(), latest.standbyReceivedLsn(), latest.primaryStarting(), latest.primaryHeardAt());
   }
 
   private static PksReplicaPairStatus current(PksReplicaPair pair) {

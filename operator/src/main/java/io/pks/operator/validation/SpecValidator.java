@@ -272,6 +272,8 @@ public final class SpecValidator {
         SpecRules.MIN_UNAVAILABLE_SECONDS, SpecRules.MAX_UNAVAILABLE_SECONDS, violations);
     range("spec.failover.standbyUnavailableSeconds", failover.standbyUnavailableSeconds(),
         SpecRules.MIN_UNAVAILABLE_SECONDS, SpecRules.MAX_UNAVAILABLE_SECONDS, violations);
+    range("spec.failover.crashRecoverySeconds", failover.crashRecoverySeconds(),
+        SpecRules.MIN_CRASH_RECOVERY_SECONDS, SpecRules.MAX_CRASH_RECOVERY_SECONDS, violations);
   }
 
   private static void sip(SipSpec sip, List<String> memberNames, List<Violation> violations) {

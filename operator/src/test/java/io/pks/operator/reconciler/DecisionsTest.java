@@ -77,6 +77,83 @@ class DecisionsTest {
         situation.facts())).isEmpty();
   }
 
+  // --- a primary in crash recovery ------------------------------------------------------------
+
+  @Test
+  void aPrimaryInCrashRecoveryIsGivenItsGracePastTheBound() {
+    primaryStarting(30);
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.message()).isEqualTo("Primary site-a is starting up (it answers 57P03: crash recovery or a"
+        + " restart); failover once it has not answered as primary for 60 s (failover.crashRecoverySeconds).");
+  }
+
+  @Test
+  void aPrimaryStillStartingAfterItsGraceIsFailedOver() {
+    primaryStarting(60);
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.FailingOver);
+    assertThat(step.message()).isEqualTo("Failing over to site-b: primary site-a has not answered as primary for"
+        + " 60 s (it answers that it is starting up). Fencing site-a (StatefulSet to 0, role label removed) before"
+        + " promoting site-b.");
+  }
+
+  @Test
+  void aStartingPrimarysFailoverClockRunsToItsGrace() {
+    primaryStarting(10);
+    assertThat(Lifecycle.failoverDueIn(streaming(B), situation.facts())).contains(Duration.ofSeconds(50));
+  }
+
+  @Test
+  void aGraceShorterThanTheBoundChangesNothing() {
+    primaryStarting(4);
+    PksReplicaPair pair = streaming(B, json -> failover(json).put("crashRecoverySeconds", 0));
+    assertThat(decide(pair).phase()).isEqualTo(Phase.Streaming);
+    situation.primaryReachedAt = NOW.minusSeconds(5);
+    assertThat(decide(pair).phase()).isEqualTo(Phase.FailingOver);
+  }
+
+  @Test
+  void aPendingSwitchoverWaitsForAStartingPrimary() {
+    primaryStarting(30);
+    PksReplicaPair pair = streaming(B, json -> ((ObjectNode) json.get("spec")).put("primary", B));
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.message()).startsWith("Switchover to site-b waits: primary site-a is starting up");
+  }
+
+  // --- a primary only the operator cannot reach -------------------------------------------------
+
+  @Test
+  void aPrimaryItsStandbyStillReceivesFromIsNotFailedOver() {
+    primaryDown(30);
+    situation.primaryHeardAt = NOW.minusSeconds(1);
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.message()).isEqualTo("Primary site-a does not answer the operator, but standby site-b received"
+        + " from it since its last answer; failover once neither has heard from it for 5 s.");
+  }
+
+  @Test
+  void aPrimaryItsStandbyNoLongerReceivesFromIsFailedOverAfterTheBound() {
+    primaryDown(30);
+    situation.primaryHeardAt = NOW.minusSeconds(5);
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.FailingOver);
+    assertThat(step.message()).startsWith("Failing over to site-b: primary site-a has not answered for 5 s.");
+  }
+
+  @Test
+  void theFailoverClockCountsFromTheLatestNewsOfThePrimary() {
+    primaryDown(30);
+    situation.primaryHeardAt = NOW.minusSeconds(2);
+    assertThat(Lifecycle.failoverDueIn(streaming(B), situation.facts())).contains(Duration.ofSeconds(3));
+  }
+
   // --- automatic failover ---------------------------------------------------------------------
 
   @Test
@@ -700,6 +777,12 @@ class DecisionsTest {
   private void primaryDown(long seconds) {
     seen(null, B, "unknown", null, null);
     situation.primaryReachedAt = NOW.minusSeconds(seconds);
+  }
+
+  /** site-a has not answered as primary for {@code seconds}: it answers 57P03 (starting up). */
+  private void primaryStarting(long seconds) {
+    primaryDown(seconds);
+    situation.primaryStarting = true;
   }
 
   private static PksReplicaPair streaming(String synchronousStandby) {

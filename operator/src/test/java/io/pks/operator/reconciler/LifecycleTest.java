@@ -199,6 +199,57 @@ class LifecycleTest {
   }
 
   @Test
+  void aSeedRefusedForNewerDataNeedsAHumanAndNamesTheNewerMember() {
+    situation.jobs.put("pks-site-b-seed-1", refused(NEWER_DATA));
+    LifecycleStep step = decide(seeding(List.of(B), 1));
+    assertThat(step.phase()).isEqualTo(Phase.Failed);
+    assertThat(step.reason()).isEqualTo(EventReason.SeedRefused);
+    assertThat(step.reason().type()).isEqualTo(EventReason.Type.Warning);
+    assertThat(step.job().name()).isEqualTo("pks-site-b-seed-1");
+    assertThat(step.stoppedMembers()).containsExactly(B);
+    assertThat(step.message()).isEqualTo("Job pks-site-b-seed-1 refused to seed site-b from primary site-a: "
+        + NEWER_DATA + ". To keep site-b's data, set spec.primary: site-b (site-a is then re-seeded from it and"
+        + " loses what it holds that site-b lacks); to discard it, delete site-b's volume (claim"
+        + " data-pks-site-b-0), then the Job.");
+  }
+
+  @Test
+  void aRefusedSeedStaysFailedUntilTheUserChooses() {
+    situation.jobs.put("pks-site-b-seed-1", refused(NEWER_DATA));
+    LifecycleStep step = decide(pair(Phase.Failed, A, List.of(B), Jobs.seed(TestPairs.example(), B, 1)));
+    assertThat(step.phase()).isEqualTo(Phase.Failed);
+    assertThat(step.job().name()).isEqualTo("pks-site-b-seed-1");
+  }
+
+  @Test
+  void afterARefusedSeedSpecPrimaryNamingTheNewerMemberInitialisesItAsThePrimary() {
+    situation.jobs.put("pks-site-b-seed-1", refused(NEWER_DATA));
+    PksReplicaPair pair = TestPairs.example(json -> TestPairs.spec(json).put("primary", B));
+    pair.setStatus(status(Phase.Failed, A, List.of(B), Jobs.seed(TestPairs.example(), B, 1)));
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.InitializingPrimary);
+    assertThat(step.currentPrimary()).isEqualTo(B);
+    assertThat(step.stoppedMembers()).containsExactlyInAnyOrder(A, B);
+    assertThat(step.job()).isEqualTo(new MemberJob("pks-site-b-initdb", B, MemberJobKind.Initdb));
+    assertThat(step.state().requestedPrimary()).isEqualTo(B);
+    assertThat(step.reason()).isEqualTo(EventReason.InitializingPrimary);
+    assertThat(step.message()).isEqualTo("Initialising primary site-b: Job pks-site-b-initdb keeps the newer data"
+        + " on its volume (spec.primary); site-a is then re-seeded from it.");
+  }
+
+  @Test
+  void aRejoinRefusedIsNotTurnedIntoABootstrapBySpecPrimaryLeftUnchanged() {
+    situation.jobs.put("pks-site-a-seed-1", refused(NEWER_DATA));
+    PksReplicaPair pair = TestPairs.example();
+    pair.setStatus(PksReplicaPairStatus.builder().observedGeneration(1L).phase(Phase.Failed).currentPrimary(B)
+        .requestedPrimary(A).stoppedMembers(List.of(A)).job(Jobs.seed(pair, A, 1)).message("as recorded").build());
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.Failed);
+    assertThat(step.currentPrimary()).isEqualTo(B);
+    assertThat(step.reason()).isEqualTo(EventReason.SeedRefused);
+  }
+
+  @Test
   void aSuccessfulSeedStartsTheStandby() {
     situation.jobs.put("pks-site-b-seed-1", succeeded());
     LifecycleStep step = decide(seeding(List.of(B), 1));
@@ -299,6 +350,13 @@ class LifecycleTest {
 
   private static JobOutcome succeeded() {
     return new JobOutcome(State.SUCCEEDED, null, NOW);
+  }
+
+  private static final String NEWER_DATA = "site-b holds newer data than the primary: its data reached timeline 2,"
+      + " the primary's is 1; previous data in /var/lib/postgresql/data/pgdata left untouched";
+
+  private static JobOutcome refused(String reason) {
+    return new JobOutcome(State.REFUSED, reason, NOW);
   }
 
   private static JobOutcome failed(String reason, Instant at) {

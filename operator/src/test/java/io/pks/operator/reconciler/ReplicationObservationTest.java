@@ -22,7 +22,7 @@ class ReplicationObservationTest {
 
   private static ProbeResult standby() {
     return new ProbeResult("site-b", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.STANDBY, 1L, null,
-        new ProbeResult.StandbyView("0/3000000", "0/3000000", "streaming"), NOW);
+        new ProbeResult.StandbyView("0/3000000", "0/3000000", "streaming", 2.5), NOW);
   }
 
   private static ProbeResult unreachable(String member) {
@@ -50,6 +50,23 @@ class ReplicationObservationTest {
     assertThat(observation.replication().state()).isEqualTo("none");
     assertThat(observation.standby()).isNull();
     assertThat(observation.streaming()).isFalse();
+  }
+
+  @Test
+  void aPrimaryAnsweringThatItIsStartingUpIsShownAsSuchAndIsAChange() {
+    ProbeResult starting = new ProbeResult("site-a", ProbeResult.Outcome.STARTING,
+        "FATAL: the database system is starting up", null, null, null, null, NOW);
+    ReplicationObservation observation = ReplicationObservations.of(starting, standby());
+    assertThat(observation.primary()).isNull();
+    assertThat(observation.primaryStarting()).isTrue();
+    assertThat(observation).isNotEqualTo(ReplicationObservations.of(unreachable("site-a"), standby()));
+    assertThat(ReplicationObservations.of(unreachable("site-a"), standby()).primaryStarting()).isFalse();
+  }
+
+  @Test
+  void theStandbysLastReceiptFromItsPrimaryIsWhenThePrimaryWasLastHeardOf() {
+    ReplicationObservation observation = ReplicationObservations.of(unreachable("site-a"), standby());
+    assertThat(observation.primaryHeardAt()).isEqualTo(NOW.minusMillis(2_500));
   }
 
   @Test

@@ -27,6 +27,10 @@ final class Situation {
   Instant standbyStreamedAt = NOW;
   String primaryWalLsn;
   String standbyReceivedLsn;
+  /** When the standby last received from the primary, as it reports; null: not streaming. */
+  Instant primaryHeardAt;
+  /** The recorded primary's latest probe answered 57P03 (starting up). */
+  boolean primaryStarting;
 
   LifecycleStep decide(PksReplicaPair pair) {
     return Lifecycle.decide(pair, facts());
@@ -35,7 +39,7 @@ final class Situation {
   PairFacts facts() {
     return new PairFacts(Optional.ofNullable(observation).map(o -> new ReplicationObservation(
         o.primary(), o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt, primaryWalLsn,
-        standbyReceivedLsn)),
+        standbyReceivedLsn, primaryStarting, primaryHeardAt)),
         jobs, pods, NOW);
   }
 
@@ -48,14 +52,14 @@ final class Situation {
     String names = primary == null ? null : "sync".equals(sync) ? waitingFor(standby) : "";
     observation = new ReplicationObservation(primary, standby, 1L,
         ReplicationStatus.builder().state(state).syncState(sync).lagBytes(lagBytes).synchronousStandbyNames(names)
-            .observedAt(NOW.toString()).build(), NOW, NOW, null, null);
+            .observedAt(NOW.toString()).build(), NOW, NOW, null, null, false, null);
   }
 
   /** The primary's synchronous_standby_names as the probe read it: its commits wait for {@code member}. */
   void primaryWaitsFor(String member) {
     observation = new ReplicationObservation(observation.primary(), observation.standby(), observation.timeline(),
         observation.replication().toBuilder().synchronousStandbyNames(waitingFor(member)).build(), NOW, NOW, null,
-        null);
+        null, false, null);
   }
 
   private static String waitingFor(String member) {

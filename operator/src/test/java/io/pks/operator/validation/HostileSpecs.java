@@ -246,6 +246,8 @@ public final class HostileSpecs {
     for (String path : List.of("failover.primaryUnavailableSeconds", "failover.standbyUnavailableSeconds")) {
       bounds.put(path, new long[] {SpecRules.MIN_UNAVAILABLE_SECONDS, SpecRules.MAX_UNAVAILABLE_SECONDS});
     }
+    bounds.put("failover.crashRecoverySeconds",
+        new long[] {SpecRules.MIN_CRASH_RECOVERY_SECONDS, SpecRules.MAX_CRASH_RECOVERY_SECONDS});
     bounds.forEach((path, range) -> {
       for (long value : range) {
         cases.add(SpecCase.valid(path + " at its bound " + value, spec -> set(spec, path, JSON.numberNode(value))));

@@ -148,8 +148,18 @@ public final class SandboxPair {
    * of the same name may then be created on what it retained.
    */
   public void deleteAndAwaitStopped() {
+    awaitStopped(delete());
+  }
+
+  /** Deletes the pair; returns the names of its members. */
+  public List<String> delete() {
     List<String> members = get().getSpec().members().stream().map(Member::name).toList();
     client().resources(PksReplicaPair.class).inNamespace(namespace).withName(name).delete();
+    return members;
+  }
+
+  /** Waits until the deleted pair's pods and Jobs are gone and the ports of its {@code members} free. */
+  public void awaitStopped(List<String> members) {
     await("pods gone").atMost(BOUND).until(() -> members.stream().allMatch(member -> pod(member) == null));
     await("Jobs gone").atMost(BOUND).until(() -> client().batch().v1().jobs().inNamespace(namespace)
         .withLabel(Labels.PAIR, name).list().getItems().isEmpty());

@@ -25,6 +25,13 @@ public record FailoverSpec(
         + " before the primary stops waiting for it (synchronous_standby_names cleared; restored once the"
         + " standby streams again). Required never stops waiting.")
     Integer standbyUnavailableSeconds,
+    @Default(SpecRules.DEFAULT_CRASH_RECOVERY_SECONDS_TEXT)
+    @Min(SpecRules.MIN_CRASH_RECOVERY_SECONDS)
+    @Max(SpecRules.MAX_CRASH_RECOVERY_SECONDS)
+    @JsonPropertyDescription("Seconds a primary that answers 'starting up' (SQLSTATE 57P03: crash recovery"
+        + " replaying WAL, or a restart) may take before it counts as lost, counted like"
+        + " primaryUnavailableSeconds from its last answer as primary; the larger of the two applies.")
+    Integer crashRecoverySeconds,
     @Default("false")
     @JsonPropertyDescription("Allow promoting a standby that was not last seen in sync: committed"
         + " transactions it lacks are lost.")
@@ -34,10 +41,11 @@ public record FailoverSpec(
     mode = mode == null ? FailoverMode.Manual : mode;
     primaryUnavailableSeconds = primaryUnavailableSeconds == null ? SpecRules.DEFAULT_PRIMARY_UNAVAILABLE_SECONDS : primaryUnavailableSeconds;
     standbyUnavailableSeconds = standbyUnavailableSeconds == null ? SpecRules.DEFAULT_STANDBY_UNAVAILABLE_SECONDS : standbyUnavailableSeconds;
+    crashRecoverySeconds = crashRecoverySeconds == null ? SpecRules.DEFAULT_CRASH_RECOVERY_SECONDS : crashRecoverySeconds;
     allowDataLoss = allowDataLoss == null ? Boolean.FALSE : allowDataLoss;
   }
 
   public static FailoverSpec defaults() {
-    return new FailoverSpec(null, null, null, null);
+    return new FailoverSpec(null, null, null, null, null);
   }
 }

@@ -40,6 +40,11 @@ public final class SpecRules {
   static final String DEFAULT_PRIMARY_UNAVAILABLE_SECONDS_TEXT = "" + DEFAULT_PRIMARY_UNAVAILABLE_SECONDS;
   public static final int DEFAULT_STANDBY_UNAVAILABLE_SECONDS = 10;
   static final String DEFAULT_STANDBY_UNAVAILABLE_SECONDS_TEXT = "" + DEFAULT_STANDBY_UNAVAILABLE_SECONDS;
+  /** A primary's crash recovery grace: none at least, an hour at most. */
+  public static final int MIN_CRASH_RECOVERY_SECONDS = 0;
+  public static final int MAX_CRASH_RECOVERY_SECONDS = 3600;
+  public static final int DEFAULT_CRASH_RECOVERY_SECONDS = 60;
+  static final String DEFAULT_CRASH_RECOVERY_SECONDS_TEXT = "" + DEFAULT_CRASH_RECOVERY_SECONDS;
   public static final int MAX_CONNECTION_LIMIT = 1000;
   public static final int DEFAULT_CONNECTION_LIMIT = 5;
   static final String DEFAULT_CONNECTION_LIMIT_TEXT = "" + DEFAULT_CONNECTION_LIMIT;
