@@ -43,7 +43,21 @@ public final class DesiredObjects {
 
   /** @param existingClaim see {@link StatefulSets#build}; null when creating */
   public StatefulSet statefulSet(Member member, PersistentVolumeClaim existingClaim) {
-    return StatefulSets.build(pair, member, ConfigMaps.hash(configMap()), replicas(member.name()), existingClaim);
+    return StatefulSets.build(pair, member, ConfigMaps.startupHash(configMap()), replicas(member.name()), existingClaim);
+  }
+
+  /**
+   * The value of {@link StatefulSets#TEMPLATE_HASH_ANNOTATION} the member's pod should carry: one
+   * that carries another runs an outdated template.
+   */
+  public String templateHash(Member member) {
+    return statefulSet(member, null).getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(StatefulSets.TEMPLATE_HASH_ANNOTATION);
+  }
+
+  /** {@link ConfigMaps#reloadableHash}: the configuration each member should report in force. */
+  public String reloadableHash() {
+    return ConfigMaps.reloadableHash(pair, network);
   }
 
   /**

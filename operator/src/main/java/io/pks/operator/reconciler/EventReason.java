@@ -24,6 +24,7 @@ public enum EventReason {
   Promoted(Type.Normal),
   SwitchoverStarted(Type.Normal),
   SwitchedOver(Type.Normal),
+  RestartingMember(Type.Normal),
   DatabaseActionFailed(Type.Warning);
 
   /** The Event's {@code type}, as core v1 spells it. */

@@ -17,9 +17,11 @@ import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
  * @param stoppedMembers members held at zero replicas: unseeded, being seeded, or fenced
  * @param job the Job being waited for
  * @param synchronousStandby the standby every acknowledged commit is on (last seen in sync)
+ * @param restartingMember the member a rolling restart is restarting; null otherwise
  */
 record PairState(Phase phase, String currentPrimary, String targetPrimary, String requestedPrimary,
-    String switchoverLsn, List<String> stoppedMembers, MemberJob job, String synchronousStandby) {
+    String switchoverLsn, List<String> stoppedMembers, MemberJob job, String synchronousStandby,
+    String restartingMember) {
 
   PairState {
     stoppedMembers = List.copyOf(stoppedMembers);
@@ -27,19 +29,20 @@ record PairState(Phase phase, String currentPrimary, String targetPrimary, Strin
 
   static PairState of(PksReplicaPairStatus status) {
     return new PairState(status.phase(), status.currentPrimary(), status.targetPrimary(), status.requestedPrimary(),
-        status.switchoverLsn(), status.stoppedMembers(), status.job(), status.synchronousStandby());
+        status.switchoverLsn(), status.stoppedMembers(), status.job(), status.synchronousStandby(),
+        status.restartingMember());
   }
 
   PairState phase(Phase next) {
-    return new PairState(next, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby);
+    return new PairState(next, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember);
   }
 
   PairState job(MemberJob next) {
-    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, next, synchronousStandby);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, next, synchronousStandby, restartingMember);
   }
 
   PairState stopped(List<String> next) {
-    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, next, job, synchronousStandby);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, next, job, synchronousStandby, restartingMember);
   }
 
   PairState stopping(String member) {
@@ -55,26 +58,32 @@ record PairState(Phase phase, String currentPrimary, String targetPrimary, Strin
   }
 
   PairState synchronousStandby(String member) {
-    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, member);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, member, restartingMember);
   }
 
   /** {@code target} becomes the primary: the operation ends, and with it the synchronous standby. */
   PairState promoted(String target) {
-    return new PairState(phase, target, null, requestedPrimary, null, stoppedMembers, job, null);
+    return new PairState(phase, target, null, requestedPrimary, null, stoppedMembers, job, null, restartingMember);
   }
 
   /** spec.primary {@code member} was acted on: only a later, different value is a new request. */
   PairState requested(String member) {
-    return new PairState(phase, currentPrimary, targetPrimary, member, switchoverLsn, stoppedMembers, job, synchronousStandby);
+    return new PairState(phase, currentPrimary, targetPrimary, member, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember);
   }
 
   /** The old primary's WAL position, last seen before a switchover stopped it. */
   PairState switchoverLsn(String lsn) {
     return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, lsn, stoppedMembers, job,
-        synchronousStandby);
+        synchronousStandby, restartingMember);
+  }
+
+  /** A rolling restart restarts {@code member} (null: none). */
+  PairState restarting(String member) {
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job,
+        synchronousStandby, member);
   }
 
   PairState targeting(String target) {
-    return new PairState(phase, currentPrimary, target, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby);
+    return new PairState(phase, currentPrimary, target, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember);
   }
 }

@@ -2,15 +2,18 @@ package io.pks.operator.reconciler;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.pks.operator.api.v1alpha1.MemberJob;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
+import io.pks.operator.postgres.ProbeResult;
 
 /**
  * The facts of one named situation for the decision tests: what the probes saw and when, the
@@ -27,6 +30,12 @@ final class Situation {
   Instant standbyStreamedAt = NOW;
   String primaryWalLsn;
   String standbyReceivedLsn;
+  /** The hash of the rendered configuration; each member reports it seen and applied unless a test says otherwise. */
+  static final String RENDERED = "rendered";
+  final Map<String, ProbeResult.Settings> settings = new HashMap<>(Map.of(
+      "site-a", new ProbeResult.Settings(RENDERED, RENDERED, List.of()),
+      "site-b", new ProbeResult.Settings(RENDERED, RENDERED, List.of())));
+  final Set<String> outdatedPods = new HashSet<>();
 
   LifecycleStep decide(PksReplicaPair pair) {
     return Lifecycle.decide(pair, facts());
@@ -35,8 +44,16 @@ final class Situation {
   PairFacts facts() {
     return new PairFacts(Optional.ofNullable(observation).map(o -> new ReplicationObservation(
         o.primary(), o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt, primaryWalLsn,
-        standbyReceivedLsn)),
-        jobs, pods, NOW);
+        standbyReceivedLsn, settings)),
+        jobs, pods, NOW, new PairFacts.Configuration(RENDERED, outdatedPods));
+  }
+
+  /**
+   * {@code member} reports the configuration file {@code fileHash} visible, {@code appliedHash} in
+   * force, and {@code pendingRestart} waiting for a restart.
+   */
+  void reports(String member, String fileHash, String appliedHash, String... pendingRestart) {
+    settings.put(member, new ProbeResult.Settings(fileHash, appliedHash, List.of(pendingRestart)));
   }
 
   /**

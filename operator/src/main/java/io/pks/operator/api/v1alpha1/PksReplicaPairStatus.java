@@ -26,6 +26,9 @@ public record PksReplicaPairStatus(
         + " The target is promoted as by a switchover only once it has received WAL beyond it (the old primary's"
         + " shutdown checkpoint); otherwise the failover rules apply.")
     String switchoverLsn,
+    @JsonPropertyDescription("Member being restarted by a rolling restart (a setting that needs one, the image, the"
+        + " pod template or the scripts changed): one member at a time, the standby first.")
+    String restartingMember,
     @JsonPropertyDescription("Member currently acting as standby.")
     String standby,
     @JsonPropertyDescription("Site whose SIP pods the <pair>-sip Service selects.")
@@ -42,6 +45,8 @@ public record PksReplicaPairStatus(
     @JsonPropertyDescription("The standby last seen as the primary's synchronous standby, every"
         + " acknowledged commit on it; cleared when synchronous replication is switched off or ends.")
     String synchronousStandby,
+    @JsonPropertyDescription("The configuration in force on the members, and what waits for a restart.")
+    ConfigurationStatus configuration,
     @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, SipRouted.")
     List<Condition> conditions,
     @JsonPropertyDescription("Human sentence on the current phase, or why the pair is stuck.")
@@ -64,10 +69,10 @@ public record PksReplicaPairStatus(
   public Builder toBuilder() {
     return new Builder()
         .observedGeneration(observedGeneration).phase(phase).currentPrimary(currentPrimary)
-        .targetPrimary(targetPrimary).requestedPrimary(requestedPrimary).switchoverLsn(switchoverLsn).standby(standby).activeSip(activeSip)
+        .targetPrimary(targetPrimary).requestedPrimary(requestedPrimary).switchoverLsn(switchoverLsn).restartingMember(restartingMember).standby(standby).activeSip(activeSip)
         .timeline(timeline)
         .replication(replication).stoppedMembers(stoppedMembers).job(job)
-        .synchronousStandby(synchronousStandby).conditions(conditions).message(message);
+        .synchronousStandby(synchronousStandby).configuration(configuration).conditions(conditions).message(message);
   }
 
   /** Builds a {@link PksReplicaPairStatus}. */
@@ -78,6 +83,7 @@ public record PksReplicaPairStatus(
     private String targetPrimary;
     private String requestedPrimary;
     private String switchoverLsn;
+    private String restartingMember;
     private String standby;
     private String activeSip;
     private Long timeline;
@@ -85,6 +91,7 @@ public record PksReplicaPairStatus(
     private List<String> stoppedMembers;
     private MemberJob job;
     private String synchronousStandby;
+    private ConfigurationStatus configuration;
     private List<Condition> conditions;
     private String message;
 
@@ -113,6 +120,16 @@ public record PksReplicaPairStatus(
 
     public Builder switchoverLsn(String switchoverLsn) {
       this.switchoverLsn = switchoverLsn;
+      return this;
+    }
+
+    public Builder restartingMember(String restartingMember) {
+      this.restartingMember = restartingMember;
+      return this;
+    }
+
+    public Builder configuration(ConfigurationStatus configuration) {
+      this.configuration = configuration;
       return this;
     }
 
@@ -168,7 +185,8 @@ public record PksReplicaPairStatus(
 
     public PksReplicaPairStatus build() {
       return new PksReplicaPairStatus(observedGeneration, phase, currentPrimary, targetPrimary, requestedPrimary,
-          switchoverLsn, standby, activeSip, timeline, replication, stoppedMembers, job, synchronousStandby, conditions, message);
+          switchoverLsn, restartingMember, standby, activeSip, timeline, replication, stoppedMembers, job,
+          synchronousStandby, configuration, conditions, message);
     }
   }
 }
