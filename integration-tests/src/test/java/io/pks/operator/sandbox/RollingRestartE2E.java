@@ -18,7 +18,10 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -27,6 +30,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.Names;
 import io.pks.operator.reconciler.EventReason;
 
 /**
@@ -35,8 +39,9 @@ import io.pks.operator.reconciler.EventReason;
  * moment; one that PostgreSQL applies on reload re-creates no pod. Every acknowledged commit is on
  * the primary afterwards. Three pairs bootstrap side by side: restart (a restart-needing setting,
  * primaryUpdateMethod Switchover, the default), inPlace (a new image, primaryUpdateMethod Restart)
- * and reload (a reloadable setting).
+ * and reload (a reloadable setting, then the disruption budget).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RollingRestartE2E {
   private static final String A = "site-a";
   private static final String B = "site-b";
@@ -64,6 +69,7 @@ class RollingRestartE2E {
   }
 
   @Test
+  @Order(1)
   void aRestartNeedingChangeRestartsTheStandbyThenSwitchesOverAndLosesNoCommit() throws Exception {
     Set<String> recreated = underAWriter(restart, "shared_buffers in force on both members",
         () -> setParameter(restart, "shared_buffers", "128MB"),
@@ -78,6 +84,7 @@ class RollingRestartE2E {
   }
 
   @Test
+  @Order(1)
   void aNewImageRestartsTheStandbyThenThePrimaryInPlace() throws Exception {
     Set<String> recreated = underAWriter(inPlace, "both members' pods made from the new template",
         () -> inPlace.client().resources(PksReplicaPair.class).inNamespace(inPlace.namespace).withName(inPlace.name)
@@ -94,6 +101,7 @@ class RollingRestartE2E {
   }
 
   @Test
+  @Order(1)
   void aReloadableChangeIsAppliedWithoutRecreatingAPod() throws Exception {
     String appliedBefore = reload.get().getStatus().configuration().appliedHash();
     Set<String> recreated = underAWriter(reload, "work_mem in force on both members",
@@ -102,6 +110,21 @@ class RollingRestartE2E {
     assertThat(recreated).as("members whose pod was re-created").isEmpty();
     assertThat(reload.get().getStatus().configuration().appliedHash()).as("recorded as applied")
         .isNotEqualTo(appliedBefore);
+  }
+
+  @Test
+  @Order(2)
+  void anEvictionNeverTakesTheOnlyReadyMember() {
+    reload.nodeDown(B);
+    await("standby not Ready").atMost(SandboxPair.BOUND).until(() -> !reload.podReady(B));
+    assertThat(reload.client().pods().inNamespace(reload.namespace).withName(Names.pod(reload.name, A)).evict())
+        .as("the primary evicted while its standby is down").isFalse();
+    assertThat(reload.podReady(A)).isTrue();
+    reload.nodeBack(B);
+    reload.awaitSynchronous();
+    assertThat(reload.client().pods().inNamespace(reload.namespace).withName(Names.pod(reload.name, B)).evict())
+        .as("either member may go while the other is Ready").isTrue();
+    reload.awaitSynchronous();
   }
 
   /**

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
@@ -86,6 +87,10 @@ public final class DesiredObjects {
     return NetworkPolicies.build(pair);
   }
 
+  public PodDisruptionBudget podDisruptionBudget() {
+    return PodDisruptionBudgets.build(pair);
+  }
+
   public List<Service> services() {
     List<Service> services = new ArrayList<>();
     pair.getSpec().members().forEach(member -> services.add(Services.member(pair, member.name())));
@@ -104,6 +109,7 @@ public final class DesiredObjects {
     pair.getSpec().members().forEach(member -> all.add(statefulSet(member, null)));
     job().ifPresent(all::add);
     all.addAll(services());
+    all.add(podDisruptionBudget());
     if (pair.getSpec().networkPolicy().enabled()) {
       all.add(networkPolicy());
     }

@@ -41,6 +41,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.dependent.ConfigMapDependent;
 import io.pks.operator.dependent.JobsDependent;
 import io.pks.operator.dependent.NetworkPolicyDependent;
+import io.pks.operator.dependent.PodDisruptionBudgetDependent;
 import io.pks.operator.dependent.SecretsDependent;
 import io.pks.operator.dependent.ServicesDependent;
 import io.pks.operator.dependent.StatefulSetsDependent;
@@ -95,6 +96,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     var jobs = new JobsDependent(network);
     var services = new ServicesDependent(network);
     var networkPolicy = new NetworkPolicyDependent(network);
+    var disruptionBudget = new PodDisruptionBudgetDependent(network);
     this.workflow = new WorkflowBuilder<PksReplicaPair>()
         .addDependentResource(secrets)
         .addDependentResource(configMap)
@@ -102,6 +104,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         .addDependentResourceAndConfigure(statefulSets).dependsOn(secrets, configMap, volumeClaims)
         .addDependentResourceAndConfigure(jobs).dependsOn(secrets, configMap, volumeClaims)
         .addDependentResource(services)
+        .addDependentResource(disruptionBudget)
         .addDependentResourceAndConfigure(networkPolicy).withReconcilePrecondition(NetworkPolicyDependent.ENABLED)
         .build();
     PairCredentials credentials = new PairCredentials(client, clock);
