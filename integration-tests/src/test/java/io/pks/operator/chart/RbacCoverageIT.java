@@ -60,7 +60,8 @@ class RbacCoverageIT {
       "batch jobs get", "batch jobs update", "batch jobs patch", "batch jobs delete",
       "core persistentvolumeclaims get",
       "networking.k8s.io networkpolicies get", "networking.k8s.io networkpolicies update",
-      "networking.k8s.io networkpolicies patch", "networking.k8s.io networkpolicies delete");
+      "networking.k8s.io networkpolicies patch", "networking.k8s.io networkpolicies delete",
+      "policy poddisruptionbudgets get", "policy poddisruptionbudgets update", "policy poddisruptionbudgets patch");
 
   /**
    * Sent only when the same Event repeats within its window (it is then counted on the one already

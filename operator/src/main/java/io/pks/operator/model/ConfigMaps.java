@@ -6,27 +6,40 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.backup.PgBackRestConf;
+import io.pks.operator.postgres.MemberProbe;
 
 /**
  * The pair's ConfigMap: postgresql.conf, pg_hba.conf, pg_ident.conf, the metrics exporter's
- * queries and the scripts, mounted by both members and
- * the seed Jobs. Its hash covers the scripts too, so a new script version rolls the pods.
+ * queries and the scripts, mounted by both members and the seed Jobs.
+ *
+ * <p>Two kinds of files, two hashes. PostgreSQL reads the three configuration files again on a
+ * reload: their hash ({@link #reloadableHash}) is written into postgresql.conf itself as
+ * {@value MemberProbe#CONFIG_HASH_SETTING}, so each member reports which version of the files it sees
+ * (pg_file_settings) and which it applied (current_setting), and the operator reloads it once the
+ * kubelet delivered the new files. The scripts and the exporter's queries are read only when a pod
+ * starts: their hash ({@link #startupHash}) is on the pod template, so a new script version makes
+ * the pods outdated and the operator restarts them one at a time.
  */
 public final class ConfigMaps {
   private ConfigMaps() {
   }
 
+  /** The files PostgreSQL reads again on pg_reload_conf(). */
+  static final Set<String> RELOADABLE_FILES = Set.of(PodLayout.POSTGRESQL_CONF, PodLayout.PG_HBA_CONF,
+      PodLayout.PG_IDENT_CONF);
+
   public static ConfigMap build(PksReplicaPair pair, MemberNetwork network) {
-    Map<String, String> data = new TreeMap<>();
-    data.put(PodLayout.POSTGRESQL_CONF, PostgresqlConf.render(pair));
-    data.put(PodLayout.PG_HBA_CONF, PgHbaConf.render(pair, network));
-    data.put(PodLayout.PG_IDENT_CONF, PgHbaConf.renderIdent(pair));
+    Map<String, String> data = reloadableFiles(pair, network);
+    data.put(PodLayout.POSTGRESQL_CONF, data.get(PodLayout.POSTGRESQL_CONF) + "\n# The hash of these files,"
+        + " reported by each member so the operator knows which version it runs\n" + MemberProbe.CONFIG_HASH_SETTING + " = '"
+        + hash(data) + "'\n");
     data.put(MemberMetrics.QUERIES_FILE, MemberMetrics.queries());
     data.putAll(Scripts.texts());
     pair.getSpec().backups().ifPresent(backup -> data.put(PodLayout.PGBACKREST_CONF,
@@ -41,14 +54,37 @@ public final class ConfigMaps {
         .build();
   }
 
+  private static Map<String, String> reloadableFiles(PksReplicaPair pair, MemberNetwork network) {
+    Map<String, String> files = new TreeMap<>();
+    files.put(PodLayout.POSTGRESQL_CONF, PostgresqlConf.render(pair));
+    files.put(PodLayout.PG_HBA_CONF, PgHbaConf.render(pair, network));
+    files.put(PodLayout.PG_IDENT_CONF, PgHbaConf.renderIdent(pair));
+    return files;
+  }
+
   /**
-   * SHA-256 over the ConfigMap's data, in key order. Put on the pod template so that a change of
-   * configuration rolls the pods instead of waiting for the kubelet's lazy volume refresh.
+   * SHA-256 of postgresql.conf (without its hash line), pg_hba.conf and pg_ident.conf: the value of
+   * {@value MemberProbe#CONFIG_HASH_SETTING} in the rendered postgresql.conf.
    */
-  public static String hash(ConfigMap configMap) {
+  public static String reloadableHash(PksReplicaPair pair, MemberNetwork network) {
+    return hash(reloadableFiles(pair, network));
+  }
+
+  /**
+   * SHA-256 of the files read only when a pod starts (the scripts, the exporter's queries). Put on
+   * the pod template, so a change of them makes the running pods outdated.
+   */
+  public static String startupHash(ConfigMap configMap) {
+    Map<String, String> startup = new TreeMap<>(configMap.getData());
+    startup.keySet().removeAll(RELOADABLE_FILES);
+    return hash(startup);
+  }
+
+  /** SHA-256 over {@code files}, in key order. */
+  static String hash(Map<String, String> files) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      new TreeMap<>(configMap.getData()).forEach((key, value) -> {
+      new TreeMap<>(files).forEach((key, value) -> {
         digest.update(key.getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);
         digest.update(value.getBytes(StandardCharsets.UTF_8));

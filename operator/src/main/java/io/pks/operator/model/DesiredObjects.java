@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
@@ -43,7 +44,21 @@ public final class DesiredObjects {
 
   /** @param existingClaim see {@link StatefulSets#build}; null when creating */
   public StatefulSet statefulSet(Member member, PersistentVolumeClaim existingClaim) {
-    return StatefulSets.build(pair, member, ConfigMaps.hash(configMap()), replicas(member.name()), existingClaim);
+    return StatefulSets.build(pair, member, ConfigMaps.startupHash(configMap()), replicas(member.name()), existingClaim);
+  }
+
+  /**
+   * The value of {@link StatefulSets#TEMPLATE_HASH_ANNOTATION} the member's pod should carry: one
+   * that carries another runs an outdated template.
+   */
+  public String templateHash(Member member) {
+    return statefulSet(member, null).getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(StatefulSets.TEMPLATE_HASH_ANNOTATION);
+  }
+
+  /** {@link ConfigMaps#reloadableHash}: the configuration each member should report in force. */
+  public String reloadableHash() {
+    return ConfigMaps.reloadableHash(pair, network);
   }
 
   /**
@@ -72,6 +87,10 @@ public final class DesiredObjects {
     return NetworkPolicies.build(pair);
   }
 
+  public PodDisruptionBudget podDisruptionBudget() {
+    return PodDisruptionBudgets.build(pair);
+  }
+
   public List<Service> services() {
     List<Service> services = new ArrayList<>();
     pair.getSpec().members().forEach(member -> services.add(Services.member(pair, member.name())));
@@ -90,6 +109,7 @@ public final class DesiredObjects {
     pair.getSpec().members().forEach(member -> all.add(statefulSet(member, null)));
     job().ifPresent(all::add);
     all.addAll(services());
+    all.add(podDisruptionBudget());
     if (pair.getSpec().networkPolicy().enabled()) {
       all.add(networkPolicy());
     }

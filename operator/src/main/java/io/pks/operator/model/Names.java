@@ -71,6 +71,10 @@ public final class Names {
     return pair + "-postgres";
   }
 
+  public static String podDisruptionBudget(String pair) {
+    return pair + "-members";
+  }
+
   public static String generatedSuperuserSecret(String pair) {
     return pair + "-superuser";
   }

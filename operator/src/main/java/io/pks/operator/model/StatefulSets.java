@@ -1,12 +1,21 @@
 package io.pks.operator.model;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -19,15 +28,22 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
  * One StatefulSet per member, one pod each. The pod's role is not in the template (the operator
- * labels the pod), so a switchover never rolls a pod; a configuration change does, through the
- * hash annotation. The member never initialises its own data: the initdb and seed Jobs do, while
- * the StatefulSet is at zero replicas.
+ * labels the pod), so a switchover never rolls a pod. A changed template never rolls one either:
+ * the update strategy is OnDelete, and the operator restarts the members one at a time, the
+ * standby first (docs/safety.md, "Configuration changes"), when a pod's
+ * {@value #TEMPLATE_HASH_ANNOTATION} differs from its StatefulSet's. The member never initialises
+ * its own data: the initdb and seed Jobs do, while the StatefulSet is at zero replicas.
  */
 public final class StatefulSets {
   private StatefulSets() {
   }
 
+  /** The hash of the ConfigMap's files a pod reads only when it starts ({@link ConfigMaps#startupHash}). */
   public static final String CONFIG_HASH_ANNOTATION = "pks.io/config-hash";
+  /** The hash of the whole pod template ({@link #templateHash}): a pod whose value differs is outdated. */
+  public static final String TEMPLATE_HASH_ANNOTATION = "pks.io/template-hash";
+  private static final ObjectMapper SORTED_JSON = new ObjectMapper()
+      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   public static final String CONTAINER = "postgres";
   private static final EnumSet<PodVolume> VOLUMES = EnumSet.of(PodVolume.DATA, PodVolume.CONFIG,
       PodVolume.SCRIPTS, PodVolume.REPLICATION_SECRET, PodVolume.RUN, PodVolume.TMP);
@@ -35,14 +51,20 @@ public final class StatefulSets {
   /**
    * @param replicas 1 to run the member; 0 while it is fenced, or its data is being initialised or
    *     seeded
+   * @param startupHash {@link ConfigMaps#startupHash} of the pair's ConfigMap
    * @param existingClaim the volume claim template of the existing StatefulSet, kept as is because
    *     the API server refuses changes to it; null on creation
    */
-  public static StatefulSet build(PksReplicaPair pair, Member member, String configHash, int replicas,
+  public static StatefulSet build(PksReplicaPair pair, Member member, String startupHash, int replicas,
       PersistentVolumeClaim existingClaim) {
     String name = pair.getMetadata().getName();
     String statefulSet = Names.statefulSet(name, member.name());
     Map<String, String> labels = Labels.member(name, member.name());
+    PodTemplateSpec template = new PodTemplateSpecBuilder()
+        .withMetadata(MemberPods.podMetadata(pair, labels, Map.of(CONFIG_HASH_ANNOTATION, startupHash)))
+        .withSpec(podSpec(pair, member))
+        .build();
+    template.getMetadata().getAnnotations().put(TEMPLATE_HASH_ANNOTATION, templateHash(template));
     return new StatefulSetBuilder()
         .withMetadata(ObjectMetas.of(pair, statefulSet, labels))
         .withNewSpec()
@@ -53,10 +75,8 @@ public final class StatefulSets {
             .withWhenDeleted(pair.getSpec().deletionPolicy() == DeletionPolicy.Delete ? "Delete" : "Retain")
             .withWhenScaled("Retain")
           .endPersistentVolumeClaimRetentionPolicy()
-          .withNewTemplate()
-            .withMetadata(MemberPods.podMetadata(pair, labels, Map.of(CONFIG_HASH_ANNOTATION, configHash)))
-            .withSpec(podSpec(pair, member))
-          .endTemplate()
+          .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
+          .withTemplate(template)
           .withVolumeClaimTemplates(existingClaim != null ? existingClaim : dataClaimTemplate(pair))
         .endSpec()
         .build();
@@ -72,6 +92,19 @@ public final class StatefulSets {
       volumes.addAll(EnumSet.of(PodVolume.SUPERUSER_SECRET, PodVolume.BACKUP_SECRET));
     }
     return volumes;
+  }
+
+  /**
+   * SHA-256 of the pod template as JSON with map keys sorted (labels, annotations, selectors), so
+   * the same template has the same hash in every operator process.
+   */
+  static String templateHash(PodTemplateSpec template) {
+    try {
+      byte[] json = SORTED_JSON.writeValueAsBytes(template);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("a pod template is always serialisable with SHA-256", e);
+    }
   }
 
   private static PodSpec podSpec(PksReplicaPair pair, Member member) {

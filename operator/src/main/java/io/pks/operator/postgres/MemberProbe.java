@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,12 @@ public final class MemberProbe {
    */
   public record Peer(String member, String slot) {
   }
+
+  /**
+   * A custom setting (it has a dot) that PostgreSQL keeps without using: the operator renders into
+   * postgresql.conf the hash of the files it was rendered with, so each member says which version it reads.
+   */
+  public static final String CONFIG_HASH_SETTING = "pks.config_hash";
 
   private static final String ROLE = "SELECT pg_is_in_recovery(), timeline_id FROM pg_control_checkpoint()";
 
@@ -51,6 +58,16 @@ public final class MemberProbe {
       FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true
       """;
 
+  /**
+   * pg_file_settings parses postgresql.conf when queried: the hash line of the file the member can
+   * read now, whether or not it was reloaded since.
+   */
+  private static final String SETTINGS = """
+      SELECT (SELECT setting FROM pg_file_settings WHERE name = '%1$s' ORDER BY seqno DESC LIMIT 1),
+             current_setting('%1$s', true),
+             (SELECT string_agg(name, ',' ORDER BY name) FROM pg_settings WHERE pending_restart)
+      """.formatted(MemberProbe.CONFIG_HASH_SETTING);
+
   private final PgConnector connector;
   private final Clock clock;
 
@@ -70,8 +87,10 @@ public final class MemberProbe {
         timeline = row.getLong(2);
       }
       return inRecovery
-          ? ProbeResult.ofStandby(member.member(), timeline, standbyView(connection), clock.instant())
-          : ProbeResult.ofPrimary(member.member(), timeline, primaryView(connection, peer), clock.instant());
+          ? ProbeResult.ofStandby(member.member(), timeline, standbyView(connection), settings(connection),
+              clock.instant())
+          : ProbeResult.ofPrimary(member.member(), timeline, primaryView(connection, peer), settings(connection),
+              clock.instant());
     } catch (SQLException failure) {
       ProbeResult result = ProbeResult.ofFailure(member.member(), failure, clock.instant());
       LOG.debug("probe of {}: {} ({})", member, result.outcome(), result.detail());
@@ -94,6 +113,21 @@ public final class MemberProbe {
         return new ProbeResult.PrimaryView(row.getString(1), stream, slot, row.getString(13));
       }
     }
+  }
+
+  private static ProbeResult.Settings settings(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(SETTINGS)) {
+      row.next();
+      String pending = row.getString(3);
+      return new ProbeResult.Settings(row.getString(1), blankAsNull(row.getString(2)),
+          pending == null ? List.of() : List.of(pending.split(",")));
+    }
+  }
+
+  /** current_setting(name, true) is null for a setting never set, and may be empty: neither is a hash. */
+  private static String blankAsNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
   }
 
   private static ProbeResult.StandbyView standbyView(Connection connection) throws SQLException {

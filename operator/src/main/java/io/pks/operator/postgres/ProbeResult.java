@@ -2,6 +2,7 @@ package io.pks.operator.postgres;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What one probe saw of one member, at {@code observedAt}. A value in every case: a member that
@@ -13,6 +14,7 @@ import java.time.Instant;
  * @param timeline timeline of the latest checkpoint (pg_control_checkpoint()); null unless REACHABLE
  * @param primary what a primary reports; null unless role is PRIMARY
  * @param standby what a standby reports; null unless role is STANDBY
+ * @param settings which configuration it sees and applied, and what waits for a restart; null unless REACHABLE
  */
 public record ProbeResult(
     String member,
@@ -22,6 +24,7 @@ public record ProbeResult(
     Long timeline,
     PrimaryView primary,
     StandbyView standby,
+    Settings settings,
     Instant observedAt) {
 
   /** How far the probe got. Only REACHABLE carries the member's state. */
@@ -105,18 +108,35 @@ public record ProbeResult(
       Double secondsSinceReceipt) {
   }
 
-  static ProbeResult ofPrimary(String member, long timeline, PrimaryView primary, Instant observedAt) {
-    return new ProbeResult(member, Outcome.REACHABLE, null, Role.PRIMARY, timeline, primary, null,
+  /**
+   * The configuration as the member reports it: the {@code pks.config_hash} of the postgresql.conf it
+   * can read now (pg_file_settings reads the file when asked) and the one it applied
+   * (current_setting), and the settings whose new value waits for a restart (pg_settings.pending_restart).
+   *
+   * @param fileHash null when the file it reads has no hash (an older operator's)
+   * @param appliedHash null when it applied none
+   * @param pendingRestart setting names, sorted; empty when none
+   */
+  public record Settings(String fileHash, String appliedHash, List<String> pendingRestart) {
+    public Settings {
+      pendingRestart = List.copyOf(pendingRestart);
+    }
+  }
+
+  static ProbeResult ofPrimary(String member, long timeline, PrimaryView primary, Settings settings,
+      Instant observedAt) {
+    return new ProbeResult(member, Outcome.REACHABLE, null, Role.PRIMARY, timeline, primary, null, settings,
         observedAt);
   }
 
-  static ProbeResult ofStandby(String member, long timeline, StandbyView standby, Instant observedAt) {
-    return new ProbeResult(member, Outcome.REACHABLE, null, Role.STANDBY, timeline, null, standby,
+  static ProbeResult ofStandby(String member, long timeline, StandbyView standby, Settings settings,
+      Instant observedAt) {
+    return new ProbeResult(member, Outcome.REACHABLE, null, Role.STANDBY, timeline, null, standby, settings,
         observedAt);
   }
 
   static ProbeResult ofFailure(String member, SQLException failure, Instant observedAt) {
-    return new ProbeResult(member, Outcome.of(failure), failure.getMessage(), null, null, null, null,
+    return new ProbeResult(member, Outcome.of(failure), failure.getMessage(), null, null, null, null, null,
         observedAt);
   }
 }

@@ -30,6 +30,7 @@ public enum EventReason {
   FailoverCancelled(Type.Warning),
   ReseedRequested(Type.Normal),
   ReseedRefused(Type.Warning),
+  RestartingMember(Type.Normal),
   DatabaseActionFailed(Type.Warning);
 
   /** The Event's {@code type}, as core v1 spells it. */

@@ -1,17 +1,20 @@
 package io.pks.operator.reconciler;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import io.pks.operator.api.v1alpha1.FailoverMode;
 import io.pks.operator.api.v1alpha1.FailoverSpec;
+import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.MemberJob;
 import io.pks.operator.api.v1alpha1.MemberJobKind;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
+import io.pks.operator.api.v1alpha1.PrimaryUpdateMethod;
 import io.pks.operator.api.v1alpha1.RecoverySpec;
 import io.pks.operator.api.v1alpha1.SynchronousMode;
 import io.pks.operator.model.Jobs;
@@ -30,7 +33,9 @@ import io.pks.operator.reconciler.LifecycleStep.Action;
  * cleanly, then the standby promoted); FailingOver when the primary has not answered for
  * failover.primaryUnavailableSeconds (Automatic, and only with a standby last seen in sync or
  * allowDataLoss: fence first, then promote); Rejoining while the old primary is re-seeded as the
- * standby; Failed when a human must act.
+ * standby; Failed when a human must act. Configuration changes: a reload on each member once it
+ * sees the rendered files; Restarting for a change that needs a restart, the standby first, then
+ * the primary by a switchover (or in place, spec.primaryUpdateMethod).
  */
 final class Lifecycle {
   private Lifecycle() {
@@ -38,6 +43,13 @@ final class Lifecycle {
 
   /** A failed seed is kept for its logs; the next one starts after this pause. */
   static final Duration SEED_RETRY_DELAY = Duration.ofSeconds(30);
+
+  /**
+   * How long a primary restarted in place may take to answer again before the failover rules apply
+   * (failover.primaryUnavailableSeconds if that is longer): a clean stop and a start, with room for
+   * a busy node.
+   */
+  static final Duration PRIMARY_RESTART_BOUND = Duration.ofSeconds(60);
 
   static LifecycleStep decide(PksReplicaPair pair, PairFacts facts) {
     PksReplicaPairStatus status = pair.getStatus() == null ? PksReplicaPairStatus.EMPTY : pair.getStatus();
@@ -58,6 +70,7 @@ final class Lifecycle {
       case SeedingStandby, Rejoining -> rules.seeding(phase);
       case SwitchingOver -> rules.switchingOver();
       case FailingOver -> rules.failingOver();
+      case Restarting -> rules.restarting();
       default -> rules.running();
     };
   }
@@ -80,7 +93,7 @@ final class Lifecycle {
   private static LifecycleStep initialising(PksReplicaPair pair, MemberJob job, String jobDoes) {
     String primary = pair.getSpec().primary();
     return step(new PairState(Phase.InitializingPrimary, primary, null, primary, null,
-        List.of(primary, pair.getSpec().peerOf(primary)), job, null, null), EventReason.InitializingPrimary,
+        List.of(primary, pair.getSpec().peerOf(primary)), job, null, null, null), EventReason.InitializingPrimary,
         "Initialising primary " + primary + ": Job " + job.name() + " " + jobDoes);
   }
 
@@ -233,9 +246,9 @@ final class Lifecycle {
         return primaryLost();
       }
       if (facts.streaming()) {
-        return streaming();
+        return withReload(rollingRestart().orElseGet(() -> restartPendingNoted(streaming())));
       }
-      return standbyNotStreaming();
+      return withReload(restartPendingNoted(standbyNotStreaming()));
     }
 
     /**
@@ -291,7 +304,7 @@ final class Lifecycle {
             + " streams to standby " + standby + " asynchronously (synchronous: Off).");
       }
       boolean sync = mode != SynchronousMode.Off;
-      boolean syncShown = facts.observation().map(o -> "sync".equals(o.replication().syncState())).orElse(false);
+      boolean syncShown = syncShown();
       PairState next = state.phase(Phase.Streaming).job(null).synchronousStandby(syncShown ? standby : null);
       return new LifecycleStep(next, sync && !syncShown ? Set.of(Action.ENABLE_SYNC) : Set.of(), EventReason.Streaming,
           "Primary " + primary + " streams to standby " + standby + (sync ? " synchronously." : " asynchronously."));
@@ -560,6 +573,150 @@ final class Lifecycle {
       PairState next = state.phase(Phase.Rejoining).promoted(target).stopping(old).job(null);
       Set<Action> actions = facts.answersAsPrimary(target) ? Set.of() : Set.of(Action.PROMOTE);
       return new LifecycleStep(next, actions, reason, message);
+    }
+
+    // --- configuration changes: reload, rolling restart (docs/safety.md, "Configuration changes") ---
+
+    /**
+     * {@code step} with a pg_reload_conf() on each member that reads the rendered configuration
+     * files and has not applied them yet: it applies what a reload can, and reports the rest as
+     * pending_restart for {@link #rollingRestart}.
+     */
+    private LifecycleStep withReload(LifecycleStep step) {
+      Set<Action> actions = EnumSet.noneOf(Action.class);
+      actions.addAll(step.actions());
+      if (facts.reloadNeeded(primary)) {
+        actions.add(Action.RELOAD_PRIMARY);
+      }
+      if (facts.reloadNeeded(standby)) {
+        actions.add(Action.RELOAD_STANDBY);
+      }
+      return new LifecycleStep(step.state(), actions, step.reason(), step.message());
+    }
+
+    /**
+     * {@code step}, its message saying that a needed restart waits for the pair to be healthy (and,
+     * for the primary's, for the standby to run the rendered configuration: it goes first).
+     */
+    private LifecycleStep restartPendingNoted(LifecycleStep step) {
+      List<String> waiting = pair.getSpec().members().stream().map(Member::name).filter(facts::restartNeeded)
+          .map(member -> member + " (" + facts.restartReason(member) + ")").toList();
+      if (waiting.isEmpty()) {
+        return step;
+      }
+      return new LifecycleStep(step.state(), step.actions(), step.reason(), step.message() + " A restart of "
+          + String.join(" and ", waiting) + " waits until the standby streams in sync with both pods Ready and runs"
+          + " the rendered configuration.");
+    }
+
+    /**
+     * A healthy pair with a member that needs a restart: the standby first; once it runs the new
+     * configuration and streams in sync again, the primary, by a switchover to it or in place
+     * (spec.primaryUpdateMethod). One member at a time, so one always serves.
+     */
+    private Optional<LifecycleStep> rollingRestart() {
+      if ((!facts.restartNeeded(standby) && !facts.restartNeeded(primary)) || !readyForRestart()) {
+        return Optional.empty();
+      }
+      if (facts.restartNeeded(standby)) {
+        return Optional.of(step(state.phase(Phase.Restarting).restarting(standby).stopping(standby),
+            EventReason.RestartingMember, "Restarting standby " + standby + " (" + facts.restartReason(standby)
+                + "); primary " + primary + " keeps the writes, and its turn, if it needs one, comes once " + standby
+                + " streams in sync again."));
+      }
+      if (!facts.configurationApplied(standby)) {
+        // The kubelet may deliver the new files to the primary first: the standby goes first all the same.
+        return Optional.empty();
+      }
+      String reason = facts.restartReason(primary);
+      if (pair.getSpec().primaryUpdateMethod() == PrimaryUpdateMethod.Restart) {
+        return Optional.of(step(state.phase(Phase.Restarting).restarting(primary).stopping(primary),
+            EventReason.RestartingMember, "Restarting primary " + primary + " in place (" + reason
+                + "); writes wait until it is back. Standby " + standby + " runs the new configuration already."));
+      }
+      return Optional.of(step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
+          .switchoverLsn(facts.primaryWalLsn()), EventReason.SwitchoverStarted, "Switching over to " + standby
+              + ", which runs the new configuration, to restart primary " + primary + " (" + reason + "): stopping "
+              + primary + " cleanly before promoting " + standby + "; " + primary + " then rejoins as its standby."));
+    }
+
+    /**
+     * Streaming as recorded and seen: the standby caught up and, unless synchronous: Off, in sync
+     * (recorded and shown), both pods Ready, nothing stopped and no Job.
+     */
+    private boolean readyForRestart() {
+      boolean inSync = pair.getSpec().replication().synchronous() == SynchronousMode.Off
+          || standby.equals(state.synchronousStandby()) && syncShown();
+      return state.phase() == Phase.Streaming && facts.caughtUp() && inSync && facts.podReady(primary)
+          && facts.podReady(standby) && state.stoppedMembers().isEmpty() && state.job() == null;
+    }
+
+    private boolean syncShown() {
+      return facts.observation().map(o -> "sync".equals(o.replication().syncState())).orElse(false);
+    }
+
+    /**
+     * Restarting, recorded with the member stopped: once its pod is gone and a probe has seen it
+     * stopped (so that no later probe showing it up can be one from before the stop), it is started
+     * again, then waited for (bounded), then the pair goes on as any running pair.
+     */
+    LifecycleStep restarting() {
+      String member = state.restartingMember();
+      boolean isPrimary = member.equals(primary);
+      if (state.stoppedMembers().contains(member)) {
+        boolean seenStopped = isPrimary ? !facts.answersAsPrimary(member)
+            : !facts.answersAsStandby(member) && !facts.streaming();
+        if (facts.podExists(member) || !seenStopped) {
+          return isPrimary ? primaryRestartWaits("waiting for it to stop")
+              : waiting(Phase.Restarting, "Restarting standby " + member + ": waiting for it to stop.");
+        }
+        return new LifecycleStep(state.phase(Phase.Restarting).starting(member), Set.of(), null, "Restarting "
+            + (isPrimary ? "primary " : "standby ") + member + ": it stopped; starting it again.");
+      }
+      return isPrimary ? primaryRestarted() : standbyRestarted();
+    }
+
+    /** The rules of a running pair, the restart over. */
+    private Rules afterRestart() {
+      return new Rules(pair, state.restarting(null).phase(Phase.Streaming), facts);
+    }
+
+    /**
+     * The standby was started again: done once its pod is Ready and it streams in sync. The failover
+     * rules decide if the primary is lost meanwhile, and a standby that has not streamed for
+     * failover.standbyUnavailableSeconds is a standby not streaming like any other.
+     */
+    private LifecycleStep standbyRestarted() {
+      boolean streamsInSync = facts.podReady(standby) && facts.streaming()
+          && (pair.getSpec().replication().synchronous() == SynchronousMode.Off || syncShown());
+      Duration bound = Duration.ofSeconds(failover.standbyUnavailableSeconds());
+      if (!facts.answersAsPrimary(primary) || streamsInSync || facts.standbyNotStreamingFor().compareTo(bound) >= 0) {
+        return afterRestart().running();
+      }
+      return waiting(Phase.Restarting, "Restarting standby " + standby + ": started; waiting for it to stream in sync"
+          + " from " + primary + " again.");
+    }
+
+    /** The primary was started again in place: done once its pod is Ready and it answers as primary. */
+    private LifecycleStep primaryRestarted() {
+      if (facts.podReady(primary) && facts.answersAsPrimary(primary)) {
+        return afterRestart().running();
+      }
+      return primaryRestartWaits("started; waiting for it to answer");
+    }
+
+    /**
+     * A primary restarted in place that has not answered for {@link #PRIMARY_RESTART_BOUND} (or
+     * failover.primaryUnavailableSeconds, if longer) is lost: the failover rules decide.
+     */
+    private LifecycleStep primaryRestartWaits(String what) {
+      Duration bound = Duration.ofSeconds(Math.max(PRIMARY_RESTART_BOUND.toSeconds(),
+          failover.primaryUnavailableSeconds()));
+      if (facts.primaryUnreachableFor(primary).compareTo(bound) >= 0) {
+        return afterRestart().running();
+      }
+      return waiting(Phase.Restarting, "Restarting primary " + primary + " in place: " + what + "; writes wait until"
+          + " it is back (the failover rules apply if it has not answered for " + bound.toSeconds() + " s).");
     }
   }
 

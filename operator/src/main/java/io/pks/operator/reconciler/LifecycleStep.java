@@ -25,7 +25,11 @@ record LifecycleStep(PairState state, Set<Action> actions, EventReason reason, S
     /** On the primary: synchronous_standby_names cleared; commits stop waiting for the standby. */
     DISABLE_SYNC,
     /** On the target primary: pg_promote(), after the old primary was fenced or stopped. */
-    PROMOTE
+    PROMOTE,
+    /** On the primary: pg_reload_conf(), once it can read the rendered configuration files. */
+    RELOAD_PRIMARY,
+    /** On the standby: pg_reload_conf(), once it can read the rendered configuration files. */
+    RELOAD_STANDBY
   }
 
   LifecycleStep {

@@ -2,8 +2,13 @@ package io.pks.operator.reconciler;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+
+import io.pks.operator.postgres.ProbeResult;
 
 /**
  * What the operator knows of a pair at one reconcile, beside its spec and status: the latest
@@ -14,13 +19,64 @@ import java.util.Optional;
  * @param jobs the pair's Jobs by name; a Job not in the map does not exist
  * @param memberPods members whose pod exists (running, starting, or stuck on a lost node), and
  *     whether it is Ready (the -rw and -ro Services send it traffic)
+ * @param configuration what the members should run, from the builders
  */
 record PairFacts(Optional<ReplicationObservation> observation, Map<String, JobOutcome> jobs,
-    Map<String, Boolean> memberPods, Instant now) {
+    Map<String, Boolean> memberPods, Instant now, Configuration configuration) {
 
   PairFacts {
     jobs = Map.copyOf(jobs);
     memberPods = Map.copyOf(memberPods);
+  }
+
+  /**
+   * What the members should run: the hash of the rendered configuration files (the
+   * pks.config_hash a member reports once it sees and applies them), and the members whose pod was
+   * made from an older template than their StatefulSet's (image, resources, scripts...).
+   */
+  record Configuration(String renderedHash, Set<String> outdatedPods) {
+    Configuration {
+      outdatedPods = Set.copyOf(outdatedPods);
+    }
+  }
+
+  /** What {@code member} last reported of its configuration; empty when it did not answer. */
+  private Optional<ProbeResult.Settings> settings(String member) {
+    return observation.map(o -> o.settings().get(member));
+  }
+
+  /** {@code member} can read the rendered configuration and has not applied it: a reload applies it. */
+  boolean reloadNeeded(String member) {
+    String rendered = configuration.renderedHash();
+    return settings(member).filter(s -> rendered.equals(s.fileHash()) && !rendered.equals(s.appliedHash()))
+        .isPresent();
+  }
+
+  /** Whether {@code member} reports the rendered configuration in force. */
+  boolean configurationApplied(String member) {
+    return settings(member).filter(s -> configuration.renderedHash().equals(s.appliedHash())).isPresent();
+  }
+
+  /** The settings {@code member} reports waiting for a restart (pg_settings.pending_restart). */
+  List<String> pendingRestart(String member) {
+    return settings(member).map(ProbeResult.Settings::pendingRestart).orElse(List.of());
+  }
+
+  /** {@code member} runs an outdated pod, or reports settings that only a restart applies. */
+  boolean restartNeeded(String member) {
+    return configuration.outdatedPods().contains(member) || !pendingRestart(member).isEmpty();
+  }
+
+  /** Why {@code member} needs a restart, in words; see {@link #restartNeeded}. */
+  String restartReason(String member) {
+    List<String> reasons = new ArrayList<>();
+    if (configuration.outdatedPods().contains(member)) {
+      reasons.add("its pod runs an older template");
+    }
+    if (!pendingRestart(member).isEmpty()) {
+      reasons.add("pending_restart: " + String.join(", ", pendingRestart(member)));
+    }
+    return String.join("; ", reasons);
   }
 
   JobOutcome job(String name) {

@@ -17,11 +17,12 @@ import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
  * @param stoppedMembers members held at zero replicas: unseeded, being seeded, or fenced
  * @param job the Job being waited for
  * @param synchronousStandby the standby every acknowledged commit is on (last seen in sync)
+ * @param restartingMember the member a rolling restart is restarting; null otherwise
  * @param reseedRequest the re-seed request (annotation value) last acted on
  */
 record PairState(Phase phase, String currentPrimary, String targetPrimary, String requestedPrimary,
     String switchoverLsn, List<String> stoppedMembers, MemberJob job, String synchronousStandby,
-    String reseedRequest) {
+    String restartingMember, String reseedRequest) {
 
   PairState {
     stoppedMembers = List.copyOf(stoppedMembers);
@@ -30,19 +31,19 @@ record PairState(Phase phase, String currentPrimary, String targetPrimary, Strin
   static PairState of(PksReplicaPairStatus status) {
     return new PairState(status.phase(), status.currentPrimary(), status.targetPrimary(), status.requestedPrimary(),
         status.switchoverLsn(), status.stoppedMembers(), status.job(), status.synchronousStandby(),
-        status.reseedRequest());
+        status.restartingMember(), status.reseedRequest());
   }
 
   PairState phase(Phase next) {
-    return new PairState(next, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby, reseedRequest);
+    return new PairState(next, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember, reseedRequest);
   }
 
   PairState job(MemberJob next) {
-    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, next, synchronousStandby, reseedRequest);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, next, synchronousStandby, restartingMember, reseedRequest);
   }
 
   PairState stopped(List<String> next) {
-    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, next, job, synchronousStandby, reseedRequest);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, next, job, synchronousStandby, restartingMember, reseedRequest);
   }
 
   PairState stopping(String member) {
@@ -58,32 +59,38 @@ record PairState(Phase phase, String currentPrimary, String targetPrimary, Strin
   }
 
   PairState synchronousStandby(String member) {
-    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, member, reseedRequest);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, member, restartingMember, reseedRequest);
   }
 
   /** {@code target} becomes the primary: the operation ends, and with it the synchronous standby. */
   PairState promoted(String target) {
-    return new PairState(phase, target, null, requestedPrimary, null, stoppedMembers, job, null, reseedRequest);
+    return new PairState(phase, target, null, requestedPrimary, null, stoppedMembers, job, null, restartingMember, reseedRequest);
   }
 
   /** spec.primary {@code member} was acted on: only a later, different value is a new request. */
   PairState requested(String member) {
-    return new PairState(phase, currentPrimary, targetPrimary, member, switchoverLsn, stoppedMembers, job, synchronousStandby, reseedRequest);
+    return new PairState(phase, currentPrimary, targetPrimary, member, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember, reseedRequest);
   }
 
   /** The old primary's WAL position, last seen before a switchover stopped it. */
   PairState switchoverLsn(String lsn) {
     return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, lsn, stoppedMembers, job,
-        synchronousStandby, reseedRequest);
+        synchronousStandby, restartingMember, reseedRequest);
+  }
+
+  /** A rolling restart restarts {@code member} (null: none). */
+  PairState restarting(String member) {
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job,
+        synchronousStandby, member, reseedRequest);
   }
 
   /** The re-seed request {@code request} is acted on: only a later, different value is a new one. */
   PairState reseedRequest(String request) {
     return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job,
-        synchronousStandby, request);
+        synchronousStandby, restartingMember, request);
   }
 
   PairState targeting(String target) {
-    return new PairState(phase, currentPrimary, target, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby, reseedRequest);
+    return new PairState(phase, currentPrimary, target, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember, reseedRequest);
   }
 }

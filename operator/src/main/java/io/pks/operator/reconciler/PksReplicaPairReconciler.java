@@ -3,6 +3,7 @@ package io.pks.operator.reconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,20 +34,24 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.dependent.ConfigMapDependent;
 import io.pks.operator.dependent.JobsDependent;
 import io.pks.operator.dependent.NetworkPolicyDependent;
+import io.pks.operator.dependent.PodDisruptionBudgetDependent;
 import io.pks.operator.dependent.SecretsDependent;
 import io.pks.operator.dependent.ServicesDependent;
 import io.pks.operator.dependent.StatefulSetsDependent;
 import io.pks.operator.dependent.VolumeClaimsDependent;
 import io.pks.operator.metrics.PairMetrics;
+import io.pks.operator.model.DesiredObjects;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Secrets;
+import io.pks.operator.model.StatefulSets;
 import io.pks.operator.validation.AppliedState;
 import io.pks.operator.validation.SpecValidator;
 import io.pks.operator.validation.Violation;
@@ -79,9 +84,11 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   private final Clock clock;
   private final Duration probeInterval;
   private final PairMetrics metrics;
+  private final MemberNetwork network;
 
   public PksReplicaPairReconciler(MemberNetwork network, KubernetesClient client, Clock clock,
       Duration probeInterval, PairMetrics metrics) {
+    this.network = network;
     var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM);
     var configMap = new ConfigMapDependent(network);
     var volumeClaims = new VolumeClaimsDependent(network);
@@ -89,6 +96,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     var jobs = new JobsDependent(network);
     var services = new ServicesDependent(network);
     var networkPolicy = new NetworkPolicyDependent(network);
+    var disruptionBudget = new PodDisruptionBudgetDependent(network);
     this.workflow = new WorkflowBuilder<PksReplicaPair>()
         .addDependentResource(secrets)
         .addDependentResource(configMap)
@@ -96,6 +104,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         .addDependentResourceAndConfigure(statefulSets).dependsOn(secrets, configMap, volumeClaims)
         .addDependentResourceAndConfigure(jobs).dependsOn(secrets, configMap, volumeClaims)
         .addDependentResource(services)
+        .addDependentResource(disruptionBudget)
         .addDependentResourceAndConfigure(networkPolicy).withReconcilePrecondition(NetworkPolicyDependent.ENABLED)
         .build();
     PairCredentials credentials = new PairCredentials(client, clock);
@@ -152,13 +161,13 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         context.getSecondaryResource(ReplicationObservation.class, ReplicationMonitor.NAME);
     Map<String, JobOutcome> jobs = context.getSecondaryResources(Job.class).stream()
         .collect(Collectors.toMap(job -> job.getMetadata().getName(), job -> JobOutcome.of(job, pods)));
-    PairFacts facts = new PairFacts(observation, jobs, memberPods, clock.instant());
+    PairFacts facts = new PairFacts(observation, jobs, memberPods, clock.instant(), configuration(pair, pods));
     LifecycleStep step = Lifecycle.decide(pair, facts);
     Optional<String> failure = actions.run(pair, step.currentPrimary(), step.actions());
     if (failure.isPresent()) {
       step = unchanged(pair, "Could not " + describe(step) + ": " + failure.get() + ". Retrying.");
     }
-    PksReplicaPairStatus next = statuses.reconciled(pair, observation, step);
+    PksReplicaPairStatus next = statuses.reconciled(pair, facts, step);
     countOperations(pair, step, jobs);
     if (step.reason() != null && !Objects.equals(step.message(), pair.getStatus() == null ? null
         : pair.getStatus().message())) {
@@ -178,6 +187,23 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       control.rescheduleAfter(UNSETTLED_RECHECK);
     }
     return control;
+  }
+
+  /**
+   * What the members should run: the rendered configuration's hash, and the members whose pod
+   * carries another template hash than the builders give its StatefulSet now.
+   */
+  private PairFacts.Configuration configuration(PksReplicaPair pair, Set<Pod> pods) {
+    DesiredObjects desired = new DesiredObjects(pair, network);
+    Set<String> outdated = new HashSet<>();
+    for (Member member : pair.getSpec().members()) {
+      String wanted = desired.templateHash(member);
+      pods.stream().filter(pod -> member.name().equals(pod.getMetadata().getLabels().get(Labels.MEMBER)))
+          .filter(pod -> pod.getMetadata().getAnnotations() == null
+              || !wanted.equals(pod.getMetadata().getAnnotations().get(StatefulSets.TEMPLATE_HASH_ANNOTATION)))
+          .findAny().ifPresent(pod -> outdated.add(member.name()));
+    }
+    return new PairFacts.Configuration(desired.reloadableHash(), outdated);
   }
 
   /**
@@ -229,6 +255,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       case ENABLE_SYNC -> "enable synchronous replication on " + step.currentPrimary();
       case DISABLE_SYNC -> "stop waiting for the standby on " + step.currentPrimary();
       case PROMOTE -> "promote " + step.currentPrimary();
+      case RELOAD_PRIMARY -> "reload the configuration on " + step.currentPrimary();
+      case RELOAD_STANDBY -> "reload the configuration on the standby";
     }).collect(Collectors.joining(" and "));
   }
 

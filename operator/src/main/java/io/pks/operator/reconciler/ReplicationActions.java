@@ -12,6 +12,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.MemberMetrics;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Names;
+import io.pks.operator.postgres.ConfigurationReload;
 import io.pks.operator.postgres.Credentials;
 import io.pks.operator.postgres.MemberEndpoint;
 import io.pks.operator.postgres.PgConnector;
@@ -21,7 +22,8 @@ import io.pks.operator.postgres.SynchronousReplication;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
 /**
- * Runs a step's database actions on the primary (the promotion on the target). Each is idempotent
+ * Runs a step's database actions on the primary (the promotion on the target, a reload on the
+ * member it names). Each is idempotent
  * (create or alter, enable if not enabled, promote if not promoted), so running one again after an
  * operator restart is harmless. They run on the reconcile thread because the step is recorded only
  * once they succeeded: connections use the probe's short timeouts, except {@code pg_promote}, which
@@ -57,6 +59,8 @@ final class ReplicationActions {
     MemberEndpoint endpoint = network.endpoint(pair, primary);
     String standby = pair.getSpec().peerOf(primary);
     try {
+      reload(pair, connector, primary, actions.contains(Action.RELOAD_PRIMARY));
+      reload(pair, connector, standby, actions.contains(Action.RELOAD_STANDBY));
       if (actions.contains(Action.PROMOTE)) {
         Promotion.Result promoted = new Promotion(connector).promote(endpoint, PROMOTION_WAIT);
         LOG.info("{}: promotion of {}: {}", pair.ref(), primary, promoted);
@@ -94,6 +98,14 @@ final class ReplicationActions {
     } catch (SQLException e) {
       LOG.warn("{}: database action {} on {} failed: {}", pair.ref(), actions, primary, e.getMessage());
       return Optional.of("cannot reach " + primary + ": " + e.getMessage());
+    }
+  }
+
+  /** pg_reload_conf() on {@code member} when {@code wanted}: it applies what it can of the files it reads now. */
+  private void reload(PksReplicaPair pair, PgConnector connector, String member, boolean wanted) throws SQLException {
+    if (wanted) {
+      new ConfigurationReload(connector).reload(network.endpoint(pair, member));
+      LOG.info("{}: configuration reloaded on {}", pair.ref(), member);
     }
   }
 }

@@ -1,15 +1,17 @@
 package io.pks.operator.reconciler;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
+import io.pks.operator.postgres.ProbeResult;
 
 /**
  * The latest probe of a pair, reduced to what the status shows. Two observations are equal when
  * nothing meaningful differs: roles, timeline, replication state, sync state, slot, the primary's
- * synchronous_standby_names and the lag's
- * bucket. The polling event source triggers a reconcile only when the observation is not equal to
+ * synchronous_standby_names, the lag's
+ * bucket and the members' configuration reports. The polling event source triggers a reconcile only when the observation is not equal to
  * the previous one, so an idle pair costs no status write however often it is probed.
  *
  * @param primary the member that answered as primary; null if none did
@@ -25,13 +27,30 @@ import io.pks.operator.api.v1alpha1.ReplicationStatus;
  * @param primaryHeardAt when the standby's WAL receiver, streaming, last got a message from the
  *     primary, as the standby reports it; null when it does not stream. Not part of equality: a
  *     clock, like primaryReachedAt
+ * @param settings what each member that answered reports of its configuration (the file it sees,
+ *     the one it applied, what waits for a restart), by member name
  */
 public record ReplicationObservation(String primary, String standby, Long timeline,
     ReplicationStatus replication, Instant primaryReachedAt, Instant standbyStreamedAt, String primaryWalLsn,
-    String standbyReceivedLsn, boolean primaryStarting, Instant primaryHeardAt) {
+    String standbyReceivedLsn, boolean primaryStarting, Instant primaryHeardAt,
+    Map<String, ProbeResult.Settings> settings) {
 
   static final String STATE_NONE = "none";
   static final String STATE_UNKNOWN = "unknown";
+
+  public ReplicationObservation {
+    settings = Map.copyOf(settings);
+  }
+
+  /**
+   * An observation of a primary that is not starting up, without the standby's word on when it last
+   * heard from it, in which no member reported its configuration.
+   */
+  public ReplicationObservation(String primary, String standby, Long timeline, ReplicationStatus replication,
+      Instant primaryReachedAt, Instant standbyStreamedAt, String primaryWalLsn, String standbyReceivedLsn) {
+    this(primary, standby, timeline, replication, primaryReachedAt, standbyStreamedAt, primaryWalLsn,
+        standbyReceivedLsn, false, null, Map.of());
+  }
 
   public boolean streaming() {
     return "streaming".equals(replication.state());
@@ -50,7 +69,7 @@ public record ReplicationObservation(String primary, String standby, Long timeli
   private Object key() {
     return java.util.Arrays.asList(primary, standby, timeline, replication.state(), replication.syncState(),
         replication.slot(), replication.synchronousStandbyNames(), lagBucket(replication.lagBytes()), lagSecondsBucket(replication.replayLagSeconds()),
-        primary == null ? standbyReceivedLsn : null, primaryStarting);
+        primary == null ? standbyReceivedLsn : null, primaryStarting, settings);
   }
 
   /**

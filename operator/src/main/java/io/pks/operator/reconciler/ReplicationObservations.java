@@ -1,6 +1,9 @@
 package io.pks.operator.reconciler;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
 import io.pks.operator.postgres.ProbeResult;
@@ -28,7 +31,7 @@ final class ReplicationObservations {
       return new ReplicationObservation(null, standby == null ? null : standby.member(), null,
           ReplicationStatus.builder().state(ReplicationObservation.STATE_UNKNOWN)
               .observedAt(first.observedAt().toString()).build(), primaryReachedAt, standbyStreamedAt, null,
-          receivedLsn(standby), primaryStarting, heardAt(standby));
+          receivedLsn(standby), primaryStarting, heardAt(standby), settings(first, second));
     }
     ProbeResult.PrimaryView view = primary.primary();
     ProbeResult.StandbyStream stream = view.standbyStream();
@@ -42,7 +45,7 @@ final class ReplicationObservations {
             .observedAt(primary.observedAt().toString()).build();
     return new ReplicationObservation(primary.member(), standby == null ? null : standby.member(),
         primary.timeline(), replication, primaryReachedAt, standbyStreamedAt, view.currentWalLsn(),
-        receivedLsn(standby), primaryStarting, heardAt(standby));
+        receivedLsn(standby), primaryStarting, heardAt(standby), settings(first, second));
   }
 
   /** When the streaming standby last got a message from its primary, by its own clock's reckoning. */
@@ -52,6 +55,17 @@ final class ReplicationObservations {
       return null;
     }
     return standby.observedAt().minusMillis(Math.round(standby.standby().secondsSinceReceipt() * 1000));
+  }
+
+  /** The configuration reports of the members that answered, by member. */
+  private static Map<String, ProbeResult.Settings> settings(ProbeResult first, ProbeResult second) {
+    Map<String, ProbeResult.Settings> settings = new HashMap<>();
+    for (ProbeResult result : List.of(first, second)) {
+      if (result.settings() != null) {
+        settings.put(result.member(), result.settings());
+      }
+    }
+    return settings;
   }
 
   private static String receivedLsn(ProbeResult standby) {

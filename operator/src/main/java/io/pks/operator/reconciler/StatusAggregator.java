@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.pks.operator.api.v1alpha1.ConfigurationStatus;
+import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
@@ -40,11 +42,11 @@ final class StatusAggregator {
   }
 
   /**
-   * Every object of the pair is in place and the lifecycle decided {@code step};
-   * {@code observation} is the latest probe of its members, absent until the first probe.
+   * Every object of the pair is in place and the lifecycle decided {@code step} from
+   * {@code facts}; their observation is the latest probe of its members, absent until the first probe.
    */
-  PksReplicaPairStatus reconciled(PksReplicaPair pair, Optional<ReplicationObservation> observation,
-      LifecycleStep step) {
+  PksReplicaPairStatus reconciled(PksReplicaPair pair, PairFacts facts, LifecycleStep step) {
+    Optional<ReplicationObservation> observation = facts.observation();
     PksReplicaPairStatus current = current(pair);
     Long generation = generation(pair);
     String sipSite = SipRouting.activeSite(pair);
@@ -72,6 +74,7 @@ final class StatusAggregator {
         .targetPrimary(state.targetPrimary())
         .requestedPrimary(state.requestedPrimary())
         .switchoverLsn(state.switchoverLsn())
+        .restartingMember(state.restartingMember())
         .standby(standby)
         .activeSip(sipSite)
         .timeline(shown.map(ReplicationObservation::timeline).orElse(current.timeline()))
@@ -79,10 +82,31 @@ final class StatusAggregator {
         .stoppedMembers(state.stoppedMembers())
         .job(state.job())
         .synchronousStandby(state.synchronousStandby())
+        .configuration(observation.isEmpty() ? current.configuration() : configuration(pair, current, facts))
         .reseedRequest(state.reseedRequest())
         .conditions(conditions)
         .message(step.message())
         .build();
+  }
+
+  /**
+   * The configuration in force as the members report it: applied (with the time it was first seen
+   * so) once both report the rendered hash, and the members and settings waiting for a restart.
+   */
+  private ConfigurationStatus configuration(PksReplicaPair pair, PksReplicaPairStatus current, PairFacts facts) {
+    List<String> members = pair.getSpec().members().stream().map(Member::name).toList();
+    String rendered = facts.configuration().renderedHash();
+    ConfigurationStatus shown = current.configuration();
+    String appliedHash = shown == null ? null : shown.appliedHash();
+    String appliedAt = shown == null ? null : shown.appliedAt();
+    if (!rendered.equals(appliedHash) && members.stream().allMatch(facts::configurationApplied)) {
+      appliedHash = rendered;
+      appliedAt = now().toString();
+    }
+    List<String> pendingSettings = members.stream().flatMap(member -> facts.pendingRestart(member).stream())
+        .distinct().sorted().toList();
+    return new ConfigurationStatus(appliedHash, appliedAt, members.stream().filter(facts::restartNeeded).toList(),
+        pendingSettings);
   }
 
   private static String replicatingMessage(ReplicationObservation observation, String standby) {
@@ -102,7 +126,8 @@ final class StatusAggregator {
     return status.replication() == null ? null
         : new ReplicationObservation(latest.primary(), latest.standby(),
             latest.timeline() == null ? null : status.timeline(), status.replication(), null, null,
-            latest.primaryWalLsn(), latest.standbyReceivedLsn(), latest.primaryStarting(), latest.primaryHeardAt());
+            latest.primaryWalLsn(), latest.standbyReceivedLsn(), latest.primaryStarting(), latest.primaryHeardAt(),
+            latest.settings());
   }
 
   private static PksReplicaPairStatus current(PksReplicaPair pair) {

@@ -33,7 +33,8 @@ class RenderCommandTest {
         .containsExactly("Secret/pks-superuser", "Secret/pks-replication", "ConfigMap/pks-config",
             "PersistentVolumeClaim/data-pks-site-a-0", "PersistentVolumeClaim/data-pks-site-b-0",
             "StatefulSet/pks-site-a", "StatefulSet/pks-site-b", "Service/pks-site-a", "Service/pks-site-b",
-            "Service/pks-seed", "Service/pks-rw", "Service/pks-ro", "Service/pks-sip");
+            "Service/pks-seed", "Service/pks-rw", "Service/pks-ro", "Service/pks-sip",
+            "PodDisruptionBudget/pks-members");
     assertThat(objects).filteredOn(Secret.class::isInstance).map(Secret.class::cast)
         .allSatisfy(secret -> assertThat(secret.getData()).doesNotContainKey("password"));
   }

@@ -87,7 +87,7 @@ class DesiredObjectsTest {
     PksReplicaPair pair = new PksReplicaPair();
     pair.setMetadata(new ObjectMetaBuilder().withName("p").withNamespace("ns").build());
     pair.setSpec(new PksReplicaPairSpec(List.of(Member.named("a"), Member.named("b")), "a",
-        null, null, null, null, null, null, null, null, null));
+        null, null, null, null, null, null, null, null, null, null));
     pair.setStatus(status);
     return pair;
   }

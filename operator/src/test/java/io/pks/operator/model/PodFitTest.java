@@ -107,7 +107,7 @@ class PodFitTest {
       assertThat(pod.getTopologySpreadConstraints()).isNullOrEmpty();
     }
     assertThat(statefulSet(plain).getSpec().getTemplate().getMetadata().getAnnotations())
-        .containsOnlyKeys(StatefulSets.CONFIG_HASH_ANNOTATION);
+        .containsOnlyKeys(StatefulSets.CONFIG_HASH_ANNOTATION, StatefulSets.TEMPLATE_HASH_ANNOTATION);
     assertThat(seed(plain).getMetadata().getAnnotations()).isNullOrEmpty();
   }
 }

@@ -106,15 +106,38 @@ class StatefulSetsTest {
   }
 
   @Test
-  void theConfigHashFollowsTheConfigMap() {
+  void theConfigHashCoversTheFilesReadAtStartOnly() {
     String hash = siteB().getSpec().getTemplate().getMetadata().getAnnotations().get("pks.io/config-hash");
-    assertThat(hash).isEqualTo(ConfigMaps.hash(DESIRED.configMap())).hasSize(64);
+    assertThat(hash).isEqualTo(ConfigMaps.startupHash(DESIRED.configMap())).hasSize(64);
 
+    // A setting reaches the members through postgresql.conf and a reload: the template stays as it is.
     PksReplicaPair changed = TestPairs.example(json -> TestPairs.spec(json).with("postgres").with("parameters")
-        .put("max_connections", "300"));
-    DesiredObjects changedDesired = new DesiredObjects(changed, new ClusterNetwork("cluster.local"));
-    String changedHash = changedDesired.statefulSet(changed.getSpec().members().get(1), null)
-        .getSpec().getTemplate().getMetadata().getAnnotations().get("pks.io/config-hash");
-    assertThat(changedHash).isNotEqualTo(hash);
+        .put("max_connections", "300").put("work_mem", "8MB"));
+    assertThat(siteB(changed).getSpec().getTemplate()).isEqualTo(siteB().getSpec().getTemplate());
+  }
+
+  @Test
+  void theTemplateHashChangesWithTheTemplateOnly() {
+    String hash = templateHash(siteB());
+    assertThat(hash).hasSize(64).isEqualTo(templateHash(siteB()));
+    PksReplicaPair newImage = TestPairs.example(json -> TestPairs.spec(json).with("postgres").put("image", "postgres:17"));
+    assertThat(templateHash(siteB(newImage))).isNotEqualTo(hash);
+    PksReplicaPair moreMemory = TestPairs.example(json -> TestPairs.spec(json).with("postgres").with("resources")
+        .with("limits").put("memory", "3Gi"));
+    assertThat(templateHash(siteB(moreMemory))).isNotEqualTo(hash);
+  }
+
+  @Test
+  void aChangedTemplateRollsNoPodByItself() {
+    // The operator restarts the members one at a time (Lifecycle.rollingRestart), never the StatefulSet controller.
+    assertThat(siteB().getSpec().getUpdateStrategy().getType()).isEqualTo("OnDelete");
+  }
+
+  private static StatefulSet siteB(PksReplicaPair pair) {
+    return new DesiredObjects(pair, new ClusterNetwork("cluster.local")).statefulSet(pair.getSpec().members().get(1), null);
+  }
+
+  private static String templateHash(StatefulSet statefulSet) {
+    return statefulSet.getSpec().getTemplate().getMetadata().getAnnotations().get(StatefulSets.TEMPLATE_HASH_ANNOTATION);
   }
 }

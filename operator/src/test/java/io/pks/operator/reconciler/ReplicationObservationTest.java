@@ -11,23 +11,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ReplicationObservationTest {
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+  private static final ProbeResult.Settings SETTINGS = new ProbeResult.Settings("h1", "h1", java.util.List.of());
 
   private static ProbeResult primary(String state, String sync, Long lag, String lsn) {
     return new ProbeResult("site-a", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.PRIMARY, 1L,
         new ProbeResult.PrimaryView(lsn, state == null ? null
             : new ProbeResult.StandbyStream(state, sync, lsn, lsn, lsn, lsn, lag, 0.0),
             new ProbeResult.Slot("pks_site_b", state != null, lsn), "sync".equals(sync) ? "FIRST 1 (site_b)" : ""),
-        null, NOW);
+        null, SETTINGS, NOW);
   }
 
   private static ProbeResult standby() {
+    return standby(SETTINGS);
+  }
+
+  private static ProbeResult standby(ProbeResult.Settings settings) {
     return new ProbeResult("site-b", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.STANDBY, 1L, null,
-        new ProbeResult.StandbyView("0/3000000", "0/3000000", "streaming", 2.5), NOW);
+        new ProbeResult.StandbyView("0/3000000", "0/3000000", "streaming", 2.5), settings, NOW);
   }
 
   private static ProbeResult unreachable(String member) {
     return new ProbeResult(member, ProbeResult.Outcome.UNREACHABLE, "Connection refused", null, null, null, null,
-        NOW);
+        null, NOW);
   }
 
   @Test
@@ -55,7 +60,7 @@ class ReplicationObservationTest {
   @Test
   void aPrimaryAnsweringThatItIsStartingUpIsShownAsSuchAndIsAChange() {
     ProbeResult starting = new ProbeResult("site-a", ProbeResult.Outcome.STARTING,
-        "FATAL: the database system is starting up", null, null, null, null, NOW);
+        "FATAL: the database system is starting up", null, null, null, null, null, NOW);
     ReplicationObservation observation = ReplicationObservations.of(starting, standby());
     assertThat(observation.primary()).isNull();
     assertThat(observation.primaryStarting()).isTrue();
@@ -74,6 +79,18 @@ class ReplicationObservationTest {
     ReplicationObservation observation = ReplicationObservations.of(unreachable("site-a"), standby());
     assertThat(observation.primary()).isNull();
     assertThat(observation.replication().state()).isEqualTo("unknown");
+  }
+
+  @Test
+  void aMembersConfigurationReportIsKeptByMemberAndIsAChange() {
+    ProbeResult.Settings reloaded = new ProbeResult.Settings("h2", "h2", java.util.List.of("shared_buffers"));
+    ReplicationObservation before = ReplicationObservations.of(primary("streaming", "sync", 0L, "0/3000148"), standby());
+    ReplicationObservation after = ReplicationObservations.of(primary("streaming", "sync", 0L, "0/3000148"),
+        standby(reloaded));
+    assertThat(after.settings()).containsEntry("site-b", reloaded).containsEntry("site-a", SETTINGS);
+    assertThat(after).isNotEqualTo(before);
+    assertThat(ReplicationObservations.of(primary("streaming", "sync", 0L, "0/3000148"), unreachable("site-b"))
+        .settings()).containsOnlyKeys("site-a");
   }
 
   @Test

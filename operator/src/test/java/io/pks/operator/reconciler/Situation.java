@@ -2,15 +2,18 @@ package io.pks.operator.reconciler;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.pks.operator.api.v1alpha1.MemberJob;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
+import io.pks.operator.postgres.ProbeResult;
 
 /**
  * The facts of one named situation for the decision tests: what the probes saw and when, the
@@ -31,6 +34,12 @@ final class Situation {
   Instant primaryHeardAt;
   /** The recorded primary's latest probe answered 57P03 (starting up). */
   boolean primaryStarting;
+  /** The hash of the rendered configuration; each member reports it seen and applied unless a test says otherwise. */
+  static final String RENDERED = "rendered";
+  final Map<String, ProbeResult.Settings> settings = new HashMap<>(Map.of(
+      "site-a", new ProbeResult.Settings(RENDERED, RENDERED, List.of()),
+      "site-b", new ProbeResult.Settings(RENDERED, RENDERED, List.of())));
+  final Set<String> outdatedPods = new HashSet<>();
 
   LifecycleStep decide(PksReplicaPair pair) {
     return Lifecycle.decide(pair, facts());
@@ -39,8 +48,16 @@ final class Situation {
   PairFacts facts() {
     return new PairFacts(Optional.ofNullable(observation).map(o -> new ReplicationObservation(
         o.primary(), o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt, primaryWalLsn,
-        standbyReceivedLsn, primaryStarting, primaryHeardAt)),
-        jobs, pods, NOW);
+        standbyReceivedLsn, primaryStarting, primaryHeardAt, settings)),
+        jobs, pods, NOW, new PairFacts.Configuration(RENDERED, outdatedPods));
+  }
+
+  /**
+   * {@code member} reports the configuration file {@code fileHash} visible, {@code appliedHash} in
+   * force, and {@code pendingRestart} waiting for a restart.
+   */
+  void reports(String member, String fileHash, String appliedHash, String... pendingRestart) {
+    settings.put(member, new ProbeResult.Settings(fileHash, appliedHash, List.of(pendingRestart)));
   }
 
   /**
@@ -52,14 +69,14 @@ final class Situation {
     String names = primary == null ? null : "sync".equals(sync) ? waitingFor(standby) : "";
     observation = new ReplicationObservation(primary, standby, 1L,
         ReplicationStatus.builder().state(state).syncState(sync).lagBytes(lagBytes).synchronousStandbyNames(names)
-            .observedAt(NOW.toString()).build(), NOW, NOW, null, null, false, null);
+            .observedAt(NOW.toString()).build(), NOW, NOW, null, null);
   }
 
   /** The primary's synchronous_standby_names as the probe read it: its commits wait for {@code member}. */
   void primaryWaitsFor(String member) {
     observation = new ReplicationObservation(observation.primary(), observation.standby(), observation.timeline(),
         observation.replication().toBuilder().synchronousStandbyNames(waitingFor(member)).build(), NOW, NOW, null,
-        null, false, null);
+        null);
   }
 
   private static String waitingFor(String member) {

@@ -137,7 +137,7 @@ public final class HostileSpecs {
   private static final List<String> BOOLEAN_FIELDS = List.of("replication.slot", "failover.allowDataLoss",
       "networkPolicy.enabled");
   private static final List<String> ENUM_FIELDS = List.of("replication.synchronous", "failover.mode",
-      "deletionPolicy");
+      "deletionPolicy", "primaryUpdateMethod");
 
   public static List<SpecCase> all() {
     List<SpecCase> cases = new ArrayList<>();

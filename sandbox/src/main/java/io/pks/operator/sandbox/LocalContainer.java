@@ -6,6 +6,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -269,8 +270,44 @@ public final class LocalContainer {
     return values;
   }
 
+  /**
+   * Brings the files of the pod's ConfigMap volumes up to date with their ConfigMaps, as a kubelet
+   * does some time after a ConfigMap changes: each changed file is replaced at once (written aside,
+   * then renamed over the old one), so a process never reads half a file.
+   */
+  void refreshConfigMaps(KubernetesClient client) throws IOException {
+    String namespace = pod.getMetadata().getNamespace();
+    for (Volume volume : pod.getSpec().getVolumes()) {
+      if (volume.getConfigMap() == null) {
+        continue;
+      }
+      ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
+      if (configMap == null) {
+        continue;
+      }
+      Path dir = podDir.resolve("volumes").resolve(volume.getName());
+      for (Map.Entry<String, String> file : files(configMap.getData(), volume.getConfigMap().getItems()).entrySet()) {
+        Path target = dir.resolve(file.getKey());
+        if (Files.exists(target) && Files.readString(target).equals(file.getValue())) {
+          continue;
+        }
+        Path aside = dir.resolve("." + file.getKey() + ".new");
+        write(aside, file.getValue(), volume.getConfigMap().getDefaultMode());
+        ScriptLauncher.own(aside);
+        Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+    }
+  }
+
   private static void writeItems(Path dir, Map<String, String> data, List<KeyToPath> items, Integer mode)
       throws IOException {
+    for (Map.Entry<String, String> file : files(data, items).entrySet()) {
+      write(dir.resolve(file.getKey()), file.getValue(), mode);
+    }
+  }
+
+  /** The files a ConfigMap or Secret volume holds: its items' paths, or every key, with their contents. */
+  private static Map<String, String> files(Map<String, String> data, List<KeyToPath> items) {
     Map<String, String> files = new LinkedHashMap<>();
     if (items == null || items.isEmpty()) {
       if (data != null) {
@@ -283,13 +320,14 @@ public final class LocalContainer {
         }
       }
     }
+    return files;
+  }
+
+  private static void write(Path target, String content, Integer mode) throws IOException {
     // Files are the running user's own: group-readable modes would not help a single-user sandbox.
     String permissions = (mode != null && (mode & 0100) != 0) ? "r-x------" : "r--------";
-    for (Map.Entry<String, String> file : files.entrySet()) {
-      Path target = dir.resolve(file.getKey());
-      Files.writeString(target, file.getValue());
-      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(permissions));
-    }
+    Files.writeString(target, content);
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(permissions));
   }
 
   /** A {@code --flag=value} argument with its value's mount path replaced by its folder. */

@@ -1,5 +1,6 @@
 package io.pks.operator.sandbox;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,6 +64,11 @@ final class LocalKubelet implements AutoCloseable {
    */
   static final String DELETING_ANNOTATION = "sandbox.pks.io/deleting";
   private static final Duration READINESS_PERIOD = Duration.ofSeconds(1);
+  /**
+   * How often a running pod's ConfigMap volumes are brought up to date. A kubelet takes up to a
+   * minute or more; a few seconds here is enough to show a change arriving later than the API says.
+   */
+  private static final Duration CONFIG_MAP_SYNC_PERIOD = Duration.ofSeconds(5);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
   /** What this agent knows of one pod it runs. */
@@ -74,6 +80,7 @@ final class LocalKubelet implements AutoCloseable {
     Instant startedAt;
     boolean ready;
     Instant lastReadinessCheck = Instant.MIN;
+    Instant lastConfigMapSync;
     boolean nodeDown;
     PodNetwork.Node node;
     NodeFault fault = NodeFault.NONE;
@@ -250,6 +257,7 @@ final class LocalKubelet implements AutoCloseable {
       }
       started.add(run.container);
       run.startedAt = now;
+      run.lastConfigMapSync = now;
       run.waitingReason = null;
       run.exitCode = null;
       LOG.info("pod {}: container started (restarts: {})", key, run.restarts);
@@ -258,6 +266,18 @@ final class LocalKubelet implements AutoCloseable {
         && !now.isBefore(run.lastReadinessCheck.plus(READINESS_PERIOD))) {
       run.lastReadinessCheck = now;
       run.ready = run.container.running() && pgIsReady(address(pod), run.node);
+    }
+    if (run.container != null && !now.isBefore(run.lastConfigMapSync.plus(CONFIG_MAP_SYNC_PERIOD))) {
+      run.lastConfigMapSync = now;
+      syncConfigMaps(key, run.container);
+    }
+  }
+
+  private void syncConfigMaps(String key, LocalContainer container) {
+    try {
+      container.refreshConfigMaps(client);
+    } catch (IOException e) {
+      LOG.warn("pod {}: ConfigMap volumes not refreshed: {}", key, e.getMessage());
     }
   }
 

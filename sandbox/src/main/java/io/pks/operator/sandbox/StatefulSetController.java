@@ -24,7 +24,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 /**
  * The StatefulSet controller of the sandbox, for one-pod sets: pod {@code <set>-0} exists while
  * replicas is 1, with the claims of its templates (created if missing, adopted if there), and is
- * replaced when the pod template changes (a rolling update of one).
+ * replaced when the pod template changes (a rolling update of one), unless the set's update
+ * strategy is OnDelete: then a pod made from an older template runs until someone deletes it.
  */
 public final class StatefulSetController {
   private static final Logger LOG = LoggerFactory.getLogger(StatefulSetController.class);
@@ -50,7 +51,7 @@ public final class StatefulSetController {
         if (pod.isEmpty()) {
           client.pods().inNamespace(namespace).resource(pod(set, podName, revision)).create();
           LOG.info("statefulset {}/{}: created pod {}", namespace, set.getMetadata().getName(), podName);
-        } else if (!revision.equals(pod.get().getMetadata().getLabels().get(REVISION_LABEL))) {
+        } else if (!onDelete(set) && !revision.equals(pod.get().getMetadata().getLabels().get(REVISION_LABEL))) {
           delete(pod.get(), "to roll to the new template");
         }
       } else if (pod.isPresent()) {
@@ -58,6 +59,10 @@ public final class StatefulSetController {
       }
       writeStatus(set, pod.filter(p -> replicas > 0).orElse(null));
     }
+  }
+
+  private static boolean onDelete(StatefulSet set) {
+    return set.getSpec().getUpdateStrategy() != null && "OnDelete".equals(set.getSpec().getUpdateStrategy().getType());
   }
 
   /**

@@ -290,7 +290,11 @@ public final class SandboxPair {
   }
 
   public boolean podReady(String member) {
-    Pod pod = pod(member);
+    return ready(pod(member));
+  }
+
+  /** Whether {@code pod} exists and its Ready condition is True. */
+  public static boolean ready(Pod pod) {
     return pod != null && pod.getStatus() != null && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
             && "True".equals(c.getStatus()));

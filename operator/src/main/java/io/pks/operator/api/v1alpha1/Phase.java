@@ -10,6 +10,8 @@ public enum Phase {
   SwitchingOver,
   FailingOver,
   Rejoining,
+  /** A member is restarted for a change that needs a restart (status.restartingMember), one at a time. */
+  Restarting,
   /** A human must act; status.message says what and why. */
   Failed
 }

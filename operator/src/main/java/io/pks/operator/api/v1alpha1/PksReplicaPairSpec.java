@@ -32,6 +32,12 @@ public record PksReplicaPairSpec(
     @Default("{}")
     @JsonPropertyDescription("PostgreSQL server settings shared by both members.")
     PostgresSpec postgres,
+    @Default("Switchover")
+    @JsonPropertyDescription("How the primary is restarted by a rolling restart (a setting PostgreSQL applies only"
+        + " at start, the image, the pod template), once the standby was restarted and streams in sync again."
+        + " Switchover: switch over to it, then restart the old primary as the standby (SIP moves with the"
+        + " primary). Restart: restart the primary in place (writes wait until it is back).")
+    PrimaryUpdateMethod primaryUpdateMethod,
     @Default("{}")
     @JsonPropertyDescription("Streaming replication settings.")
     ReplicationSpec replication,
@@ -61,6 +67,7 @@ public record PksReplicaPairSpec(
   public PksReplicaPairSpec {
     members = Values.list(members);
     postgres = postgres == null ? PostgresSpec.defaults() : postgres;
+    primaryUpdateMethod = primaryUpdateMethod == null ? PrimaryUpdateMethod.Switchover : primaryUpdateMethod;
     replication = replication == null ? ReplicationSpec.defaults() : replication;
     failover = failover == null ? FailoverSpec.defaults() : failover;
     sip = sip == null ? SipSpec.defaults() : sip;
@@ -71,8 +78,8 @@ public record PksReplicaPairSpec(
 
   /** This spec with another primary: what a completed failover records. */
   public PksReplicaPairSpec withPrimary(String member) {
-    return new PksReplicaPairSpec(members, member, postgres, replication, failover, sip, deletionPolicy,
-        networkPolicy, pods, backup, bootstrap);
+    return new PksReplicaPairSpec(members, member, postgres, primaryUpdateMethod, replication, failover, sip,
+        deletionPolicy, networkPolicy, pods, backup, bootstrap);
   }
 
   /** The backup settings, when the pair archives and takes backups. */

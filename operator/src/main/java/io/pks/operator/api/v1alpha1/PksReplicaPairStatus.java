@@ -26,6 +26,9 @@ public record PksReplicaPairStatus(
         + " The target is promoted as by a switchover only once it has received WAL beyond it (the old primary's"
         + " shutdown checkpoint); otherwise the failover rules apply.")
     String switchoverLsn,
+    @JsonPropertyDescription("Member being restarted by a rolling restart (a setting that needs one, the image, the"
+        + " pod template or the scripts changed): one member at a time, the standby first.")
+    String restartingMember,
     @JsonPropertyDescription("Member currently acting as standby.")
     String standby,
     @JsonPropertyDescription("Site whose SIP pods the <pair>-sip Service selects.")
@@ -42,6 +45,8 @@ public record PksReplicaPairStatus(
     @JsonPropertyDescription("The standby last seen as the primary's synchronous standby, every"
         + " acknowledged commit on it; cleared when synchronous replication is switched off or ends.")
     String synchronousStandby,
+    @JsonPropertyDescription("The configuration in force on the members, and what waits for a restart.")
+    ConfigurationStatus configuration,
     @JsonPropertyDescription("The value of the annotation pks.io/reseed (<member>/<request id>) the operator last"
         + " acted on: a different value is a new request to re-seed the standby.")
     String reseedRequest,
@@ -67,10 +72,11 @@ public record PksReplicaPairStatus(
   public Builder toBuilder() {
     return new Builder()
         .observedGeneration(observedGeneration).phase(phase).currentPrimary(currentPrimary)
-        .targetPrimary(targetPrimary).requestedPrimary(requestedPrimary).switchoverLsn(switchoverLsn).standby(standby).activeSip(activeSip)
+        .targetPrimary(targetPrimary).requestedPrimary(requestedPrimary).switchoverLsn(switchoverLsn).restartingMember(restartingMember).standby(standby).activeSip(activeSip)
         .timeline(timeline)
         .replication(replication).stoppedMembers(stoppedMembers).job(job)
-        .synchronousStandby(synchronousStandby).reseedRequest(reseedRequest).conditions(conditions).message(message);
+        .synchronousStandby(synchronousStandby).configuration(configuration).reseedRequest(reseedRequest)
+        .conditions(conditions).message(message);
   }
 
   /** Builds a {@link PksReplicaPairStatus}. */
@@ -81,6 +87,7 @@ public record PksReplicaPairStatus(
     private String targetPrimary;
     private String requestedPrimary;
     private String switchoverLsn;
+    private String restartingMember;
     private String standby;
     private String activeSip;
     private Long timeline;
@@ -88,6 +95,7 @@ public record PksReplicaPairStatus(
     private List<String> stoppedMembers;
     private MemberJob job;
     private String synchronousStandby;
+    private ConfigurationStatus configuration;
     private String reseedRequest;
     private List<Condition> conditions;
     private String message;
@@ -117,6 +125,16 @@ public record PksReplicaPairStatus(
 
     public Builder switchoverLsn(String switchoverLsn) {
       this.switchoverLsn = switchoverLsn;
+      return this;
+    }
+
+    public Builder restartingMember(String restartingMember) {
+      this.restartingMember = restartingMember;
+      return this;
+    }
+
+    public Builder configuration(ConfigurationStatus configuration) {
+      this.configuration = configuration;
       return this;
     }
 
@@ -177,7 +195,8 @@ public record PksReplicaPairStatus(
 
     public PksReplicaPairStatus build() {
       return new PksReplicaPairStatus(observedGeneration, phase, currentPrimary, targetPrimary, requestedPrimary,
-          switchoverLsn, standby, activeSip, timeline, replication, stoppedMembers, job, synchronousStandby, reseedRequest, conditions, message);
+          switchoverLsn, restartingMember, standby, activeSip, timeline, replication, stoppedMembers, job,
+          synchronousStandby, configuration, reseedRequest, conditions, message);
     }
   }
 }

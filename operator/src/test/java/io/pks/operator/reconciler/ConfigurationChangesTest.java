@@ -1,0 +1,290 @@
+package io.pks.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.reconciler.LifecycleStep.Action;
+
+/**
+ * Configuration changes (docs/safety.md, "Configuration changes"), one named situation per test:
+ * a reload where PostgreSQL can apply the change, a rolling restart where it cannot (the standby
+ * first, then the primary by a switchover or in place), never both members stopped, never started
+ * on a pair that is not healthy, and every wait bounded. The example pair: Required, Automatic
+ * failover after 5 s, site-a primary, site-b its standby in sync.
+ */
+class ConfigurationChangesTest {
+  private static final String A = "site-a";
+  private static final String B = "site-b";
+  private static final String OLD = "old";
+
+  private final Situation situation = new Situation();
+
+  // --- reload ---------------------------------------------------------------------------------
+
+  @Test
+  void aMemberThatReadsTheNewFilesIsReloaded() {
+    inSync();
+    situation.reports(B, Situation.RENDERED, OLD);
+    LifecycleStep step = situation.decide(streaming());
+    assertThat(step.actions()).containsExactly(Action.RELOAD_STANDBY);
+    assertThat(step.state()).as("nothing else changes").isEqualTo(PairState.of(streaming().getStatus()).requested(A));
+  }
+
+  @Test
+  void aMemberThatDoesNotReadTheNewFilesYetIsNotReloaded() {
+    inSync();
+    situation.reports(A, OLD, OLD);
+    situation.reports(B, OLD, OLD);
+    assertThat(situation.decide(streaming()).actions()).isEmpty();
+  }
+
+  @Test
+  void aDegradedPairsPrimaryIsReloadedToo() {
+    situation.seen(A, null, "none", null, null);
+    situation.reports(A, Situation.RENDERED, OLD);
+    LifecycleStep step = situation.decide(streaming());
+    assertThat(step.phase()).isEqualTo(Phase.Degraded);
+    assertThat(step.actions()).containsExactly(Action.RELOAD_PRIMARY);
+  }
+
+  @Test
+  void aPairRunningTheRenderedConfigurationDoesNothing() {
+    inSync();
+    LifecycleStep step = situation.decide(streaming());
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.state().restartingMember()).isNull();
+  }
+
+  // --- rolling restart: the standby first -----------------------------------------------------
+
+  @Test
+  void aSettingPendingRestartRestartsTheStandbyFirst() {
+    inSync();
+    situation.reports(A, Situation.RENDERED, Situation.RENDERED, "shared_buffers");
+    situation.reports(B, Situation.RENDERED, Situation.RENDERED, "shared_buffers");
+    LifecycleStep step = situation.decide(streaming());
+    assertThat(step.phase()).isEqualTo(Phase.Restarting);
+    assertThat(step.state().restartingMember()).isEqualTo(B);
+    assertThat(step.stoppedMembers()).containsExactly(B);
+    assertThat(step.currentPrimary()).isEqualTo(A);
+    assertThat(step.reason()).isEqualTo(EventReason.RestartingMember);
+    assertThat(step.message()).contains("pending_restart: shared_buffers");
+  }
+
+  @Test
+  void thePrimaryWaitsForTheStandbyToReadTheNewFilesEvenIfItReadThemFirst() {
+    inSync();
+    situation.reports(A, Situation.RENDERED, Situation.RENDERED, "shared_buffers");
+    situation.reports(B, OLD, OLD);
+    LifecycleStep step = situation.decide(streaming());
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.message()).contains("A restart of site-a (pending_restart: shared_buffers) waits");
+  }
+
+  @Test
+  void anOutdatedPodTemplateIsRestartedToo() {
+    inSync();
+    situation.outdatedPods.addAll(List.of(A, B));
+    LifecycleStep step = situation.decide(streaming());
+    assertThat(step.state().restartingMember()).isEqualTo(B);
+    assertThat(step.stoppedMembers()).containsExactly(B);
+    assertThat(step.message()).contains("its pod runs an older template");
+  }
+
+  @Test
+  void noRestartStartsWhileTheStandbyIsNotInSync() {
+    situation.seen(A, B, "streaming", "async", 0L);
+    situation.outdatedPods.add(B);
+    LifecycleStep step = situation.decide(streaming());
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.message()).endsWith("A restart of site-b (its pod runs an older template) waits until the standby"
+        + " streams in sync with both pods Ready and runs the rendered configuration.");
+  }
+
+  @Test
+  void noRestartStartsWhileThePrimarysPodIsNotReady() {
+    inSync();
+    situation.pods.put(A, false);
+    situation.outdatedPods.add(B);
+    assertThat(situation.decide(streaming()).stoppedMembers()).isEmpty();
+  }
+
+  @Test
+  void noRestartStartsWhileTheStandbyDoesNotStream() {
+    situation.seen(A, null, "none", null, null);
+    situation.outdatedPods.add(B);
+    LifecycleStep step = situation.decide(streaming());
+    assertThat(step.phase()).isEqualTo(Phase.Degraded);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.message()).contains("A restart of site-b");
+  }
+
+  @Test
+  void theStoppedStandbyWaitsForItsPodToGo() {
+    situation.seen(A, null, "none", null, null);
+    LifecycleStep step = situation.decide(restarting(B, List.of(B)));
+    assertThat(step.phase()).isEqualTo(Phase.Restarting);
+    assertThat(step.stoppedMembers()).containsExactly(B);
+    assertThat(step.message()).isEqualTo("Restarting standby site-b: waiting for it to stop.");
+  }
+
+  @Test
+  void theStandbyIsStartedOnceItsPodIsGone() {
+    situation.seen(A, null, "none", null, null);
+    situation.pods.remove(B);
+    LifecycleStep step = situation.decide(restarting(B, List.of(B)));
+    assertThat(step.phase()).isEqualTo(Phase.Restarting);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.state().restartingMember()).isEqualTo(B);
+  }
+
+  @Test
+  void theStandbyIsStartedAgainOnlyOnceAProbeHasSeenItStopped() {
+    inSync();
+    situation.pods.remove(B);
+    LifecycleStep step = situation.decide(restarting(B, List.of(B)));
+    assertThat(step.stoppedMembers()).as("the latest probe is from before the stop").containsExactly(B);
+    assertThat(step.message()).isEqualTo("Restarting standby site-b: waiting for it to stop.");
+  }
+
+  @Test
+  void theRestartedStandbyIsNotDoneBeforeItsPodIsReady() {
+    inSync();
+    situation.pods.put(B, false);
+    LifecycleStep step = situation.decide(restarting(B, List.of()));
+    assertThat(step.phase()).isEqualTo(Phase.Restarting);
+    assertThat(step.state().restartingMember()).isEqualTo(B);
+  }
+
+  @Test
+  void theRestartedStandbyIsWaitedForUntilItStreamsInSync() {
+    situation.seen(A, B, "catchup", "async", 100_000L);
+    LifecycleStep step = situation.decide(restarting(B, List.of()));
+    assertThat(step.phase()).isEqualTo(Phase.Restarting);
+    assertThat(step.message()).isEqualTo("Restarting standby site-b: started; waiting for it to stream in sync from"
+        + " site-a again.");
+  }
+
+  @Test
+  void aRestartedStandbyThatDoesNotStreamWithinTheBoundIsAStandbyNotStreaming() {
+    situation.seen(A, null, "none", null, null);
+    situation.standbyStreamedAt = Situation.NOW.minusSeconds(10);
+    LifecycleStep step = situation.decide(restarting(B, List.of()));
+    assertThat(step.phase()).isEqualTo(Phase.Degraded);
+    assertThat(step.state().restartingMember()).isNull();
+    assertThat(step.reason()).isEqualTo(EventReason.StandbyNotStreaming);
+  }
+
+  @Test
+  void aPrimaryLostWhileTheStandbyRestartsFollowsTheFailoverRules() {
+    situation.seen(null, B, "unknown", null, null);
+    situation.primaryReachedAt = Situation.NOW.minusSeconds(30);
+    LifecycleStep step = situation.decide(restarting(B, List.of()));
+    assertThat(step.reason()).isEqualTo(EventReason.FailoverStarted);
+    assertThat(step.state().restartingMember()).isNull();
+    assertThat(step.stoppedMembers()).containsExactly(A);
+  }
+
+  // --- rolling restart: then the primary ------------------------------------------------------
+
+  @Test
+  void theStandbyRestartedAndInSyncThePrimaryIsRestartedByASwitchover() {
+    inSync();
+    situation.reports(A, Situation.RENDERED, Situation.RENDERED, "shared_buffers");
+    situation.primaryWalLsn = "0/5000000";
+    LifecycleStep step = situation.decide(restarting(B, List.of()));
+    assertThat(step.phase()).isEqualTo(Phase.SwitchingOver);
+    assertThat(step.state().targetPrimary()).isEqualTo(B);
+    assertThat(step.state().switchoverLsn()).isEqualTo("0/5000000");
+    assertThat(step.stoppedMembers()).containsExactly(A);
+    assertThat(step.state().restartingMember()).isNull();
+    assertThat(step.reason()).isEqualTo(EventReason.SwitchoverStarted);
+  }
+
+  @Test
+  void theStandbyRestartedAndNothingElsePendingTheRestartIsOver() {
+    inSync();
+    LifecycleStep step = situation.decide(restarting(B, List.of()));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.state().restartingMember()).isNull();
+    assertThat(step.stoppedMembers()).isEmpty();
+  }
+
+  @Test
+  void withPrimaryUpdateMethodRestartThePrimaryIsRestartedInPlace() {
+    inSync();
+    situation.outdatedPods.add(A);
+    LifecycleStep step = situation.decide(streaming(json -> TestPairs.spec(json).put("primaryUpdateMethod",
+        "Restart")));
+    assertThat(step.phase()).isEqualTo(Phase.Restarting);
+    assertThat(step.state().restartingMember()).isEqualTo(A);
+    assertThat(step.stoppedMembers()).containsExactly(A);
+    assertThat(step.currentPrimary()).isEqualTo(A);
+  }
+
+  @Test
+  void aPrimaryRestartedInPlaceIsStartedOnceItsPodIsGoneAndWaitedFor() {
+    situation.seen(null, B, "unknown", null, null);
+    situation.primaryReachedAt = Situation.NOW.minusSeconds(8);
+    situation.pods.remove(A);
+    LifecycleStep started = situation.decide(restarting(A, List.of(A)));
+    assertThat(started.stoppedMembers()).isEmpty();
+    assertThat(started.phase()).isEqualTo(Phase.Restarting);
+    LifecycleStep waiting = situation.decide(restarting(A, List.of()));
+    assertThat(waiting.phase()).as("8 s: past the 5 s failover bound, within the restart's").isEqualTo(Phase.Restarting);
+    assertThat(waiting.message()).contains("failover rules apply if it has not answered for 60 s");
+  }
+
+  @Test
+  void aPrimaryRestartedInPlaceThatDoesNotAnswerWithinTheBoundIsFailedOver() {
+    situation.seen(null, B, "unknown", null, null);
+    situation.primaryReachedAt = Situation.NOW.minus(Lifecycle.PRIMARY_RESTART_BOUND);
+    LifecycleStep step = situation.decide(restarting(A, List.of()));
+    assertThat(step.reason()).isEqualTo(EventReason.FailoverStarted);
+    assertThat(step.state().targetPrimary()).isEqualTo(B);
+    assertThat(step.state().restartingMember()).isNull();
+  }
+
+  @Test
+  void aPrimaryRestartedInPlaceThatAnswersEndsTheRestart() {
+    inSync();
+    LifecycleStep step = situation.decide(restarting(A, List.of()));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.state().restartingMember()).isNull();
+  }
+
+  // --- helpers --------------------------------------------------------------------------------
+
+  private void inSync() {
+    situation.seen(A, B, "streaming", "sync", 0L);
+  }
+
+  private static PksReplicaPair streaming() {
+    return streaming(json -> { });
+  }
+
+  private static PksReplicaPair streaming(Consumer<ObjectNode> edit) {
+    PksReplicaPair pair = TestPairs.example(edit);
+    pair.setStatus(Situation.status(Phase.Streaming, A, null, List.of(), null, B));
+    return pair;
+  }
+
+  private static PksReplicaPair restarting(String member, List<String> stopped) {
+    PksReplicaPair pair = TestPairs.example();
+    pair.setStatus(Situation.status(Phase.Restarting, A, null, stopped, null, B).toBuilder().restartingMember(member)
+        .build());
+    return pair;
+  }
+}
