@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
@@ -63,7 +64,9 @@ import io.pks.operator.validation.Violation;
  * Objects follow the status as written, never a decision of the same reconcile: whatever the
  * operator asks for (a Job, a replica count) is recorded before it happens.
  */
-@ControllerConfiguration(name = PksReplicaPairReconciler.NAME)
+// Generation-aware filtering off, UserChanges in its place: the same, plus the request annotations.
+@ControllerConfiguration(name = PksReplicaPairReconciler.NAME, generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = UserChanges.class))
 public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
 
   public static final String NAME = "pksreplicapair";

@@ -275,13 +275,13 @@ public final class LocalContainer {
    * does some time after a ConfigMap changes: each changed file is replaced at once (written aside,
    * then renamed over the old one), so a process never reads half a file.
    */
-  void refreshConfigMaps(KubernetesClient client) throws IOException {
+  void refreshConfigMaps() throws IOException {
     String namespace = pod.getMetadata().getNamespace();
     for (Volume volume : pod.getSpec().getVolumes()) {
       if (volume.getConfigMap() == null) {
         continue;
       }
-      ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
+      ConfigMap configMap = sources.configMap(namespace, volume.getConfigMap().getName());
       if (configMap == null) {
         continue;
       }

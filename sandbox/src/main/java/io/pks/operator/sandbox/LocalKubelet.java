@@ -275,7 +275,7 @@ final class LocalKubelet implements AutoCloseable {
 
   private void syncConfigMaps(String key, LocalContainer container) {
     try {
-      container.refreshConfigMaps(client);
+      container.refreshConfigMaps();
     } catch (IOException e) {
       LOG.warn("pod {}: ConfigMap volumes not refreshed: {}", key, e.getMessage());
     }
