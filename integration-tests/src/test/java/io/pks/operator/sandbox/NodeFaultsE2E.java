@@ -135,9 +135,9 @@ class NodeFaultsE2E {
   }
 
   /**
-   * Found by the randomized fault run: runuser (a container's first process) stops itself when it
-   * sees its child stopped, sometimes after the pause's SIGCONT; it then never reaps its child, so
-   * a postmaster killed after the pause was never restarted. Every round must come back.
+   * Found by the randomized fault run: runuser, then a container's first process, stopped itself
+   * when it saw its child stopped, sometimes after the pause's SIGCONT; it then never reaped its
+   * child, so a postmaster killed after the pause was never restarted. Every round must come back.
    */
   @Test
   @Order(7)
@@ -150,8 +150,10 @@ class NodeFaultsE2E {
       Thread.sleep(2_000);
       int restarts = pair.restartCount(standby);
       pair.killPostmaster(standby);
-      await("round " + round + ": the killed standby's container restarted").atMost(SandboxPair.BOUND)
-          .until(() -> pair.restartCount(standby) > restarts);
+      // The restart count goes up as the container exits: ready again means the new one runs (after
+      // the kubelet's back-off), so the next round pauses and kills its postmaster, not a stale pid.
+      await("round " + round + ": the killed standby's container restarted and ready").atMost(SandboxPair.BOUND)
+          .until(() -> pair.restartCount(standby) > restarts && pair.podReady(standby));
       pair.awaitSynchronous();
     }
   }

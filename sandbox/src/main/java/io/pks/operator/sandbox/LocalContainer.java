@@ -17,9 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -46,10 +43,6 @@ public final class LocalContainer {
   static final String METRICS_EXPORTER_BINARY = "/usr/bin/prometheus-postgres-exporter";
   private static final String LISTEN_FLAG = "--web.listen-address=";
   private static final long SIDECAR_GRACE_SECONDS = 5;
-  private static final String THAW = "CONT";
-  private static final int THAW_LOOKS = 20;
-  private static final long THAW_PAUSE_MILLIS = 50;
-  private static final Logger LOG = LoggerFactory.getLogger(LocalContainer.class);
 
   /** Where the container's output goes: one log, as the kubelet keeps it, or stdout and stderr apart. */
   public enum Output {
@@ -379,11 +372,7 @@ public final class LocalContainer {
     if (!running()) {
       return;
     }
-    try {
-      ScriptLauncher.script(process).destroy();
-    } catch (IllegalStateException e) {
-      process.destroy();
-    }
+    process.destroy();
     try {
       if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
         kill();
@@ -394,73 +383,19 @@ public final class LocalContainer {
     }
   }
 
-  /**
-   * Freezes (STOP) or thaws (CONT) every process of the container: a node paused, then resumed.
-   * runuser, the container's first process, is not sent SIGSTOP: it stops itself when it sees its
-   * child stopped (as su does, to pass job control on). Stopped by us, it would see that only once
-   * thawed, stop itself after the thaw, never reap its child, and the container would never end (a
-   * postmaster killed after a pause was never restarted). The thaw also resumes, for a while, any
-   * process of the container found stopped.
-   */
+  /** Sends {@code signal} (STOP, CONT) to every process of the container: a node frozen, then thawed. */
   void signalAll(String signal) {
     if (process == null) {
       return;
     }
-    List<Long> processes = processes();
-    signal(signal, THAW.equals(signal) ? processes : processes.subList(1, processes.size()));
-    if (THAW.equals(signal)) {
-      thawStragglers();
-    }
-  }
-
-  private void thawStragglers() {
-    for (int look = 0; look < THAW_LOOKS; look++) {
-      List<Long> stopped = processes().stream().filter(LocalContainer::stopped).toList();
-      if (!stopped.isEmpty()) {
-        signal(THAW, stopped);
-      }
-      try {
-        Thread.sleep(THAW_PAUSE_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    if (processes().stream().anyMatch(LocalContainer::stopped)) {
-      LOG.warn("pod {}: processes still stopped after the thaw", pod.getMetadata().getName());
-    }
-  }
-
-  /** The container's first process, then its descendants. */
-  private List<Long> processes() {
-    List<Long> pids = new ArrayList<>(List.of(process.pid()));
-    process.descendants().forEach(child -> pids.add(child.pid()));
-    return pids;
-  }
-
-  private static void signal(String signal, List<Long> pids) {
-    List<String> kill = new ArrayList<>(List.of("kill", "-" + signal));
-    pids.forEach(pid -> kill.add(Long.toString(pid)));
+    List<String> kill = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
+    process.descendants().forEach(child -> kill.add(Long.toString(child.pid())));
     PodNetwork.run(kill, null);
-  }
-
-  /** Whether the process is stopped (state T in /proc/PID/stat); false once it is gone. */
-  static boolean stopped(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
-    } catch (IOException | StringIndexOutOfBoundsException e) {
-      return false;
-    }
   }
 
   /** SIGTERM, then SIGKILL if it is still there after a few seconds, so that its port is free again. */
   private static void stopSidecar(Process sidecar) {
-    try {
-      ScriptLauncher.script(sidecar).destroy();
-    } catch (IllegalStateException e) {
-      sidecar.destroy();
-    }
+    sidecar.destroy();
     try {
       if (!sidecar.waitFor(SIDECAR_GRACE_SECONDS, TimeUnit.SECONDS)) {
         sidecar.descendants().forEach(ProcessHandle::destroyForcibly);
