@@ -140,6 +140,30 @@ class NodeFaultsE2E {
     isolatedPrimaryFailsOver("pause", "frozen");
   }
 
+  /**
+   * Found by the randomized fault run: runuser, then a container's first process, stopped itself
+   * when it saw its child stopped, sometimes after the pause's SIGCONT; it then never reaped its
+   * child, so a postmaster killed after the pause was never restarted. Every round must come back.
+   */
+  @Test
+  @Order(7)
+  void aPausedStandbyIsThawedEntirelySoAKilledPostmasterIsRestarted() throws Exception {
+    for (int round = 1; round <= 4; round++) {
+      String standby = standby();
+      pair.fault(standby, "pause");
+      Thread.sleep(1_800);
+      pair.fault(standby, null);
+      Thread.sleep(2_000);
+      int restarts = pair.restartCount(standby);
+      pair.killPostmaster(standby);
+      // The restart count goes up as the container exits: ready again means the new one runs (after
+      // the kubelet's back-off), so the next round pauses and kills its postmaster, not a stale pid.
+      await("round " + round + ": the killed standby's container restarted and ready").atMost(SandboxPair.BOUND)
+          .until(() -> pair.restartCount(standby) > restarts && pair.podReady(standby));
+      pair.awaitSynchronous();
+    }
+  }
+
   private static void isolatedPrimaryFailsOver(String fault, String table) throws Exception {
     String old = primary();
     String promoted = standby();

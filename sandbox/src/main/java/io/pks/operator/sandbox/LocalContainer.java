@@ -410,11 +410,7 @@ public final class LocalContainer {
     if (!running()) {
       return;
     }
-    try {
-      ScriptLauncher.script(process).destroy();
-    } catch (IllegalStateException e) {
-      process.destroy();
-    }
+    process.destroy();
     try {
       if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
         kill();
@@ -437,11 +433,7 @@ public final class LocalContainer {
 
   /** SIGTERM, then SIGKILL if it is still there after a few seconds, so that its port is free again. */
   private static void stopSidecar(Process sidecar) {
-    try {
-      ScriptLauncher.script(sidecar).destroy();
-    } catch (IllegalStateException e) {
-      sidecar.destroy();
-    }
+    sidecar.destroy();
     try {
       if (!sidecar.waitFor(SIDECAR_GRACE_SECONDS, TimeUnit.SECONDS)) {
         sidecar.descendants().forEach(ProcessHandle::destroyForcibly);

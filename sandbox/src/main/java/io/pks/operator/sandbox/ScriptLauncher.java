@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * Runs the operator's scripts with exactly the given environment, as the user PostgreSQL accepts:
  * initdb and postgres refuse root, so a root run (CI, the sandbox started by root) runs them as
- * the OS user postgres through runuser, on folders handed to that user; anyone else runs them as
+ * the OS user postgres through setpriv, on folders handed to that user; anyone else runs them as
  * themselves.
  */
 public final class ScriptLauncher {
@@ -35,26 +35,18 @@ public final class ScriptLauncher {
   public static List<String> command(List<String> argv, Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     if (ROOT) {
-      command.addAll(List.of("runuser", "-u", POSTGRES_OS_USER, "--"));
+      // setpriv changes the user and execs, so the launched process is the command itself. runuser
+      // forks and waits, and (as su does) stops itself when it sees its child stopped: after a
+      // pause fault's SIGCONT it could stay stopped, never reap the script, and the container
+      // never ended.
+      command.addAll(List.of("setpriv", "--reuid=" + POSTGRES_OS_USER, "--regid=" + POSTGRES_OS_USER,
+          "--init-groups", "--"));
     }
     command.add("/usr/bin/env");
     command.add("-i");
     environment.forEach((name, value) -> command.add(name + "=" + value));
     command.addAll(argv);
     return command;
-  }
-
-  /**
-   * The script's shell itself, to signal it as the kubelet signals a container's first process:
-   * runuser would answer a signal by killing the shell and reporting the signal, not the script's
-   * own exit status.
-   */
-  public static ProcessHandle script(Process launched) {
-    if (!ROOT) {
-      return launched.toHandle();
-    }
-    return launched.children().findFirst().orElseThrow(
-        () -> new IllegalStateException("runuser has not started the script yet"));
   }
 
   /** Hands {@code path} and everything under it to the user the scripts run as. */
