@@ -23,11 +23,14 @@ give_up() {
   fail "pgbackrest $1: $(grep -m 1 -E 'ERROR|FATAL' "$tool_output" || tail -n 1 "$tool_output")"
 }
 
-# The member's entrypoint may be creating the stanza at this moment: pgBackRest then refuses a
-# second stanza-create with a lock error [050], and a moment later finds the stanza there.
-create_stanza() {
+# Runs pgBackRest command $1 (options after it). The member's entrypoint may be creating the stanza
+# at this moment: pgBackRest then refuses this stanza-create, or the backup that follows it, with a
+# lock error [050]; a moment later the lock is free and the stanza there.
+pgbackrest_when_free() {
+  command=$1
+  shift
   for _ in 1 2 3 4 5; do
-    if pgbackrest --stanza="$PKS_STANZA" stanza-create > "$tool_output" 2>&1; then
+    if pgbackrest --stanza="$PKS_STANZA" "$@" "$command" > "$tool_output" 2>&1; then
       return 0
     fi
     if ! grep -q '\[050\]' "$tool_output"; then
@@ -35,10 +38,10 @@ create_stanza() {
     fi
     sleep 5
   done
-  give_up stanza-create
+  give_up "$command"
 }
 
 log "backup of stanza $PKS_STANZA"
-create_stanza
-pgbackrest --stanza="$PKS_STANZA" --type=full backup > "$tool_output" 2>&1 || give_up backup
+pgbackrest_when_free stanza-create
+pgbackrest_when_free backup --type=full
 log "backup complete: $(grep -o 'new backup label = [^ ]*' "$tool_output" | tail -n 1)"

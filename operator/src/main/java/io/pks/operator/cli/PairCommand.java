@@ -1,8 +1,15 @@
 package io.pks.operator.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,4 +43,27 @@ abstract class PairCommand implements Callable<Integer> {
 
   /** The command on {@code pair}, read through {@code client}; returns the exit code. */
   abstract int call(KubernetesClient client, PksReplicaPair pair);
+
+  /** Whether {@code member} is one of the pair's; if not, says so on stderr. */
+  boolean isMember(PksReplicaPair pair, String member) {
+    List<String> members = pair.getSpec().members().stream().map(Member::name).toList();
+    if (!members.contains(member)) {
+      spec.commandLine().getErr().println(member + " is not a member of " + pair.ref() + ": choose one of " + members);
+      return false;
+    }
+    return true;
+  }
+
+  /** The member the status names as primary; the spec's before the first status. */
+  static String currentPrimary(PksReplicaPair pair) {
+    return pair.getStatus() == null ? pair.getSpec().primary() : pair.getStatus().currentPrimary();
+  }
+
+  /** Sets one annotation on the pair (a JSON merge patch of its metadata; the spec stays as written). */
+  void annotate(KubernetesClient client, PksReplicaPair pair, String annotation, String value) {
+    ObjectNode patch = JsonNodeFactory.instance.objectNode();
+    patch.putObject("metadata").putObject("annotations").put(annotation, value);
+    client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace()).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+  }
 }

@@ -2,15 +2,8 @@ package io.pks.operator.cli;
 
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.List;
-
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,23 +26,16 @@ public final class ReseedCommand extends PairCommand {
   @Override
   int call(KubernetesClient client, PksReplicaPair pair) {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    List<String> members = pair.getSpec().members().stream().map(Member::name).toList();
-    if (!members.contains(member)) {
-      err.println(member + " is not a member of " + pair.ref() + ": choose one of " + members);
+    if (!isMember(pair, member)) {
       return 1;
     }
-    String primary = pair.getStatus() == null ? pair.getSpec().primary() : pair.getStatus().currentPrimary();
-    if (member.equals(primary)) {
-      err.println(member + " is the primary of " + pair.ref() + ": only the standby can be re-seeded (switch over"
+    if (member.equals(currentPrimary(pair))) {
+      spec.commandLine().getErr().println(member + " is the primary of " + pair.ref() + ": only the standby can be re-seeded (switch over"
           + " first to re-seed " + member + ").");
       return 1;
     }
     String request = member + "/" + Instant.now();
-    ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    patch.putObject("metadata").putObject("annotations").put(PksReplicaPair.RESEED_ANNOTATION, request);
-    client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace()).withName(name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    annotate(client, pair, PksReplicaPair.RESEED_ANNOTATION, request);
     out.println("Re-seed of " + member + " in " + pair.ref() + " requested (" + request + ").");
     out.println("Follow it with: kubectl pks status " + name + " -n " + pair.getMetadata().getNamespace());
     return 0;

@@ -1,15 +1,8 @@
 package io.pks.operator.cli;
 
 import java.io.PrintWriter;
-import java.util.List;
-
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import picocli.CommandLine.Command;
@@ -35,14 +28,12 @@ public final class SwitchoverCommand extends PairCommand {
   int call(KubernetesClient client, PksReplicaPair pair) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<String> members = pair.getSpec().members().stream().map(Member::name).toList();
-    if (!members.contains(member)) {
-      err.println(member + " is not a member of " + pair.ref() + ": choose one of " + members);
+    if (!isMember(pair, member)) {
       return 1;
     }
-    String current = pair.getStatus() == null ? pair.getSpec().primary() : pair.getStatus().currentPrimary();
+    String current = currentPrimary(pair);
     if (member.equals(current) && underway(pair)) {
-      annotate(client, pair);
+      annotate(client, pair, PksReplicaPair.SWITCHOVER_ANNOTATION, member);
       out.println("Cancellation of the " + pair.getStatus().phase() + " of " + pair.ref() + " to "
           + pair.getStatus().targetPrimary() + " requested: " + member + " stays the primary if "
           + pair.getStatus().targetPrimary() + " is not promoted yet.");
@@ -56,7 +47,7 @@ public final class SwitchoverCommand extends PairCommand {
       err.println("note: " + pair.ref() + " is " + (pair.getStatus() == null ? "not yet reconciled"
           : pair.getStatus().phase()) + "; the operator switches over only from Streaming, with the standby caught up.");
     }
-    annotate(client, pair);
+    annotate(client, pair, PksReplicaPair.SWITCHOVER_ANNOTATION, member);
     out.println("Switchover of " + pair.ref() + " requested: primary " + current + " -> " + member
         + ".");
     out.println("Follow it with: kubectl pks status " + name + " -n " + pair.getMetadata().getNamespace());
@@ -67,12 +58,5 @@ public final class SwitchoverCommand extends PairCommand {
   private static boolean underway(PksReplicaPair pair) {
     return pair.getStatus() != null && pair.getStatus().targetPrimary() != null
         && (pair.getStatus().phase() == Phase.SwitchingOver || pair.getStatus().phase() == Phase.FailingOver);
-  }
-
-  private void annotate(KubernetesClient client, PksReplicaPair pair) {
-    ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    patch.putObject("metadata").putObject("annotations").put(PksReplicaPair.SWITCHOVER_ANNOTATION, member);
-    client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace()).withName(name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 }
