@@ -40,10 +40,6 @@ public final class History {
     this.start = start;
   }
 
-  public long seed() {
-    return seed;
-  }
-
   public synchronized void step(StepRun run) {
     steps.add(run);
   }

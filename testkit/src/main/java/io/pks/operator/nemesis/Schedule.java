@@ -14,16 +14,10 @@ public final class Schedule {
   static final Duration SHORTEST_HOLD = Duration.ofSeconds(1);
   static final Duration LONGEST_HOLD = Duration.ofSeconds(12);
 
-  private final long seed;
   private final Random random;
 
   public Schedule(long seed) {
-    this.seed = seed;
     this.random = new Random(seed);
-  }
-
-  public long seed() {
-    return seed;
   }
 
   /** The next step; the sequence depends only on the seed. */
