@@ -24,10 +24,7 @@ class PromotionIT {
 
   @Test
   void promotedStandbyTakesWritesAtOnceAfterThePrimaryCrashed() throws Exception {
-    LocalPair pair = POSTGRES.newPair();
-    pair.bootstrapPrimary();
-    pair.setUpReplication();
-    pair.seedAndStartStandby();
+    LocalPair pair = POSTGRES.newStreamingPair();
     MemberProbe probe = new MemberProbe(pair.connector, Clock.systemUTC());
     assertThat(new SynchronousReplication(pair.connector).enable(pair.siteA.endpoint(), LocalPair.SITE_B))
         .isEqualTo(SynchronousReplication.Enabling.ENABLED);

@@ -48,10 +48,7 @@ class ReplicationStatusIT {
 
   @BeforeAll
   static void streamingPairWatchedByTheOperator() throws Exception {
-    pair = POSTGRES.newPair();
-    pair.bootstrapPrimary();
-    pair.setUpReplication();
-    pair.seedAndStartStandby();
+    pair = POSTGRES.newStreamingPair();
 
     cluster = new MockCluster();
     client = cluster.client();
@@ -124,14 +121,14 @@ class ReplicationStatusIT {
     // Settled: synchronous (the operator's last change), then a few probes for the status to follow.
     awaitStatus(p -> p.getStatus().phase() == Phase.Streaming
         && "sync".equals(p.getStatus().replication().syncState()));
-    try (SessionCount sessions = new SessionCount(pair.connector.open(pair.siteA.endpoint()))) {
+    try (ProbeCount probes = new ProbeCount(pair.connector.open(pair.siteA.endpoint()))) {
       // The status follows the last change within a few probes.
-      sessions.awaitMore(3, BOUND);
+      probes.awaitMore(3, BOUND);
       int reconcilesBefore = cluster.reconciles();
       cluster.clearWrites();
 
       // Ten probes of the primary with nothing happening in the database.
-      sessions.awaitMore(10, BOUND);
+      probes.awaitMore(10, BOUND);
 
       assertThat(cluster.writes()).isEmpty();
       assertThat(cluster.reconciles()).isEqualTo(reconcilesBefore);

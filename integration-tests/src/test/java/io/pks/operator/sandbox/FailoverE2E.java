@@ -29,7 +29,7 @@ import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.reconciler.EventReason;
 import io.pks.operator.model.Names;
-import io.pks.operator.postgres.SessionCount;
+import io.pks.operator.postgres.ProbeCount;
 import io.pks.operator.sandbox.EmbeddedApiServer.FaultAnswered;
 
 /**
@@ -157,12 +157,12 @@ class FailoverE2E {
       failover.awaitPhase(Phase.Degraded);
       String primary = failover.get().getStatus().currentPrimary();
       try (Connection connection = failover.connect(failover.member(primary));
-          SessionCount sessions = new SessionCount(failover.connect(failover.member(primary)))) {
+          ProbeCount probes = new ProbeCount(failover.connect(failover.member(primary)))) {
         await("a commit waiting for the standby").atMost(SandboxPair.BOUND)
             .until(() -> waitingForTheStandby(connection) > 0);
         int before = writer.acknowledgedCount();
         // Five probes of the primary while the writer's commit waits.
-        sessions.awaitMore(5, SandboxPair.BOUND);
+        probes.awaitMore(5, SandboxPair.BOUND);
         assertThat(writer.acknowledgedCount()).as("commits acknowledged without the standby").isEqualTo(before);
         assertThat(waitingForTheStandby(connection)).as("the commit still waits").isPositive();
       }

@@ -32,7 +32,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Names;
-import io.pks.operator.postgres.SessionCount;
+import io.pks.operator.postgres.ProbeCount;
 import io.pks.operator.sandbox.EmbeddedApiServer.FaultAnswered;
 
 /**
@@ -106,9 +106,9 @@ class HardeningE2E {
     sandbox.startOperator();
     await("the first reconcile after the start").atMost(SandboxPair.BOUND)
         .until(() -> sandbox.metrics().reconciliationsSucceeded() >= 1);
-    try (SessionCount sessions = new SessionCount(pair.connect(pair.member(pair.get().getStatus().currentPrimary())))) {
+    try (ProbeCount probes = new ProbeCount(pair.connect(pair.member(pair.get().getStatus().currentPrimary())))) {
       // The first probes after a restart must not rewrite anything either.
-      sessions.awaitMore(5, SandboxPair.BOUND);
+      probes.awaitMore(5, SandboxPair.BOUND);
     }
     // Pod and StatefulSet statuses are the runtime's (a readiness probe may flip under load): not the operator's.
     assertThat(sandbox.apiServer().writes()).as("the operator's writes after a restart on a streaming pair")

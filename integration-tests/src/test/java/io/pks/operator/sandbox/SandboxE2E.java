@@ -30,7 +30,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
 import io.pks.operator.reconciler.EventReason;
 import io.pks.operator.model.Names;
-import io.pks.operator.postgres.SessionCount;
+import io.pks.operator.postgres.ProbeCount;
 
 /**
  * The sandbox end to end: the real operator, the embedded API server and real PostgreSQL
@@ -140,10 +140,10 @@ class SandboxE2E {
   @Order(5)
   void anIdleStreamingPairCostsNoApiWrites() throws SQLException {
     pair.awaitStatus("lag 0", p -> Long.valueOf(0).equals(p.getStatus().replication().lagBytes()));
-    try (SessionCount sessions = new SessionCount(pair.connect(pair.member(A)))) {
-      sessions.awaitMore(3, SandboxPair.BOUND);
+    try (ProbeCount probes = new ProbeCount(pair.connect(pair.member(A)))) {
+      probes.awaitMore(3, SandboxPair.BOUND);
       sandbox.apiServer().clearWrites();
-      sessions.awaitMore(10, SandboxPair.BOUND);
+      probes.awaitMore(10, SandboxPair.BOUND);
     }
     assertThat(sandbox.apiServer().writes()).as("writes over ten probes of the primary").isEmpty();
   }
@@ -167,9 +167,9 @@ class SandboxE2E {
         .until(() -> !pair.podReady(B) && SandboxPair.portFree(pair.member(B).port()));
     PksReplicaPair degraded = pair.awaitPhase(Phase.Degraded);
     assertThat(degraded.getStatus().message()).contains("site-b is not streaming");
-    try (SessionCount sessions = new SessionCount(pair.connect(pair.member(A)))) {
+    try (ProbeCount probes = new ProbeCount(pair.connect(pair.member(A)))) {
       // Five probes of the pair: the operator and the runtime kept running meanwhile.
-      sessions.awaitMore(5, SandboxPair.BOUND);
+      probes.awaitMore(5, SandboxPair.BOUND);
     }
     assertThat(SandboxPair.portFree(pair.member(B).port())).as("a member on a lost node stays down").isTrue();
     assertThat(pair.pod(B).getStatus().getPhase()).isEqualTo("Unknown");

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 
@@ -12,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes one member over one short session (docs/architecture.md, "The probe"): its role and timeline, then
+ * Probes one member with one query (docs/architecture.md, "The probe"): its role and timeline, then
  * either the primary's view of its standby (replication row, lag, slot) or the standby's own
  * receive and replay positions. Never throws for a member that is down: see {@link ProbeResult}.
  */
@@ -34,63 +33,62 @@ public final class MemberProbe {
    */
   public static final String CONFIG_HASH_SETTING = "pks.config_hash";
 
-  private static final String ROLE = "SELECT pg_is_in_recovery(), timeline_id FROM pg_control_checkpoint()";
-
-  /** One statement, so the lag is computed against the same current LSN that is reported. */
-  private static final String PRIMARY = """
-      WITH current AS (SELECT pg_current_wal_lsn() AS lsn)
-      SELECT current.lsn::text,
+  /**
+   * Everything a decision needs, in one statement and so one round trip: role and timeline; a
+   * primary's current position, its row for the standby in pg_stat_replication with the lag
+   * computed against that same position, the standby's slot and synchronous_standby_names; a
+   * standby's receive and replay positions and its receiver; both roles' configuration (the hash
+   * line of the postgresql.conf it can read now, which pg_file_settings parses when asked, the hash
+   * it applied, what waits for a restart). pg_current_wal_lsn() raises an error during recovery:
+   * CASE evaluates it only on a primary.
+   */
+  private static final String PROBE = """
+      WITH role AS (SELECT pg_is_in_recovery() AS standby, timeline_id FROM pg_control_checkpoint()),
+           current AS (SELECT CASE WHEN role.standby THEN NULL ELSE pg_current_wal_lsn() END AS lsn FROM role)
+      SELECT role.standby, role.timeline_id,
+             current.lsn::text,
              r.state, r.sync_state, r.sent_lsn::text, r.write_lsn::text, r.flush_lsn::text,
              r.replay_lsn::text, pg_wal_lsn_diff(current.lsn, r.replay_lsn)::bigint,
              COALESCE(EXTRACT(EPOCH FROM r.replay_lag), 0)::float8,
              s.slot_name, s.active, s.restart_lsn::text,
-             current_setting('synchronous_standby_names')
-      FROM current
+             current_setting('synchronous_standby_names'),
+             pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text, w.status,
+             EXTRACT(EPOCH FROM now() - w.last_msg_receipt_time)::float8,
+             (SELECT setting FROM pg_file_settings WHERE name = '%1$s' ORDER BY seqno DESC LIMIT 1),
+             current_setting('%1$s', true),
+             (SELECT string_agg(name, ',' ORDER BY name) FROM pg_settings WHERE pending_restart)
+      FROM role CROSS JOIN current
       LEFT JOIN LATERAL (
         SELECT * FROM pg_stat_replication WHERE application_name = ?
         ORDER BY state = 'streaming' DESC, backend_start DESC LIMIT 1) AS r ON true
       LEFT JOIN pg_replication_slots AS s ON s.slot_name = ?
-      """;
-
-  private static final String STANDBY = """
-      SELECT pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text, r.status,
-             EXTRACT(EPOCH FROM now() - r.last_msg_receipt_time)::float8
-      FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true
-      """;
-
-  /**
-   * pg_file_settings parses postgresql.conf when queried: the hash line of the file the member can
-   * read now, whether or not it was reloaded since.
-   */
-  private static final String SETTINGS = """
-      SELECT (SELECT setting FROM pg_file_settings WHERE name = '%1$s' ORDER BY seqno DESC LIMIT 1),
-             current_setting('%1$s', true),
-             (SELECT string_agg(name, ',' ORDER BY name) FROM pg_settings WHERE pending_restart)
+      LEFT JOIN pg_stat_wal_receiver AS w ON true
       """.formatted(MemberProbe.CONFIG_HASH_SETTING);
 
   private final PgConnector connector;
+  private final ProbeSessions sessions;
   private final Clock clock;
 
-  public MemberProbe(PgConnector connector, Clock clock) {
+  /** Probes over {@code sessions}' kept sessions (the operator's probe). */
+  public MemberProbe(PgConnector connector, ProbeSessions sessions, Clock clock) {
     this.connector = connector;
+    this.sessions = sessions;
     this.clock = clock;
   }
 
+  /** Probes over a new session each time, closed after it: a one-off probe. */
+  public MemberProbe(PgConnector connector, Clock clock) {
+    this(connector, null, clock);
+  }
+
   public ProbeResult probe(MemberEndpoint member, Peer peer) {
-    try (Connection connection = connector.open(member)) {
-      boolean inRecovery;
-      long timeline;
-      try (Statement statement = connection.createStatement();
-          ResultSet row = statement.executeQuery(ROLE)) {
-        row.next();
-        inRecovery = row.getBoolean(1);
-        timeline = row.getLong(2);
+    try {
+      if (sessions != null) {
+        return sessions.run(connector, member, session -> probe(session, member, peer));
       }
-      return inRecovery
-          ? ProbeResult.ofStandby(member.member(), timeline, standbyView(connection), settings(connection),
-              clock.instant())
-          : ProbeResult.ofPrimary(member.member(), timeline, primaryView(connection, peer), settings(connection),
-              clock.instant());
+      try (Connection session = connector.open(member)) {
+        return probe(session, member, peer);
+      }
     } catch (SQLException failure) {
       ProbeResult result = ProbeResult.ofFailure(member.member(), failure, clock.instant());
       LOG.debug("probe of {}: {} ({})", member, result.outcome(), result.detail());
@@ -98,44 +96,45 @@ public final class MemberProbe {
     }
   }
 
-  private static ProbeResult.PrimaryView primaryView(Connection connection, Peer peer) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(PRIMARY)) {
+  private ProbeResult probe(Connection session, MemberEndpoint member, Peer peer) throws SQLException {
+    try (PreparedStatement statement = session.prepareStatement(PROBE)) {
       statement.setString(1, peer.member());
       statement.setString(2, peer.slot());
       try (ResultSet row = statement.executeQuery()) {
         row.next();
-        ProbeResult.StandbyStream stream = row.getString(2) == null ? null
-            : new ProbeResult.StandbyStream(row.getString(2), row.getString(3), row.getString(4),
-                row.getString(5), row.getString(6), row.getString(7), row.getObject(8, Long.class),
-                row.getDouble(9));
-        ProbeResult.Slot slot = row.getString(10) == null ? null
-            : new ProbeResult.Slot(row.getString(10), row.getBoolean(11), row.getString(12));
-        return new ProbeResult.PrimaryView(row.getString(1), stream, slot, row.getString(13));
+        boolean standby = row.getBoolean(1);
+        long timeline = row.getLong(2);
+        ProbeResult.Settings settings = settings(row);
+        return standby
+            ? ProbeResult.ofStandby(member.member(), timeline, standbyView(row), settings, clock.instant())
+            : ProbeResult.ofPrimary(member.member(), timeline, primaryView(row), settings, clock.instant());
       }
     }
   }
 
-  private static ProbeResult.Settings settings(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(SETTINGS)) {
-      row.next();
-      String pending = row.getString(3);
-      return new ProbeResult.Settings(row.getString(1), blankAsNull(row.getString(2)),
-          pending == null ? List.of() : List.of(pending.split(",")));
-    }
+  private static ProbeResult.PrimaryView primaryView(ResultSet row) throws SQLException {
+    ProbeResult.StandbyStream stream = row.getString(4) == null ? null
+        : new ProbeResult.StandbyStream(row.getString(4), row.getString(5), row.getString(6),
+            row.getString(7), row.getString(8), row.getString(9), row.getObject(10, Long.class),
+            row.getDouble(11));
+    ProbeResult.Slot slot = row.getString(12) == null ? null
+        : new ProbeResult.Slot(row.getString(12), row.getBoolean(13), row.getString(14));
+    return new ProbeResult.PrimaryView(row.getString(3), stream, slot, row.getString(15));
+  }
+
+  private static ProbeResult.StandbyView standbyView(ResultSet row) throws SQLException {
+    return new ProbeResult.StandbyView(row.getString(16), row.getString(17), row.getString(18),
+        row.getObject(19, Double.class));
+  }
+
+  private static ProbeResult.Settings settings(ResultSet row) throws SQLException {
+    String pending = row.getString(22);
+    return new ProbeResult.Settings(row.getString(20), blankAsNull(row.getString(21)),
+        pending == null ? List.of() : List.of(pending.split(",")));
   }
 
   /** current_setting(name, true) is null for a setting never set, and may be empty: neither is a hash. */
   private static String blankAsNull(String value) {
     return value == null || value.isEmpty() ? null : value;
-  }
-
-  private static ProbeResult.StandbyView standbyView(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(STANDBY)) {
-      row.next();
-      return new ProbeResult.StandbyView(row.getString(1), row.getString(2), row.getString(3),
-          row.getObject(4, Double.class));
-    }
   }
 }

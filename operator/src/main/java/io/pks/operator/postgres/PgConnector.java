@@ -19,6 +19,12 @@ public final class PgConnector {
   public static final String APPLICATION_NAME = "pks-operator";
 
   /**
+   * application_name of the probe's kept sessions ({@link ProbeSessions}): told apart from the
+   * operator's other sessions in pg_stat_activity, where a test sees each probe's query start.
+   */
+  public static final String PROBE_APPLICATION_NAME = "pks-operator-probe";
+
+  /**
    * @param connect TCP connect and login
    * @param socket longest wait for any answer from the server
    * @param statement server-side statement_timeout
@@ -26,6 +32,13 @@ public final class PgConnector {
   public record Timeouts(Duration connect, Duration socket, Duration statement) {
     public static final Timeouts DEFAULT =
         new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(3));
+
+    /**
+     * The probe's: its one query takes milliseconds, and a kept session to a member that was
+     * paused or cut off only fails when the socket's wait runs out, so that wait is short too.
+     */
+    public static final Timeouts PROBE =
+        new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(2));
 
     /** These timeouts with room for one statement that is expected to take up to {@code wait}. */
     public Timeouts allowing(Duration wait) {
@@ -35,15 +48,30 @@ public final class PgConnector {
 
   private final Credentials credentials;
   private final Timeouts timeouts;
+  private final String applicationName;
 
   public PgConnector(Credentials credentials, Timeouts timeouts) {
+    this(credentials, timeouts, APPLICATION_NAME);
+  }
+
+  private PgConnector(Credentials credentials, Timeouts timeouts, String applicationName) {
     this.credentials = credentials;
     this.timeouts = timeouts;
+    this.applicationName = applicationName;
+  }
+
+  /** The probe's sessions as {@code credentials}' user: {@link Timeouts#PROBE}, {@link #PROBE_APPLICATION_NAME}. */
+  public static PgConnector forProbes(Credentials credentials) {
+    return new PgConnector(credentials, Timeouts.PROBE, PROBE_APPLICATION_NAME);
   }
 
   /** The same user, with room for one statement that may take up to {@code wait}. */
   public PgConnector allowing(Duration wait) {
-    return new PgConnector(credentials, timeouts.allowing(wait));
+    return new PgConnector(credentials, timeouts.allowing(wait), applicationName);
+  }
+
+  String user() {
+    return credentials.user();
   }
 
   /** A new session in autocommit mode; the caller closes it. */
@@ -51,7 +79,7 @@ public final class PgConnector {
     Properties properties = new Properties();
     PGProperty.USER.set(properties, credentials.user());
     PGProperty.PASSWORD.set(properties, new String(credentials.password()));
-    PGProperty.APPLICATION_NAME.set(properties, APPLICATION_NAME);
+    PGProperty.APPLICATION_NAME.set(properties, applicationName);
     PGProperty.CONNECT_TIMEOUT.set(properties, seconds(timeouts.connect()));
     PGProperty.LOGIN_TIMEOUT.set(properties, seconds(timeouts.connect()));
     PGProperty.SOCKET_TIMEOUT.set(properties, seconds(timeouts.socket()));

@@ -21,6 +21,7 @@ import io.pks.operator.model.PairRoles;
 import io.pks.operator.postgres.Credentials;
 import io.pks.operator.postgres.MemberProbe;
 import io.pks.operator.postgres.PgConnector;
+import io.pks.operator.postgres.ProbeSessions;
 import io.pks.operator.postgres.ProbeResult;
 import io.pks.operator.validation.AppliedState;
 import io.pks.operator.validation.SpecValidator;
@@ -36,6 +37,7 @@ final class ReplicationMonitor {
   private final MemberNetwork network;
   private final PairCredentials credentials;
   private final Clock clock;
+  private final ProbeSessions sessions;
   /**
    * When each pair's primary last answered as primary, and its standby last streamed, by
    * pair/member. In memory on purpose: an operator that just started knows nothing older, so its
@@ -48,10 +50,13 @@ final class ReplicationMonitor {
     this.network = network;
     this.credentials = credentials;
     this.clock = clock;
+    this.sessions = new ProbeSessions(clock);
   }
 
   PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> eventSource(
       EventSourceContext<PksReplicaPair> context, Duration interval) {
+    // The kept sessions close with the event source: an operator stopped in a running JVM (a
+    // replica that lost its lease) leaves no session open on the members.
     return new PerResourcePollingEventSource<>(ReplicationObservation.class, context,
         new PerResourcePollingConfigurationBuilder<ReplicationObservation, PksReplicaPair, String>(
             this::observe, interval)
@@ -59,7 +64,13 @@ final class ReplicationMonitor {
             .withResourceIDMapper(observation -> NAME)
             // Only pairs whose objects exist have members to probe.
             .withRegisterPredicate(pair -> pair.getStatus() != null && pair.getStatus().currentPrimary() != null)
-            .build());
+            .build()) {
+      @Override
+      public void stop() {
+        super.stop();
+        sessions.close();
+      }
+    };
   }
 
   private Set<ReplicationObservation> observe(PksReplicaPair pair) {
@@ -77,7 +88,7 @@ final class ReplicationMonitor {
     if (superuser == null) {
       return Set.of();
     }
-    MemberProbe probe = new MemberProbe(new PgConnector(superuser, PgConnector.Timeouts.DEFAULT), clock);
+    MemberProbe probe = new MemberProbe(PgConnector.forProbes(superuser), sessions, clock);
     String primary = PairRoles.currentPrimary(pair);
     String standby = PairRoles.standby(pair);
     boolean slot = pair.getSpec().replication().slot();

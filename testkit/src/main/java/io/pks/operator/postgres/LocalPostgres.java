@@ -2,6 +2,7 @@ package io.pks.operator.postgres;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -25,6 +26,15 @@ final class LocalPostgres implements BeforeEachCallback, AfterEachCallback, Afte
 
   LocalPair newPair() throws IOException {
     return newPair(spec -> { });
+  }
+
+  /** A pair of the example's spec: the primary bootstrapped, replication set up, the standby seeded and streaming. */
+  LocalPair newStreamingPair() throws IOException, InterruptedException, SQLException {
+    LocalPair pair = newPair();
+    pair.bootstrapPrimary();
+    pair.setUpReplication();
+    pair.seedAndStartStandby();
+    return pair;
   }
 
   /** @param specEdit see {@link LocalPair#create} */

@@ -1,0 +1,131 @@
+package io.pks.operator.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The probe keeps one session per member (issue 17): an idle member sees no new login per probe,
+ * and a kept session that broke or hangs costs one retry over a new session, never a wrong
+ * outcome or a wait longer than the probe's socket timeout.
+ */
+class ProbeSessionsIT {
+
+  @RegisterExtension
+  static final LocalPostgres POSTGRES = new LocalPostgres();
+
+  private static final String PROBE_BACKEND = "SELECT pid FROM pg_stat_activity WHERE application_name = '"
+      + PgConnector.PROBE_APPLICATION_NAME + "'";
+
+  private static LocalPair pair;
+  private static ProbeSessions sessions;
+  private static MemberProbe probe;
+
+  @BeforeAll
+  static void streamingPair() throws Exception {
+    pair = POSTGRES.newStreamingPair();
+    sessions = new ProbeSessions(Clock.systemUTC());
+    probe = new MemberProbe(PgConnector.forProbes(pair.superuser), sessions, Clock.systemUTC());
+  }
+
+  @AfterAll
+  static void closeSessions() {
+    sessions.close();
+  }
+
+  @Test
+  void twentyProbesOfEachMemberLogInOnceOnEach() throws SQLException {
+    assertThat(probePrimary().outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
+    assertThat(probeStandby().outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
+    try (Connection primary = pair.connector.open(pair.siteA.endpoint());
+        Connection standby = pair.connector.open(pair.siteB.endpoint())) {
+      long primarySessions = endedSessions(primary);
+      long standbySessions = endedSessions(standby);
+      List<String> backends = List.of(probeBackends(primary), probeBackends(standby));
+      for (int i = 0; i < 20; i++) {
+        assertThat(probePrimary().role()).isEqualTo(ProbeResult.Role.PRIMARY);
+        assertThat(probeStandby().role()).isEqualTo(ProbeResult.Role.STANDBY);
+      }
+      assertThat(endedSessions(primary)).as("sessions ended on the primary").isEqualTo(primarySessions);
+      assertThat(endedSessions(standby)).as("sessions ended on the standby").isEqualTo(standbySessions);
+      assertThat(List.of(probeBackends(primary), probeBackends(standby))).isEqualTo(backends)
+          .allSatisfy(pid -> assertThat(pid).matches("[0-9]+"));
+    }
+  }
+
+  @Test
+  void aMemberRestartedBetweenTwoProbesIsSeenUpNotAsABrokenSession() throws SQLException {
+    assertThat(probePrimary().outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
+    String before = pair.queryString(pair.siteA, PROBE_BACKEND);
+    pair.siteA.stop();
+    assertThat(probePrimary().outcome()).as("a stopped member").isEqualTo(ProbeResult.Outcome.UNREACHABLE);
+    pair.siteA.start();
+    pair.siteA.awaitReady();
+    ProbeResult restarted = probePrimary();
+    assertThat(restarted.outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
+    assertThat(restarted.role()).isEqualTo(ProbeResult.Role.PRIMARY);
+    assertThat(pair.queryString(pair.siteA, PROBE_BACKEND)).isNotEqualTo(before);
+  }
+
+  @Test
+  void aKeptSessionThatHangsCostsAtMostTheSocketTimeoutThenANewSession()
+      throws SQLException, IOException, InterruptedException {
+    assertThat(probePrimary().outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
+    String hung = pair.queryString(pair.siteA, PROBE_BACKEND);
+    signal("STOP", hung);
+    try {
+      long start = System.nanoTime();
+      ProbeResult result = probePrimary();
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
+      assertThat(took).as("the kept session's wait, then a new session")
+          .isGreaterThanOrEqualTo(PgConnector.Timeouts.PROBE.socket().minusMillis(100))
+          .isLessThan(PgConnector.Timeouts.PROBE.socket().plus(PgConnector.Timeouts.PROBE.connect()).plusSeconds(2));
+      assertThat(pair.queryString(pair.siteA, PROBE_BACKEND + " AND pid <> " + hung)).isNotNull();
+    } finally {
+      signal("CONT", hung);
+    }
+  }
+
+  private static ProbeResult probePrimary() {
+    return probe.probe(pair.siteA.endpoint(), pair.siteBAsPeer());
+  }
+
+  private static ProbeResult probeStandby() {
+    return probe.probe(pair.siteB.endpoint(), pair.siteAAsPeer());
+  }
+
+  /** Sessions that ended on a member, read over a session held open so that reading ends none. */
+  private static long endedSessions(Connection held) throws SQLException {
+    return Long.parseLong(single(held, "SELECT sum(sessions) FROM pg_stat_database"));
+  }
+
+  /** The probe's backends on a member, by process id. */
+  private static String probeBackends(Connection held) throws SQLException {
+    return single(held, "SELECT string_agg(pid::text, ',') FROM (" + PROBE_BACKEND + ") AS probe");
+  }
+
+  private static String single(Connection held, String sql) throws SQLException {
+    try (Statement statement = held.createStatement();
+        ResultSet row = statement.executeQuery(sql)) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
+  private static void signal(String signal, String pid) throws IOException, InterruptedException {
+    assertThat(new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start().waitFor()).isZero();
+  }
+}

@@ -1,0 +1,110 @@
+package io.pks.operator.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The probe's sessions, one per member, kept open between probes and re-opened only when one
+ * breaks: a probe every second would otherwise cost each member a new login (a SCRAM exchange on
+ * both sides) every second. A kept session that fails is closed and the probe is made again at once
+ * over a new one, so a member that restarted since the last probe is seen as it is now, not as a
+ * broken session; only the new session's outcome is reported.
+ *
+ * <p>A session is lent to one probe at a time: taken out of the map while in use and put back
+ * after, so two probes of the same member (the operator's and a test's) never share one.
+ */
+public final class ProbeSessions implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProbeSessions.class);
+
+  /** Sessions no probe used for this long are closed: their pair was deleted or moved. */
+  static final Duration IDLE_LIMIT = Duration.ofMinutes(2);
+
+  /** A probe's work over one session. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T apply(Connection session) throws SQLException;
+  }
+
+  private record Kept(Connection session, Instant lastUsed) {
+  }
+
+  private final Clock clock;
+  private final Map<String, Kept> idle = new ConcurrentHashMap<>();
+  private volatile Instant lastSweep;
+
+  public ProbeSessions(Clock clock) {
+    this.clock = clock;
+    this.lastSweep = clock.instant();
+  }
+
+  /** Runs {@code work} over {@code member}'s kept session, or a new one; keeps the session it used. */
+  public <T> T run(PgConnector connector, MemberEndpoint member, Work<T> work) throws SQLException {
+    String key = connector.user() + "@" + member.jdbcUrl();
+    Kept kept = idle.remove(key);
+    if (kept != null) {
+      try {
+        return keepAfter(key, kept.session(), work);
+      } catch (SQLException broken) {
+        LOG.debug("kept session to {} broke ({}); probing over a new one", member, broken.getMessage());
+      }
+    }
+    return keepAfter(key, connector.open(member), work);
+  }
+
+  private <T> T keepAfter(String key, Connection session, Work<T> work) throws SQLException {
+    T result;
+    try {
+      result = work.apply(session);
+    } catch (SQLException | RuntimeException failure) {
+      closeQuietly(session);
+      throw failure;
+    }
+    Instant now = clock.instant();
+    Kept previous = idle.put(key, new Kept(session, now));
+    if (previous != null) {
+      closeQuietly(previous.session());
+    }
+    sweepIfDue(now);
+    return result;
+  }
+
+  /** Closes sessions left unused; at most once per idle limit, so a probe scans the map rarely. */
+  private void sweepIfDue(Instant now) {
+    if (lastSweep.plus(IDLE_LIMIT).isAfter(now)) {
+      return;
+    }
+    lastSweep = now;
+    idle.forEach((key, kept) -> {
+      if (kept.lastUsed().plus(IDLE_LIMIT).isBefore(now) && idle.remove(key, kept)) {
+        closeQuietly(kept.session());
+      }
+    });
+  }
+
+  /** How many sessions are kept between probes. */
+  public int kept() {
+    return idle.size();
+  }
+
+  @Override
+  public void close() {
+    idle.values().forEach(kept -> closeQuietly(kept.session()));
+    idle.clear();
+  }
+
+  private static void closeQuietly(Connection session) {
+    try {
+      session.close();
+    } catch (SQLException ignored) {
+      // The session is being dropped either way; a close that fails has nothing left to release.
+    }
+  }
+}
