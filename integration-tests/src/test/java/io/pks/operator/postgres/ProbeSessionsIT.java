@@ -80,7 +80,7 @@ class ProbeSessionsIT {
   }
 
   @Test
-  void aKeptSessionThatHangsCostsAtMostTheSocketTimeoutThenANewSession()
+  void aKeptSessionThatHangsCostsAtMostItsShortWaitThenANewSession()
       throws SQLException, IOException, InterruptedException {
     assertThat(probePrimary().outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
     String hung = pair.queryString(pair.siteA, PROBE_BACKEND);
@@ -91,8 +91,8 @@ class ProbeSessionsIT {
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
       assertThat(took).as("the kept session's wait, then a new session")
-          .isGreaterThanOrEqualTo(PgConnector.Timeouts.PROBE.socket().minusMillis(100))
-          .isLessThan(PgConnector.Timeouts.PROBE.socket().plus(PgConnector.Timeouts.PROBE.connect()).plusSeconds(2));
+          .isGreaterThanOrEqualTo(ProbeSessions.KEPT_SESSION_WAIT.minusMillis(100))
+          .isLessThan(ProbeSessions.KEPT_SESSION_WAIT.plus(PgConnector.Timeouts.PROBE.connect()).plusSeconds(2));
       assertThat(pair.queryString(pair.siteA, PROBE_BACKEND + " AND pid <> " + hung)).isNotNull();
     } finally {
       signal("CONT", hung);

@@ -24,6 +24,15 @@ import org.slf4j.LoggerFactory;
 public final class ProbeSessions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeSessions.class);
 
+  /**
+   * How long a probe waits for an answer over a kept session before it gives up on that session
+   * and tries a new one: shorter than a new session's socket timeout, so a member paused or cut
+   * off since the last probe is found out about as soon as with a new session's connect timeout,
+   * and the failover clock's observation comes in time. A busy member slower than this costs one
+   * login, not a failed probe.
+   */
+  static final Duration KEPT_SESSION_WAIT = Duration.ofSeconds(1);
+
   /** Sessions no probe used for this long are closed: their pair was deleted or moved. */
   static final Duration IDLE_LIMIT = Duration.ofMinutes(2);
 
@@ -67,6 +76,7 @@ public final class ProbeSessions implements AutoCloseable {
       closeQuietly(session);
       throw failure;
     }
+    session.setNetworkTimeout(Runnable::run, (int) KEPT_SESSION_WAIT.toMillis());
     Instant now = clock.instant();
     Kept previous = idle.put(key, new Kept(session, now));
     if (previous != null) {
