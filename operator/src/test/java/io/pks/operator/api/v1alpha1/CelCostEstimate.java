@@ -172,7 +172,7 @@ final class CelCostEstimate {
       Local local = scope.peek();
       return new Value(1, local.path(), local.kind(), local.schema(), local.where(), null, null);
     }
-    return new Value(1, List.of(name), kindOf(root), root, rootWhere, null, null);
+    return read(new Value(1, List.of(name), kindOf(root), root, rootWhere, null, null));
   }
 
   private Value select(CelExpr.CelSelect select) {

@@ -79,6 +79,11 @@ class CrdRuleCostTest {
     names.setMaxItems(null);
     assertThat(CelCostEstimate.of("self.names.all(n, n.matches('^a+$'))", node, ".").unboundedReads())
         .containsExactly("..names");
+    name.setMaxLength(null);
+    assertThat(CelCostEstimate.of("self.matches('^a+$')", name, ".name").unboundedReads())
+        .as("a rule on an unbounded string reads it as self").containsExactly(".name");
+    assertThat(CelCostEstimate.of("has(self.name)", node, ".").unboundedReads())
+        .as("a presence test reads nothing").isEmpty();
   }
 
   private static List<Rule> rules() {
