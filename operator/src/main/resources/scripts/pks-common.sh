@@ -147,3 +147,26 @@ replication_tls() {
     printf ' sslmode=require'
   fi
 }
+
+# A platform that assigns the pod's UID (OpenShift's restricted SCC, spec.pods.platformAssignsUser)
+# picks one the image's /etc/passwd does not name, and initdb refuses to run as a user it cannot
+# look up. Such a UID is named postgres through nss_wrapper, as the official postgres image's own
+# entrypoint does (the image carries libnss_wrapper.so for this), in files of a fresh folder under
+# /tmp; a named UID (999 in the image, the sandbox's postgres) changes nothing.
+name_the_user() {
+  if id -un > /dev/null 2>&1; then
+    return 0
+  fi
+  for wrapper in /usr/lib/*/libnss_wrapper.so /usr/lib/libnss_wrapper.so /lib/*/libnss_wrapper.so; do
+    if [ -e "$wrapper" ]; then
+      names=$(mktemp -d)
+      printf 'postgres:x:%s:%s:PostgreSQL:%s:/bin/false\n' "$(id -u)" "$(id -g)" "$names" > "$names/passwd"
+      printf 'postgres:x:%s:\n' "$(id -g)" > "$names/group"
+      export LD_PRELOAD="$wrapper" NSS_WRAPPER_PASSWD="$names/passwd" NSS_WRAPPER_GROUP="$names/group"
+      return 0
+    fi
+  done
+  fail "user ID $(id -u) has no name in /etc/passwd and the image has no libnss_wrapper.so to give it one"
+}
+
+name_the_user

@@ -88,7 +88,7 @@ public final class MemberPods {
         .withImagePullSecrets(pods.imagePullSecrets().isEmpty() ? null
             : pods.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
         .withPriorityClassName(pods.priorityClassName())
-        .withSecurityContext(podSecurityContext())
+        .withSecurityContext(podSecurityContext(pods))
         .withNodeSelector(member.nodeSelector().isEmpty() ? null : member.nodeSelector())
         .withTolerations(member.tolerations().isEmpty() ? null : member.tolerations())
         .withAffinity(member.affinity())
@@ -227,16 +227,22 @@ public final class MemberPods {
     return builder.withNewSecret().withSecretName(secret).withDefaultMode(0440).endSecret().build();
   }
 
-  /** The restricted Pod Security Standard, at pod level. */
-  static PodSecurityContext podSecurityContext() {
-    return new PodSecurityContextBuilder()
+  /**
+   * The restricted Pod Security Standard, at pod level: as the image's postgres user, or, when the
+   * platform assigns the user, group and fsGroup (OpenShift's restricted SCC refuses a UID outside
+   * the namespace's range), with none named.
+   */
+  static PodSecurityContext podSecurityContext(PodsSpec pods) {
+    PodSecurityContextBuilder context = new PodSecurityContextBuilder()
         .withRunAsNonRoot(true)
-        .withRunAsUser(PodLayout.POSTGRES_UID)
-        .withRunAsGroup(PodLayout.POSTGRES_UID)
-        .withFsGroup(PodLayout.POSTGRES_UID)
-        .withFsGroupChangePolicy("OnRootMismatch")
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .build();
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile();
+    if (!pods.platformAssignsUser()) {
+      context.withRunAsUser(PodLayout.POSTGRES_UID)
+          .withRunAsGroup(PodLayout.POSTGRES_UID)
+          .withFsGroup(PodLayout.POSTGRES_UID)
+          .withFsGroupChangePolicy("OnRootMismatch");
+    }
+    return context.build();
   }
 
   /** The restricted Pod Security Standard, at container level. */

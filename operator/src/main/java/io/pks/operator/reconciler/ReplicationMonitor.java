@@ -3,9 +3,7 @@ package io.pks.operator.reconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +36,10 @@ final class ReplicationMonitor {
   private final PairCredentials credentials;
   private final Clock clock;
   private final ProbeSessions sessions;
-  /**
-   * When each pair's primary last answered as primary, and its standby last streamed, by
-   * pair/member. In memory on purpose: an operator that just started knows nothing older, so its
-   * failover clock starts at its first probe and it never fails over on another process's past.
-   */
-  private final Map<String, Instant> primaryReached = new ConcurrentHashMap<>();
-  private final Map<String, Instant> standbyStreamed = new ConcurrentHashMap<>();
+  /** When each pair's primary last answered as primary, by pair/member. */
+  private final LastSeen primaryReached = new LastSeen();
+  /** When each pair's standby last streamed, by pair/member. */
+  private final LastSeen standbyStreamed = new LastSeen();
 
   ReplicationMonitor(MemberNetwork network, PairCredentials credentials, Clock clock) {
     this.network = network;
@@ -98,11 +93,10 @@ final class ReplicationMonitor {
         new MemberProbe.Peer(primary, slot ? Names.replicationSlot(primary) : null));
     Instant now = clock.instant();
     String pairKey = pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName() + "/";
-    Instant primarySeen = primaryReached.compute(pairKey + primary, (key, last) ->
-        last == null || primaryProbe.role() == ProbeResult.Role.PRIMARY ? now : last);
+    Instant primarySeen = primaryReached.update(pairKey + primary, primaryProbe.role() == ProbeResult.Role.PRIMARY,
+        now);
     ReplicationObservation probed = ReplicationObservations.of(primaryProbe, standbyProbe, primarySeen, now);
-    Instant streamed = standbyStreamed.compute(pairKey + standby, (key, last) ->
-        last == null || probed.streaming() ? now : last);
+    Instant streamed = standbyStreamed.update(pairKey + standby, probed.streaming(), now);
     ReplicationObservation observation = ReplicationObservations.of(primaryProbe, standbyProbe, primarySeen,
         streamed);
     LOG.debug("{}: {}", pair.ref(), observation);

@@ -96,6 +96,37 @@ class PodFitTest {
   }
 
   @Test
+  void whenThePlatformAssignsTheUserNoPodNamesAUserGroupOrFsGroup() {
+    PksReplicaPair openShift = TestPairs.example(json -> TestPairs.spec(json).putObject("pods")
+        .put("platformAssignsUser", true));
+
+    for (PodSpec pod : List.of(statefulSet(openShift).getSpec().getTemplate().getSpec(),
+        seed(openShift).getSpec().getTemplate().getSpec())) {
+      var context = pod.getSecurityContext();
+      assertThat(context.getRunAsUser()).isNull();
+      assertThat(context.getRunAsGroup()).isNull();
+      assertThat(context.getFsGroup()).isNull();
+      assertThat(context.getFsGroupChangePolicy()).isNull();
+      assertThat(context.getRunAsNonRoot()).isTrue();
+      assertThat(context.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    }
+  }
+
+  @Test
+  void byDefaultEveryPodRunsAsTheImagesPostgresUserWithItsGroupOnTheVolumes() {
+    PksReplicaPair plain = TestPairs.example();
+
+    for (PodSpec pod : List.of(statefulSet(plain).getSpec().getTemplate().getSpec(),
+        seed(plain).getSpec().getTemplate().getSpec())) {
+      var context = pod.getSecurityContext();
+      assertThat(context.getRunAsUser()).isEqualTo(PodLayout.POSTGRES_UID);
+      assertThat(context.getRunAsGroup()).isEqualTo(PodLayout.POSTGRES_UID);
+      assertThat(context.getFsGroup()).isEqualTo(PodLayout.POSTGRES_UID);
+      assertThat(context.getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
+    }
+  }
+
+  @Test
   void withoutSpecPodsNothingIsAdded() {
     PksReplicaPair plain = TestPairs.example();
     PodSpec member = statefulSet(plain).getSpec().getTemplate().getSpec();

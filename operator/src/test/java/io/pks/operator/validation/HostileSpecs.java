@@ -135,7 +135,7 @@ public final class HostileSpecs {
   private static final List<String> REQUIRED_FIELDS = List.of("members[1].name", "primary");
 
   private static final List<String> BOOLEAN_FIELDS = List.of("replication.slot", "failover.allowDataLoss",
-      "networkPolicy.enabled");
+      "networkPolicy.enabled", "pods.platformAssignsUser");
   private static final List<String> ENUM_FIELDS = List.of("replication.synchronous", "failover.mode",
       "deletionPolicy", "primaryUpdateMethod");
 

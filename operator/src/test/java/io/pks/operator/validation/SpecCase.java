@@ -121,7 +121,7 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
             .put("enabled", true).put("operatorNamespace", "pks-system")
             .putObject("applicationSelector").put("app.kubernetes.io/part-of", "pks")),
         valid("pods fitted to the cluster", spec -> spec.putObject("pods")
-            .put("priorityClassName", "telephony-critical")
+            .put("priorityClassName", "telephony-critical").put("platformAssignsUser", true)
             .<ObjectNode>set("imagePullSecrets", spec.arrayNode().add("regcred"))
             .<ObjectNode>set("topologySpreadConstraints", spec.arrayNode().add(spec.objectNode()
                 .put("topologyKey", "topology.kubernetes.io/zone").put("maxSkew", 1)

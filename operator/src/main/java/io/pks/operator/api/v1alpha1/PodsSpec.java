@@ -31,15 +31,21 @@ public record PodsSpec(
     @Default("{}")
     @JsonPropertyDescription("Labels and annotations given to every pod and Job the operator makes. The"
         + " operator's own labels and the Jobs' sidecar opt-out win over these.")
-    InheritedMetadata inheritedMetadata) {
+    InheritedMetadata inheritedMetadata,
+    @Default("false")
+    @JsonPropertyDescription("Whether the platform assigns the pods' user and group (OpenShift's restricted"
+        + " SCC): the pods then name no runAsUser, runAsGroup or fsGroup, where by default they run as"
+        + " the image's postgres user (UID 999) with fsGroup 999.")
+    Boolean platformAssignsUser) {
 
   public PodsSpec {
     imagePullSecrets = Values.list(imagePullSecrets);
     topologySpreadConstraints = Values.list(topologySpreadConstraints);
     inheritedMetadata = inheritedMetadata == null ? InheritedMetadata.defaults() : inheritedMetadata;
+    platformAssignsUser = Boolean.TRUE.equals(platformAssignsUser);
   }
 
   public static PodsSpec defaults() {
-    return new PodsSpec(null, null, null, null);
+    return new PodsSpec(null, null, null, null, null);
   }
 }

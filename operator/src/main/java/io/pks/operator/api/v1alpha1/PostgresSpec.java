@@ -25,8 +25,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
     message = "spec.postgres.parameters: values must be single lines of at most " + SpecRules.MAX_VALUE_LENGTH
         + " characters")
 @ValidationRule(value = SpecRules.CEL_RESOURCES,
-    message = "spec.postgres.resources: requests and limits must be resource names with quantities such as"
-        + " 500m or 1Gi; claims are not supported")
+    message = "spec.postgres.resources: requests and limits must be resource names; claims are not supported")
 @ValidationRule(value = SpecRules.CEL_STORAGE_CLASS_IMMUTABLE,
     message = "spec.postgres.storage.storageClassName: is immutable")
 // Only empty collections are left out when written: an empty string must stay one, or a copy made

@@ -161,12 +161,11 @@ public final class SpecRules {
       + " && (!has(t.effect) || t.effect in [" + TOLERATION_EFFECT_LIST + "])"
       + " && (!has(t.key) || t.key == '' || (size(t.key) <= " + MAX_LABEL_KEY + " && t.key.matches(r'"
       + LABEL_KEY + "'))))";
+  /** Resource names only: the schema checks the quantities (see ResourcesSchema). */
   static final String CEL_RESOURCES = "!has(self.resources) || ((!has(self.resources.claims)"
       + " || size(self.resources.claims) == 0)"
-      + " && (!has(self.resources.requests) || self.resources.requests.all(k, " + K_IS_LABEL_KEY
-      + " && string(self.resources.requests[k]).matches(r'" + RESOURCE_QUANTITY + "')))"
-      + " && (!has(self.resources.limits) || self.resources.limits.all(k, " + K_IS_LABEL_KEY
-      + " && string(self.resources.limits[k]).matches(r'" + RESOURCE_QUANTITY + "'))))";
+      + " && (!has(self.resources.requests) || self.resources.requests.all(k, " + K_IS_LABEL_KEY + "))"
+      + " && (!has(self.resources.limits) || self.resources.limits.all(k, " + K_IS_LABEL_KEY + ")))";
   static final String CEL_ARCHIVE_COMMAND_SINGLE_LINE = "!has(self.archiveCommand)"
       + " || (!self.archiveCommand.matches(r'" + CONTROL_CHARACTER + "') && self.archiveCommand.matches(r'\\S'))";
   static final String CEL_ALLOWED_CIDRS =

@@ -31,7 +31,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * rules only when there is an old object, as on an update).
  */
 final class CrdSchemaCheck {
-  private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+  /** Also what {@link CelCostEstimate} parses with: the standard macros, self and oldSelf. */
+  static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
       .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
       .addVar("self", SimpleType.DYN)
       .addVar("oldSelf", SimpleType.DYN)
@@ -92,8 +93,11 @@ final class CrdSchemaCheck {
     if (value == null || value.isNull()) {
       return;
     }
-    if (Boolean.TRUE.equals(schema.getXKubernetesIntOrString())
-        || Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())) {
+    if (Boolean.TRUE.equals(schema.getXKubernetesIntOrString())) {
+      checkIntOrString(schema, value, path);
+      return;
+    }
+    if (Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())) {
       return;
     }
     String type = schema.getType();
@@ -178,6 +182,17 @@ final class CrdSchemaCheck {
           }
         });
       }
+    }
+  }
+
+  /** An int-or-string: an integer or a string; a pattern applies to the string, a minimum to the number. */
+  private void checkIntOrString(JSONSchemaProps schema, JsonNode value, String path) {
+    if (!value.isIntegralNumber() && !value.isTextual()) {
+      errors.add(path + ": must be an integer or a string");
+    } else if (value.isTextual() && schema.getPattern() != null && !value.asText().matches(schema.getPattern())) {
+      errors.add(path + ": must match " + schema.getPattern());
+    } else if (value.isIntegralNumber() && schema.getMinimum() != null && value.asDouble() < schema.getMinimum()) {
+      errors.add(path + ": below " + schema.getMinimum());
     }
   }
 
