@@ -89,8 +89,11 @@ class IsolatedPrimaryE2E {
       }
       assertThat(stopped).as("the isolated primary stopped taking writes").isNotNull();
       assertThat(Duration.between(cut, stopped)).as("its stop after the cut").isLessThan(STOP.plus(SLACK));
-      assertThat(lastAcknowledged).as("the last write the isolated primary acknowledged")
-          .isBefore(lastSeenAsPrimary).isBefore(stopped);
+      if (lastAcknowledged != null) {
+        // None at all would do too (a machine too slow for one before the stop): none after it is the point.
+        assertThat(lastAcknowledged).as("the last write the isolated primary acknowledged")
+            .isBefore(lastSeenAsPrimary).isBefore(stopped);
+      }
       assertThat(stopped).as("stopped before its standby's promotion was recorded").isBefore(promotedSeen);
       assertThat(pair.containerLog(old)).as("its log says why it stopped").contains("isolated: no news");
 
