@@ -7,12 +7,23 @@
 # was lost can never come up empty as a second primary. It also waits while the re-seed marker
 # exists. SIGTERM or SIGINT give a fast clean shutdown.
 #
+# The isolation check (docs/safety.md, "An isolated primary stops itself"): while this member runs
+# as primary it looks every second for news of its standby (a streaming standby's reply_time in
+# pg_stat_replication changed since the last look) and of the API server (a TCP connection opens).
+# After PKS_ISOLATION_STOP_SECONDS with neither it leaves PKS_ISOLATION_MARKER and stops PostgreSQL
+# (fast shutdown), so that a primary cut off from both acknowledges no commit while the operator
+# promotes its standby. With the marker, the member starts as a primary again only once the API
+# server answers (the operator can then fence and rejoin it) and the primary that -rw leads to, if
+# any, is not on a newer timeline than this member's data.
+#
 # Environment: PGDATA, PGPORT, PKS_CONFIG_DIR, PKS_REPLICATION_SECRET_DIR (file password),
 # PKS_RUN_DIR, PKS_PRIMARY_HOST, PKS_PRIMARY_PORT, PKS_REPLICATION_USER, PKS_MEMBER; optional
 # PKS_SLOT_NAME (empty: no slot), PKS_LISTEN_ADDRESSES (default '*'), PKS_TLS_DIR (tls.crt,
 # tls.key, optional ca.crt: the member serves TLS and replicates over it). With pgbackrest.conf in
 # PKS_CONFIG_DIR (spec.backup) also PKS_STANZA, PKS_BACKUP_SECRET_DIR, PKS_SUPERUSER_SECRET_DIR and
-# optional PKS_BACKUP_CA_DIR: archive_command and restore_command then run pgBackRest.
+# optional PKS_BACKUP_CA_DIR: archive_command and restore_command then run pgBackRest. The isolation
+# check runs with PKS_ISOLATION_STOP_SECONDS, PKS_MONITORING_ROLE and KUBERNETES_SERVICE_HOST (and
+# _PORT) set.
 set -eu
 
 PKS_SCRIPT=member-entrypoint
@@ -25,6 +36,7 @@ PKS_LISTEN_ADDRESSES="${PKS_LISTEN_ADDRESSES:-*}"
 
 postgres_pid=
 sleep_pid=
+watch_pid=
 
 # shellcheck disable=SC2317 # run by the trap below
 on_stop() {
@@ -48,7 +60,92 @@ reason_to_wait() {
     echo "re-seed requested ($PKS_RESEED_MARKER): waiting to be seeded"
   elif [ ! -e "$PGDATA/PG_VERSION" ]; then
     echo "no data: waiting for the initdb or seed Job"
+  elif [ -e "$PKS_ISOLATION_MARKER" ]; then
+    isolation_hold
   fi
+}
+
+# Why a member the isolation check stopped cannot start yet, or nothing (the marker then removed).
+# A standby cannot become a second writable primary; a primary waits for the API server, and then
+# for a newer primary (a failover happened meanwhile) to have it fenced and re-seeded.
+isolation_hold() {
+  if [ ! -e "$PGDATA/standby.signal" ]; then
+    if [ -z "${KUBERNETES_SERVICE_HOST:-}" ] || ! api_server_answers; then
+      echo "stopped as an isolated primary: waiting for the API server ${KUBERNETES_SERVICE_HOST:-(KUBERNETES_SERVICE_HOST unset)} to answer"
+      return 0
+    fi
+    if newer=$(newer_primary) && [ -n "$newer" ]; then
+      echo "stopped as an isolated primary: $newer; waiting to be fenced and re-seeded"
+      return 0
+    fi
+  fi
+  rm -f "$PKS_ISOLATION_MARKER"
+}
+
+# The primary that -rw leads to, when it is on a later timeline than this member's data; nothing
+# when it is not, or does not answer.
+newer_primary() {
+  write_replication_passfile
+  control=$(LC_ALL=C pg_controldata "$PGDATA") || return 0
+  primary_system=$(identify_primary isolation 2 2> /dev/null) || return 0
+  # shellcheck disable=SC2086 # split into the fields systemid, timeline, xlogpos
+  set -- $primary_system
+  if [ "$(control_value "Database system identifier")" = "$1" ] && [ "$2" -gt "$(data_timeline)" ]; then
+    echo "primary $PKS_PRIMARY_HOST:$PKS_PRIMARY_PORT is on timeline $2, newer than this member's $(data_timeline)"
+  fi
+}
+
+# Seconds since boot: a clock that no adjustment of the time of day moves.
+monotonic_seconds() {
+  cut -d. -f1 /proc/uptime
+}
+
+# The latest reply_time of a streaming standby, as this member's pg_stat_replication shows it;
+# nothing on a standby, before the monitoring role exists, or without a streaming standby.
+standby_reply() {
+  timeout 3 psql -X -A -t -q -h "$PKS_RUN_DIR" -p "$PGPORT" -U "$PKS_MONITORING_ROLE" -d postgres \
+    -c "SELECT max(reply_time) FROM pg_stat_replication WHERE state = 'streaming'" 2> /dev/null || true
+}
+
+# The isolation check; runs in the background beside PostgreSQL until it exits. A standby's reply
+# is news only when it changed since the last look (a standby cut off leaves the last one there),
+# and no clock of another machine is read.
+watch_isolation() {
+  heard=$(monotonic_seconds)
+  replied=
+  while kill -0 "$postgres_pid" 2> /dev/null; do
+    round=$(monotonic_seconds)
+    if [ -e "$PGDATA/standby.signal" ]; then
+      heard=$round
+    else
+      reply=$(standby_reply)
+      if { [ -n "$reply" ] && [ "$reply" != "$replied" ]; } || api_server_answers; then
+        heard=$round
+      elif [ $((round - heard)) -ge "$PKS_ISOLATION_STOP_SECONDS" ]; then
+        log "isolated: no news of a streaming standby or of the API server for $((round - heard)) s (failover.isolationStopSeconds: $PKS_ISOLATION_STOP_SECONDS): fast shutdown, so that this primary acknowledges no commit; it starts again once the API server answers"
+        # The marker first: the restart that follows this stop must find it.
+        : > "$PKS_ISOLATION_MARKER"
+        kill -INT "$postgres_pid" 2> /dev/null || true
+        sync "$PKS_ISOLATION_MARKER"
+        return 0
+      fi
+      replied=$reply
+    fi
+    sleep 1
+  done
+}
+
+# Starts the isolation check when the pod has what it needs; says why not otherwise.
+start_isolation_check() {
+  if [ -z "${PKS_ISOLATION_STOP_SECONDS:-}" ] || [ -z "${PKS_MONITORING_ROLE:-}" ]; then
+    return 0
+  fi
+  if [ -z "${KUBERNETES_SERVICE_HOST:-}" ]; then
+    log "isolation check off: KUBERNETES_SERVICE_HOST is not set, so the API server cannot be looked for"
+    return 0
+  fi
+  watch_isolation &
+  watch_pid=$!
 }
 
 wait_until_startable() {
@@ -115,6 +212,7 @@ fi
 
 postgres "$@" &
 postgres_pid=$!
+start_isolation_check
 if [ -n "$backups" ] && [ ! -e "$PGDATA/standby.signal" ]; then
   create_stanza &
 fi
@@ -125,5 +223,9 @@ while :; do
     break
   fi
 done
+if [ -n "$watch_pid" ]; then
+  # Ends on its own once PostgreSQL is gone; waited for, so a marker it writes is complete.
+  wait "$watch_pid" || true
+fi
 log "postgres exited with status $status"
 exit "$status"

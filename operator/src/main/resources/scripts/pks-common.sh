@@ -6,6 +6,9 @@
 # shellcheck shell=sh disable=SC2034 # the variables are used by the scripts that source this file
 # The file beside PGDATA that keeps a member from starting until it has been seeded again.
 PKS_RESEED_MARKER="$(dirname "$PGDATA")/pks-reseed"
+# The file beside PGDATA that the isolation check leaves when it stopped this member as an isolated
+# primary: it starts as a primary again only once the API server answers (member-entrypoint.sh).
+PKS_ISOLATION_MARKER="$(dirname "$PGDATA")/pks-isolated"
 # Replication credentials for libpq (primary_conninfo, pg_basebackup), mode 0600.
 PKS_PASSFILE="$PKS_RUN_DIR/replication.pgpass"
 
@@ -146,6 +149,47 @@ replication_tls() {
   else
     printf ' sslmode=require'
   fi
+}
+
+# "systemid timeline xlogpos" of the primary, from IDENTIFY_SYSTEM on a replication connection
+# named $PKS_MEMBER-$1 that waits at most $2 seconds to connect; libpq's messages on stderr.
+identify_primary() {
+  LC_ALL=C psql -X -A -t -F ' ' -c IDENTIFY_SYSTEM \
+    -d "$(replication_conninfo "$PKS_MEMBER-$1") replication=true connect_timeout=$2"
+}
+
+# pg_controldata's value for the label $1, from its output in $control.
+control_value() {
+  printf '%s\n' "$control" | sed -n "s/^$1:[[:space:]]*//p"
+}
+
+# The latest timeline PGDATA reached (from $control): its last checkpoint's, or a later one named by
+# a history file in pg_wal (a promotion writes it before the first checkpoint of the new timeline).
+data_timeline() {
+  timeline=$(control_value "Latest checkpoint's TimeLineID")
+  history=$(find "$PGDATA/pg_wal" -maxdepth 1 -name '*.history' | sed -n 's|.*/\([0-9A-F]\{8\}\)\.history$|\1|p' \
+    | sort | tail -n 1)
+  if [ -n "$history" ] && [ $((0x$history)) -gt "$timeline" ]; then
+    timeline=$((0x$history))
+  fi
+  echo "$timeline"
+}
+
+# Whether a TCP connection to host $1, port $2 opens within a second: bash's /dev/tcp (the official
+# postgres images are Debian's, with bash), else nc -z (busybox's, on Alpine).
+tcp_answers() {
+  if command -v bash > /dev/null 2>&1; then
+    # shellcheck disable=SC2016 # expanded by bash, from its own arguments
+    timeout 1 bash -c 'exec 3<> "/dev/tcp/$0/$1"' "$1" "$2" 2> /dev/null
+  else
+    timeout 1 nc -z "$1" "$2" 2> /dev/null
+  fi
+}
+
+# Whether the Kubernetes API server (KUBERNETES_SERVICE_HOST, which the kubelet sets) accepts a
+# connection.
+api_server_answers() {
+  tcp_answers "$KUBERNETES_SERVICE_HOST" "${KUBERNETES_SERVICE_PORT:-443}"
 }
 
 # A platform that assigns the pod's UID (OpenShift's restricted SCC, spec.pods.platformAssignsUser)

@@ -63,26 +63,9 @@ give_up() {
   fail "$1; previous data in $PGDATA left untouched"
 }
 
-# pg_controldata's value for the label $1, from its output in $control.
-control_value() {
-  printf '%s\n' "$control" | sed -n "s/^$1:[[:space:]]*//p"
-}
-
 # A WAL position "X/Y" as one number (shell arithmetic is 64-bit).
 lsn_number() {
   echo $(( (0x${1%/*} << 32) + 0x${1#*/} ))
-}
-
-# The latest timeline PGDATA reached: its last checkpoint's, or a later one named by a history file
-# in pg_wal (a promotion writes it before the first checkpoint of the new timeline).
-data_timeline() {
-  timeline=$(control_value "Latest checkpoint's TimeLineID")
-  history=$(find "$PGDATA/pg_wal" -maxdepth 1 -name '*.history' | sed -n 's|.*/\([0-9A-F]\{8\}\)\.history$|\1|p' \
-    | sort | tail -n 1)
-  if [ -n "$history" ] && [ $((0x$history)) -gt "$timeline" ]; then
-    timeline=$((0x$history))
-  fi
-  echo "$timeline"
 }
 
 # How far PGDATA's WAL is known to reach: its last checkpoint, or a standby's minimum recovery
@@ -104,8 +87,7 @@ refuse_to_replace_newer_data() {
     return 0
   fi
   write_replication_passfile
-  if ! primary_system=$(LC_ALL=C psql -X -A -t -F ' ' -c IDENTIFY_SYSTEM \
-      -d "$(replication_conninfo "$PKS_MEMBER-seed") replication=true connect_timeout=10" 2> "$tool_output"); then
+  if ! primary_system=$(identify_primary seed 10 2> "$tool_output"); then
     give_up "$(explain_failure "$tool_output")"
   fi
   # shellcheck disable=SC2086 # split into the fields systemid, timeline, xlogpos

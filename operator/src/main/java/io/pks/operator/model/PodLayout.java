@@ -32,6 +32,12 @@ public final class PodLayout {
    */
   public static final String RESEED_MARKER = "pks-reseed";
 
+  /**
+   * A file of this name beside PGDATA says the member's isolation check stopped it as an isolated
+   * primary: it starts as a primary again only once the API server answers (member-entrypoint.sh).
+   */
+  public static final String ISOLATION_MARKER = "pks-isolated";
+
   public static final String POSTGRESQL_CONF = "postgresql.conf";
   /** pgBackRest's repository of the pair's own backups, without credentials (PgBackRestConf). */
   public static final String PGBACKREST_CONF = "pgbackrest.conf";
@@ -65,6 +71,16 @@ public final class PodLayout {
   /** Empty when the pair keeps no replication slot. */
   public static final String ENV_SLOT = "PKS_SLOT_NAME";
   /** listen_addresses; the entrypoint defaults to '*'. Set on loopback-only test machines. */
+  /**
+   * spec.failover.isolationStopSeconds, for the member's isolation check; the API server's address
+   * comes from KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT, which the kubelet sets in
+   * every container.
+   */
+  public static final String ENV_ISOLATION_STOP_SECONDS = "PKS_ISOLATION_STOP_SECONDS";
+  /** The role the isolation check reads pg_stat_replication as, over the socket (MemberMetrics). */
+  public static final String ENV_MONITORING_ROLE = "PKS_MONITORING_ROLE";
+  public static final String ENV_API_SERVER_HOST = "KUBERNETES_SERVICE_HOST";
+  public static final String ENV_API_SERVER_PORT = "KUBERNETES_SERVICE_PORT";
   public static final String ENV_LISTEN_ADDRESSES = "PKS_LISTEN_ADDRESSES";
   /** SCRIPTS_DIR, for backup.sh run by the member's PostgreSQL (postgres.BaseBackup). Set only with spec.backup. */
   public static final String ENV_SCRIPTS_DIR = "PKS_SCRIPTS_DIR";

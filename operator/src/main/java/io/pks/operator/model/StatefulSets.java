@@ -114,6 +114,10 @@ public final class StatefulSets {
         .withTopologySpreadConstraints(spread.isEmpty() ? null : spread)
         .withTerminationGracePeriodSeconds(60L)
         .editFirstContainer()
+          // The member's isolation check (member-entrypoint.sh): the only pod that runs a primary.
+          .addToEnv(MemberPods.env(PodLayout.ENV_ISOLATION_STOP_SECONDS,
+              pair.getSpec().failover().isolationStopSeconds().toString()),
+              MemberPods.env(PodLayout.ENV_MONITORING_ROLE, MemberMetrics.MONITORING_ROLE))
           .addNewPort().withName("postgres").withContainerPort(port).withProtocol("TCP").endPort()
           // Crash recovery of a large database may take long: liveness starts after the first success.
           .withStartupProbe(pgIsReady(port, 10, 360))

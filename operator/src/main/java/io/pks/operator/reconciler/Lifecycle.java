@@ -51,6 +51,14 @@ final class Lifecycle {
    */
   static final Duration PRIMARY_RESTART_BOUND = Duration.ofSeconds(60);
 
+  /**
+   * What an isolated primary's own check may take beyond failover.isolationStopSeconds to stop it
+   * (member-entrypoint.sh): up to a round of checks (a second's pause and a second's connection
+   * timeout) late to notice its last contact and as late to see the time run out, and the operator's
+   * last answer from it up to a probe interval older than that contact.
+   */
+  static final Duration ISOLATION_STOP_MARGIN = Duration.ofSeconds(5);
+
   static LifecycleStep decide(PksReplicaPair pair, PairFacts facts) {
     PksReplicaPairStatus status = pair.getStatus() == null ? PksReplicaPairStatus.EMPTY : pair.getStatus();
     PairState state = PairState.of(status);
@@ -482,10 +490,11 @@ final class Lifecycle {
             + " to answer before promoting it. To cancel and start " + old + " again, annotate the pair "
             + PksReplicaPair.SWITCHOVER_ANNOTATION + "=" + old + ".");
       }
-      return promote(target, old, EventReason.Promoted, target + " promoted after the loss of " + old + "; it takes the"
+      return awaitingIsolationStop(Phase.FailingOver, target).orElseGet(() -> promote(target, old,
+          EventReason.Promoted, target + " promoted after the loss of " + old + "; it takes the"
           + " writes and the SIP traffic (SIP clients on UDP may keep stale conntrack entries to the old site"
           + " until they expire). " + old + " is re-seeded as the standby when it returns: anything it"
-          + " committed alone is discarded.");
+          + " committed alone is discarded."));
     }
 
     private LifecycleStep switchoverRequested(String target) {
@@ -523,7 +532,8 @@ final class Lifecycle {
             + " to stop cleanly.");
       }
       if (Lsn.beyond(facts.standbyReceivedLsn(), state.switchoverLsn())) {
-        return switchedOver(target);
+        // Its shutdown checkpoint arrived, but a pod still there may be a primary cut off after it.
+        return awaitingIsolationStop(Phase.SwitchingOver, target).orElseGet(() -> switchedOver(target));
       }
       return uncleanSwitchover(target);
     }
@@ -564,9 +574,10 @@ final class Lifecycle {
             + why + ", and it was not last seen in sync, so commits it lacks would be lost. Set"
             + " spec.failover.allowDataLoss: true to accept that loss.");
       }
-      return promote(target, primary, EventReason.Promoted, target + " promoted by the failover rules after a"
+      return awaitingIsolationStop(Phase.SwitchingOver, target).orElseGet(() -> promote(target, primary,
+          EventReason.Promoted, target + " promoted by the failover rules after a"
           + " switchover whose old primary " + primary + " did not stop cleanly: " + why + ". It was in sync, so it"
-          + " has every acknowledged commit; " + primary + " is re-seeded as its standby.");
+          + " has every acknowledged commit; " + primary + " is re-seeded as its standby."));
     }
 
     private LifecycleStep promote(String target, String old, EventReason reason, String message) {
@@ -697,6 +708,24 @@ final class Lifecycle {
           + " from " + primary + " again.");
     }
 
+    /**
+     * The old primary is fenced but not confirmed stopped: its pod is still there (its node may be
+     * cut off, running it on), and it was heard from less than {@link #isolationStopBound} ago, so
+     * its own isolation check may not have stopped it yet. Promoting now could leave two writable
+     * primaries; a pod gone (its kubelet stopped it) or the bound passed confirms the stop.
+     */
+    private Optional<LifecycleStep> awaitingIsolationStop(Phase phase, String target) {
+      Duration bound = isolationStopBound(failover);
+      // A target already promoted (a step whose record was lost) has nothing left to wait for.
+      if (!facts.podExists(primary) || facts.primaryUnreachableFor(primary).compareTo(bound) >= 0
+          || facts.answersAsPrimary(target)) {
+        return Optional.empty();
+      }
+      return Optional.of(waiting(phase, "Promoting " + target + " once " + primary + " is confirmed stopped: its"
+          + " pod is gone, or nothing was heard from it for " + bound.toSeconds() + " s (failover.isolationStopSeconds"
+          + " and a margin: an isolated primary has stopped itself by then)."));
+    }
+
     /** The primary was started again in place: done once its pod is Ready and it answers as primary. */
     private LifecycleStep primaryRestarted() {
       if (facts.podReady(primary) && facts.answersAsPrimary(primary)) {
@@ -748,6 +777,14 @@ final class Lifecycle {
     return Duration.ofSeconds(facts.primaryStarting()
         ? Math.max(failover.primaryUnavailableSeconds(), failover.crashRecoverySeconds())
         : failover.primaryUnavailableSeconds());
+  }
+
+  /**
+   * How long after the last news of a primary whose pod is still there its own isolation check
+   * has stopped it: failover.isolationStopSeconds and {@link #ISOLATION_STOP_MARGIN}.
+   */
+  static Duration isolationStopBound(FailoverSpec failover) {
+    return Duration.ofSeconds(failover.isolationStopSeconds()).plus(ISOLATION_STOP_MARGIN);
   }
 
   /** The first seed attempt of {@code member} whose Job does not exist yet. */

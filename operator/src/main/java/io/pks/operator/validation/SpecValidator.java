@@ -274,6 +274,8 @@ public final class SpecValidator {
         SpecRules.MIN_UNAVAILABLE_SECONDS, SpecRules.MAX_UNAVAILABLE_SECONDS, violations);
     range("spec.failover.crashRecoverySeconds", failover.crashRecoverySeconds(),
         SpecRules.MIN_CRASH_RECOVERY_SECONDS, SpecRules.MAX_CRASH_RECOVERY_SECONDS, violations);
+    range("spec.failover.isolationStopSeconds", failover.isolationStopSeconds(),
+        SpecRules.MIN_ISOLATION_STOP_SECONDS, SpecRules.MAX_ISOLATION_STOP_SECONDS, violations);
   }
 
   private static void sip(SipSpec sip, List<String> memberNames, List<Violation> violations) {

@@ -102,7 +102,21 @@ class StatefulSetsTest {
         .containsEntry("PKS_STAGING_DIR", "/var/lib/postgresql/data/repl")
         .containsEntry("PKS_PRIMARY_HOST", "pks-rw")
         .containsEntry("PKS_REPLICATION_USER", "repuser")
-        .containsEntry("PKS_SLOT_NAME", "pks_site_b");
+        .containsEntry("PKS_SLOT_NAME", "pks_site_b")
+        .containsEntry("PKS_ISOLATION_STOP_SECONDS", "5")
+        .containsEntry("PKS_MONITORING_ROLE", "pks_monitor");
+  }
+
+  @Test
+  void theIsolationCheckGetsItsBoundFromTheSpec() {
+    PksReplicaPair slower = TestPairs.example(json -> TestPairs.spec(json).with("failover")
+        .put("isolationStopSeconds", 17));
+    Map<String, String> env = siteB(slower).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .collect(java.util.stream.Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    assertThat(env).containsEntry("PKS_ISOLATION_STOP_SECONDS", "17");
+    // Only the member's own container: the metrics sidecar and the Jobs run no primary.
+    assertThat(siteB(slower).getSpec().getTemplate().getSpec().getContainers().get(1).getEnv())
+        .noneMatch(variable -> variable.getName().equals("PKS_ISOLATION_STOP_SECONDS"));
   }
 
   @Test

@@ -208,7 +208,8 @@ class DecisionsTest {
 
   @Test
   void theFencedPrimaryIsFollowedByThePromotion() {
-    seen(null, B, "unknown", null, null);
+    // Its pod is still there, but silent past failover.isolationStopSeconds and the margin.
+    primaryDown(10);
     LifecycleStep step = decide(failingOver());
     assertThat(step.actions()).containsExactly(Action.PROMOTE);
     assertThat(step.phase()).isEqualTo(Phase.Rejoining);
@@ -219,6 +220,59 @@ class DecisionsTest {
     assertThat(step.reason()).isEqualTo(EventReason.Promoted);
     assertThat(step.message()).startsWith("site-b promoted after the loss of site-a; it takes the writes and the SIP"
         + " traffic").contains("conntrack");
+  }
+
+  // --- confirmed fencing: an isolated old primary has stopped itself (issue 14, item 10) ---------
+
+  @Test
+  void aFencedPrimaryWhosePodIsStillThereIsPromotedOnlyOnceItsIsolationCheckHasStoppedIt() {
+    // Fenced at the bound (5 s), but its node may be cut off and run it on: its own check stops
+    // it after failover.isolationStopSeconds (5 s) without news; 5 s of margin on top.
+    primaryDown(5);
+    LifecycleStep waiting = decide(failingOver());
+    assertThat(waiting.actions()).isEmpty();
+    assertThat(waiting.phase()).isEqualTo(Phase.FailingOver);
+    assertThat(waiting.state().targetPrimary()).isEqualTo(B);
+    assertThat(waiting.stoppedMembers()).containsExactly(A);
+    assertThat(waiting.reason()).isNull();
+    assertThat(waiting.message()).isEqualTo("Promoting site-b once site-a is confirmed stopped: its pod is gone, or"
+        + " nothing was heard from it for 10 s (failover.isolationStopSeconds and a margin: an isolated primary has"
+        + " stopped itself by then).");
+    situation.primaryReachedAt = NOW.minusSeconds(9);
+    assertThat(decide(failingOver()).message()).as("the same sentence a second later: no status write")
+        .isEqualTo(waiting.message());
+
+    situation.primaryReachedAt = NOW.minusSeconds(10);
+    assertThat(decide(failingOver()).actions()).containsExactly(Action.PROMOTE);
+  }
+
+  @Test
+  void aFencedPrimaryWhosePodIsGoneIsPromotedAtOnce() {
+    // The kubelet stopped it: the fence is confirmed, nothing left to wait for.
+    primaryDown(5);
+    situation.pods.remove(A);
+    assertThat(decide(failingOver()).actions()).containsExactly(Action.PROMOTE);
+  }
+
+  @Test
+  void aLongerIsolationStopDelaysThePromotionAsLong() {
+    primaryDown(20);
+    PksReplicaPair pair = failingOver();
+    pair.setSpec(TestPairs.example(json -> failover(json).put("isolationStopSeconds", 20)).getSpec());
+    assertThat(decide(pair).actions()).isEmpty();
+    assertThat(decide(pair).message()).contains("for 25 s");
+    situation.primaryReachedAt = NOW.minusSeconds(25);
+    assertThat(decide(pair).actions()).containsExactly(Action.PROMOTE);
+  }
+
+  @Test
+  void aFencedPrimaryHeardFromByItsStandbyIsNotYetConfirmedStopped() {
+    // The probe lost it long ago, but its standby received from it 3 s ago: it was alive then.
+    primaryDown(30);
+    situation.primaryHeardAt = NOW.minusSeconds(3);
+    assertThat(decide(failingOver()).actions()).isEmpty();
+    situation.primaryHeardAt = NOW.minusSeconds(10);
+    assertThat(decide(failingOver()).actions()).containsExactly(Action.PROMOTE);
   }
 
   @Test
@@ -243,6 +297,7 @@ class DecisionsTest {
   @Test
   void aSwitchoverRequestDuringAFailoverWaitsForIt() {
     seen(null, B, "unknown", null, null);
+    situation.pods.remove(A);
     PksReplicaPair pair = failingOver();
     pair.setSpec(pair.getSpec().withPrimary(B));
     assertThat(decide(pair).actions()).containsExactly(Action.PROMOTE);
@@ -463,6 +518,11 @@ class DecisionsTest {
         + " cleanly.");
 
     situation.primaryReachedAt = NOW.minusSeconds(5);
+    LifecycleStep unconfirmed = decide(switchingOver());
+    assertThat(unconfirmed.actions()).as("its pod is there: it may run on, cut off").isEmpty();
+    assertThat(unconfirmed.phase()).isEqualTo(Phase.SwitchingOver);
+
+    situation.primaryReachedAt = NOW.minusSeconds(10);
     LifecycleStep promoted = decide(switchingOver());
     assertThat(promoted.actions()).as("in sync: every acknowledged commit is on it").containsExactly(Action.PROMOTE);
     assertThat(promoted.reason()).isEqualTo(EventReason.Promoted);

@@ -248,6 +248,8 @@ public final class HostileSpecs {
     }
     bounds.put("failover.crashRecoverySeconds",
         new long[] {SpecRules.MIN_CRASH_RECOVERY_SECONDS, SpecRules.MAX_CRASH_RECOVERY_SECONDS});
+    bounds.put("failover.isolationStopSeconds",
+        new long[] {SpecRules.MIN_ISOLATION_STOP_SECONDS, SpecRules.MAX_ISOLATION_STOP_SECONDS});
     bounds.forEach((path, range) -> {
       for (long value : range) {
         cases.add(SpecCase.valid(path + " at its bound " + value, spec -> set(spec, path, JSON.numberNode(value))));

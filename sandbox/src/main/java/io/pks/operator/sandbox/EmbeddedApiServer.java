@@ -107,6 +107,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return client;
   }
 
+  /** Where the server listens: 127.0.0.1 and its port. */
+  public java.net.InetSocketAddress address() {
+    return new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
+  }
+
   /** {@code http://127.0.0.1:<port>}. */
   public String url() {
     return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.port();

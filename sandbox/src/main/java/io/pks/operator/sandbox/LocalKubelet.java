@@ -106,6 +106,8 @@ final class LocalKubelet implements AutoCloseable {
   private final Path podsRoot;
   private final Clock clock;
   private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
+  /** KUBERNETES_SERVICE_HOST and _PORT of every container, as a kubelet sets them; empty until known. */
+  private volatile Map<String, String> apiServerEnv = Map.of();
   private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
   /** Every container started; those no longer running are dropped when the claims in use are asked for. */
   private final Set<LocalContainer> started = ConcurrentHashMap.newKeySet();
@@ -385,14 +387,26 @@ final class LocalKubelet implements AutoCloseable {
     }
   }
 
+  /** Where the pods reach the API server: from now on in every container's environment. */
+  void apiServer(InetSocketAddress address) {
+    apiServerEnv = Map.of(PodLayout.ENV_API_SERVER_HOST, address.getHostString(),
+        PodLayout.ENV_API_SERVER_PORT, Integer.toString(address.getPort()));
+  }
+
   /**
-   * The loopback mode's overrides for a pair's pod: its member's port, the -rw proxy as its
-   * primary. A pod on a node of its own keeps its spec's: the pair's port, the -rw Service's name.
+   * The API server's address, and the loopback mode's overrides for a pair's pod: its member's
+   * port, the -rw proxy as its primary. A pod on a node of its own keeps its spec's: the pair's
+   * port, the -rw Service's name.
    */
   private Map<String, String> networkEnv(Pod pod) {
-    if (network != null) {
-      return Map.of();
+    Map<String, String> env = new java.util.LinkedHashMap<>(apiServerEnv);
+    if (network == null) {
+      env.putAll(loopbackEnv(pod));
     }
+    return env;
+  }
+
+  private Map<String, String> loopbackEnv(Pod pod) {
     String namespace = pod.getMetadata().getNamespace();
     String pair = pod.getMetadata().getLabels().get(Labels.PAIR);
     int servicePort = pod.getSpec().getContainers().get(0).getEnv().stream()

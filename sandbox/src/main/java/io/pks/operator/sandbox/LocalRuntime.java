@@ -37,6 +37,9 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 public final class LocalRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
   private static final long PERIOD_MILLIS = 100;
+  /** The Service a cluster's pods reach the API server by: default/kubernetes, port 443. */
+  private static final String API_SERVER_SERVICE = "default/kubernetes";
+  private static final int API_SERVER_SERVICE_PORT = 443;
 
   private final KubernetesClient client;
   private final LocalVolumes volumes;
@@ -47,6 +50,8 @@ public final class LocalRuntime implements AutoCloseable {
   private final ServiceProxies proxies;
   /** Null in the loopback mode. */
   private final NodeNetworking nodeNetworking;
+  /** The API server as the pods reach it in the network mode (the kubernetes Service); null on loopback. */
+  private final TcpProxy apiServerProxy;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final SharedIndexInformer<Pod> podCache;
   private final SharedIndexInformer<StatefulSet> statefulSetCache;
@@ -63,13 +68,20 @@ public final class LocalRuntime implements AutoCloseable {
     return thread;
   });
 
-  /** {@code network} null: the loopback mode. */
-  public LocalRuntime(KubernetesClient client, SandboxPorts ports, PodNetwork network, Path workDir) {
+  /**
+   * {@code network} null: the loopback mode. {@code apiServer}: where the API server listens on
+   * this machine; its pods reach it as a cluster's do, by KUBERNETES_SERVICE_HOST and _PORT.
+   */
+  public LocalRuntime(KubernetesClient client, InetSocketAddress apiServer, SandboxPorts ports, PodNetwork network,
+      Path workDir) {
     this.client = client;
     Clock clock = Clock.systemUTC();
     this.volumes = new LocalVolumes(client, workDir.resolve("volumes"));
     this.kubelet = new LocalKubelet(client, volumes, ports, network, workDir.resolve("pods"), clock);
     this.nodeNetworking = network == null ? null : new NodeNetworking(network);
+    this.apiServerProxy = network == null ? null : new TcpProxy(new InetSocketAddress(
+        network.serviceIp(API_SERVER_SERVICE), API_SERVER_SERVICE_PORT), () -> apiServer);
+    kubelet.apiServer(apiServerProxy == null ? apiServer : apiServerProxy.address());
     this.statefulSets = new StatefulSetController(client);
     this.jobs = new JobController(client, clock);
     this.garbageCollector = new GarbageCollector(client);
@@ -181,5 +193,8 @@ public final class LocalRuntime implements AutoCloseable {
     informers.forEach(SharedIndexInformer::close);
     kubelet.close();
     proxies.close();
+    if (apiServerProxy != null) {
+      apiServerProxy.close();
+    }
   }
 }

@@ -57,7 +57,7 @@ public final class Sandbox implements AutoCloseable {
     this.apiServer = new EmbeddedApiServer();
     this.operatorClient = apiServer.clientAs(EmbeddedApiServer.OPERATOR_USER_AGENT);
     this.kubeconfig = apiServer.writeKubeconfig(workDir.resolve("kubeconfig"));
-    this.runtime = new LocalRuntime(apiServer.client(), ports, network, workDir);
+    this.runtime = new LocalRuntime(apiServer.client(), apiServer.address(), ports, network, workDir);
   }
 
   /** How the members reach each other and the operator reaches them. */

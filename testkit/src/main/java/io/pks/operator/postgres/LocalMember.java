@@ -107,9 +107,21 @@ final class LocalMember {
     return pgdata.getParent().resolve(PodLayout.RESEED_MARKER);
   }
 
+  /** The file the isolation check leaves when it stopped this member as an isolated primary. */
+  Path isolationMarker() {
+    return pgdata.getParent().resolve(PodLayout.ISOLATION_MARKER);
+  }
+
   /** Starts the member's container (member-entrypoint.sh). */
   void start() {
-    entrypoint = memberContainer().start(network, LocalContainer.Output.MERGED);
+    start(Map.of());
+  }
+
+  /** Starts the member's container with {@code overrides} over its environment (a kubelet's variables). */
+  void start(Map<String, String> overrides) {
+    Map<String, String> environment = new LinkedHashMap<>(network);
+    environment.putAll(overrides);
+    entrypoint = memberContainer().start(environment, LocalContainer.Output.MERGED);
   }
 
   boolean running() {

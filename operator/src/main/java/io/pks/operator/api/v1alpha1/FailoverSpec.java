@@ -32,6 +32,14 @@ public record FailoverSpec(
         + " replaying WAL, or a restart) may take before it counts as lost, counted like"
         + " primaryUnavailableSeconds from its last answer as primary; the larger of the two applies.")
     Integer crashRecoverySeconds,
+    @Default(SpecRules.DEFAULT_ISOLATION_STOP_SECONDS_TEXT)
+    @Min(SpecRules.MIN_ISOLATION_STOP_SECONDS)
+    @Max(SpecRules.MAX_ISOLATION_STOP_SECONDS)
+    @JsonPropertyDescription("Seconds a primary may reach neither its streaming standby nor the Kubernetes API"
+        + " server before it stops its own PostgreSQL (fast shutdown), so that an isolated primary acknowledges"
+        + " no commit. It starts again once the API server answers. A failover whose old primary's pod is"
+        + " not confirmed gone promotes only after this plus a margin has passed without news of it.")
+    Integer isolationStopSeconds,
     @Default("false")
     @JsonPropertyDescription("Allow promoting a standby that was not last seen in sync: committed"
         + " transactions it lacks are lost.")
@@ -42,10 +50,11 @@ public record FailoverSpec(
     primaryUnavailableSeconds = primaryUnavailableSeconds == null ? SpecRules.DEFAULT_PRIMARY_UNAVAILABLE_SECONDS : primaryUnavailableSeconds;
     standbyUnavailableSeconds = standbyUnavailableSeconds == null ? SpecRules.DEFAULT_STANDBY_UNAVAILABLE_SECONDS : standbyUnavailableSeconds;
     crashRecoverySeconds = crashRecoverySeconds == null ? SpecRules.DEFAULT_CRASH_RECOVERY_SECONDS : crashRecoverySeconds;
+    isolationStopSeconds = isolationStopSeconds == null ? SpecRules.DEFAULT_ISOLATION_STOP_SECONDS : isolationStopSeconds;
     allowDataLoss = allowDataLoss == null ? Boolean.FALSE : allowDataLoss;
   }
 
   public static FailoverSpec defaults() {
-    return new FailoverSpec(null, null, null, null, null);
+    return new FailoverSpec(null, null, null, null, null, null);
   }
 }

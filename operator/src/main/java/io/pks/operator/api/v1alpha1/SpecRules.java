@@ -45,6 +45,14 @@ public final class SpecRules {
   public static final int MAX_CRASH_RECOVERY_SECONDS = 3600;
   public static final int DEFAULT_CRASH_RECOVERY_SECONDS = 60;
   static final String DEFAULT_CRASH_RECOVERY_SECONDS_TEXT = "" + DEFAULT_CRASH_RECOVERY_SECONDS;
+  /**
+   * An isolated primary's stop: two seconds at least (the member checks every second), an hour at
+   * most.
+   */
+  public static final int MIN_ISOLATION_STOP_SECONDS = 2;
+  public static final int MAX_ISOLATION_STOP_SECONDS = 3600;
+  public static final int DEFAULT_ISOLATION_STOP_SECONDS = 5;
+  static final String DEFAULT_ISOLATION_STOP_SECONDS_TEXT = "" + DEFAULT_ISOLATION_STOP_SECONDS;
   public static final int MAX_CONNECTION_LIMIT = 1000;
   public static final int DEFAULT_CONNECTION_LIMIT = 5;
   static final String DEFAULT_CONNECTION_LIMIT_TEXT = "" + DEFAULT_CONNECTION_LIMIT;
