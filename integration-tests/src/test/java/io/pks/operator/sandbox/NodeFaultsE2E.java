@@ -83,6 +83,7 @@ class NodeFaultsE2E {
   private static void holdsCommitsUntilHealed(String fault, String table) throws Exception {
     String standby = standby();
     String primary = primary();
+    int primaryRestarts = pair.restartCount(primary);
     try (Writer writer = new Writer(pair, table)) {
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       pair.fault(standby, fault);
@@ -99,6 +100,9 @@ class NodeFaultsE2E {
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
       writer.stop();
       assertThat(writer.missingOn(pair.connections(pair.readWrite()))).as("acknowledged rows lost").isEmpty();
+      // It reached the API server throughout: its isolation check must not have stopped it (it did,
+      // when the sandbox's nodes could not reach the API server's Service address).
+      assertThat(pair.restartCount(primary)).as("restarts of the primary").isEqualTo(primaryRestarts);
     }
   }
 

@@ -36,6 +36,14 @@ final class PodNetwork implements AutoCloseable {
   private static final int LAST_POD = 199;
   private static final int FIRST_SERVICE = 200;
   private static final int LAST_SERVICE = 254;
+  /**
+   * FIRST_SERVICE to LAST_SERVICE as address blocks, routed from every node through the bridge. A
+   * member's Service address is translated in the node (NodeRules) and never leaves it by that
+   * address; one held on this machine (the API server's kubernetes Service, a proxy on the bridge)
+   * must: left to the /24 link, the node looks it up by ARP, which the bridge does not answer for
+   * its /32 Service addresses (seen: neighbour FAILED, every connection timed out).
+   */
+  private static final List<String> SERVICE_BLOCKS = List.of("200/29", "208/28", "224/27");
   private static final Path NETNS_ETC = Path.of("/etc/netns");
 
   /** One pod's node: its namespace, the host end of its link, its address. */
@@ -124,6 +132,9 @@ final class PodNetwork implements AutoCloseable {
     inNode(node, "ip", "link", "set", "eth0", "up");
     inNode(node, "ip", "link", "set", "lo", "up");
     inNode(node, "ip", "route", "add", "default", "via", gateway());
+    for (String block : SERVICE_BLOCKS) {
+      inNode(node, "ip", "route", "add", prefix() + block, "via", gateway());
+    }
     writeNetnsFile(node, "resolv.conf", "# the sandbox resolves names from /etc/hosts only\n");
     writeNetnsFile(node, "hosts", "127.0.0.1 localhost\n");
     nodes.add(node);
