@@ -5,7 +5,7 @@
 # when PGDATA/standby.signal exists. Without data it never initialises itself: it waits for the
 # operator's initdb Job (bootstrap of the primary) or seed Job (standby), so a member whose volume
 # was lost can never come up empty as a second primary. It also waits while the re-seed marker
-# exists. SIGTERM or SIGINT give a fast clean shutdown.
+# exists, or the marker of a rewind that did not end. SIGTERM or SIGINT give a fast clean shutdown.
 #
 # Environment: PGDATA, PGPORT, PKS_CONFIG_DIR, PKS_REPLICATION_SECRET_DIR (file password),
 # PKS_RUN_DIR, PKS_PRIMARY_HOST, PKS_PRIMARY_PORT, PKS_REPLICATION_USER, PKS_MEMBER; optional
@@ -46,6 +46,8 @@ trap on_stop TERM INT
 reason_to_wait() {
   if [ -e "$PKS_RESEED_MARKER" ]; then
     echo "re-seed requested ($PKS_RESEED_MARKER): waiting to be seeded"
+  elif [ -e "$PKS_REWIND_MARKER" ]; then
+    echo "a rewind of its data did not end ($PKS_REWIND_MARKER): waiting to be seeded"
   elif [ ! -e "$PGDATA/PG_VERSION" ]; then
     echo "no data: waiting for the initdb or seed Job"
   fi

@@ -6,6 +6,9 @@
 # shellcheck shell=sh disable=SC2034 # the variables are used by the scripts that source this file
 # The file beside PGDATA that keeps a member from starting until it has been seeded again.
 PKS_RESEED_MARKER="$(dirname "$PGDATA")/pks-reseed"
+# The file beside PGDATA that says a pg_rewind of PGDATA began and has not ended: the data may be
+# half rewound, so the member waits, and the next seed copies.
+PKS_REWIND_MARKER="$(dirname "$PGDATA")/pks-rewinding"
 # Replication credentials for libpq (primary_conninfo, pg_basebackup), mode 0600.
 PKS_PASSFILE="$PKS_RUN_DIR/replication.pgpass"
 
