@@ -1,22 +1,29 @@
 package io.pks.operator.validation;
 
 import java.util.Collection;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.pks.operator.model.Labels;
 
 /**
  * What the cluster already holds for a pair, for the immutability rules. It is read from the
  * existing StatefulSets rather than from an old spec, because that is what a change would break:
- * renaming a member would orphan its volume, and a StatefulSet's storage class cannot change.
+ * renaming a member would orphan its volume, a StatefulSet's storage class cannot change, and a
+ * volume cannot shrink.
+ *
+ * @param storageSize the size the members' volumes were created with (their claim template's request)
  */
-public record AppliedState(Set<String> memberNames, Optional<String> storageClassName) {
+public record AppliedState(Set<String> memberNames, Optional<String> storageClassName, Optional<Quantity> storageSize) {
 
-  public static final AppliedState NONE = new AppliedState(Set.of(), Optional.empty());
+  public static final AppliedState NONE = new AppliedState(Set.of(), Optional.empty(), Optional.empty());
 
   public static AppliedState of(Collection<StatefulSet> statefulSets) {
     if (statefulSets.isEmpty()) {
@@ -25,13 +32,22 @@ public record AppliedState(Set<String> memberNames, Optional<String> storageClas
     Set<String> members = statefulSets.stream()
         .map(sts -> sts.getMetadata().getLabels().get(Labels.MEMBER))
         .collect(Collectors.toUnmodifiableSet());
-    Optional<String> storageClass = statefulSets.stream()
-        .flatMap(sts -> sts.getSpec().getVolumeClaimTemplates().stream())
-        .map(PersistentVolumeClaim::getSpec)
-        .map(spec -> spec.getStorageClassName())
-        .filter(java.util.Objects::nonNull)
+    Optional<String> storageClass = claimSpecs(statefulSets)
+        .map(PersistentVolumeClaimSpec::getStorageClassName)
+        .filter(Objects::nonNull)
         .findFirst();
-    return new AppliedState(members, storageClass);
+    Optional<Quantity> size = claimSpecs(statefulSets)
+        .map(spec -> spec.getResources() == null || spec.getResources().getRequests() == null ? null
+            : spec.getResources().getRequests().get("storage"))
+        .filter(Objects::nonNull)
+        .findFirst();
+    return new AppliedState(members, storageClass, size);
+  }
+
+  private static Stream<PersistentVolumeClaimSpec> claimSpecs(Collection<StatefulSet> statefulSets) {
+    return statefulSets.stream()
+        .flatMap(sts -> sts.getSpec().getVolumeClaimTemplates().stream())
+        .map(PersistentVolumeClaim::getSpec);
   }
 
   public boolean isEmpty() {
