@@ -487,7 +487,7 @@ public final class HostileSpecs {
     cases.add(SpecCase.changed("storage class set", spec -> spec.with("postgres").with("storage")
         .put("storageClassName", "fast"), "spec.postgres.storage.storageClassName", "immutable"));
     cases.add(SpecCase.changed("storage shrunk", spec -> spec.with("postgres").with("storage").put("size", "19Gi"),
-        "spec.postgres.storage.size", "cannot shrink: the volumes were created with 20Gi"));
+        "spec.postgres.storage.size", "cannot shrink: the volumes have 20Gi"));
     cases.add(SpecCase.changed("storage shrunk in another unit", spec -> spec.with("postgres").with("storage")
         .put("size", "20G"), "spec.postgres.storage.size", "cannot shrink"));
     cases.add(SpecCase.changed("one member dropped", spec -> members(spec).remove(1), "spec.members",
