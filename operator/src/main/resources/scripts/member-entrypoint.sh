@@ -5,7 +5,7 @@
 # when PGDATA/standby.signal exists. Without data it never initialises itself: it waits for the
 # operator's initdb Job (bootstrap of the primary) or seed Job (standby), so a member whose volume
 # was lost can never come up empty as a second primary. It also waits while the re-seed marker
-# exists. SIGTERM or SIGINT give a fast clean shutdown.
+# exists, or the marker of a rewind that did not end. SIGTERM or SIGINT give a fast clean shutdown.
 #
 # The isolation check (docs/safety.md, "An isolated primary stops itself"): while this member runs
 # as primary it looks every second for news of its standby (a streaming standby's reply_time in
@@ -58,6 +58,8 @@ trap on_stop TERM INT
 reason_to_wait() {
   if [ -e "$PKS_RESEED_MARKER" ]; then
     echo "re-seed requested ($PKS_RESEED_MARKER): waiting to be seeded"
+  elif [ -e "$PKS_REWIND_MARKER" ]; then
+    echo "a rewind of its data did not end ($PKS_REWIND_MARKER): waiting to be seeded"
   elif [ ! -e "$PGDATA/PG_VERSION" ]; then
     echo "no data: waiting for the initdb or seed Job"
   elif [ -e "$PKS_ISOLATION_MARKER" ]; then

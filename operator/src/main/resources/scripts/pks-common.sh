@@ -9,6 +9,9 @@ PKS_RESEED_MARKER="$(dirname "$PGDATA")/pks-reseed"
 # The file beside PGDATA that the isolation check leaves when it stopped this member as an isolated
 # primary: it starts as a primary again only once the API server answers (member-entrypoint.sh).
 PKS_ISOLATION_MARKER="$(dirname "$PGDATA")/pks-isolated"
+# The file beside PGDATA that says a pg_rewind of PGDATA began and has not ended: the data may be
+# half rewound, so the member waits, and the next seed copies.
+PKS_REWIND_MARKER="$(dirname "$PGDATA")/pks-rewinding"
 # Replication credentials for libpq (primary_conninfo, pg_basebackup), mode 0600.
 PKS_PASSFILE="$PKS_RUN_DIR/replication.pgpass"
 

@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pks.operator.ApiAccess;
 import io.pks.operator.MockCluster;
 import io.pks.operator.OperatorSettings;
@@ -116,8 +119,8 @@ class RbacCoverageIT {
 
   /**
    * A pair bootstrapped in the sandbox, switched over by spec.primary, failed over (its primary's
-   * node lost), switched over by annotation (as kubectl pks does), then deleted with deletionPolicy
-   * Delete; every access the operator's requests needed.
+   * node lost), switched over by annotation (as kubectl pks does), its volumes grown, then deleted
+   * with deletionPolicy Delete; every access the operator's requests needed.
    */
   private static Set<ApiAccess> lifeOfAPairInTheSandbox() throws IOException {
     Set<ApiAccess> accesses = Collections.synchronizedSet(new LinkedHashSet<>());
@@ -149,6 +152,13 @@ class RbacCoverageIT {
       pair.awaitSynchronous("site-b");
       await("switchover request answered").atMost(SandboxPair.BOUND)
           .until(() -> pair.get().switchoverAnnotation().isEmpty());
+      // A larger size: both claims grow, and the sandbox's provisioner records the new capacity.
+      pair.client().resources(PksReplicaPair.class).inNamespace(NS).withName(pair.name).patch(
+          PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"postgres\":{\"storage\":{\"size\":\"40Gi\"}}}}");
+      await("both claims grown to 40Gi").atMost(SandboxPair.BOUND).until(() -> pair.client()
+          .persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
+          .filter(claim -> claim.getStatus() != null && claim.getStatus().getCapacity() != null
+              && new Quantity("40Gi").equals(claim.getStatus().getCapacity().get("storage"))).count() == 2);
       pair.deleteAndAwaitStopped();
       await("volumes and Secrets deleted").atMost(SandboxPair.BOUND).until(() -> pair.client()
           .persistentVolumeClaims().inNamespace(NS).list().getItems().isEmpty()

@@ -118,11 +118,8 @@ class NewerDataIT {
 
   /** site-a streaming to site-b, with a table of one row both have. */
   private static LocalPair streamingPairWithATable() throws Exception {
-    LocalPair pair = POSTGRES.newStreamingPair();
-    pair.execute(pair.siteA, "CREATE TABLE calls (id int)", "INSERT INTO calls VALUES (0)");
-    // Until replayed, the table is missing on site-b: the query fails, and is asked again.
-    await("the row on site-b").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-        .until(() -> pair.queryString(pair.siteB, "SELECT count(*) FROM calls"), "1"::equals);
+    LocalPair pair = POSTGRES.newPair();
+    pair.streamWithATable();
     return pair;
   }
 

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -294,6 +295,32 @@ class PksReplicaPairReconcilerIT {
         .extracting(sts -> sts.getMetadata().getName()).containsExactlyInAnyOrder("pks-site-a", "pks-site-b");
     assertThat(cluster.writes()).extracting(EmbeddedApiServer.Write::path)
         .allSatisfy(path -> assertThat(path).contains("/pksreplicapairs/pks"));
+  }
+
+  @Test
+  void aLargerStorageSizeGrowsBothClaimsAndASmallerOneIsRefused() {
+    client.resource(TestPairs.example()).create();
+    awaitAllObjects();
+    awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
+
+    editSpec(json -> TestPairs.spec(json).with("postgres").with("storage").put("size", "30Gi"));
+
+    await().atMost(BOUND).untilAsserted(() -> assertThat(claimRequests()).containsOnly("30Gi"));
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("pks-site-a").get().getSpec()
+        .getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage"))
+        .as("a StatefulSet's claim template cannot change").isEqualTo(new Quantity("20Gi"));
+
+    editSpec(json -> TestPairs.spec(json).with("postgres").with("storage").put("size", "25Gi"));
+
+    PksReplicaPair pair = awaitStatus("pks", p -> condition(p, "SpecValid").startsWith("False"));
+    assertThat(condition(pair, "SpecValid"))
+        .contains("spec.postgres.storage.size: cannot shrink: the volumes have 30Gi and a volume can only grow");
+    assertThat(claimRequests()).containsOnly("30Gi");
+  }
+
+  private List<String> claimRequests() {
+    return client.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
+        .map(claim -> claim.getSpec().getResources().getRequests().get("storage").toString()).toList();
   }
 
   @Test

@@ -90,6 +90,7 @@ class FailoverE2E {
     assertThat(switchover.inRecovery(B)).isTrue();
     assertThat(switchover.inRecovery(A)).isFalse();
     assertThat(switchover.get().getStatus().timeline()).isEqualTo(3L);
+    assertRejoinedWithoutACopy(switchover, 2);
   }
 
   @Test
@@ -123,6 +124,7 @@ class FailoverE2E {
     assertThat(writer.missingOn(failover.connections(failover.readWrite()))).isEmpty();
     assertThat(writer.missingOn(failover.connections(failover.member(A)))).as("rows on the rejoined standby").isEmpty();
     System.out.printf("FAILOVER: %d commits acknowledged, 0 lost%n", acknowledged.size());
+    assertRejoinedWithoutACopy(failover, 1);
   }
 
   @Test
@@ -324,6 +326,18 @@ class FailoverE2E {
       row.next();
       return row.getInt(1);
     }
+  }
+
+  /**
+   * Each of the {@code rejoins} old primaries became the standby by pg_rewind, as its Job reported
+   * (Events StandbyRewound), none by a copy.
+   */
+  private static void assertRejoinedWithoutACopy(SandboxPair pair, int rejoins) {
+    pair.client().v1().events().inNamespace(pair.namespace).list().getItems().stream()
+        .filter(e -> e.getReason().startsWith("Standby"))
+        .forEach(e -> System.out.printf("REJOIN %s: %s%n", e.getReason(), e.getMessage()));
+    assertThat(events(pair, EventReason.StandbyRewound)).isEqualTo(rejoins);
+    assertThat(events(pair, EventReason.StandbyReseeded)).isZero();
   }
 
   private static long count(String text, String line) {

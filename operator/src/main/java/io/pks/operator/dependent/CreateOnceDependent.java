@@ -21,8 +21,9 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
- * Objects the operator creates and then never changes nor deletes, but for their owner reference:
- * there is no Deleter, and an update only adds or removes the pair's owner reference. For what
+ * Objects the operator creates and then never changes nor deletes, but for their owner reference
+ * and what a subclass lets follow the spec ({@link #specChanges}: a claim's growth): there is no
+ * Deleter, and an update only adds or removes the pair's owner reference and applies those. For what
  * holds or guards data (Secrets whose passwords are in the database, volume claims, Jobs that wrote
  * a member's data): only the garbage collector removes them, with the pair, and only when
  * {@link #ownedByPair} says so under the spec in force, so the deletionPolicy the pair has when it
@@ -48,12 +49,17 @@ abstract class CreateOnceDependent<R extends HasMetadata> extends PairDependent<
         .collect(Collectors.toMap(ResourceID::fromResource, Function.identity()));
   }
 
-  @Override
-  public Matcher.Result<R> match(R actual, R desired, PksReplicaPair pair, Context<PksReplicaPair> context) {
-    return Matcher.Result.nonComputed(ownedBy(actual, pair) == ownedByPair(pair));
+  /** What of {@code actual}'s spec must follow {@code desired}, as a merge patch of its spec; empty: nothing. */
+  Map<String, Object> specChanges(R actual, R desired) {
+    return Map.of();
   }
 
-  /** Adds or removes the pair's owner reference, and nothing else: a merge patch of the metadata. */
+  @Override
+  public Matcher.Result<R> match(R actual, R desired, PksReplicaPair pair, Context<PksReplicaPair> context) {
+    return Matcher.Result.nonComputed(ownedBy(actual, pair) == ownedByPair(pair) && specChanges(actual, desired).isEmpty());
+  }
+
+  /** Adds or removes the pair's owner reference, and applies {@link #specChanges}: one merge patch. */
   @Override
   public R update(R actual, R desired, PksReplicaPair pair, Context<PksReplicaPair> context) {
     List<OwnerReference> others = references(actual).stream()
@@ -63,7 +69,11 @@ abstract class CreateOnceDependent<R extends HasMetadata> extends PairDependent<
       next.add(new OwnerReferenceBuilder().withApiVersion(pair.getApiVersion()).withKind(pair.getKind())
           .withName(pair.getMetadata().getName()).withUid(pair.getMetadata().getUid()).build());
     }
-    Map<String, Object> patch = Map.of("metadata", Map.of("ownerReferences", next));
+    Map<String, Object> patch = new java.util.LinkedHashMap<>(Map.of("metadata", Map.of("ownerReferences", next)));
+    Map<String, Object> spec = specChanges(actual, desired);
+    if (!spec.isEmpty()) {
+      patch.put("spec", spec);
+    }
     return context.getClient().resource(actual).patch(PatchContext.of(PatchType.JSON_MERGE),
         Serialization.asJson(patch));
   }

@@ -1,10 +1,13 @@
 package io.pks.operator.model;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -16,8 +19,10 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
  * The Jobs that write a member's data while its StatefulSet is at zero replicas: initdb of the
- * bootstrap primary (or its restore from a backup, with spec.bootstrap.recovery), and the seed of a standby (the runbook's pg_basebackup into "repl"). They
- * mount the member's own claim, so the copy lands on the volume the member will start from.
+ * bootstrap primary (or its restore from a backup, with spec.bootstrap.recovery), the seed of a
+ * standby (the runbook's pg_basebackup into "repl"), and the rejoin of an old primary (the seed's
+ * script, pg_rewind first). They mount the member's own claim, so the copy lands on the volume the
+ * member will start from. Each reports how it ended in its termination message.
  */
 public final class Jobs {
   private Jobs() {
@@ -40,14 +45,19 @@ public final class Jobs {
   }
 
   public static MemberJob seed(PksReplicaPair pair, String member, int attempt) {
-    return new MemberJob(Names.seedJob(pair.getMetadata().getName(), member, attempt), member,
-        MemberJobKind.Seed);
+    return seed(pair, member, attempt, MemberJobKind.Seed);
+  }
+
+  /** The seed Job {@code attempt} of {@code member}: a copy (Seed), or pg_rewind first (Rejoin). */
+  public static MemberJob seed(PksReplicaPair pair, String member, int attempt, MemberJobKind kind) {
+    return new MemberJob(Names.seedJob(pair.getMetadata().getName(), member, attempt), member, kind);
   }
 
   public static Job build(PksReplicaPair pair, MemberJob job) {
     String name = pair.getMetadata().getName();
     Member member = pair.getSpec().member(job.member());
-    String kind = job.kind().name().toLowerCase(Locale.ROOT);
+    // A rejoin is a seed for the seed Service and the network policies: the same script and peers.
+    String kind = job.kind() == MemberJobKind.Rejoin ? Labels.SEED_JOB : job.kind().name().toLowerCase(Locale.ROOT);
     return new JobBuilder()
         .withMetadata(new ObjectMetaBuilder(MemberPods.podMetadata(pair, Labels.job(name, job.member(), kind), Map.of()))
             .withName(job.name()).withNamespace(pair.getMetadata().getNamespace()).build())
@@ -58,6 +68,10 @@ public final class Jobs {
                 NO_SIDECAR_ANNOTATIONS))
             .withSpec(hostName(MemberPods.podSpec(pair, member, CONTAINER, script(job.kind()), volumes(job.kind()),
                     Names.dataClaim(name, job.member())), name, job)
+                .editFirstContainer()
+                  .withTerminationMessagePath(PodLayout.TERMINATION_LOG)
+                  .addAllToEnv(env(job.kind()))
+                .endContainer()
                 .withRestartPolicy("Never")
                 .build())
           .endTemplate()
@@ -85,7 +99,7 @@ public final class Jobs {
    * Service), so the primary can match its replication connection to a pg_hba.conf host name.
    */
   private static PodSpecBuilder hostName(PodSpecBuilder spec, String pair, MemberJob job) {
-    return job.kind() == MemberJobKind.Seed
+    return job.kind() == MemberJobKind.Seed || job.kind() == MemberJobKind.Rejoin
         ? spec.withHostname(Names.seedHost(pair, job.member())).withSubdomain(Names.seedService(pair))
         : spec;
   }
@@ -94,8 +108,17 @@ public final class Jobs {
     return switch (kind) {
       case Initdb -> Scripts.INITDB;
       case Restore -> Scripts.RESTORE;
-      case Seed -> Scripts.SEED;
+      case Seed, Rejoin -> Scripts.SEED;
     };
+  }
+
+  /** The Job's own variables: where its report goes, and for a rejoin, that it rewinds first. */
+  private static List<EnvVar> env(MemberJobKind kind) {
+    List<EnvVar> env = new ArrayList<>(List.of(MemberPods.env(PodLayout.ENV_TERMINATION_LOG, PodLayout.TERMINATION_LOG)));
+    if (kind == MemberJobKind.Rejoin) {
+      env.add(MemberPods.env(PodLayout.ENV_REWIND, "y"));
+    }
+    return env;
   }
 
   /** Each Job sees only the password its script uses. */
@@ -109,6 +132,9 @@ public final class Jobs {
           PodVolume.RECOVERY_SECRET, PodVolume.RUN, PodVolume.TMP);
       case Seed -> EnumSet.of(PodVolume.DATA, PodVolume.SCRIPTS, PodVolume.REPLICATION_SECRET, PodVolume.RUN,
           PodVolume.TMP);
+      // pg_rewind reads the primary's files through an ordinary session, which the replication role may not open.
+      case Rejoin -> EnumSet.of(PodVolume.DATA, PodVolume.SCRIPTS, PodVolume.REPLICATION_SECRET,
+          PodVolume.SUPERUSER_SECRET, PodVolume.RUN, PodVolume.TMP);
     };
   }
 }

@@ -31,6 +31,13 @@ public final class PodLayout {
    * is kept from starting as a primary again before it has been re-seeded as the standby.
    */
   public static final String RESEED_MARKER = "pks-reseed";
+  /**
+   * A file of this name beside PGDATA says that a pg_rewind of PGDATA began and did not end: the
+   * data may be half rewound, so the member does not start from it and the next seed copies.
+   */
+  public static final String REWIND_MARKER = "pks-rewinding";
+  /** Where a Job's script writes its report, which the kubelet makes the container's termination message. */
+  public static final String TERMINATION_LOG = "/dev/termination-log";
 
   /**
    * A file of this name beside PGDATA says the member's isolation check stopped it as an isolated
@@ -95,4 +102,8 @@ public final class PodLayout {
   public static final String ENV_RECOVERY_CA_DIR = "PKS_RECOVERY_CA_DIR";
   public static final String ENV_RECOVERY_TARGET_TIME = "PKS_RECOVERY_TARGET_TIME";
   public static final String ENV_RECOVERY_TARGET_LSN = "PKS_RECOVERY_TARGET_LSN";
+  /** TERMINATION_LOG, on the Jobs' pods. */
+  public static final String ENV_TERMINATION_LOG = "PKS_TERMINATION_LOG";
+  /** "y" on a rejoin's seed Job: pg_rewind first, a copy when it cannot or fails (seed.sh). */
+  public static final String ENV_REWIND = "PKS_REWIND";
 }

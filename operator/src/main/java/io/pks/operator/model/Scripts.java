@@ -39,6 +39,11 @@ public final class Scripts {
    */
   public static final int REFUSED_EXIT_CODE = 3;
 
+  /** The first word of seed.sh's report when pg_rewind made the member the primary's standby. */
+  public static final String REWOUND = "rewound";
+  /** The first word of seed.sh's report when a copy of the primary made the member its standby. */
+  public static final String COPIED = "copied";
+
   private static final Map<String, String> TEXTS = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(Function.identity(), Scripts::load));
 

@@ -2,6 +2,7 @@ package io.pks.operator.model;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
@@ -11,6 +12,18 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
  */
 public final class VolumeClaims {
   private VolumeClaims() {
+  }
+
+  /** The resource a claim requests its size by. */
+  public static final String STORAGE = "storage";
+
+  /** The size {@code claim} requests; null when it requests none. */
+  public static Quantity requestedSize(PersistentVolumeClaim claim) {
+    if (claim.getSpec() == null || claim.getSpec().getResources() == null
+        || claim.getSpec().getResources().getRequests() == null) {
+      return null;
+    }
+    return claim.getSpec().getResources().getRequests().get(STORAGE);
   }
 
   public static PersistentVolumeClaim build(PksReplicaPair pair, String member) {

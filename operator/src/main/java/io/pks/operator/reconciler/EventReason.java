@@ -16,6 +16,8 @@ public enum EventReason {
   SeedRetried(Type.Warning),
   SeedRefused(Type.Warning),
   StandbySeeded(Type.Normal),
+  StandbyRewound(Type.Normal),
+  StandbyReseeded(Type.Normal),
   Streaming(Type.Normal),
   StandbyNotStreaming(Type.Warning),
   SyncDegraded(Type.Warning),

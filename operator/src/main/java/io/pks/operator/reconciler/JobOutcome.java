@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -20,11 +21,13 @@ import io.pks.operator.model.Scripts;
  * @param reason why it failed or refused; null otherwise
  * @param finishedAt when it succeeded or failed; null while it runs
  * @param duration from its start to its end, when the Job controller recorded both
+ * @param report what a succeeded Job's script reported (its termination message's last line), such
+ *     as how a seed made the standby ({@link Scripts#REWOUND}, {@link Scripts#COPIED}); null without one
  */
-record JobOutcome(State state, String reason, Instant finishedAt, Duration duration) {
+record JobOutcome(State state, String reason, Instant finishedAt, Duration duration, String report) {
 
   JobOutcome(State state, String reason, Instant finishedAt) {
-    this(state, reason, finishedAt, null);
+    this(state, reason, finishedAt, null, null);
   }
 
   /** REFUSED: it failed because its script refused to act on what it found; running it again would too. */
@@ -38,16 +41,29 @@ record JobOutcome(State state, String reason, Instant finishedAt, Duration durat
   /**
    * @param pods pods that may include the Job's; the last line a failed pod left (its termination
    *     message, from the script's stderr) says why better than the Job's own condition, and its
-   *     exit status tells a refusal ({@link Scripts#REFUSED_EXIT_CODE}) from a failure
+   *     exit status tells a refusal ({@link Scripts#REFUSED_EXIT_CODE}) from a failure; the last
+   *     line a succeeded pod wrote to its termination message is the Job's report
    */
   static JobOutcome of(Job job, Collection<Pod> pods) {
     if (job == null) {
       return ABSENT;
     }
     JobOutcome outcome = fromConditions(job);
+    if (outcome.state() == State.SUCCEEDED) {
+      return lastTermination(job, pods, true).map(terminated -> new JobOutcome(State.SUCCEEDED, null,
+          outcome.finishedAt(), outcome.duration(), lastLine(terminated.getMessage()))).orElse(outcome);
+    }
     if (outcome.state() != State.FAILED) {
       return outcome;
     }
+    return lastTermination(job, pods, false)
+        .map(terminated -> new JobOutcome(refused(terminated) ? State.REFUSED : State.FAILED,
+            lastLine(terminated.getMessage()), outcome.finishedAt()))
+        .orElse(outcome);
+  }
+
+  /** The latest end with a message of one of the Job's pods, succeeded or failed as {@code succeeded}. */
+  private static Optional<ContainerStateTerminated> lastTermination(Job job, Collection<Pod> pods, boolean succeeded) {
     String name = job.getMetadata().getName();
     return pods.stream()
         .filter(pod -> name.equals(pod.getMetadata().getLabels().get(JOB_NAME_LABEL)))
@@ -56,11 +72,9 @@ record JobOutcome(State state, String reason, Instant finishedAt, Duration durat
         .map(ContainerStatus::getState)
         .filter(state -> state != null && state.getTerminated() != null && state.getTerminated().getMessage() != null)
         .map(ContainerState::getTerminated)
+        .filter(terminated -> (Integer.valueOf(0).equals(terminated.getExitCode())) == succeeded)
         .max(Comparator.comparing(ContainerStateTerminated::getFinishedAt, Comparator.nullsFirst(String::compareTo)))
-        .filter(terminated -> !lastLine(terminated.getMessage()).isEmpty())
-        .map(terminated -> new JobOutcome(refused(terminated) ? State.REFUSED : State.FAILED,
-            lastLine(terminated.getMessage()), outcome.finishedAt()))
-        .orElse(outcome);
+        .filter(terminated -> !lastLine(terminated.getMessage()).isEmpty());
   }
 
   private static boolean refused(ContainerStateTerminated terminated) {
@@ -89,7 +103,7 @@ record JobOutcome(State state, String reason, Instant finishedAt, Duration durat
         Instant at = condition.getLastTransitionTime() == null ? null
             : Instant.parse(condition.getLastTransitionTime());
         if ("Complete".equals(condition.getType())) {
-          return new JobOutcome(State.SUCCEEDED, null, at, duration(job));
+          return new JobOutcome(State.SUCCEEDED, null, at, duration(job), null);
         }
         if ("Failed".equals(condition.getType())) {
           return new JobOutcome(State.FAILED, condition.getMessage() != null ? condition.getMessage()

@@ -19,6 +19,7 @@ import io.pks.operator.api.v1alpha1.RecoverySpec;
 import io.pks.operator.api.v1alpha1.SynchronousMode;
 import io.pks.operator.model.Jobs;
 import io.pks.operator.model.Names;
+import io.pks.operator.model.Scripts;
 import io.pks.operator.postgres.Lsn;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
@@ -32,8 +33,9 @@ import io.pks.operator.reconciler.LifecycleStep.Action;
  * Required never does); SwitchingOver when spec.primary names the standby (old primary stopped
  * cleanly, then the standby promoted); FailingOver when the primary has not answered for
  * failover.primaryUnavailableSeconds (Automatic, and only with a standby last seen in sync or
- * allowDataLoss: fence first, then promote); Rejoining while the old primary is re-seeded as the
- * standby; Failed when a human must act. Configuration changes: a reload on each member once it
+ * allowDataLoss: fence first, then promote); Rejoining while the old primary becomes the standby
+ * (pg_rewind, or a fresh copy when it cannot rewind); SeedingStandby again when the user asks for a
+ * re-seed of the standby; Failed when a human must act. Configuration changes: a reload on each member once it
  * sees the rendered files; Restarting for a change that needs a restart, the standby first, then
  * the primary by a switchover (or in place, spec.primaryUpdateMethod).
  */
@@ -70,7 +72,11 @@ final class Lifecycle {
     }
     if (phase == Phase.Failed && state.job() != null) {
       // A failed Job is retried by deleting it; the bootstrap then continues where it stopped.
-      phase = state.job().kind() == MemberJobKind.Seed ? Phase.SeedingStandby : Phase.InitializingPrimary;
+      phase = switch (state.job().kind()) {
+        case Seed -> Phase.SeedingStandby;
+        case Rejoin -> Phase.Rejoining;
+        case Initdb, Restore -> Phase.InitializingPrimary;
+      };
     }
     Rules rules = new Rules(pair, state, facts);
     return switch (phase) {
@@ -168,23 +174,32 @@ final class Lifecycle {
       };
     }
 
-    /** Records the next seed Job of the standby, with the primary's role and slot made first. */
+    /**
+     * Records the next seed Job of the standby, with the primary's role and slot made first: an old
+     * primary rejoining tries pg_rewind first (Rejoin), any other standby gets a copy (Seed).
+     */
     private LifecycleStep startSeed(Phase phase, EventReason reason, String message) {
-      MemberJob seed = Jobs.seed(pair, standby, nextSeedAttempt(pair, standby, facts));
+      MemberJobKind kind = phase == Phase.Rejoining ? MemberJobKind.Rejoin : MemberJobKind.Seed;
+      MemberJob seed = Jobs.seed(pair, standby, nextSeedAttempt(pair, standby, facts), kind);
       return new LifecycleStep(state.phase(phase).stopping(standby).job(seed), Set.of(Action.CONFIGURE_REPLICATION),
           reason, message + " with Job " + seed.name() + ".");
     }
 
-    /** SeedingStandby (bootstrap) and Rejoining (an old primary re-seeded): the same Job and start. */
+    /**
+     * SeedingStandby (bootstrap, or a re-seed the user asked for) and Rejoining (an old primary
+     * rewound or re-seeded): the same Job and start.
+     */
     LifecycleStep seeding(Phase phase) {
       MemberJob seed = state.job();
       if (seed == null) {
-        // Rejoining begins once the old primary's pod is gone: the seed must not run beside it.
+        // The seed begins once the member's pod is gone: it must not run beside it.
         if (facts.podExists(standby)) {
           return waiting(phase, "Waiting for the pod of " + standby + " to go (its node may be unreachable)"
               + " before re-seeding it as the standby of " + primary + ".");
         }
-        return startSeed(phase, EventReason.RejoiningStandby, "Re-seeding " + standby + " as the standby of " + primary);
+        return startSeed(phase, EventReason.RejoiningStandby, phase == Phase.Rejoining ? "Rejoining " + standby
+            + " as the standby of " + primary + " (pg_rewind, or a copy when it cannot rewind)"
+            : "Re-seeding " + standby + " as the standby of " + primary);
       }
       JobOutcome outcome = facts.job(seed.name());
       return switch (outcome.state()) {
@@ -197,7 +212,7 @@ final class Lifecycle {
                 + standby + ": " + outcome.reason() + ". Retrying in " + SEED_RETRY_DELAY.toSeconds()
                 + " s; the standby's previous data is untouched.");
           }
-          MemberJob next = Jobs.seed(pair, standby, nextSeedAttempt(pair, standby, facts));
+          MemberJob next = Jobs.seed(pair, standby, nextSeedAttempt(pair, standby, facts), seed.kind());
           yield new LifecycleStep(state.phase(phase).job(next), Set.of(Action.CONFIGURE_REPLICATION), EventReason.SeedRetried,
               "Seeding standby " + standby + " again with Job " + next.name() + " after " + seed.name()
                   + " failed: " + outcome.reason() + ".");
@@ -206,8 +221,7 @@ final class Lifecycle {
             + ": waiting for Job " + seed.name() + ".");
         case SUCCEEDED -> {
           if (state.stoppedMembers().contains(standby)) {
-            yield step(state.phase(phase).starting(standby), EventReason.StandbySeeded, "Standby " + standby
-                + " seeded by Job " + seed.name() + "; starting it.");
+            yield seeded(phase, seed, outcome);
           }
           if (!facts.streaming()) {
             yield waiting(phase, "Standby " + standby + " seeded; waiting for it to stream from " + primary + ".");
@@ -215,6 +229,25 @@ final class Lifecycle {
           yield streaming();
         }
       };
+    }
+
+    /**
+     * The seed Job succeeded: the standby starts, and the Event says how its Job made it the standby,
+     * as its script reported (seed.sh): a rejoin rewound by pg_rewind, or re-seeded by a copy.
+     */
+    private LifecycleStep seeded(Phase phase, MemberJob seed, JobOutcome outcome) {
+      String report = outcome.report() == null ? "" : outcome.report();
+      PairState next = state.phase(phase).starting(standby);
+      if (seed.kind() == MemberJobKind.Rejoin && report.startsWith(Scripts.REWOUND + ":")) {
+        return step(next, EventReason.StandbyRewound, "Standby " + standby + " rejoined without a copy by Job "
+            + seed.name() + " (" + report + "); starting it.");
+      }
+      if (seed.kind() == MemberJobKind.Rejoin && report.startsWith(Scripts.COPIED + ":")) {
+        return step(next, EventReason.StandbyReseeded, "Standby " + standby + " re-seeded with a copy of " + primary
+            + " by Job " + seed.name() + " (" + report + "); starting it.");
+      }
+      return step(next, EventReason.StandbySeeded, "Standby " + standby + " seeded by Job " + seed.name()
+          + "; starting it.");
     }
 
     /**
@@ -283,7 +316,7 @@ final class Lifecycle {
         return new LifecycleStep(state.synchronousStandby(null), Set.of(), null, "Re-seed of " + standby
             + " requested: recording first that " + primary + " will commit without waiting for it.");
       }
-      return new LifecycleStep(state.phase(Phase.Rejoining).stopping(standby).job(null).reseedRequest(request),
+      return new LifecycleStep(state.phase(Phase.SeedingStandby).stopping(standby).job(null).reseedRequest(request),
           stopWaiting ? Set.of(Action.DISABLE_SYNC) : Set.of(), EventReason.ReseedRequested, "Re-seeding standby "
               + standby + " as requested (annotation " + PksReplicaPair.RESEED_ANNOTATION + "): it stops, then a seed"
               + " Job replaces its data with a copy of primary " + primary + ".");

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -146,7 +147,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   }
 
   private UpdateControl<PksReplicaPair> decideAndAct(PksReplicaPair pair, Context<PksReplicaPair> context) {
-    AppliedState applied = AppliedState.of(context.getSecondaryResources(StatefulSet.class));
+    AppliedState applied = AppliedState.of(context.getSecondaryResources(StatefulSet.class),
+        context.getSecondaryResources(PersistentVolumeClaim.class));
     List<Violation> violations = SpecValidator.validate(pair, applied);
     if (!violations.isEmpty()) {
       LOG.warn("{}: spec refused, nothing changed: {}", pair.ref(), violations);

@@ -386,6 +386,11 @@ public final class SpecValidator {
       violations.add(new Violation("spec.postgres.storage.storageClassName", "is immutable: the volumes"
           + " were created with " + applied.storageClassName().map(SpecValidator::quoted).orElse("the default class")));
     }
+    String size = spec.postgres().storage().size();
+    applied.storageSize().filter(current -> QUANTITY.matcher(size).matches()
+        && Quantity.getAmountInBytes(new Quantity(size)).compareTo(Quantity.getAmountInBytes(current)) < 0)
+        .ifPresent(current -> violations.add(new Violation("spec.postgres.storage.size", "cannot shrink: the"
+            + " volumes have " + current + " and a volume can only grow, got " + quoted(size))));
   }
 
   private static void labels(String field, Map<String, String> labels, List<Violation> violations) {

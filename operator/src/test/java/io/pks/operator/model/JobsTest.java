@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -39,6 +40,29 @@ class JobsTest {
         .containsEntry("replication-secret", PodLayout.REPLICATION_SECRET_DIR)
         .doesNotContainKey("superuser-secret").doesNotContainKey("config");
     assertThat(PodTemplates.volume(pod, "replication-secret").getSecret().getSecretName()).isEqualTo("pks-replication");
+  }
+
+  /**
+   * A rejoin runs the seed's script, as a seed for the seed Service and the network policies, with
+   * the superuser's password for pg_rewind's session and the flag to rewind first; every Job says
+   * where its report goes.
+   */
+  @Test
+  void aRejoinJobIsASeedThatRewindsFirstWithTheSuperusersPassword() {
+    Job job = Jobs.build(PAIR, Jobs.seed(PAIR, "site-a", 3, MemberJobKind.Rejoin));
+    assertThat(job.getMetadata().getName()).isEqualTo("pks-site-a-seed-3");
+    assertThat(job.getMetadata().getLabels()).containsEntry(Labels.JOB, Labels.SEED_JOB);
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getHostname()).isEqualTo(Names.seedHost("pks", "site-a"));
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getCommand()).containsExactly("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + Scripts.SEED);
+    assertThat(container.getTerminationMessagePath()).isEqualTo(PodLayout.TERMINATION_LOG);
+    assertThat(container.getEnv()).contains(new EnvVar(PodLayout.ENV_REWIND, "y", null),
+        new EnvVar(PodLayout.ENV_TERMINATION_LOG, PodLayout.TERMINATION_LOG, null));
+    assertThat(PodTemplates.mounts(pod)).containsEntry("superuser-secret", PodLayout.SUPERUSER_SECRET_DIR)
+        .containsEntry("replication-secret", PodLayout.REPLICATION_SECRET_DIR).doesNotContainKey("config");
+    assertThat(Jobs.build(PAIR, Jobs.seed(PAIR, "site-a", 3)).getSpec().getTemplate().getSpec().getContainers().get(0)
+        .getEnv()).extracting(EnvVar::getName).doesNotContain(PodLayout.ENV_REWIND);
   }
 
   /**
@@ -115,10 +139,12 @@ class JobsTest {
     assertThat(jobPod.getSecurityContext()).isEqualTo(memberPod.getSecurityContext());
     assertThat(jobPod.getContainers().get(0).getSecurityContext())
         .isEqualTo(memberPod.getContainers().get(0).getSecurityContext());
-    // The isolation check's settings are the member entrypoint's alone: a Job runs no PostgreSQL to stop.
-    assertThat(jobPod.getContainers().get(0).getEnv()).isEqualTo(memberPod.getContainers().get(0).getEnv().stream()
-        .filter(env -> !List.of(PodLayout.ENV_ISOLATION_STOP_SECONDS, PodLayout.ENV_MONITORING_ROLE).contains(env.getName()))
-        .toList());
+    // The member's, then the Job's own; the isolation check's settings are the member entrypoint's
+    // alone: a Job runs no PostgreSQL to stop.
+    assertThat(jobPod.getContainers().get(0).getEnv()).as("the member's, then the Job's own")
+        .startsWith(memberPod.getContainers().get(0).getEnv().stream()
+            .filter(env -> !List.of(PodLayout.ENV_ISOLATION_STOP_SECONDS, PodLayout.ENV_MONITORING_ROLE).contains(env.getName()))
+            .toArray(EnvVar[]::new));
     assertThat(jobPod.getContainers().get(0).getImage()).isEqualTo(memberPod.getContainers().get(0).getImage());
     assertThat(jobPod.getNodeSelector()).isEqualTo(memberPod.getNodeSelector());
   }

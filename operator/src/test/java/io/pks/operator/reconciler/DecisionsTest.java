@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.MemberJob;
+import io.pks.operator.api.v1alpha1.MemberJobKind;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
@@ -361,16 +362,18 @@ class DecisionsTest {
   }
 
   @Test
-  void theOldPrimaryIsReseededFromTheNewOne() {
+  void theOldPrimaryRejoinsFromTheNewOneByARewindFirst() {
     seen(B, null, "none", null, null);
     situation.pods.remove(A);
     situation.jobs.put("pks-site-a-seed-1", new JobOutcome(State.SUCCEEDED, null, NOW));
     LifecycleStep step = decide(rejoining(null));
     assertThat(step.actions()).containsExactly(Action.CONFIGURE_REPLICATION);
-    assertThat(step.job()).isEqualTo(Jobs.seed(TestPairs.example(), A, 2));
+    assertThat(step.job()).isEqualTo(Jobs.seed(TestPairs.example(), A, 2, MemberJobKind.Rejoin));
     assertThat(step.currentPrimary()).isEqualTo(B);
     assertThat(step.stoppedMembers()).containsExactly(A);
     assertThat(step.reason()).isEqualTo(EventReason.RejoiningStandby);
+    assertThat(step.message()).isEqualTo("Rejoining site-a as the standby of site-b (pg_rewind, or a copy when it"
+        + " cannot rewind) with Job pks-site-a-seed-2.");
   }
 
   @Test
@@ -380,6 +383,65 @@ class DecisionsTest {
     LifecycleStep step = decide(rejoining(Jobs.seed(TestPairs.example(), A, 1)));
     assertThat(step.stoppedMembers()).isEmpty();
     assertThat(step.phase()).isEqualTo(Phase.Rejoining);
+    assertThat(step.reason()).as("a Seed Job only copies").isEqualTo(EventReason.StandbySeeded);
+  }
+
+  @Test
+  void anOldPrimaryItsJobReportsRewoundStartsAndTheEventSaysRewound() {
+    situation.jobs.put("pks-site-a-seed-1", succeeded("rewound: pg_rewind copied what changed since the fork at"
+        + " 0/3018BD0 on timeline 1; /var/lib/postgresql/data/pgdata is a standby of pks-rw:5432"));
+    seen(B, null, "none", null, null);
+    LifecycleStep step = decide(rejoining(Jobs.seed(TestPairs.example(), A, 1, MemberJobKind.Rejoin)));
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.reason()).isEqualTo(EventReason.StandbyRewound);
+    assertThat(step.message()).isEqualTo("Standby site-a rejoined without a copy by Job pks-site-a-seed-1 (rewound:"
+        + " pg_rewind copied what changed since the fork at 0/3018BD0 on timeline 1; /var/lib/postgresql/data/pgdata"
+        + " is a standby of pks-rw:5432); starting it.");
+  }
+
+  @Test
+  void anOldPrimaryItsJobReportsCopiedStartsAndTheEventSaysReseeded() {
+    situation.jobs.put("pks-site-a-seed-1", succeeded("copied: the primary no longer holds the WAL from the fork at"
+        + " 0/3018C48 on; /var/lib/postgresql/data/pgdata is a copy of pks-rw:5432"));
+    seen(B, null, "none", null, null);
+    LifecycleStep step = decide(rejoining(Jobs.seed(TestPairs.example(), A, 1, MemberJobKind.Rejoin)));
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.reason()).isEqualTo(EventReason.StandbyReseeded);
+    assertThat(step.message()).startsWith("Standby site-a re-seeded with a copy of site-b by Job pks-site-a-seed-1"
+        + " (copied: the primary no longer holds the WAL");
+  }
+
+  @Test
+  void aRejoinWhoseJobReportedNothingClaimsNeitherRewindNorReseed() {
+    situation.jobs.put("pks-site-a-seed-1", new JobOutcome(State.SUCCEEDED, null, NOW));
+    seen(B, null, "none", null, null);
+    LifecycleStep step = decide(rejoining(Jobs.seed(TestPairs.example(), A, 1, MemberJobKind.Rejoin)));
+    assertThat(step.reason()).isEqualTo(EventReason.StandbySeeded);
+  }
+
+  @Test
+  void aFailedRejoinIsRetriedAsARejoin() {
+    situation.pods.remove(A);
+    situation.jobs.put("pks-site-a-seed-1", new JobOutcome(State.FAILED, "seed: primary unreachable",
+        NOW.minus(Lifecycle.SEED_RETRY_DELAY)));
+    seen(B, null, "none", null, null);
+    LifecycleStep step = decide(rejoining(Jobs.seed(TestPairs.example(), A, 1, MemberJobKind.Rejoin)));
+    assertThat(step.reason()).isEqualTo(EventReason.SeedRetried);
+    assertThat(step.job()).isEqualTo(Jobs.seed(TestPairs.example(), A, 2, MemberJobKind.Rejoin));
+  }
+
+  @Test
+  void aRefusedRejoinDeletedByTheUserRunsAgainAsARejoin() {
+    seen(B, null, "none", null, null);
+    PksReplicaPair pair = rejoining(Jobs.seed(TestPairs.example(), A, 1, MemberJobKind.Rejoin));
+    pair.setStatus(pair.getStatus().toBuilder().phase(Phase.Failed).build());
+    LifecycleStep step = decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.Rejoining);
+    assertThat(step.message()).isEqualTo("Seeding standby site-a from site-b: waiting for Job pks-site-a-seed-1.");
+  }
+
+  private static JobOutcome succeeded(String report) {
+    return new JobOutcome(State.SUCCEEDED, null, NOW, null, report);
   }
 
   @Test
@@ -580,7 +642,7 @@ class DecisionsTest {
 
     LifecycleStep step = decide(pair);
 
-    assertThat(step.phase()).isEqualTo(Phase.Rejoining);
+    assertThat(step.phase()).as("a copy, not a rejoin: no rewind").isEqualTo(Phase.SeedingStandby);
     assertThat(step.stoppedMembers()).containsExactly(B);
     assertThat(step.state().job()).as("the seed starts once its pod is gone").isNull();
     assertThat(step.state().reseedRequest()).isEqualTo("site-b/2026-11-30T13:00:00Z");
@@ -603,7 +665,7 @@ class DecisionsTest {
 
     pair.setStatus(pair.getStatus().toBuilder().synchronousStandby(null).build());
     LifecycleStep second = decide(pair);
-    assertThat(second.phase()).isEqualTo(Phase.Rejoining);
+    assertThat(second.phase()).isEqualTo(Phase.SeedingStandby);
     assertThat(second.actions()).containsExactly(Action.DISABLE_SYNC);
   }
 

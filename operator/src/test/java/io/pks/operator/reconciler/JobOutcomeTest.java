@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.pks.operator.model.Scripts;
 
-/** A failed Job's outcome, read from its condition and its pod's last words and exit status. */
+/** A Job's outcome, read from its condition and its pod's last words (a failure's reason, a success's report) and exit status. */
 class JobOutcomeTest {
   private static final String JOB = "pks-site-b-seed-1";
 
@@ -30,10 +30,30 @@ class JobOutcomeTest {
     assertThat(outcome.reason()).isEqualTo("seed: primary unreachable");
   }
 
+  @Test
+  void aSucceededJobCarriesItsScriptsReport() {
+    JobOutcome outcome = JobOutcome.of(job("Complete"), List.of(pod(0, "rewound: no rewind was needed; pgdata is a standby\n")));
+    assertThat(outcome.state()).isEqualTo(JobOutcome.State.SUCCEEDED);
+    assertThat(outcome.report()).isEqualTo("rewound: no rewind was needed; pgdata is a standby");
+    assertThat(outcome.reason()).isNull();
+  }
+
+  @Test
+  void aFailedPodsLastWordsAreNoReportOfASucceededRetry() {
+    JobOutcome outcome = JobOutcome.of(job("Complete"), List.of(pod(1, "seed: primary unreachable")));
+    assertThat(outcome.report()).isNull();
+  }
+
   private static Job failedJob() {
+    return job("Failed");
+  }
+
+  /** A Job whose condition {@code type} is true, as the Job controller writes it. */
+  private static Job job(String type) {
     return new JobBuilder().withNewMetadata().withName(JOB).endMetadata()
-        .withNewStatus().addNewCondition().withType("Failed").withStatus("True")
-        .withLastTransitionTime("2026-11-30T12:00:00Z").withMessage("Job has reached the specified backoff limit")
+        .withNewStatus().addNewCondition().withType(type).withStatus("True")
+        .withLastTransitionTime("2026-11-30T12:00:00Z").withMessage("Failed".equals(type)
+            ? "Job has reached the specified backoff limit" : null)
         .endCondition().endStatus().build();
   }
 

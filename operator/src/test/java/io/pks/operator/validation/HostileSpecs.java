@@ -30,10 +30,11 @@ public final class HostileSpecs {
 
   /**
    * Cases only the operator refuses: comparing quantities takes Kubernetes' CEL quantity library,
-   * which cel-java lacks. The API server refuses the StatefulSet instead; the operator refuses
-   * first, so nothing is half changed.
+   * which cel-java lacks. The API server refuses the StatefulSet (or the claim's shrink) instead;
+   * the operator refuses first, so nothing is half changed.
    */
-  public static final Set<String> BEYOND_CEL = Set.of("request above limit");
+  public static final Set<String> BEYOND_CEL = Set.of("request above limit", "storage shrunk",
+      "storage shrunk in another unit");
 
   /**
    * Strings an attacker or a slip of the keyboard puts anywhere: configuration and SQL syntax,
@@ -487,6 +488,10 @@ public final class HostileSpecs {
     }, "spec.members", "immutable"));
     cases.add(SpecCase.changed("storage class set", spec -> spec.with("postgres").with("storage")
         .put("storageClassName", "fast"), "spec.postgres.storage.storageClassName", "immutable"));
+    cases.add(SpecCase.changed("storage shrunk", spec -> spec.with("postgres").with("storage").put("size", "19Gi"),
+        "spec.postgres.storage.size", "cannot shrink: the volumes have 20Gi"));
+    cases.add(SpecCase.changed("storage shrunk in another unit", spec -> spec.with("postgres").with("storage")
+        .put("size", "20G"), "spec.postgres.storage.size", "cannot shrink"));
     cases.add(SpecCase.changed("one member dropped", spec -> members(spec).remove(1), "spec.members",
         "exactly two"));
   }

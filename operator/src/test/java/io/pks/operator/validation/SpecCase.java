@@ -69,6 +69,11 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
     return new SpecCase(name, edited(edit), TestPairs.exampleJson(), field, problem);
   }
 
+  /** An update of the example (its objects in place) that is accepted. */
+  static SpecCase changedValidly(String name, Consumer<ObjectNode> edit) {
+    return new SpecCase(name, edited(edit), TestPairs.exampleJson(), null, null);
+  }
+
   private static ObjectNode edited(Consumer<ObjectNode> edit) {
     ObjectNode json = TestPairs.exampleJson();
     edit.accept(TestPairs.spec(json));
@@ -139,6 +144,8 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
               .put("endpoint", "https://s3.example.com:9000").put("bucket", "pks-backups").put("path", "telephony/old")
               .put("credentialsSecret", "pks-s3-read").put("caSecret", "pks-s3-ca");
         }),
+        changedValidly("storage grown by a byte, in another unit", spec -> path(spec, "postgres").with("storage")
+            .put("size", "21474836481")),
         valid("user-supplied secrets", spec -> {
           path(spec, "postgres").put("superuserSecret", "pks-db-admin");
           path(spec, "replication").put("passwordSecret", "pks-db-replication");

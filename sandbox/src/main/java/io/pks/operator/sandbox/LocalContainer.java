@@ -44,6 +44,10 @@ public final class LocalContainer {
   static final String METRICS_EXPORTER_BINARY = "/usr/bin/prometheus-postgres-exporter";
   private static final String LISTEN_FLAG = "--web.listen-address=";
   private static final long SIDECAR_GRACE_SECONDS = 5;
+  /** Where the kubelet mounts a container's termination message file unless its spec says otherwise. */
+  static final String DEFAULT_TERMINATION_MESSAGE_PATH = "/dev/termination-log";
+  /** The kubelet keeps at most this much of a termination message. */
+  private static final int MAX_TERMINATION_MESSAGE = 4096;
 
   /** Where the container's output goes: one log, as the kubelet keeps it, or stdout and stderr apart. */
   public enum Output {
@@ -123,6 +127,7 @@ public final class LocalContainer {
     try {
       Files.createDirectories(podDir);
       writeVolumes();
+      Files.writeString(terminationLog(), "");
       Container container = pod.getSpec().getContainers().get(0);
       List<String> argv = new ArrayList<>();
       for (String arg : concat(container.getCommand(), container.getArgs())) {
@@ -220,7 +225,10 @@ public final class LocalContainer {
     return all;
   }
 
-  /** Mount path → local folder: a claim's volume, or a folder of the pod's own for the others. */
+  /**
+   * Mount path → local folder: a claim's volume, or a folder of the pod's own for the others; and
+   * the container's terminationMessagePath → a file of the pod's own, as the kubelet mounts it.
+   */
   private Map<String, Path> mountPaths() {
     Map<String, Path> byVolume = new LinkedHashMap<>();
     for (Volume volume : pod.getSpec().getVolumes()) {
@@ -235,7 +243,35 @@ public final class LocalContainer {
         mounts.put(mount.getMountPath(), dir);
       }
     }
+    mounts.put(terminationMessagePath(), terminationLog());
     return mounts;
+  }
+
+  private String terminationMessagePath() {
+    String path = pod.getSpec().getContainers().get(0).getTerminationMessagePath();
+    return path == null ? DEFAULT_TERMINATION_MESSAGE_PATH : path;
+  }
+
+  private Path terminationLog() {
+    return podDir.resolve("termination-log");
+  }
+
+  /**
+   * The termination message as the kubelet makes it: what the container wrote to its
+   * terminationMessagePath, or with FallbackToLogsOnError and a failure, the last lines of its
+   * output; null when neither gives one.
+   */
+  public String terminationMessage() {
+    try {
+      String written = Files.exists(terminationLog()) ? Files.readString(terminationLog()) : "";
+      if (!written.isBlank()) {
+        return written.length() > MAX_TERMINATION_MESSAGE ? written.substring(0, MAX_TERMINATION_MESSAGE) : written;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the termination message of pod " + pod.getMetadata().getName(), e);
+    }
+    boolean fallback = "FallbackToLogsOnError".equals(pod.getSpec().getContainers().get(0).getTerminationMessagePolicy());
+    return fallback && exitCode() != 0 ? lastOutput() : null;
   }
 
   /** Every volume but the claims made anew: emptyDirs empty, ConfigMaps and Secrets as files. */

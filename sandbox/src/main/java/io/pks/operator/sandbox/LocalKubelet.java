@@ -372,7 +372,7 @@ final class LocalKubelet implements AutoCloseable {
     // Its metrics exporter goes with it here (a kubelet would keep it), and restarts with it.
     run.container.stop();
     run.exitCode = run.container.exitCode();
-    run.terminationMessage = run.exitCode == 0 ? null : run.container.lastOutput();
+    run.terminationMessage = run.container.terminationMessage();
     run.finishedAt = now;
     run.ready = false;
     run.container = null;

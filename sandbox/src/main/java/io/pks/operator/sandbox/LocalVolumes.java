@@ -14,11 +14,13 @@ import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * The sandbox's storage provisioner: each claim is bound to a folder under the work folder, and
- * the folder is deleted with the claim (reclaim policy Delete, as most dynamic provisioners), but
+ * The sandbox's storage provisioner: each claim is bound to a folder under the work folder, a
+ * larger request is recorded as the claim's new capacity (a folder has no size: as a class with
+ * allowVolumeExpansion that expands online), and the folder is deleted with the claim (reclaim policy Delete, as most dynamic provisioners), but
  * only once no pod uses it any more, as Kubernetes' pvc-protection finalizer holds a claim.
  * Whether a claim goes with its pair is the operator's decision (deletionPolicy), made through
  * owner references; this class only follows the claims that exist.
@@ -38,6 +40,15 @@ final class LocalVolumes {
   /** The folder of a bound claim; null while the claim does not exist. */
   Path path(String namespace, String claim) {
     return bound.get(namespace + "/" + claim);
+  }
+
+  /** Whether a bound claim requests more than its recorded capacity. */
+  private static boolean grown(PersistentVolumeClaim claim) {
+    Quantity requested = claim.getSpec().getResources().getRequests().get("storage");
+    Quantity capacity = claim.getStatus() == null || claim.getStatus().getCapacity() == null ? null
+        : claim.getStatus().getCapacity().get("storage");
+    return requested != null && capacity != null
+        && Quantity.getAmountInBytes(requested).compareTo(Quantity.getAmountInBytes(capacity)) > 0;
   }
 
   /** @param inUse namespace/claim of every claim a pod still mounts */
@@ -61,6 +72,11 @@ final class LocalVolumes {
                 .withAccessModes(c.getSpec().getAccessModes()).withCapacity(c.getSpec().getResources().getRequests())
                 .endStatus().build());
         LOG.info("volume {} bound to {}", key, dir);
+      } else if (grown(claim)) {
+        client.persistentVolumeClaims().inNamespace(namespace).withName(claim.getMetadata().getName())
+            .editStatus(c -> new PersistentVolumeClaimBuilder(c).editStatus()
+                .withCapacity(c.getSpec().getResources().getRequests()).endStatus().build());
+        LOG.info("volume {} expanded to {}", key, claim.getSpec().getResources().getRequests().get("storage"));
       }
     }
     for (String key : Set.copyOf(bound.keySet())) {

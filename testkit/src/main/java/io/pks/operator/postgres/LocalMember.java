@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.pks.operator.api.v1alpha1.MemberJob;
+import io.pks.operator.api.v1alpha1.MemberJobKind;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Jobs;
 import io.pks.operator.model.LoopbackNetwork;
@@ -169,8 +170,8 @@ final class LocalMember {
     }
   }
 
-  /** One run of a Job's pod (initdb, seed). */
-  record JobRun(int exitCode, String stdout, String stderr, Duration took) {
+  /** One run of a Job's pod (initdb, seed), with the termination message the kubelet would give it. */
+  record JobRun(int exitCode, String stdout, String stderr, Duration took, String terminationMessage) {
   }
 
   /** Runs the initdb Job's pod to its end. */
@@ -181,6 +182,16 @@ final class LocalMember {
   /** Runs the seed Job's pod to its end, with {@code overrides} over its environment. */
   JobRun seed(Map<String, String> overrides) throws IOException, InterruptedException {
     return runJob(Jobs.seed(pair, name, jobRuns + 1), overrides, JOB_BOUND);
+  }
+
+  /** Runs the rejoin Job's pod (an old primary made the standby: pg_rewind first) to its end. */
+  JobRun rejoin(Map<String, String> overrides) throws IOException, InterruptedException {
+    return runJob(Jobs.seed(pair, name, jobRuns + 1, MemberJobKind.Rejoin), overrides, JOB_BOUND);
+  }
+
+  /** The file that says a rewind of this member's data began and did not end. */
+  Path rewindMarker() {
+    return pgdata.getParent().resolve(PodLayout.REWIND_MARKER);
   }
 
   /** Runs the restore Job's pod (the bootstrap Job of a pair with spec.bootstrap.recovery) to its end. */
@@ -207,7 +218,7 @@ final class LocalMember {
       throw new IllegalStateException(Scripts.BACKUP + " of " + name + " still running after " + BACKUP_JOB_BOUND);
     }
     return new JobRun(backup.exitValue(), Files.readString(out), Files.readString(err),
-        Duration.ofNanos(System.nanoTime() - start));
+        Duration.ofNanos(System.nanoTime() - start), null);
   }
 
   private JobRun runJob(MemberJob job, Map<String, String> overrides, Duration bound)
@@ -225,7 +236,7 @@ final class LocalMember {
       throw new IllegalStateException("Job " + job.name() + " of " + name + " still running after " + bound);
     }
     return new JobRun(container.exitCode(), Files.readString(container.stdout()), Files.readString(container.stderr()),
-        Duration.ofNanos(System.nanoTime() - start));
+        Duration.ofNanos(System.nanoTime() - start), container.terminationMessage());
   }
 
   private static int run(List<String> command) {

@@ -202,6 +202,17 @@ final class LocalPair implements AutoCloseable {
     return seed;
   }
 
+  /** site-a bootstrapped and streaming to site-b, with a table "calls" of one row both have. */
+  void streamWithATable() throws IOException, InterruptedException, SQLException {
+    bootstrapPrimary();
+    setUpReplication();
+    seedAndStartStandby();
+    execute(siteA, "CREATE TABLE calls (id int)", "INSERT INTO calls VALUES (0)");
+    // Until replayed, the table is missing on site-b: the query fails, and is asked again.
+    await("the row on site-b").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+        .until(() -> queryString(siteB, "SELECT count(*) FROM calls"), "1"::equals);
+  }
+
   void awaitStreaming(LocalMember primary, String standby) {
     await(standby + " streaming from " + primary.name).atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(20))

@@ -11,6 +11,7 @@ public record MemberJob(
     String name,
     @JsonPropertyDescription("Member whose volume the Job works on; its StatefulSet stays at zero replicas until the Job succeeds.")
     String member,
-    @JsonPropertyDescription("Initdb, Restore (in place of initdb, from spec.bootstrap.recovery) or Seed.")
+    @JsonPropertyDescription("Initdb, Restore (in place of initdb, from spec.bootstrap.recovery), Seed (a copy of the primary), or"
+        + " Rejoin (an old primary made the standby: pg_rewind, or a copy when it cannot rewind).")
     MemberJobKind kind) {
 }
