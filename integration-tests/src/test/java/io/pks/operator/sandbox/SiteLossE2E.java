@@ -38,7 +38,7 @@ class SiteLossE2E {
 
       Instant lost = Instant.now();
       pair.nodeDown(primary);
-      OperatorLease.fault(sandbox, leader, LocalKubelet.NODE_DOWN);
+      OperatorLease.nodeDown(sandbox, leader);
       String newLeader = OperatorLease.awaitHolderOtherThan(sandbox, leader, SandboxPair.BOUND);
       Duration toLease = Duration.between(lost, Instant.now());
       pair.awaitSipSite(standby);
@@ -51,7 +51,7 @@ class SiteLossE2E {
           SHORT_LEASE.retryPeriod(), toLease.toMillis(), toWrite.toMillis());
 
       // The site comes back: the old leader's replica is a candidate again, the old primary a standby.
-      OperatorLease.fault(sandbox, leader, null);
+      OperatorLease.nodeBack(sandbox, leader);
       pair.nodeBack(primary);
       pair.awaitSynchronous(standby);
       await("the old leader's replica running again").atMost(SandboxPair.BOUND)

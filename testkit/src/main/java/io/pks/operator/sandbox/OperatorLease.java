@@ -34,9 +34,14 @@ public final class OperatorLease {
     return holder.get();
   }
 
-  /** Puts the node of the replica {@code identity}'s pod in {@code fault} (the annotation's value), or out with null. */
-  public static void fault(Sandbox sandbox, String identity, String fault) {
-    SandboxPair.fault(sandbox.client(), OperatorReplicas.NAMESPACE, identity, fault);
+  /** Loses the node of the replica {@code identity}'s pod (node-down): the replica is gone, the Lease not released. */
+  public static void nodeDown(Sandbox sandbox, String identity) {
+    SandboxPair.fault(sandbox.client(), OperatorReplicas.NAMESPACE, identity, LocalKubelet.NODE_DOWN);
+  }
+
+  /** Brings the node of the replica {@code identity}'s pod back: the replica starts again as a candidate. */
+  public static void nodeBack(Sandbox sandbox, String identity) {
+    SandboxPair.fault(sandbox.client(), OperatorReplicas.NAMESPACE, identity, null);
   }
 
   /** The replica's pod is Ready: its operator runs and reaches the API server. */
