@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.pks.operator.LeaseTimings;
+import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.cli.DurationConverter;
 
 /**
@@ -40,15 +41,24 @@ class SiteLossE2E {
       pair.nodeDown(primary);
       OperatorLease.nodeDown(sandbox, leader);
       String newLeader = OperatorLease.awaitHolderOtherThan(sandbox, leader, SandboxPair.BOUND);
-      Duration toLease = Duration.between(lost, Instant.now());
+      Instant leading = Instant.now();
+      Duration toLease = Duration.between(lost, leading);
+      pair.awaitStatus("failing over", p -> p.getStatus().phase() == Phase.FailingOver
+          || standby.equals(p.getStatus().currentPrimary()));
+      Duration leadingToFailover = Duration.between(leading, Instant.now());
+      int bound = pair.get().getSpec().failover().primaryUnavailableSeconds();
+      assertThat(leadingToFailover).as("the new leader's failover clock ran while it waited for the Lease: it"
+          + " fails over before its own bound of " + bound + " s could have elapsed since it took the Lease")
+          .isLessThan(Duration.ofSeconds(bound));
       pair.awaitSipSite(standby);
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).as("commits on the new primary").isTrue();
       Duration toWrite = Duration.between(lost, writer.firstAcknowledgedAfterOutage(lost, Duration.ofSeconds(1)));
       assertThat(pair.get().getStatus().currentPrimary()).isEqualTo(standby);
       assertThat(writer.missingOn(pair.connections(pair.readWrite()))).as("acknowledged rows lost").isEmpty();
       System.out.printf("TIMING site loss (primary's and leader's nodes, lease %s/%s/%s) -> new leader: %d ms;"
-          + " -> first commit on the new primary: %d ms%n", SHORT_LEASE.leaseDuration(), SHORT_LEASE.renewDeadline(),
-          SHORT_LEASE.retryPeriod(), toLease.toMillis(), toWrite.toMillis());
+          + " new leader -> failing over: %d ms; loss -> first commit on the new primary: %d ms%n",
+          SHORT_LEASE.leaseDuration(), SHORT_LEASE.renewDeadline(), SHORT_LEASE.retryPeriod(), toLease.toMillis(),
+          leadingToFailover.toMillis(), toWrite.toMillis());
 
       // The site comes back: the old leader's replica is a candidate again, the old primary a standby.
       OperatorLease.nodeBack(sandbox, leader);
