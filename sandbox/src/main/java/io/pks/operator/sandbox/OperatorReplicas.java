@@ -37,7 +37,8 @@ import io.pks.operator.model.MemberNetwork;
  * Each reaches the API server only through a proxy of its own, which its node's fault cuts: {@code
  * node-down} cuts it and stops the replica at once, without a word to the API server (a lost node's
  * process is just gone: the Lease stays its holder's until it expires); {@code partition} only cuts
- * it, so the replica stops renewing and, at its renew deadline, stops leading. A replica that stops
+ * it, so the replica stops renewing and stops leading once a renewal has failed past its renew
+ * deadline (checked between attempts, so later by the client's retries). A replica that stops
  * leading is stopped (as {@code run} exits), and started again as a candidate once its node is
  * healthy (as the kubelet restarts the container): JOSDK keeps reconciling after losing the Lease
  * when told not to exit, so a replica left running would act beside the new leader.
