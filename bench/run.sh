@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of the operator (BENCHMARKS.md says what each figure means):
-#   bench/run.sh [failover|switchover|bootstrap|probe|scale|nemesis|peers ...]
-# all but nemesis and peers by default
+#   bench/run.sh [failover|switchover|bootstrap|probe|scale|nemesis|peers|siteloss ...]
+# all but nemesis, peers and siteloss by default
 # Builds the bench module (and what it depends on) when a source is newer than the last build, runs
 # the scenarios, prints one Markdown table on stdout and writes the raw samples as JSON under
 # target/bench/. Needs what `mvn verify` needs (Java 17, Maven, the postgresql package). MVN
@@ -9,7 +9,9 @@
 # pg_auto_failover side by side with ours) installs their Debian packages when missing (as root);
 # BENCH_OPTS passes JVM options, e.g. BENCH_OPTS="-Dbench.peers.runs=3 -Dbench.peers.systems=patroni".
 # `nemesis` (the randomized fault run, 20 min, as root for the sandbox's network mode) takes
-# BENCH_OPTS="-Dbench.nemesis.minutes=5 -Dbench.nemesis.seed=42".
+# BENCH_OPTS="-Dbench.nemesis.minutes=5 -Dbench.nemesis.seed=42". `siteloss` (two operator replicas; the
+# primary's and the leader's nodes lost together) takes BENCH_OPTS="-Dbench.siteloss.runs=3
+# -Dbench.siteloss.lease=4s,3s,1s" (lease duration, renew deadline, retry period; the chart's 15s,10s,2s by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

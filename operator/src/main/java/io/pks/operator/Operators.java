@@ -69,6 +69,15 @@ public final class Operators {
    */
   public static Operator create(KubernetesClient client, OperatorSettings settings, MemberNetwork network,
       OperatorMetrics metrics, Runnable onStopLeading) {
+    return create(client, settings, network, metrics, onStopLeading, null);
+  }
+
+  /**
+   * The operator as above, holding the Lease as {@code identity} (null: JOSDK's, the host name, as
+   * a pod's is its name): for several replicas in one process, which share a host name.
+   */
+  public static Operator create(KubernetesClient client, OperatorSettings settings, MemberNetwork network,
+      OperatorMetrics metrics, Runnable onStopLeading, String identity) {
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
           .withMetrics(metrics.reconciles())
@@ -81,6 +90,9 @@ public final class Operators {
             .withLeaseDuration(settings.leaseTimings().leaseDuration())
             .withRenewDeadline(settings.leaseTimings().renewDeadline())
             .withRetryPeriod(settings.leaseTimings().retryPeriod());
+        if (identity != null) {
+          election.withIdentity(identity);
+        }
         if (onStopLeading != null) {
           election.withExitOnStopLeading(false)
               .withLeaderCallbacks(new LeaderCallbacks(() -> { }, onStopLeading, leader -> { }));

@@ -38,7 +38,7 @@ public final class Bench {
   private static final int PEERS_RUNS = 5;
 
   /** Scenarios run only when named. */
-  private static final List<String> ON_REQUEST = List.of(NemesisBench.NAME, PeersBench.NAME);
+  private static final List<String> ON_REQUEST = List.of(NemesisBench.NAME, PeersBench.NAME, SiteLossBench.NAME);
   private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
   private static final long START = System.nanoTime();
 
@@ -67,6 +67,9 @@ public final class Bench {
       scenarios.put(BootstrapBench.NAME, new BootstrapBench(sandbox));
       scenarios.put(ProbeBench.NAME, new ProbeBench(sandbox));
       scenarios.put(ScaleBench.NAME, new ScaleBench(sandbox));
+      // Only when asked for by name: a sandbox of its own, with two operator replicas.
+      scenarios.put(SiteLossBench.NAME, SiteLossBench.of(System.getProperty("bench.siteloss.lease", "15s,10s,2s"),
+          Integer.getInteger("bench.siteloss.runs", 5)));
       // Only when asked for by name: the randomized fault run is long (20 min by default).
       scenarios.put(NemesisBench.NAME, new NemesisBench());
       // Only when asked for by name: it needs the peers' Debian packages (bench/run.sh installs them).

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.pks.operator.LeaseTimings;
 import io.pks.operator.sandbox.Sandbox;
 import io.pks.operator.sandbox.SandboxPair;
 
@@ -19,14 +20,27 @@ final class BenchSandbox implements Supplier<Sandbox>, AutoCloseable {
   static final Consumer<ObjectNode> DELETED_WITH_ITS_DATA =
       json -> ((ObjectNode) json.get("spec")).put("deletionPolicy", "Delete");
 
-  private final Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "pks-bench");
+  private final Path workDir;
+  private final int operators;
+  private final LeaseTimings leaseTimings;
   private Sandbox sandbox;
+
+  BenchSandbox() {
+    this("pks-bench", 1, LeaseTimings.DEFAULTS);
+  }
+
+  /** In {@code folder} of the temporary folder, with {@code operators} replicas of the operator electing a leader. */
+  BenchSandbox(String folder, int operators, LeaseTimings leaseTimings) {
+    this.workDir = Path.of(System.getProperty("java.io.tmpdir"), folder);
+    this.operators = operators;
+    this.leaseTimings = leaseTimings;
+  }
 
   @Override
   public synchronized Sandbox get() {
     if (sandbox == null) {
       Bench.progress("starting the sandbox in %s", workDir);
-      sandbox = Sandbox.start(workDir, Bench.PROBE_INTERVAL);
+      sandbox = Sandbox.start(workDir, Bench.PROBE_INTERVAL, Sandbox.Networking.LOOPBACK, operators, leaseTimings);
     }
     return sandbox;
   }

@@ -10,7 +10,7 @@ import io.pks.operator.sandbox.Writer;
 /**
  * The scenarios that change the primary of the example pair (Automatic failover, synchronous
  * Required) under a writer committing numbered rows through -rw, {@value #RUNS} times: each run
- * takes the standby of the previous one as its target, so one pair serves every run. After each
+ * takes the standby of the previous one (by default; a scenario may ask for fewer runs) as its target, so one pair serves every run. After each
  * change, the acknowledged rows missing on the new primary are counted.
  */
 abstract class PrimaryChanges implements Scenario {
@@ -20,10 +20,16 @@ abstract class PrimaryChanges implements Scenario {
 
   private final BenchSandbox sandbox;
   private final String name;
+  private final int runs;
 
   PrimaryChanges(BenchSandbox sandbox, String name) {
+    this(sandbox, name, RUNS);
+  }
+
+  PrimaryChanges(BenchSandbox sandbox, String name, int runs) {
     this.sandbox = sandbox;
     this.name = name;
+    this.runs = runs;
   }
 
   /**
@@ -39,13 +45,13 @@ abstract class PrimaryChanges implements Scenario {
     pair.awaitSynchronous();
     Set<Long> lost = new HashSet<>();
     try (Writer writer = new Writer(pair, "calls")) {
-      for (int run = 1; run <= RUNS; run++) {
+      for (int run = 1; run <= runs; run++) {
         PksReplicaPairStatus before = pair.get().getStatus();
         Bench.require(writer.awaitMore(WRITES, SandboxPair.BOUND), "commits before the change");
         change(pair, writer, before.currentPrimary(), before.standby(), results);
         int newlyLost = (int) writer.missingOn(pair.connections(pair.readWrite())).stream().filter(lost::add).count();
         results.add(name, "acknowledged rows lost", "rows", newlyLost);
-        Bench.progress("%s %d/%d: %s → %s, %d rows lost", name, run, RUNS, before.currentPrimary(),
+        Bench.progress("%s %d/%d: %s → %s, %d rows lost", name, run, runs, before.currentPrimary(),
             before.standby(), newlyLost);
       }
     }

@@ -48,4 +48,19 @@ class SandboxCommandE2E {
     assertThat(run.err()).startsWith("spec.primary: must name one of spec.members [site-a, site-b], got \"site-c\"");
     assertThat(dir.resolve("work")).doesNotExist();
   }
+
+  @Test
+  void operatorReplicasAndLeaseTimingsOutOfRangeAreRefusedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+    CliRun none = CliRun.of(SandboxCommand.commandLine(), "--exit-when-ready", "--work-dir",
+        dir.resolve("none").toString(), "-f", TestPairs.EXAMPLE.toString(), "--operators", "0");
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).contains("--operators must be at least 1, not 0");
+    CliRun outOfOrder = CliRun.of(SandboxCommand.commandLine(), "--exit-when-ready", "--work-dir",
+        dir.resolve("order").toString(), "-f", TestPairs.EXAMPLE.toString(), "--operators", "2",
+        "--lease-duration", "3s", "--renew-deadline", "4s");
+    assertThat(outOfOrder.exitCode()).isEqualTo(2);
+    assertThat(outOfOrder.err()).contains("renew deadline (PT4S) < lease duration (PT3S)");
+    assertThat(dir.resolve("none")).doesNotExist();
+    assertThat(dir.resolve("order")).doesNotExist();
+  }
 }

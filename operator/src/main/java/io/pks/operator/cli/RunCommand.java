@@ -14,12 +14,12 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.pks.operator.HealthServer;
 import io.pks.operator.HttpEndpoints;
-import io.pks.operator.LeaseTimings;
 import io.pks.operator.OperatorSettings;
 import io.pks.operator.Operators;
 import io.pks.operator.metrics.OperatorMetrics;
 import io.pks.operator.model.ClusterNetwork;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,23 +43,8 @@ public final class RunCommand implements Callable<Integer> {
       description = "Namespace of the leader-election Lease. Default: the operator's own.")
   String leaseNamespace;
 
-  @Option(names = "--lease-duration", defaultValue = "15s", paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "With --leader-election: how long a Lease not renewed still belongs to its holder; a lost"
-          + " leader is replaced after about this plus the retry period. Default: ${DEFAULT-VALUE}.")
-  Duration leaseDuration;
-
-  @Option(names = "--renew-deadline", defaultValue = "10s", paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "With --leader-election: how long the leader tries to renew before it stops leading"
-          + " (and exits). Below --lease-duration. Default: ${DEFAULT-VALUE}.")
-  Duration renewDeadline;
-
-  @Option(names = "--retry-period", defaultValue = "2s", paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "With --leader-election: how often candidates try the Lease and the leader renews it."
-          + " Below --renew-deadline. Default: ${DEFAULT-VALUE}.")
-  Duration retryPeriod;
+  @Mixin
+  LeaseOptions lease;
 
   @Option(names = "--health-port", defaultValue = "8081", paramLabel = "PORT",
       description = "Port of /healthz and /readyz; 0 to disable. Default: ${DEFAULT-VALUE}.")
@@ -94,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     logFormat.apply();
     OperatorSettings settings = new OperatorSettings(new HashSet<>(namespaces), leaderElection,
-        leaseNamespace, clusterDomain, probeInterval, leaseTimings());
+        leaseNamespace, clusterDomain, probeInterval, lease.timings(spec));
     KubernetesClient client = Operators.configure(new KubernetesClientBuilder()).build();
     OperatorMetrics metrics = new OperatorMetrics();
     Operator operator = Operators.create(client, settings, new ClusterNetwork(clusterDomain), metrics);
@@ -120,13 +105,5 @@ public final class RunCommand implements Callable<Integer> {
     operator.start();
     stopped.await();
     return 0;
-  }
-
-  private LeaseTimings leaseTimings() {
-    try {
-      return new LeaseTimings(leaseDuration, renewDeadline, retryPeriod);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
   }
 }

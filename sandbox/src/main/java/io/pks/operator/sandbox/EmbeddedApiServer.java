@@ -91,6 +91,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return client(new ConfigBuilder(Config.empty()).withMasterUrl(url()).withUserAgent(userAgent));
   }
 
+  /** As {@link #clientAs(String)}, reaching this server at {@code url} (a proxy in front of it). */
+  NamespacedKubernetesClient clientAs(String userAgent, String url) {
+    return client(new ConfigBuilder(Config.empty()).withMasterUrl(url).withUserAgent(userAgent));
+  }
+
   private static NamespacedKubernetesClient client(ConfigBuilder config) {
     return Operators.configure(new KubernetesClientBuilder())
         .withConfig(config

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.pks.operator.HttpEndpoints;
+import io.pks.operator.LeaseTimings;
 import io.pks.operator.OperatorSettings;
 import io.pks.operator.PksOperator;
 import io.pks.operator.Operators;
@@ -45,14 +46,20 @@ public final class Sandbox implements AutoCloseable {
   private final LocalRuntime runtime;
   private final Path kubeconfig;
   private final Duration probeInterval;
+  /** How many replicas of the operator run: one alone, or several with leader election ({@link OperatorReplicas}). */
+  private final int operators;
+  private final LeaseTimings leaseTimings;
   private Operator operator;
+  private OperatorReplicas replicas;
   private OperatorMetrics metrics;
   private HttpEndpoints metricsEndpoint;
   private SandboxObjectStore objectStore;
 
-  private Sandbox(Path workDir, Duration probeInterval, PodNetwork network) {
+  private Sandbox(Path workDir, Duration probeInterval, PodNetwork network, int operators, LeaseTimings leaseTimings) {
     this.workDir = workDir;
     this.probeInterval = probeInterval;
+    this.operators = operators;
+    this.leaseTimings = leaseTimings;
     this.network = network;
     this.apiServer = new EmbeddedApiServer();
     this.operatorClient = apiServer.clientAs(EmbeddedApiServer.OPERATOR_USER_AGENT);
@@ -80,10 +87,22 @@ public final class Sandbox implements AutoCloseable {
   }
 
   public static Sandbox start(Path workDir, Duration probeInterval, Networking networking) {
+    return start(workDir, probeInterval, networking, 1, LeaseTimings.DEFAULTS);
+  }
+
+  /**
+   * With {@code operators} replicas of the operator: from two on, with leader election held with
+   * {@code leaseTimings} ({@link OperatorReplicas}).
+   */
+  public static Sandbox start(Path workDir, Duration probeInterval, Networking networking, int operators,
+      LeaseTimings leaseTimings) {
+    if (operators < 1) {
+      throw new IllegalArgumentException("--operators must be at least 1, not " + operators);
+    }
     PostgresBinaries.bindir();
     prepare(workDir);
     PodNetwork network = networking == Networking.CLUSTER ? PodNetwork.create().orElse(null) : null;
-    Sandbox sandbox = new Sandbox(workDir, probeInterval, network);
+    Sandbox sandbox = new Sandbox(workDir, probeInterval, network, operators, leaseTimings);
     sandbox.runtime.start();
     sandbox.startOperator();
     LOG.info("sandbox in {}: API server {}, kubeconfig {}", workDir, sandbox.apiServer.url(), sandbox.kubeconfig);
@@ -123,7 +142,13 @@ public final class Sandbox implements AutoCloseable {
 
   /** Starts the operator; with {@link #stopOperator()}, how tests restart it at any point. */
   public synchronized void startOperator() {
-    if (operator != null) {
+    if (operator != null || replicas != null) {
+      return;
+    }
+    if (operators > 1) {
+      replicas = new OperatorReplicas(apiServer, operators, new OperatorSettings(Set.of(), true,
+          OperatorReplicas.NAMESPACE, ClusterDns.DOMAIN, probeInterval, leaseTimings), memberNetwork());
+      replicas.start();
       return;
     }
     metrics = new OperatorMetrics();
@@ -163,11 +188,20 @@ public final class Sandbox implements AutoCloseable {
   }
 
   public synchronized void stopOperator() {
+    if (replicas != null) {
+      replicas.close();
+      replicas = null;
+    }
     if (operator != null) {
       operator.stop();
       operator = null;
       metricsEndpoint.close();
     }
+  }
+
+  /** How many replicas of the operator run. */
+  public int operators() {
+    return operators;
   }
 
   /** The operator's {@code /metrics}, as {@code run --metrics-port} serves it in a cluster. */
@@ -210,7 +244,10 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  /** The metrics of the operator last started (the Prometheus registry behind {@code run --metrics-port}). */
+  /**
+   * The metrics of the operator last started (the Prometheus registry behind {@code run --metrics-port});
+   * null with several replicas, whose metrics are not served.
+   */
   public synchronized OperatorMetrics metrics() {
     return metrics;
   }

@@ -9,16 +9,19 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pks.operator.OperatorSettings;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.SynchronousMode;
 import io.pks.operator.cli.DurationConverter;
+import io.pks.operator.cli.LeaseOptions;
 import io.pks.operator.cli.LogFile;
 import io.pks.operator.cli.PairFiles;
 import io.pks.operator.model.Names;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -64,6 +67,16 @@ public final class SandboxCommand implements Callable<Integer> {
       + SandboxObjectStore.SECRET + " (copied into the pair's namespace, for spec.backup).")
   boolean objectStore;
 
+  @Option(names = "--operators", defaultValue = "1", paramLabel = "N",
+      description = "Replicas of the operator. From 2 on they elect a leader on the Lease "
+          + OperatorSettings.LEASE_NAME + " of the namespace " + OperatorReplicas.NAMESPACE + ", each shown there as a"
+          + " pod named by its identity, on a node of its own: the sandbox's faults (node-down, partition) apply to"
+          + " them. Default: ${DEFAULT-VALUE}.")
+  int operators;
+
+  @Mixin
+  LeaseOptions lease;
+
   @Option(names = "--exit-when-ready", description = "Exit 0 once the pair is Streaming, stopping everything.")
   boolean exitWhenReady;
 
@@ -87,7 +100,8 @@ public final class SandboxCommand implements Callable<Integer> {
     }
     Sandbox sandbox;
     try {
-      sandbox = Sandbox.start(workDir.toAbsolutePath(), Duration.ofSeconds(1), networking);
+      sandbox = Sandbox.start(workDir.toAbsolutePath(), Duration.ofSeconds(1), networking, operators,
+          lease.timings(spec));
     } catch (IllegalStateException | IllegalArgumentException e) {
       err.println("sandbox: " + e.getMessage());
       return 2;
@@ -103,7 +117,7 @@ public final class SandboxCommand implements Callable<Integer> {
     out.println("  kubeconfig: " + sandbox.kubeconfig());
     out.println("  log of the operator and the runtime: " + sandbox.workDir().resolve("sandbox.log"));
     out.println("  network: " + sandbox.networking());
-    out.println("  metrics of the operator: " + sandbox.operatorMetricsUrl());
+    printOperators(sandbox, out);
     out.flush();
 
     String namespace = pair.getMetadata().getNamespace();
@@ -139,6 +153,15 @@ public final class SandboxCommand implements Callable<Integer> {
     out.flush();
     interrupted.await();
     return 0;
+  }
+
+  private static void printOperators(Sandbox sandbox, PrintWriter out) {
+    if (sandbox.operators() == 1) {
+      out.println("  metrics of the operator: " + sandbox.operatorMetricsUrl());
+    } else {
+      out.println("  operators: " + sandbox.operators() + " replicas electing a leader; kubectl get pods,leases -n "
+          + OperatorReplicas.NAMESPACE);
+    }
   }
 
   /** Prints each phase change; the last status seen, Streaming unless it failed or timed out. */
@@ -213,7 +236,12 @@ public final class SandboxCommand implements Callable<Integer> {
     out.println("  kubectl annotate pod " + Names.pod(name, pair.getStatus().currentPrimary()) + " -n " + namespace
         + " sandbox.pks.io/fault=node-down   # lose the primary's node");
     out.println("  Logs of each pod: " + sandbox.workDir().resolve("pods").resolve(namespace));
-    out.println("  Metrics of the operator: " + sandbox.operatorMetricsUrl());
+    if (sandbox.operators() == 1) {
+      out.println("  Metrics of the operator: " + sandbox.operatorMetricsUrl());
+    } else {
+      out.println("  kubectl get lease " + OperatorSettings.LEASE_NAME + " -n " + OperatorReplicas.NAMESPACE
+          + " -o jsonpath='{.spec.holderIdentity}'   # the leader's pod; annotate it as above to lose its node");
+    }
     sandbox.memberMetricsUrls().forEach((pod, url) -> out.println("  Metrics of pod " + pod + ": " + url));
     out.flush();
   }

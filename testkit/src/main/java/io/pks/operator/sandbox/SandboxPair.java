@@ -205,8 +205,13 @@ public final class SandboxPair {
    * {@code latency-200}...), or removes it when {@code fault} is null.
    */
   public void fault(String member, String fault) {
-    client().pods().inNamespace(namespace).withName(Names.pod(name, member)).edit(pod -> {
-      PodBuilder edited = new PodBuilder(pod);
+    fault(client(), namespace, Names.pod(name, member), fault);
+  }
+
+  /** Puts pod {@code namespace/pod}'s node in {@code fault} (the annotation's value), or out of any with null. */
+  public static void fault(KubernetesClient client, String namespace, String pod, String fault) {
+    client.pods().inNamespace(namespace).withName(pod).edit(current -> {
+      PodBuilder edited = new PodBuilder(current);
       if (fault == null) {
         edited.editMetadata().removeFromAnnotations(LocalKubelet.FAULT_ANNOTATION).endMetadata();
       } else {
