@@ -35,6 +35,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.pks.operator.api.v1alpha1.BackupStatus;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
@@ -80,6 +81,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   private final Workflow<PksReplicaPair> workflow;
   private final StatusAggregator statuses;
   private final ReplicationMonitor monitor;
+  private final BackupRunner backups;
+  private final BackupMonitor backupMonitor;
   private final ReplicationActions actions;
   private final PodRoles podRoles;
   private final EventRecorder events;
@@ -114,6 +117,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     this.statuses = new StatusAggregator(clock);
     this.monitor = new ReplicationMonitor(network, credentials, clock);
     this.actions = new ReplicationActions(network, credentials);
+    this.backups = new BackupRunner(network, credentials, clock);
+    this.backupMonitor = new BackupMonitor(network, credentials, backups, clock);
     this.podRoles = new PodRoles(client);
     this.events = new EventRecorder(client, clock);
     this.client = client;
@@ -127,6 +132,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     List<EventSource<?, PksReplicaPair>> sources = new ArrayList<>(
         EventSourceUtils.eventSourcesFromWorkflow(context, workflow));
     sources.add(monitor.eventSource(context, probeInterval));
+    sources.add(backupMonitor.eventSource(context));
     // The members' pods (for their role label) and the Jobs' pods (for why a Job failed).
     sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, PksReplicaPair.class)
         .withName(PODS)
@@ -170,14 +176,18 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     if (failure.isPresent()) {
       step = unchanged(pair, "Could not " + describe(step) + ": " + failure.get() + ". Retrying.");
     }
-    PksReplicaPairStatus next = statuses.reconciled(pair, facts, step);
+    PksReplicaPairStatus reconciled = statuses.reconciled(pair, facts, step);
+    Optional<Backups.Step> backup = backupStep(pair, facts, reconciled, context);
+    PksReplicaPairStatus next = statuses.withBackups(pair, reconciled, backup);
     countOperations(pair, step, jobs);
     if (step.reason() != null && !Objects.equals(step.message(), pair.getStatus() == null ? null
         : pair.getStatus().message())) {
       events.record(pair, step.reason(), step.message());
     }
     boolean stepRecorded = recordedStateChanged(pair, next);
+    PksReplicaPairStatus previous = pair.getStatus();
     UpdateControl<PksReplicaPair> control = writeStatus(pair, next, context);
+    backup.ifPresent(b -> startAndRecord(pair, previous, next, b));
     removeAnsweredSwitchover(pair, next);
     if (failure.isEmpty() && stepRecorded) {
       control.rescheduleAfter(NEXT_STEP);
@@ -190,6 +200,50 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       control.rescheduleAfter(UNSETTLED_RECHECK);
     }
     return control;
+  }
+
+  /**
+   * What the backups of a pair with spec.backup need; empty without it. A backup due starts only
+   * from the primary the status names while it answers as one, with no switchover or failover
+   * under way; until then it waits.
+   */
+  private Optional<Backups.Step> backupStep(PksReplicaPair pair, PairFacts facts, PksReplicaPairStatus next,
+      Context<PksReplicaPair> context) {
+    if (pair.getSpec().backup() == null) {
+      return Optional.empty();
+    }
+    Optional<BackupMonitor.BackupObservation> observation =
+        context.getSecondaryResource(BackupMonitor.BackupObservation.class, BackupMonitor.NAME);
+    observation.map(BackupMonitor.BackupObservation::archiver).ifPresent(archiver -> metrics.archiver(pair, archiver));
+    boolean canStart = facts.answersAsPrimary(next.currentPrimary()) && next.targetPrimary() == null
+        && (next.phase() == Phase.Streaming || next.phase() == Phase.Degraded);
+    return Optional.of(Backups.decide(pair, backups.state(pair),
+        observation.map(BackupMonitor.BackupObservation::archiver).orElse(null), canStart, clock.instant()));
+  }
+
+  /**
+   * Once the status that records it is written: starts the backup the step asks for, and says in
+   * Events what began or ended.
+   */
+  private void startAndRecord(PksReplicaPair pair, PksReplicaPairStatus previous, PksReplicaPairStatus written,
+      Backups.Step step) {
+    if (step.startAt() != null) {
+      backups.start(pair, written.currentPrimary(), step.startAt());
+      events.record(pair, EventReason.BackupStarted, "Base backup of " + written.currentPrimary() + " started ("
+          + step.status().running().reason() + ").");
+    }
+    BackupStatus before = previous == null || previous.backup() == null ? BackupStatus.EMPTY : previous.backup();
+    BackupStatus after = step.status();
+    if (after.lastSuccessfulBackup() != null && !after.lastSuccessfulBackup().equals(before.lastSuccessfulBackup())) {
+      events.record(pair, EventReason.BackupSucceeded, "Base backup ended at " + after.lastSuccessfulBackup()
+          + "; a restore can reach any time from " + after.firstRecoverabilityPoint() + ".");
+    }
+    if (after.lastFailure() != null && !after.lastFailure().equals(before.lastFailure())) {
+      events.record(pair, EventReason.BackupFailed, "Base backup failed: " + after.lastFailure().message());
+    }
+    if (!step.health().healthy() && Conditions.isTrueOrAbsent(previous, Conditions.BACKUPS_HEALTHY)) {
+      events.record(pair, EventReason.BackupsUnhealthy, step.health().message());
+    }
   }
 
   /**
