@@ -60,7 +60,7 @@ public final class PairMetrics implements Metrics {
         : PksReplicaPairStatus.EMPTY, mode));
   }
 
-  /** The primary's pg_stat_archiver as last read (spec.backup). */
+  /** The primary's pg_stat_archiver as last read (spec.backup); null while unknown or without spec.backup. */
   public synchronized void archiver(PksReplicaPair pair, Archiver archiver) {
     series(pair).ifPresent(series -> series.archiver = archiver);
   }

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,8 +55,10 @@ import io.pks.operator.model.Labels;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Secrets;
 import io.pks.operator.model.StatefulSets;
+import io.pks.operator.postgres.Archiver;
 import io.pks.operator.validation.AppliedState;
 import io.pks.operator.validation.SpecValidator;
+import io.pks.operator.validation.StoreSecrets;
 import io.pks.operator.validation.Violation;
 
 /**
@@ -158,6 +161,13 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       LOG.warn("{}: spec refused, nothing changed: {}", pair.ref(), violations);
       return writeStatus(pair, statuses.invalid(pair, violations), context);
     }
+    List<Violation> missingSecrets = nothingStarted(pair) ? StoreSecrets.missing(pair, name -> secretKeys(pair, name))
+        : List.of();
+    if (!missingSecrets.isEmpty()) {
+      // Nothing tells the operator when the Secret appears: look again.
+      LOG.warn("{}: spec refused, nothing changed: {}", pair.ref(), missingSecrets);
+      return writeStatus(pair, statuses.invalid(pair, missingSecrets), context).rescheduleAfter(UNSETTLED_RECHECK);
+    }
     workflow.reconcile(pair, context).throwAggregateExceptionIfErrorsPresent();
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
     podRoles.apply(pair, pods);
@@ -202,6 +212,23 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     return control;
   }
 
+  /** No primary recorded yet: none of the pair's members or Jobs was made. */
+  private static boolean nothingStarted(PksReplicaPair pair) {
+    return pair.getStatus() == null || pair.getStatus().currentPrimary() == null;
+  }
+
+  /** The keys of the Secret {@code name} in the pair's namespace; empty when it does not exist. */
+  private Optional<Set<String>> secretKeys(PksReplicaPair pair, String name) {
+    Secret secret = client.secrets().inNamespace(pair.getMetadata().getNamespace()).withName(name).get();
+    if (secret == null) {
+      return Optional.empty();
+    }
+    Set<String> keys = new HashSet<>();
+    Optional.ofNullable(secret.getData()).map(Map::keySet).ifPresent(keys::addAll);
+    Optional.ofNullable(secret.getStringData()).map(Map::keySet).ifPresent(keys::addAll);
+    return Optional.of(keys);
+  }
+
   /**
    * What the backups of a pair with spec.backup need; empty without it. A backup due starts only
    * from the primary the status names while it answers as one, with no switchover or failover
@@ -210,15 +237,15 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   private Optional<Backups.Step> backupStep(PksReplicaPair pair, PairFacts facts, PksReplicaPairStatus next,
       Context<PksReplicaPair> context) {
     if (pair.getSpec().backup() == null) {
+      metrics.archiver(pair, null);
       return Optional.empty();
     }
-    Optional<BackupMonitor.BackupObservation> observation =
-        context.getSecondaryResource(BackupMonitor.BackupObservation.class, BackupMonitor.NAME);
-    observation.map(BackupMonitor.BackupObservation::archiver).ifPresent(archiver -> metrics.archiver(pair, archiver));
+    Archiver archiver = context.getSecondaryResource(BackupMonitor.BackupObservation.class, BackupMonitor.NAME)
+        .map(BackupMonitor.BackupObservation::archiver).orElse(null);
+    metrics.archiver(pair, archiver);
     boolean canStart = facts.answersAsPrimary(next.currentPrimary()) && next.targetPrimary() == null
         && (next.phase() == Phase.Streaming || next.phase() == Phase.Degraded);
-    return Optional.of(Backups.decide(pair, backups.state(pair),
-        observation.map(BackupMonitor.BackupObservation::archiver).orElse(null), canStart, clock.instant()));
+    return Optional.of(Backups.decide(pair, backups.state(pair), archiver, canStart, clock.instant()));
   }
 
   /**
