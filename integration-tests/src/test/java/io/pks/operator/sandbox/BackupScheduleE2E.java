@@ -55,7 +55,9 @@ class BackupScheduleE2E {
 
   @BeforeAll
   static void startSandboxWithObjectStore() {
-    sandbox = ObjectStoreSandbox.start("backup-schedule-e2e", NAMESPACE);
+    // Short names, of the sandbox and the pairs: a member's socket path, under the sandbox's temporary
+    // folder and its pod's name, must fit in the 107 bytes a Unix socket's path may have.
+    sandbox = ObjectStoreSandbox.start("backups", NAMESPACE);
   }
 
   @AfterAll
@@ -149,7 +151,7 @@ class BackupScheduleE2E {
   @Test
   @Order(4)
   void archivingFollowsAFailoverAndARestoreReachesAPointAfterIt() throws Exception {
-    try (Connection connection = pair.connect(pair.readWrite()); Statement sql = connection.createStatement()) {
+    try (Connection connection = awaitWritable(); Statement sql = connection.createStatement()) {
       sql.execute("CREATE TABLE across_failover (id int PRIMARY KEY)");
       sql.execute("INSERT INTO across_failover SELECT generate_series(1, 100)");
       // The old primary's last segment is archived before it is lost: the gap README's "Timelines" names is not tested here.
@@ -161,8 +163,7 @@ class BackupScheduleE2E {
         != Phase.FailingOver);
     String timeT;
     String lastSegment;
-    try (Connection connection = await("the new primary accepts writes").atMost(SandboxPair.BOUND)
-        .ignoreExceptions().until(() -> writable(pair), c -> c != null); Statement sql = connection.createStatement()) {
+    try (Connection connection = awaitWritable(); Statement sql = connection.createStatement()) {
       sql.execute("INSERT INTO across_failover SELECT generate_series(101, 200)");
       sql.execute("SELECT pg_sleep(1.5)");
       timeT = single(sql, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
@@ -173,7 +174,7 @@ class BackupScheduleE2E {
     assertThat(lastSegment).as("a segment of the new timeline").startsWith("00000002");
 
     SandboxPair restored = SandboxPair.create(sandbox.fixture.sandbox, NAMESPACE, json -> {
-      ((ObjectNode) json.get("metadata")).put("name", "after-failover");
+      ((ObjectNode) json.get("metadata")).put("name", "at-t");
       objectStore(((ObjectNode) json.get("spec")).putObject("bootstrap").putObject("recovery")
           .put("source", pair.name).put("targetTime", timeT));
     });
@@ -184,8 +185,16 @@ class BackupScheduleE2E {
     }
   }
 
-  /** A session on the -rw Service that can write (the new primary, once it serves). */
-  private static Connection writable(SandboxPair pair) throws SQLException {
+  /**
+   * A session on the -rw Service that can write: the primary, once it serves (after a failover, or
+   * on a machine busy with the pair just restored, a first attempt can time out).
+   */
+  private static Connection awaitWritable() {
+    return await("the primary accepts writes").atMost(SandboxPair.BOUND).ignoreExceptions()
+        .until(BackupScheduleE2E::writable, connection -> connection != null);
+  }
+
+  private static Connection writable() throws SQLException {
     Connection connection = pair.connect(pair.readWrite());
     try (Statement sql = connection.createStatement()) {
       if (single(sql, "SELECT pg_is_in_recovery()::text").equals("false")) {
