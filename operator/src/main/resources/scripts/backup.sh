@@ -1,6 +1,8 @@
 #!/bin/sh
 # Takes a full base backup of this member's database into the pair's pgBackRest repository (the
-# stanza is created first when missing), then expires what spec.backup.retention no longer keeps.
+# stanza is created first when missing), then expires what spec.backup.retention no longer keeps
+# (pgBackRest's backup does that itself), and prints the repository's content as pgBackRest's
+# JSON on one line "pgbackrest info: <json>", from which the operator reads the oldest backup.
 # Runs in the member's container, where PGDATA is readable, while its PostgreSQL runs.
 # On failure it exits non-zero with one line on stderr saying why.
 #
@@ -44,4 +46,9 @@ pgbackrest_when_free() {
 log "backup of stanza $PKS_STANZA"
 pgbackrest_when_free stanza-create
 pgbackrest_when_free backup --type=full
-log "backup complete: $(grep -o 'new backup label = [^ ]*' "$tool_output" | tail -n 1)"
+label=$(grep -o 'new backup label = [^ ]*' "$tool_output" | tail -n 1)
+# The backup is made: a repository that cannot be listed now leaves only the oldest backup unknown.
+if pgbackrest --stanza="$PKS_STANZA" --output=json info > "$tool_output" 2>&1; then
+  printf 'pgbackrest info: %s\n' "$(tr -d '\n' < "$tool_output")"
+fi
+log "backup complete: $label"

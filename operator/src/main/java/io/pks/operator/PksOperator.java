@@ -5,6 +5,7 @@ import java.security.Security;
 import java.util.Objects;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pks.operator.cli.BackupCommand;
 import io.pks.operator.cli.RenderCommand;
 import io.pks.operator.cli.RunCommand;
 import io.pks.operator.cli.StatusCommand;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
     versionProvider = PksOperator.Version.class,
     description = "Operator for PksReplicaPair: an active/passive PostgreSQL pair behind a SIP platform.",
     subcommands = {RunCommand.class, RenderCommand.class, StatusCommand.class,
-        SwitchoverCommand.class, ReseedCommand.class, CommandLine.HelpCommand.class})
+        SwitchoverCommand.class, ReseedCommand.class, BackupCommand.class,
+        CommandLine.HelpCommand.class})
 public final class PksOperator implements Runnable {
   /** CoreDNS's TTL for cluster names, in seconds. */
   private static final String NAME_CACHE_SECONDS = "5";

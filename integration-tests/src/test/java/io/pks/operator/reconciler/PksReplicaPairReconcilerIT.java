@@ -278,6 +278,29 @@ class PksReplicaPairReconcilerIT {
   }
 
   @Test
+  void aStoreSecretThatDoesNotExistIsRefusedUntilItDoes() {
+    client.resource(TestPairs.example(json -> TestPairs.spec(json).putObject("backup").putObject("objectStore")
+        .put("endpoint", "https://s3.example.com").put("bucket", "pks-backups").put("credentialsSecret", "pks-s3")))
+        .create();
+
+    PksReplicaPair pair = awaitStatus("pks", p -> !condition(p, "SpecValid").equals("absent"));
+
+    assertThat(condition(pair, "SpecValid")).isEqualTo("False: spec refused, nothing was changed:"
+        + " spec.backup.objectStore.credentialsSecret: Secret pks-s3 does not exist in namespace telephony; create it"
+        + " with the keys accessKeyId and secretAccessKey");
+    assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+
+    client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("pks-s3").endMetadata().withStringData(java.util.Map.of("accessKeyId", "k", "secretAccessKey", "s"))
+        .build()).create();
+
+    await("the bootstrap, once the Secret exists").atMost(BOUND).until(() -> client.batch().v1().jobs()
+        .inNamespace(NS).withName("pks-site-a-initdb").get() != null);
+    assertThat(condition(pair("pks"), "SpecValid")).startsWith("True");
+  }
+
+  @Test
   void anInvalidChangeToARunningPairChangesNothing() {
     client.resource(TestPairs.example()).create();
     awaitAllObjects();

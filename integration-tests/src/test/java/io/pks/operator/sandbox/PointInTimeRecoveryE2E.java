@@ -1,10 +1,10 @@
 package io.pks.operator.sandbox;
 
+import static io.pks.operator.sandbox.ObjectStoreSandbox.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -36,27 +36,24 @@ class PointInTimeRecoveryE2E {
   private static final String NAMESPACE = "telephony";
   private static final Duration RESTORE_BOUND = Duration.ofMinutes(3);
 
-  private static SandboxFixture fixture;
-  private static SandboxObjectStore store;
+  private static ObjectStoreSandbox sandbox;
   private static SandboxPair source;
   private static String timeT;
 
   @BeforeAll
   static void startSandboxWithObjectStore() {
-    fixture = SandboxFixture.start("pitr-e2e", Sandbox.Networking.CLUSTER);
-    fixture.sandbox.ensureNamespace(NAMESPACE);
-    store = fixture.sandbox.startObjectStore().copySecretTo(fixture.sandbox.client(), NAMESPACE);
+    sandbox = ObjectStoreSandbox.start("pitr-e2e", NAMESPACE);
   }
 
   @AfterAll
   static void stopSandbox() throws Exception {
-    fixture.close();
+    sandbox.close();
   }
 
   @Test
   @Order(1)
   void aPairWithBackupsArchivesAndTakesABaseBackup() throws SQLException {
-    source = SandboxPair.create(fixture.sandbox, NAMESPACE,
+    source = SandboxPair.create(sandbox.fixture.sandbox, NAMESPACE,
         json -> objectStore(spec(json).putObject("backup").put("retention", "7d")));
     source.awaitStreaming();
 
@@ -83,7 +80,7 @@ class PointInTimeRecoveryE2E {
           .until(() -> archivedUpTo(sql, lastSegment));
     }
 
-    SandboxPair restored = SandboxPair.create(fixture.sandbox, NAMESPACE, json -> {
+    SandboxPair restored = SandboxPair.create(sandbox.fixture.sandbox, NAMESPACE, json -> {
       ((ObjectNode) json.get("metadata")).put("name", "restored");
       ObjectNode recovery = spec(json).putObject("bootstrap").putObject("recovery").put("source", source.name)
           .put("targetTime", timeT);
@@ -108,7 +105,7 @@ class PointInTimeRecoveryE2E {
   @Test
   @Order(3)
   void aTargetBeforeTheFirstBackupIsRefusedWithTheReasonOnThePair() {
-    SandboxPair tooEarly = SandboxPair.create(fixture.sandbox, NAMESPACE, json -> {
+    SandboxPair tooEarly = SandboxPair.create(sandbox.fixture.sandbox, NAMESPACE, json -> {
       ((ObjectNode) json.get("metadata")).put("name", "too-early");
       objectStore(spec(json).putObject("bootstrap").putObject("recovery").put("source", source.name)
           .put("targetTime", "2020-01-01T00:00:00Z"));
@@ -129,20 +126,11 @@ class PointInTimeRecoveryE2E {
   }
 
   private static void objectStore(ObjectNode parent) {
-    parent.putObject("objectStore").put("endpoint", store.endpoint()).put("bucket", SandboxObjectStore.BUCKET)
-        .put("path", "telephony/pks").put("credentialsSecret", SandboxObjectStore.SECRET)
-        .put("caSecret", SandboxObjectStore.SECRET);
+    sandbox.objectStore(parent, "telephony/pks");
   }
 
   private static boolean archivedUpTo(Statement sql, String segment) throws SQLException {
     String last = single(sql, "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver");
     return last.compareTo(segment) >= 0;
-  }
-
-  private static String single(Statement sql, String query) throws SQLException {
-    try (ResultSet row = sql.executeQuery(query)) {
-      row.next();
-      return row.getString(1);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.pks.operator.metrics;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
 import io.pks.operator.api.v1alpha1.SynchronousMode;
+import io.pks.operator.postgres.Archiver;
 
 /**
  * Per-pair series, labelled {@code namespace} and {@code pair}. Gauges read the status last recorded
@@ -56,6 +58,11 @@ public final class PairMetrics implements Metrics {
     SynchronousMode mode = pair.getSpec() == null ? null : pair.getSpec().replication().synchronous();
     series(pair).ifPresent(series -> series.record(pair.getStatus() != null ? pair.getStatus()
         : PksReplicaPairStatus.EMPTY, mode));
+  }
+
+  /** The primary's pg_stat_archiver as last read (spec.backup); null while unknown or without spec.backup. */
+  public synchronized void archiver(PksReplicaPair pair, Archiver archiver) {
+    series(pair).ifPresent(series -> series.archiver = archiver);
   }
 
   public synchronized void failover(PksReplicaPair pair) {
@@ -119,6 +126,7 @@ public final class PairMetrics implements Metrics {
     private final Map<String, Meter> activeSipByMember = new ConcurrentHashMap<>();
     private volatile PksReplicaPairStatus status = PksReplicaPairStatus.EMPTY;
     private volatile SynchronousMode synchronousMode;
+    private volatile Archiver archiver;
     private final Counter failovers;
     private final Counter switchovers;
     private final Timer seeds;
@@ -147,6 +155,14 @@ public final class PairMetrics implements Metrics {
             .description("1 for the pair's configured spec.replication.synchronous")
             .tags(tags.and("mode", mode.name())).strongReference(true).register(registry));
       }
+      // The names the alerts use (monitoring/pks-alerts.yaml); NaN while unknown or without spec.backup.
+      gauge("pks.backup.last.success.timestamp.seconds", "When the pair's last base backup that succeeded ended,"
+          + " in seconds since the epoch", Tags.empty(), s -> s.backup() == null || s.backup().lastSuccessfulBackup() == null
+              ? Double.NaN : Instant.parse(s.backup().lastSuccessfulBackup()).getEpochSecond());
+      archiverGauge("pks.backup.wal.archived", "WAL files the primary archived since its statistics started"
+          + " (pg_stat_archiver.archived_count)", Archiver::archivedCount);
+      archiverGauge("pks.backup.archive.failures", "Failed attempts to archive a WAL file on the primary since its"
+          + " statistics started (pg_stat_archiver.failed_count)", Archiver::failedCount);
       failovers = add(Counter.builder("pks.pair.failovers").description("Automatic failovers")
           .tags(tags).register(registry));
       switchovers = add(Counter.builder("pks.pair.switchovers").description("Planned switchovers")
@@ -170,6 +186,11 @@ public final class PairMetrics implements Metrics {
               "1 for the site whose SIP pods the <pair>-sip Service selects", PksReplicaPairStatus::activeSip);
         }
       }
+    }
+
+    private void archiverGauge(String name, String description, ToDoubleFunction<Archiver> value) {
+      add(Gauge.builder(name, this, series -> series.archiver == null ? Double.NaN : value.applyAsDouble(series.archiver))
+          .description(description).tags(tags).strongReference(true).register(registry));
     }
 
     private void memberGauge(Map<String, Meter> byMember, String member, String name, String description,

@@ -4,8 +4,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A full base backup of a primary into its pair's pgBackRest repository (spec.backup), run by the
@@ -25,11 +31,18 @@ public final class BaseBackup {
    */
   static final String PROGRAM = "{ sh \"$PKS_SCRIPTS_DIR/backup.sh\" 2>&1; echo \"exit $?\"; } | tr '\\t\\\\' '  '";
 
+  /** The line on which backup.sh gives pgBackRest's {@code info --output=json} after a backup. */
+  static final String INFO_PREFIX = "pgbackrest info: ";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /**
    * What the script said: {@code succeeded} when it exited 0, and its last line before the exit
    * status (the backup's label, or why it failed).
+   *
+   * @param firstRecoverabilityPoint the end of the oldest backup the repository keeps once this one
+   *     and the expiry after it are done; null when the script did not get that far
    */
-  public record Outcome(boolean succeeded, String lastLine) {
+  public record Outcome(boolean succeeded, String lastLine, Instant firstRecoverabilityPoint) {
   }
 
   /** Takes the backup on {@code connection}'s member and waits for it, however long it takes. */
@@ -56,7 +69,22 @@ public final class BaseBackup {
   static Outcome outcome(List<String> lines) {
     String status = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     String last = lines.size() < 2 ? "backup.sh said nothing" : lines.get(lines.size() - 2).strip();
-    return new Outcome(status.equals("exit 0"), last);
+    Instant first = lines.stream().filter(line -> line.startsWith(INFO_PREFIX)).reduce((a, b) -> b)
+        .flatMap(line -> oldestBackupStop(line.substring(INFO_PREFIX.length()))).orElse(null);
+    return new Outcome(status.equals("exit 0"), last, first);
+  }
+
+  /**
+   * The stop time of the stanza's oldest backup in pgBackRest's {@code info --output=json} (one
+   * stanza, its backups oldest first); empty when it lists none or cannot be read.
+   */
+  static Optional<Instant> oldestBackupStop(String infoJson) {
+    try {
+      JsonNode stop = JSON.readTree(infoJson).path(0).path("backup").path(0).path("timestamp").path("stop");
+      return stop.isIntegralNumber() ? Optional.of(Instant.ofEpochSecond(stop.asLong())) : Optional.empty();
+    } catch (JsonProcessingException unreadable) {
+      return Optional.empty();
+    }
   }
 
   private static String quote(String text) {

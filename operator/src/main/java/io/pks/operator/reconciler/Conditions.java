@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 
 /** metav1.Condition bookkeeping: lastTransitionTime moves only when the status flips. */
 final class Conditions {
@@ -16,6 +17,8 @@ final class Conditions {
   static final String SPEC_VALID = "SpecValid";
   static final String SIP_ROUTED = "SipRouted";
   static final String REPLICATING = "Replicating";
+  /** With spec.backup: WAL archiving works and the last base backup did not fail. */
+  static final String BACKUPS_HEALTHY = "BackupsHealthy";
 
   /** {@code conditions} with {@code type} set, keeping its transition time if its status is unchanged. */
   static List<Condition> set(List<Condition> conditions, String type, boolean status, String reason,
@@ -41,6 +44,17 @@ final class Conditions {
         .build());
     result.sort(java.util.Comparator.comparing(Condition::getType));
     return result;
+  }
+
+  /** {@code conditions} without {@code type}. */
+  static List<Condition> remove(List<Condition> conditions, String type) {
+    return conditions.stream().filter(condition -> !condition.getType().equals(type)).toList();
+  }
+
+  /** Whether {@code status} shows {@code type} True, or not at all. */
+  static boolean isTrueOrAbsent(PksReplicaPairStatus status, String type) {
+    return status == null || status.conditions().stream().filter(condition -> condition.getType().equals(type))
+        .allMatch(condition -> condition.getStatus().equals(status(true)));
   }
 
   private static String status(boolean status) {

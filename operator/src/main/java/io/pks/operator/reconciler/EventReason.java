@@ -33,6 +33,11 @@ public enum EventReason {
   ReseedRequested(Type.Normal),
   ReseedRefused(Type.Warning),
   RestartingMember(Type.Normal),
+  BackupStarted(Type.Normal),
+  BackupSucceeded(Type.Normal),
+  BackupFailed(Type.Warning),
+  /** BackupsHealthy turned False: WAL archiving fails, or the last base backup failed. */
+  BackupsUnhealthy(Type.Warning),
   DatabaseActionFailed(Type.Warning);
 
   /** The Event's {@code type}, as core v1 spells it. */

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,6 +37,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.pks.operator.api.v1alpha1.BackupStatus;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
@@ -54,8 +56,10 @@ import io.pks.operator.model.Labels;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Secrets;
 import io.pks.operator.model.StatefulSets;
+import io.pks.operator.postgres.Archiver;
 import io.pks.operator.validation.AppliedState;
 import io.pks.operator.validation.SpecValidator;
+import io.pks.operator.validation.StoreSecrets;
 import io.pks.operator.validation.Violation;
 
 /**
@@ -81,6 +85,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   private final Workflow<PksReplicaPair> workflow;
   private final StatusAggregator statuses;
   private final ReplicationMonitor monitor;
+  private final BackupRunner backups;
+  private final BackupMonitor backupMonitor;
   private final ReplicationActions actions;
   private final PodRoles podRoles;
   private final EventRecorder events;
@@ -115,6 +121,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     this.statuses = new StatusAggregator(clock);
     this.monitor = new ReplicationMonitor(network, credentials, clock);
     this.actions = new ReplicationActions(network, credentials);
+    this.backups = new BackupRunner(network, credentials, clock);
+    this.backupMonitor = new BackupMonitor(network, credentials, backups, clock);
     this.podRoles = new PodRoles(client);
     this.events = new EventRecorder(client, clock);
     this.client = client;
@@ -128,6 +136,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     List<EventSource<?, PksReplicaPair>> sources = new ArrayList<>(
         EventSourceUtils.eventSourcesFromWorkflow(context, workflow));
     sources.add(monitor.eventSource(context, probeInterval));
+    sources.add(backupMonitor.eventSource(context));
     // The members' pods (for their role label) and the Jobs' pods (for why a Job failed).
     sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, PksReplicaPair.class)
         .withName(PODS)
@@ -154,6 +163,13 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       LOG.warn("{}: spec refused, nothing changed: {}", pair.ref(), violations);
       return writeStatus(pair, statuses.invalid(pair, violations), context);
     }
+    List<Violation> missingSecrets = nothingStarted(pair) ? StoreSecrets.missing(pair, name -> secretKeys(pair, name))
+        : List.of();
+    if (!missingSecrets.isEmpty()) {
+      // Nothing tells the operator when the Secret appears: look again.
+      LOG.warn("{}: spec refused, nothing changed: {}", pair.ref(), missingSecrets);
+      return writeStatus(pair, statuses.invalid(pair, missingSecrets), context).rescheduleAfter(UNSETTLED_RECHECK);
+    }
     workflow.reconcile(pair, context).throwAggregateExceptionIfErrorsPresent();
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
     podRoles.apply(pair, pods);
@@ -172,14 +188,18 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     if (failure.isPresent()) {
       step = unchanged(pair, "Could not " + describe(step) + ": " + failure.get() + ". Retrying.");
     }
-    PksReplicaPairStatus next = statuses.reconciled(pair, facts, step);
+    PksReplicaPairStatus reconciled = statuses.reconciled(pair, facts, step);
+    Optional<Backups.Step> backup = backupStep(pair, facts, reconciled, context);
+    PksReplicaPairStatus next = statuses.withBackups(pair, reconciled, backup);
     countOperations(pair, step, jobs);
     if (step.reason() != null && !Objects.equals(step.message(), pair.getStatus() == null ? null
         : pair.getStatus().message())) {
       events.record(pair, step.reason(), step.message());
     }
     boolean stepRecorded = recordedStateChanged(pair, next);
+    PksReplicaPairStatus previous = pair.getStatus();
     UpdateControl<PksReplicaPair> control = writeStatus(pair, next, context);
+    backup.ifPresent(b -> startAndRecord(pair, previous, next, b));
     removeAnsweredSwitchover(pair, next);
     if (failure.isEmpty() && stepRecorded) {
       control.rescheduleAfter(NEXT_STEP);
@@ -192,6 +212,67 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       control.rescheduleAfter(UNSETTLED_RECHECK);
     }
     return control;
+  }
+
+  /** No primary recorded yet: none of the pair's members or Jobs was made. */
+  private static boolean nothingStarted(PksReplicaPair pair) {
+    return pair.getStatus() == null || pair.getStatus().currentPrimary() == null;
+  }
+
+  /** The keys of the Secret {@code name} in the pair's namespace; empty when it does not exist. */
+  private Optional<Set<String>> secretKeys(PksReplicaPair pair, String name) {
+    Secret secret = client.secrets().inNamespace(pair.getMetadata().getNamespace()).withName(name).get();
+    if (secret == null) {
+      return Optional.empty();
+    }
+    Set<String> keys = new HashSet<>();
+    Optional.ofNullable(secret.getData()).map(Map::keySet).ifPresent(keys::addAll);
+    Optional.ofNullable(secret.getStringData()).map(Map::keySet).ifPresent(keys::addAll);
+    return Optional.of(keys);
+  }
+
+  /**
+   * What the backups of a pair with spec.backup need; empty without it. A backup due starts only
+   * from the primary the status names while it answers as one, with no switchover or failover
+   * under way; until then it waits.
+   */
+  private Optional<Backups.Step> backupStep(PksReplicaPair pair, PairFacts facts, PksReplicaPairStatus next,
+      Context<PksReplicaPair> context) {
+    if (pair.getSpec().backup() == null) {
+      metrics.archiver(pair, null);
+      return Optional.empty();
+    }
+    Archiver archiver = context.getSecondaryResource(BackupMonitor.BackupObservation.class, BackupMonitor.NAME)
+        .map(BackupMonitor.BackupObservation::archiver).orElse(null);
+    metrics.archiver(pair, archiver);
+    boolean canStart = facts.answersAsPrimary(next.currentPrimary()) && next.targetPrimary() == null
+        && (next.phase() == Phase.Streaming || next.phase() == Phase.Degraded);
+    return Optional.of(Backups.decide(pair, backups.state(pair), archiver, canStart, clock.instant()));
+  }
+
+  /**
+   * Once the status that records it is written: starts the backup the step asks for, and says in
+   * Events what began or ended.
+   */
+  private void startAndRecord(PksReplicaPair pair, PksReplicaPairStatus previous, PksReplicaPairStatus written,
+      Backups.Step step) {
+    if (step.startAt() != null) {
+      backups.start(pair, written.currentPrimary(), step.startAt());
+      events.record(pair, EventReason.BackupStarted, "Base backup of " + written.currentPrimary() + " started ("
+          + step.status().running().reason() + ").");
+    }
+    BackupStatus before = previous == null || previous.backup() == null ? BackupStatus.EMPTY : previous.backup();
+    BackupStatus after = step.status();
+    if (after.lastSuccessfulBackup() != null && !after.lastSuccessfulBackup().equals(before.lastSuccessfulBackup())) {
+      events.record(pair, EventReason.BackupSucceeded, "Base backup ended at " + after.lastSuccessfulBackup()
+          + "; a restore can reach any time from " + after.firstRecoverabilityPoint() + ".");
+    }
+    if (after.lastFailure() != null && !after.lastFailure().equals(before.lastFailure())) {
+      events.record(pair, EventReason.BackupFailed, "Base backup failed: " + after.lastFailure().message());
+    }
+    if (!step.health().healthy() && Conditions.isTrueOrAbsent(previous, Conditions.BACKUPS_HEALTHY)) {
+      events.record(pair, EventReason.BackupsUnhealthy, step.health().message());
+    }
   }
 
   /**

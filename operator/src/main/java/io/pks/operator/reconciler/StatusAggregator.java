@@ -90,6 +90,21 @@ final class StatusAggregator {
   }
 
   /**
+   * {@code next} with status.backup and the condition BackupsHealthy from {@code backups}; without
+   * them for a pair without spec.backup ({@code backups} empty).
+   */
+  PksReplicaPairStatus withBackups(PksReplicaPair pair, PksReplicaPairStatus next, Optional<Backups.Step> backups) {
+    if (backups.isEmpty()) {
+      return next.toBuilder().backup(null).conditions(Conditions.remove(next.conditions(), Conditions.BACKUPS_HEALTHY))
+          .build();
+    }
+    Backups.Health health = backups.get().health();
+    return next.toBuilder().backup(backups.get().status()).conditions(Conditions.set(next.conditions(),
+        Conditions.BACKUPS_HEALTHY, health.healthy(), health.reason(), health.message(), generation(pair), now()))
+        .build();
+  }
+
+  /**
    * The configuration in force as the members report it: applied (with the time it was first seen
    * so) once both report the rendered hash, and the members and settings waiting for a restart.
    */

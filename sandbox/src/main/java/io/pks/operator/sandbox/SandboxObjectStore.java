@@ -84,6 +84,16 @@ public final class SandboxObjectStore implements AutoCloseable {
     return server.endpoint();
   }
 
+  /** Stops the store: its address refuses connections until {@link #start()} (an outage of the store). */
+  public void stop() {
+    server.stop();
+  }
+
+  /** Starts the stopped store again, with the same keys, certificate and content. */
+  public void start() throws IOException {
+    server.start();
+  }
+
   @Override
   public void close() {
     server.stop();

@@ -70,6 +70,11 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
    * each request new (kubectl pks reseed uses the time). The status records the value acted on.
    */
   public static final String RESEED_ANNOTATION = GROUP + "/reseed";
+  /**
+   * A request for a base backup (spec.backup): any value new to the status (kubectl pks backup uses
+   * the time). The status records the value acted on before the backup starts.
+   */
+  public static final String BACKUP_ANNOTATION = GROUP + "/backup";
 
   /**
    * Reads a spec as strictly as a structural schema does: no string for a number or a number for a
@@ -154,6 +159,11 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
   /** The value of {@link #RESEED_ANNOTATION}; empty without one. */
   public Optional<String> reseedAnnotation() {
     return Optional.ofNullable(getMetadata().getAnnotations()).map(a -> a.get(RESEED_ANNOTATION));
+  }
+
+  /** The value of {@link #BACKUP_ANNOTATION}; empty without one. */
+  public Optional<String> backupAnnotation() {
+    return Optional.ofNullable(getMetadata().getAnnotations()).map(a -> a.get(BACKUP_ANNOTATION));
   }
 
   /** namespace/name, the prefix of every log line about this pair. */

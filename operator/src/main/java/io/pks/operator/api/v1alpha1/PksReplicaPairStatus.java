@@ -50,7 +50,9 @@ public record PksReplicaPairStatus(
     @JsonPropertyDescription("The value of the annotation pks.io/reseed (<member>/<request id>) the operator last"
         + " acted on: a different value is a new request to re-seed the standby.")
     String reseedRequest,
-    @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, SipRouted.")
+    @JsonPropertyDescription("Base backups and WAL archiving (spec.backup).")
+    BackupStatus backup,
+    @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, SipRouted, BackupsHealthy (with spec.backup).")
     List<Condition> conditions,
     @JsonPropertyDescription("Human sentence on the current phase, or why the pair is stuck.")
     String message) {
@@ -76,7 +78,7 @@ public record PksReplicaPairStatus(
         .timeline(timeline)
         .replication(replication).stoppedMembers(stoppedMembers).job(job)
         .synchronousStandby(synchronousStandby).configuration(configuration).reseedRequest(reseedRequest)
-        .conditions(conditions).message(message);
+        .backup(backup).conditions(conditions).message(message);
   }
 
   /** Builds a {@link PksReplicaPairStatus}. */
@@ -97,6 +99,7 @@ public record PksReplicaPairStatus(
     private String synchronousStandby;
     private ConfigurationStatus configuration;
     private String reseedRequest;
+    private BackupStatus backup;
     private List<Condition> conditions;
     private String message;
 
@@ -178,6 +181,11 @@ public record PksReplicaPairStatus(
       return this;
     }
 
+    public Builder backup(BackupStatus backup) {
+      this.backup = backup;
+      return this;
+    }
+
     public Builder synchronousStandby(String synchronousStandby) {
       this.synchronousStandby = synchronousStandby;
       return this;
@@ -196,7 +204,7 @@ public record PksReplicaPairStatus(
     public PksReplicaPairStatus build() {
       return new PksReplicaPairStatus(observedGeneration, phase, currentPrimary, targetPrimary, requestedPrimary,
           switchoverLsn, restartingMember, standby, activeSip, timeline, replication, stoppedMembers, job,
-          synchronousStandby, configuration, reseedRequest, conditions, message);
+          synchronousStandby, configuration, reseedRequest, backup, conditions, message);
     }
   }
 }

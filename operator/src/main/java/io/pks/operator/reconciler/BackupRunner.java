@@ -1,0 +1,122 @@
+package io.pks.operator.reconciler;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.MemberNetwork;
+import io.pks.operator.postgres.BaseBackup;
+import io.pks.operator.postgres.Credentials;
+import io.pks.operator.postgres.PgConnector;
+
+/**
+ * Runs base backups on threads of their own, never a reconcile's (a backup takes minutes), one at a
+ * time per pair, and keeps how the last one ended until a reconcile records it. A backup holds one
+ * session on the primary and nothing else: probes, switchovers and failovers go on beside it; a
+ * primary stopped under it ends its session and pgBackRest's backup, and the backup is recorded as
+ * failed. In memory on purpose: a backup's session ends with the operator that opened it.
+ */
+final class BackupRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupRunner.class);
+  /** The longest a backup's session may wait for the script before it is given up as failed. */
+  static final Duration LONGEST_BACKUP = Duration.ofHours(12);
+
+  /** A backup that ended: when it started, and what the script said. */
+  record Ended(Instant startedAt, BaseBackup.Outcome outcome, Instant endedAt) {
+  }
+
+  /**
+   * A pair's backups as this operator knows them.
+   *
+   * @param runningSince when the backup running now started; null when none runs
+   * @param last the last backup that ended; null when none did since the operator started
+   */
+  record State(Instant runningSince, Ended last) {
+    static final State NONE = new State(null, null);
+
+    boolean running() {
+      return runningSince != null;
+    }
+  }
+
+  private final MemberNetwork network;
+  private final PairCredentials credentials;
+  private final Clock clock;
+  private final Map<String, State> states = new ConcurrentHashMap<>();
+  private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "pks-backup");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  BackupRunner(MemberNetwork network, PairCredentials credentials, Clock clock) {
+    this.network = network;
+    this.credentials = credentials;
+    this.clock = clock;
+  }
+
+  State state(PksReplicaPair pair) {
+    return states.getOrDefault(key(pair), State.NONE);
+  }
+
+  /**
+   * Starts a backup of {@code primary} at {@code startedAt} unless one of the pair's runs already
+   * (then nothing happens: the status recorded before it names the one running).
+   */
+  void start(PksReplicaPair pair, String primary, Instant startedAt) {
+    AtomicBoolean started = new AtomicBoolean();
+    states.compute(key(pair), (key, state) -> {
+      if (state != null && state.running()) {
+        return state;
+      }
+      started.set(true);
+      return new State(startedAt, state == null ? null : state.last());
+    });
+    if (started.get()) {
+      threads.execute(() -> run(pair, primary, startedAt));
+    }
+  }
+
+  private void run(PksReplicaPair pair, String primary, Instant startedAt) {
+    try (PairLogContext ignored = PairLogContext.of(pair)) {
+      LOG.info("{}: base backup of {} started", pair.ref(), primary);
+      BaseBackup.Outcome outcome = take(pair, primary);
+      LOG.info("{}: base backup of {} {}: {}", pair.ref(), primary, outcome.succeeded() ? "succeeded" : "failed",
+          outcome.lastLine());
+      states.put(key(pair), new State(null, new Ended(startedAt, outcome, clock.instant())));
+    }
+  }
+
+  private BaseBackup.Outcome take(PksReplicaPair pair, String primary) {
+    Credentials superuser = credentials.superuser(pair).orElse(null);
+    if (superuser == null) {
+      return failed("the superuser Secret of " + pair.ref() + " cannot be read");
+    }
+    PgConnector connector = new PgConnector(superuser, PgConnector.Timeouts.DEFAULT).allowing(LONGEST_BACKUP);
+    try (Connection connection = connector.open(network.endpoint(pair, primary))) {
+      return BaseBackup.take(connection);
+    } catch (SQLException | RuntimeException e) {
+      return failed("the backup's session on " + primary + " ended: " + e.getMessage());
+    }
+  }
+
+  private static BaseBackup.Outcome failed(String why) {
+    return new BaseBackup.Outcome(false, why, null);
+  }
+
+  /** By UID too: a pair deleted and made again under its name starts with no backup of its own. */
+  private static String key(PksReplicaPair pair) {
+    return pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName() + "/" + pair.getMetadata().getUid();
+  }
+}
