@@ -10,7 +10,7 @@ import io.pks.operator.sandbox.Writer;
  * failover: the primary's node is lost (the sandbox's node-down fault: every process SIGKILLed,
  * kept down), with primaryUnavailableSeconds 5 and the default 1 s probe. Measured: loss → first
  * commit acknowledged on the new primary, loss → the -sip Service's selector names the new site,
- * and, once the node is back, → the old primary streams in sync as the standby (re-seeded).
+ * and, once the node is back, → the old primary streams in sync as the standby (rejoined: pg_rewind, or a copy).
  */
 final class FailoverBench extends PrimaryChanges {
   static final String NAME = "failover";
@@ -37,7 +37,7 @@ final class FailoverBench extends PrimaryChanges {
     Instant back = Instant.now();
     pair.nodeBack(primary);
     pair.awaitSynchronous(target);
-    results.add(NAME, "node back → old primary streaming in sync as the standby (re-seeded)", "s",
+    results.add(NAME, "node back → old primary streaming in sync as the standby (rejoined)", "s",
         Bench.seconds(back, Instant.now()));
   }
 }

@@ -30,7 +30,7 @@ final class SwitchoverBench extends PrimaryChanges {
     results.add(NAME, "write-unavailability window (longest gap between acknowledged commits)", "s",
         writer.longestGap(requested, synchronous).toNanos() / 1e9);
     results.add(NAME, "request → SIP Service selector on the new site", "s", Bench.seconds(requested, sipMoved));
-    results.add(NAME, "request → streaming in sync from the new primary (old one re-seeded)", "s",
+    results.add(NAME, "request → streaming in sync from the new primary (old one rejoined)", "s",
         Bench.seconds(requested, synchronous));
   }
 }
