@@ -27,6 +27,12 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 class NodeFaultsE2E {
   private static final Duration HELD = Duration.ofSeconds(3);
   private static final Duration CLIENT_WAIT = Duration.ofSeconds(10);
+  /**
+   * How soon the status must say that a paused or cut-off standby holds commits: the primary's
+   * walsender notices within wal_sender_timeout (5 s), the probe within its interval after that.
+   * With PostgreSQL's default of 60 s the pair read Streaming for a minute while commits waited.
+   */
+  private static final Duration STANDBY_LOSS_SEEN = Duration.ofSeconds(15);
 
   private static SandboxFixture fixture;
   private static SandboxPair pair;
@@ -86,9 +92,12 @@ class NodeFaultsE2E {
     int primaryRestarts = pair.restartCount(primary);
     try (Writer writer = new Writer(pair, table)) {
       assertThat(writer.awaitMore(20, SandboxPair.BOUND)).isTrue();
+      Instant faulted = Instant.now();
       pair.fault(standby, fault);
       try {
         pair.awaitPhase(Phase.Degraded);
+        assertThat(Duration.between(faulted, Instant.now())).as("fault → status Degraded")
+            .isLessThan(STANDBY_LOSS_SEEN);
         Thread.sleep(500);
         int before = writer.acknowledgedCount();
         Thread.sleep(HELD.toMillis());

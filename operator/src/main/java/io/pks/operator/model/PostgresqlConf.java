@@ -38,6 +38,13 @@ public final class PostgresqlConf {
     // The standby reports its positions every second (default 10 s), so the operator's probe
     // (every second by default) sees lag and catch-up within a second of it happening.
     setting(conf, "wal_receiver_status_interval", "1s");
+    // A standby paused or cut off sends no reply, yet its walsender reads as streaming until
+    // wal_sender_timeout ends it: with the default 60 s, a Required pair's commits waited a minute
+    // while the status said Streaming, and an isolated primary's shutdown waited as long. Its
+    // replies come every second (above), so 5 s without one means it is gone. The standby likewise
+    // gives up on a silent primary after wal_receiver_timeout and reconnects.
+    setting(conf, "wal_sender_timeout", "5s");
+    setting(conf, "wal_receiver_timeout", "5s");
     // A standby that lost its primary retries every wal_retrieve_retry_interval, and a promotion
     // requested during that wait can complete only at its end (measured on PostgreSQL 15: the
     // default 5 s, in about half of the promotions). Promotion time is failover time.
