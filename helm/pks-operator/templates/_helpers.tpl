@@ -73,10 +73,10 @@ the requests the operator sends while it drives pairs.
 {{- end -}}
 
 {{/*
-Nodes, read to see a primary's node cordoned (a drain beginning) and switch over first.
+Nodes, watched to see a primary's node cordoned (a drain beginning) and switch over first.
 */}}
 {{- define "pks-operator.nodeRules" -}}
 - apiGroups: [""]
   resources: ["nodes"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
 {{- end -}}

@@ -373,7 +373,7 @@ class ChartTest {
     // Nodes only (cluster-scoped): read to switch over before a drain of the primary's node.
     assertThat(HelmChart.only(objects, ClusterRole.class).getRules()).singleElement().satisfies(rule -> {
       assertThat(rule.getResources()).containsExactly("nodes");
-      assertThat(rule.getVerbs()).containsExactly("get", "list", "watch");
+      assertThat(rule.getVerbs()).containsExactly("list", "watch");
     });
     assertThat(HelmChart.only(objects, ClusterRoleBinding.class).getRoleRef().getName()).isEqualTo("pks-operator-nodes");
     assertThat(HelmChart.all(objects, Service.class)).isEmpty();

@@ -1,6 +1,7 @@
 package io.pks.operator.reconciler;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -22,7 +23,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 /**
  * Which Nodes are cordoned (spec.unschedulable), from a watch of the cluster's Nodes; a cordon or
  * uncordon reconciles every pair, as one may have a member there (a cordon is rare, a reconcile
- * cheap). Optional: an operator that may not read Nodes (no get/list/watch on nodes in its RBAC)
+ * cheap). Optional: an operator that may not read Nodes (no list and watch on nodes in its RBAC)
  * says so once in its log and sees no node cordoned; drains are then held by the PodDisruptionBudget
  * until a switchover is asked for by hand.
  */
@@ -63,16 +64,19 @@ final class NodeWatch extends AbstractEventSource<Node, PksReplicaPair> {
         // A deleted node's pods are gone with it: nothing to hand over.
       }
     });
-    // Not allowed to read Nodes: stop watching, rather than retry a request refused for good.
-    informer.exceptionHandler((started, error) -> !(error instanceof KubernetesClientException refused
-        && (refused.getCode() == 401 || refused.getCode() == 403)));
-    informer.start().whenComplete((ignored, error) -> {
-      if (error != null) {
+    // Not allowed to read Nodes: say so and stop watching, rather than retry a request refused for good.
+    informer.exceptionHandler((started, error) -> {
+      Optional<KubernetesClientException> refused = refusal(error);
+      if (refused.isPresent()) {
         LOG.warn("Cannot watch Nodes ({}): a cordoned primary's node is not noticed, so a drain waits on the"
             + " PodDisruptionBudget until a switchover is asked for (spec.primary or the pks.io/switchover"
-            + " annotation). Allow get, list and watch on nodes to switch over before drains.", error.getMessage());
+            + " annotation). Allow list and watch on nodes to switch over before drains.", refused.get().getMessage());
+        return false;
       }
+      LOG.debug("Watching Nodes: {}; retrying", error.toString());
+      return true;
     });
+    informer.start();
     super.start();
   }
 
@@ -91,6 +95,16 @@ final class NodeWatch extends AbstractEventSource<Node, PksReplicaPair> {
       return Set.of();
     }
     return informer.getStore().list().stream().filter(NodeWatch::cordoned).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** The API server's 401 or 403 among the causes of {@code error} (the informer may wrap it). */
+  private static Optional<KubernetesClientException> refusal(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof KubernetesClientException answer && (answer.getCode() == 401 || answer.getCode() == 403)) {
+        return Optional.of(answer);
+      }
+    }
+    return Optional.empty();
   }
 
   private static boolean cordoned(Node node) {
