@@ -37,7 +37,8 @@ import io.pks.operator.reconciler.LifecycleStep.Action;
  * (pg_rewind, or a fresh copy when it cannot rewind); SeedingStandby again when the user asks for a
  * re-seed of the standby; Failed when a human must act. Configuration changes: a reload on each member once it
  * sees the rendered files; Restarting for a change that needs a restart, the standby first, then
- * the primary by a switchover (or in place, spec.primaryUpdateMethod).
+ * the primary by a switchover (or in place, spec.primaryUpdateMethod). Drains: SwitchingOver when the
+ * primary's node is cordoned and the standby is ready to take over; otherwise the drain is held.
  */
 final class Lifecycle {
   private Lifecycle() {
