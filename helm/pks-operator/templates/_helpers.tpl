@@ -71,3 +71,12 @@ the requests the operator sends while it drives pairs.
   # get: a repeated Event is counted on the one already written (Fabric8 reads it before patching).
   verbs: ["get", "create", "patch"]
 {{- end -}}
+
+{{/*
+Nodes, watched to see a primary's node cordoned (a drain beginning) and switch over first.
+*/}}
+{{- define "pks-operator.nodeRules" -}}
+- apiGroups: [""]
+  resources: ["nodes"]
+  verbs: ["list", "watch"]
+{{- end -}}

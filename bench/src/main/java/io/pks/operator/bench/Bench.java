@@ -19,8 +19,8 @@ import io.pks.operator.cli.LogFile;
 import io.pks.operator.sandbox.Sandbox;
 
 /**
- * {@code bench/run.sh [scenario...]}: runs the benchmark scenarios of BENCHMARKS.md (all but nemesis
- * and peers by default), prints one Markdown table on stdout and writes every sample as JSON under
+ * {@code bench/run.sh [scenario...]}: runs the benchmark scenarios of BENCHMARKS.md (all but those of
+ * {@link #ON_REQUEST} by default), prints one Markdown table on stdout and writes every sample as JSON under
  * {@code target/bench/}. Progress goes to stderr, the operator's and the sandbox's log to
  * {@code target/bench/bench.log}. Benchmarks measure; they never pass or fail on a figure, so a
  * scenario that could not measure is reported, the others still run, and the exit status is 1.
@@ -38,7 +38,8 @@ public final class Bench {
   private static final int PEERS_RUNS = 5;
 
   /** Scenarios run only when named. */
-  private static final List<String> ON_REQUEST = List.of(NemesisBench.NAME, PeersBench.NAME, SiteLossBench.NAME);
+  private static final List<String> ON_REQUEST = List.of(NemesisBench.NAME, PeersBench.NAME, SiteLossBench.NAME,
+      RestartBench.NAME);
   private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
   private static final long START = System.nanoTime();
 
@@ -64,6 +65,8 @@ public final class Bench {
       Map<String, Scenario> scenarios = new LinkedHashMap<>();
       scenarios.put(FailoverBench.NAME, new FailoverBench(sandbox));
       scenarios.put(SwitchoverBench.NAME, new SwitchoverBench(sandbox));
+      // Only when asked for by name: ten rolling restarts, each waiting for the kubelet's ConfigMap sync.
+      scenarios.put(RestartBench.NAME, new RestartBench(sandbox));
       scenarios.put(BootstrapBench.NAME, new BootstrapBench(sandbox));
       scenarios.put(ProbeBench.NAME, new ProbeBench(sandbox));
       scenarios.put(ScaleBench.NAME, new ScaleBench(sandbox));

@@ -370,8 +370,12 @@ class ChartTest {
         "--lease-namespace=pks-operator", "--lease-duration=15s", "--renew-deadline=10s", "--retry-period=2s");
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
         .extracting(port -> port.getName()).containsExactly("health");
-    assertThat(HelmChart.all(objects, ClusterRole.class)).isEmpty();
-    assertThat(HelmChart.all(objects, ClusterRoleBinding.class)).isEmpty();
+    // Nodes only (cluster-scoped): read to switch over before a drain of the primary's node.
+    assertThat(HelmChart.only(objects, ClusterRole.class).getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getResources()).containsExactly("nodes");
+      assertThat(rule.getVerbs()).containsExactly("list", "watch");
+    });
+    assertThat(HelmChart.only(objects, ClusterRoleBinding.class).getRoleRef().getName()).isEqualTo("pks-operator-nodes");
     assertThat(HelmChart.all(objects, Service.class)).isEmpty();
     assertThat(HelmChart.all(objects, Role.class)).extracting(role -> role.getMetadata().getNamespace() + "/"
         + role.getMetadata().getName())

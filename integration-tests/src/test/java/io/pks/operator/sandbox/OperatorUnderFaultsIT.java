@@ -33,4 +33,23 @@ class OperatorUnderFaultsIT {
           && write.path().contains("/statefulsets")).extracting(Write::status).containsExactly(500, 201, 201);
     }
   }
+
+  /** Without the chart's rbac.nodes: no switchover before drains, said in the log, and nothing else changes. */
+  @Test
+  void anOperatorThatMayNotReadNodesReconcilesAllTheSame() {
+    try (MockCluster cluster = new MockCluster()) {
+      KubernetesClient client = cluster.client();
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("telephony").endMetadata()
+          .build()).create();
+      cluster.apiServer().failFor(Duration.ofMinutes(5), "GET", path -> path.startsWith("/api/v1/nodes"), 403);
+      cluster.startOperator();
+
+      client.resource(TestPairs.example()).create();
+
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(client.apps().statefulSets().inNamespace("telephony").list().getItems()).hasSize(2));
+      assertThat(cluster.apiServer().faultsAnswered()).as("the Nodes it was refused")
+          .anySatisfy(fault -> assertThat(fault.path()).startsWith("/api/v1/nodes"));
+    }
+  }
 }

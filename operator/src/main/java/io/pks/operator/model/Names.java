@@ -72,7 +72,7 @@ public final class Names {
   }
 
   public static String podDisruptionBudget(String pair) {
-    return pair + "-members";
+    return pair + "-primary";
   }
 
   public static String generatedSuperuserSecret(String pair) {

@@ -6,11 +6,12 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
- * The PodDisruptionBudget {@code <pair>-members}: of the two members' pods, one must stay healthy
- * (Ready) through voluntary evictions, so a drain never takes the only running member. With both
- * Ready a drain may evict either; it waits for the evicted member to be Ready again on another node
- * before it may evict the other. The operator's own restarts scale a StatefulSet and are not
- * evictions: they follow the lifecycle's one-at-a-time rule instead.
+ * The PodDisruptionBudget {@code <pair>-primary}: the pod labelled primary must stay through
+ * voluntary evictions ({@code minAvailable: 1} over the pair's pods with role primary), so a drain
+ * of the primary's node waits until the operator has switched over to the standby (the role
+ * label then moves; a stopped member's pod has none) or the user uncordons the node. The
+ * standby's pod is selected by no budget: a drain evicts it at once. The operator's own restarts
+ * scale a StatefulSet and are not evictions: they follow the lifecycle's one-at-a-time rule instead.
  */
 public final class PodDisruptionBudgets {
   private PodDisruptionBudgets() {
@@ -22,11 +23,7 @@ public final class PodDisruptionBudgets {
         .withMetadata(ObjectMetas.of(pair, Names.podDisruptionBudget(name), Labels.pair(name)))
         .withNewSpec()
           .withMinAvailable(new IntOrString(1))
-          // The members' pods, not the seed Jobs' (they carry no member label).
-          .withNewSelector()
-            .addToMatchLabels(Labels.PAIR, name)
-            .addNewMatchExpression().withKey(Labels.MEMBER).withOperator("Exists").endMatchExpression()
-          .endSelector()
+          .withNewSelector().withMatchLabels(Labels.roleSelector(name, Labels.ROLE_PRIMARY)).endSelector()
         .endSpec()
         .build();
   }

@@ -29,6 +29,10 @@ public enum EventReason {
   SwitchoverStarted(Type.Normal),
   SwitchedOver(Type.Normal),
   SwitchoverCancelled(Type.Normal),
+  /** The primary's node is cordoned: a switchover to the standby before the drain evicts it. */
+  SwitchoverForDrain(Type.Normal),
+  /** The primary's node is cordoned but the standby cannot take over: the PodDisruptionBudget holds the drain. */
+  DrainHeld(Type.Warning),
   FailoverCancelled(Type.Warning),
   ReseedRequested(Type.Normal),
   ReseedRefused(Type.Warning),

@@ -37,7 +37,8 @@ import io.pks.operator.reconciler.LifecycleStep.Action;
  * (pg_rewind, or a fresh copy when it cannot rewind); SeedingStandby again when the user asks for a
  * re-seed of the standby; Failed when a human must act. Configuration changes: a reload on each member once it
  * sees the rendered files; Restarting for a change that needs a restart, the standby first, then
- * the primary by a switchover (or in place, spec.primaryUpdateMethod).
+ * the primary by a switchover (or in place, spec.primaryUpdateMethod). Drains: SwitchingOver when the
+ * primary's node is cordoned and the standby is ready to take over; otherwise the drain is held.
  */
 final class Lifecycle {
   private Lifecycle() {
@@ -286,10 +287,40 @@ final class Lifecycle {
       if (!primaryAnswers) {
         return primaryLost();
       }
-      if (facts.streaming()) {
-        return withReload(rollingRestart().orElseGet(() -> restartPendingNoted(streaming())));
+      LifecycleStep next = facts.streaming() ? rollingRestart().orElseGet(() -> restartPendingNoted(streaming()))
+          : restartPendingNoted(standbyNotStreaming());
+      if (facts.onCordonedNode(primary)) {
+        next = readyForRestart() && !facts.onCordonedNode(standby) ? switchoverForDrain() : drainHeld(next);
       }
-      return withReload(restartPendingNoted(standbyNotStreaming()));
+      return withReload(next);
+    }
+
+    /**
+     * The primary's node is cordoned (a drain begins) and the standby streams in sync on a node
+     * that is not: switch over to it, so that the drain, which the PodDisruptionBudget keeps from
+     * evicting the primary, then evicts a standby. Before the cordoned node's pods are evicted,
+     * not after: no failover, no acknowledged commit lost, writes wait only for the switchover.
+     */
+    private LifecycleStep switchoverForDrain() {
+      return step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
+          .switchoverLsn(facts.primaryWalLsn()), EventReason.SwitchoverForDrain, "Switching over to " + standby
+              + ": the node of primary " + primary + " is cordoned (a drain). Stopping " + primary + " cleanly before"
+              + " promoting " + standby + "; the drain then evicts " + primary + ", which rejoins as the standby.");
+    }
+
+    /**
+     * The primary's node is cordoned but the standby could not take over without a loss or a wait:
+     * no switchover. {@code next} goes on, its message saying that the PodDisruptionBudget holds the
+     * drain and what ends the hold.
+     */
+    private LifecycleStep drainHeld(LifecycleStep next) {
+      String why = facts.onCordonedNode(standby) ? "the node of standby " + standby + " is cordoned too"
+          : "standby " + standby + " is not streaming in sync with both pods Ready";
+      return warning(next.state(), EventReason.DrainHeld, next.message() + " The node of primary " + primary
+          + " is cordoned, but " + why + ": no switchover, so PodDisruptionBudget "
+          + Names.podDisruptionBudget(pair.getMetadata().getName()) + " keeps the drain from evicting " + primary
+          + ". Uncordon the node, or bring " + standby + " back in sync on a schedulable node: the switchover"
+          + " follows.");
     }
 
     /**
@@ -685,8 +716,9 @@ final class Lifecycle {
     }
 
     /**
-     * Streaming as recorded and seen: the standby caught up and, unless synchronous: Off, in sync
-     * (recorded and shown), both pods Ready, nothing stopped and no Job.
+     * Ready for a planned hand-over (a rolling restart, a drain's switchover): streaming as recorded
+     * and seen, the standby caught up and, unless synchronous: Off, in sync (recorded and shown),
+     * both pods Ready, nothing stopped and no Job.
      */
     private boolean readyForRestart() {
       boolean inSync = pair.getSpec().replication().synchronous() == SynchronousMode.Off

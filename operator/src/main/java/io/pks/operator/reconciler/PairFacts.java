@@ -20,13 +20,28 @@ import io.pks.operator.postgres.ProbeResult;
  * @param memberPods members whose pod exists (running, starting, or stuck on a lost node), and
  *     whether it is Ready (the -rw and -ro Services send it traffic)
  * @param configuration what the members should run, from the builders
+ * @param nodes the members whose pod runs on a cordoned node
  */
 record PairFacts(Optional<ReplicationObservation> observation, Map<String, JobOutcome> jobs,
-    Map<String, Boolean> memberPods, Instant now, Configuration configuration) {
+    Map<String, Boolean> memberPods, Instant now, Configuration configuration, Nodes nodes) {
 
   PairFacts {
     jobs = Map.copyOf(jobs);
     memberPods = Map.copyOf(memberPods);
+  }
+
+  /**
+   * The members whose pod runs on a node marked unschedulable (kubectl cordon, the first step of
+   * a drain): as far as the operator can read Nodes; none when it may not.
+   */
+  record Nodes(Set<String> cordonedMembers) {
+    Nodes {
+      cordonedMembers = Set.copyOf(cordonedMembers);
+    }
+  }
+
+  boolean onCordonedNode(String member) {
+    return nodes.cordonedMembers().contains(member);
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -137,6 +138,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         EventSourceUtils.eventSourcesFromWorkflow(context, workflow));
     sources.add(monitor.eventSource(context, probeInterval));
     sources.add(backupMonitor.eventSource(context));
+    sources.add(new NodeWatch(context));
     // The members' pods (for their role label) and the Jobs' pods (for why a Job failed).
     sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, PksReplicaPair.class)
         .withName(PODS)
@@ -182,7 +184,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         context.getSecondaryResource(ReplicationObservation.class, ReplicationMonitor.NAME);
     Map<String, JobOutcome> jobs = context.getSecondaryResources(Job.class).stream()
         .collect(Collectors.toMap(job -> job.getMetadata().getName(), job -> JobOutcome.of(job, pods)));
-    PairFacts facts = new PairFacts(observation, jobs, memberPods, clock.instant(), configuration(pair, pods));
+    PairFacts facts = new PairFacts(observation, jobs, memberPods, clock.instant(), configuration(pair, pods),
+        nodes(pods, context.getSecondaryResources(Node.class)));
     LifecycleStep step = Lifecycle.decide(pair, facts);
     Optional<String> failure = actions.run(pair, step.currentPrimary(), step.actions());
     if (failure.isPresent()) {
@@ -290,6 +293,15 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
           .findAny().ifPresent(pod -> outdated.add(member.name()));
     }
     return new PairFacts.Configuration(desired.reloadableHash(), outdated);
+  }
+
+  /** The members whose pod is on one of the {@code cordoned} Nodes. */
+  private static PairFacts.Nodes nodes(Set<Pod> pods, Set<Node> cordoned) {
+    Set<String> names = cordoned.stream().map(node -> node.getMetadata().getName()).collect(Collectors.toSet());
+    return new PairFacts.Nodes(pods.stream()
+        .filter(pod -> pod.getMetadata().getLabels().containsKey(Labels.MEMBER) && pod.getSpec() != null
+            && names.contains(pod.getSpec().getNodeName()))
+        .map(pod -> pod.getMetadata().getLabels().get(Labels.MEMBER)).collect(Collectors.toSet()));
   }
 
   /**

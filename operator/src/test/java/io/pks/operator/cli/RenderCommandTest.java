@@ -34,7 +34,7 @@ class RenderCommandTest {
             "PersistentVolumeClaim/data-pks-site-a-0", "PersistentVolumeClaim/data-pks-site-b-0",
             "StatefulSet/pks-site-a", "StatefulSet/pks-site-b", "Service/pks-site-a", "Service/pks-site-b",
             "Service/pks-seed", "Service/pks-rw", "Service/pks-ro", "Service/pks-sip",
-            "PodDisruptionBudget/pks-members");
+            "PodDisruptionBudget/pks-primary");
     assertThat(objects).filteredOn(Secret.class::isInstance).map(Secret.class::cast)
         .allSatisfy(secret -> assertThat(secret.getData()).doesNotContainKey("password"));
   }

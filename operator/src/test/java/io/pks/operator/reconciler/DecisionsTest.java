@@ -885,6 +885,73 @@ class DecisionsTest {
     assertThat(decide(pair).reason()).isEqualTo(EventReason.FailoverRefused);
   }
 
+  // --- drains (the primary's node cordoned) --------------------------------------------------
+
+  @Test
+  void aCordonedPrimarysNodeIsLeftByASwitchoverToTheStandbyInSync() {
+    seen(A, B, "streaming", "sync", 0L);
+    situation.cordoned.add(A);
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.SwitchingOver);
+    assertThat(step.state().targetPrimary()).isEqualTo(B);
+    assertThat(step.stoppedMembers()).as("the primary stopped cleanly, as any switchover").containsExactly(A);
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.reason()).isEqualTo(EventReason.SwitchoverForDrain);
+    assertThat(step.message()).isEqualTo("Switching over to site-b: the node of primary site-a is cordoned (a"
+        + " drain). Stopping site-a cleanly before promoting site-b; the drain then evicts site-a, which rejoins as"
+        + " the standby.");
+  }
+
+  @Test
+  void aCordonedPrimarysNodeWithItsStandbyDownHoldsTheDrain() {
+    seen(A, null, "none", null, null);
+    situation.cordoned.add(A);
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.Degraded);
+    assertThat(step.stoppedMembers()).as("nothing stopped: the primary keeps the writes").isEmpty();
+    assertThat(step.state().targetPrimary()).isNull();
+    assertThat(step.reason()).isEqualTo(EventReason.DrainHeld);
+    assertThat(step.message()).isEqualTo("Standby site-b is not streaming from primary site-a (none); synchronous:"
+        + " Required, so commits wait until it is back. The node of primary site-a is cordoned, but standby site-b"
+        + " is not streaming in sync with both pods Ready: no switchover, so PodDisruptionBudget pks-primary keeps"
+        + " the drain from evicting site-a. Uncordon the node, or bring site-b back in sync on a schedulable node:"
+        + " the switchover follows.");
+  }
+
+  @Test
+  void aCordonedPrimarysNodeWithALaggingStandbyHoldsTheDrainUntilItCatchesUp() {
+    seen(A, B, "streaming", "sync", 5L << 20);
+    situation.cordoned.add(A);
+    LifecycleStep held = decide(streaming(B));
+    assertThat(held.phase()).isEqualTo(Phase.Streaming);
+    assertThat(held.reason()).isEqualTo(EventReason.DrainHeld);
+
+    seen(A, B, "streaming", "sync", 0L);
+    assertThat(decide(streaming(B)).reason()).isEqualTo(EventReason.SwitchoverForDrain);
+  }
+
+  @Test
+  void aCordonedPrimarysNodeWhileTheStandbysIsCordonedTooHoldsTheDrain() {
+    seen(A, B, "streaming", "sync", 0L);
+    situation.cordoned.addAll(List.of(A, B));
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.reason()).isEqualTo(EventReason.DrainHeld);
+    assertThat(step.message()).contains("The node of primary site-a is cordoned, but the node of standby site-b is"
+        + " cordoned too: no switchover");
+  }
+
+  @Test
+  void aCordonedStandbysNodeAsksForNothing() {
+    seen(A, B, "streaming", "sync", 0L);
+    situation.cordoned.add(B);
+    LifecycleStep step = decide(streaming(B));
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.reason()).isEqualTo(EventReason.Streaming);
+    assertThat(step.stoppedMembers()).isEmpty();
+  }
+
   // --- helpers --------------------------------------------------------------------------------
 
   private LifecycleStep decide(PksReplicaPair pair) {

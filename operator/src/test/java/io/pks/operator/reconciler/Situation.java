@@ -17,8 +17,9 @@ import io.pks.operator.postgres.ProbeResult;
 
 /**
  * The facts of one named situation for the decision tests: what the probes saw and when, the
- * Jobs, the pods; {@link #decide} asks the lifecycle what to do. Both members' pods exist and are
- * Ready, and both members answered just now, unless a test says otherwise.
+ * Jobs, the pods, the cordoned nodes; {@link #decide} asks the lifecycle what to do. Both members'
+ * pods exist and are Ready on schedulable nodes, and both members answered just now, unless a test
+ * says otherwise.
  */
 final class Situation {
   static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
@@ -40,6 +41,8 @@ final class Situation {
       "site-a", new ProbeResult.Settings(RENDERED, RENDERED, List.of()),
       "site-b", new ProbeResult.Settings(RENDERED, RENDERED, List.of())));
   final Set<String> outdatedPods = new HashSet<>();
+  /** Members whose pod runs on a cordoned node. */
+  final Set<String> cordoned = new HashSet<>();
 
   LifecycleStep decide(PksReplicaPair pair) {
     return Lifecycle.decide(pair, facts());
@@ -49,7 +52,7 @@ final class Situation {
     return new PairFacts(Optional.ofNullable(observation).map(o -> new ReplicationObservation(
         o.primary(), o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt, primaryWalLsn,
         standbyReceivedLsn, primaryStarting, primaryHeardAt, settings)),
-        jobs, pods, NOW, new PairFacts.Configuration(RENDERED, outdatedPods));
+        jobs, pods, NOW, new PairFacts.Configuration(RENDERED, outdatedPods), new PairFacts.Nodes(cordoned));
   }
 
   /**

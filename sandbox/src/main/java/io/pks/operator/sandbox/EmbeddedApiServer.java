@@ -200,7 +200,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   /** A ready, schedulable Node, as a kubelet registers its machine. */
-  private static Node node(String name) {
+  static Node node(String name) {
     return new NodeBuilder()
         .withNewMetadata().withName(name)
         .addToLabels("kubernetes.io/hostname", name).addToLabels("kubernetes.io/os", "linux").endMetadata()

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -30,9 +31,9 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
  * What a cluster does besides the API server, for the sandbox: the StatefulSet and Job
- * controllers, the garbage collector, a storage provisioner, kube-proxy and one node's kubelet,
- * each a small class, run in turn by one loop from informer caches (so the loop costs the API
- * server nothing while nothing changes).
+ * controllers (the StatefulSet one schedules too), the garbage collector, a storage provisioner,
+ * kube-proxy and the nodes' kubelet, each a small class, run in turn by one loop from informer
+ * caches (so the loop costs the API server nothing while nothing changes).
  */
 public final class LocalRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
@@ -62,6 +63,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final SharedIndexInformer<Secret> secretCache;
   private final SharedIndexInformer<ConfigMap> configMapCache;
   private final SharedIndexInformer<NetworkPolicy> networkPolicyCache;
+  private final SharedIndexInformer<Node> nodeCache;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "sandbox-runtime");
     thread.setDaemon(true);
@@ -95,6 +97,7 @@ public final class LocalRuntime implements AutoCloseable {
     this.secretCache = inform(client.secrets().inAnyNamespace().inform());
     this.configMapCache = inform(client.configMaps().inAnyNamespace().inform());
     this.networkPolicyCache = inform(client.network().v1().networkPolicies().inAnyNamespace().inform());
+    this.nodeCache = inform(client.nodes().inform());
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> inform(SharedIndexInformer<T> informer) {
@@ -124,7 +127,7 @@ public final class LocalRuntime implements AutoCloseable {
       owned.addAll(configMapCache.getStore().list());
       owned.addAll(networkPolicyCache.getStore().list());
       garbageCollector.sync(owners, owned);
-      statefulSets.sync(sets, pods, claims);
+      statefulSets.sync(sets, pods, claims, nodeCache.getStore().list());
       jobs.sync(jobList, pods);
       volumes.sync(kubelet.claimsInUse());
       // Names and routes first: a container the kubelet starts in this pass finds its own.

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
@@ -26,6 +28,9 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * replicas is 1, with the claims of its templates (created if missing, adopted if there), and is
  * replaced when the pod template changes (a rolling update of one), unless the set's update
  * strategy is OnDelete: then a pod made from an older template runs until someone deletes it.
+ * It schedules too: each set's pod goes to a node of its own, {@code <namespace>-<set>-1}, or,
+ * while that one is cordoned, the next of {@code -2}, {@code -3}... that is not (a node of the same
+ * site joining), each registered as a Node when first used.
  */
 public final class StatefulSetController {
   private static final Logger LOG = LoggerFactory.getLogger(StatefulSetController.class);
@@ -38,7 +43,7 @@ public final class StatefulSetController {
     this.client = client;
   }
 
-  void sync(List<StatefulSet> statefulSets, List<Pod> pods, List<PersistentVolumeClaim> claims) {
+  void sync(List<StatefulSet> statefulSets, List<Pod> pods, List<PersistentVolumeClaim> claims, List<Node> nodes) {
     for (StatefulSet set : statefulSets) {
       String namespace = set.getMetadata().getNamespace();
       String podName = set.getMetadata().getName() + "-0";
@@ -49,8 +54,10 @@ public final class StatefulSetController {
       if (replicas > 0) {
         ensureClaims(set, podName, claims);
         if (pod.isEmpty()) {
-          client.pods().inNamespace(namespace).resource(pod(set, podName, revision)).create();
-          LOG.info("statefulset {}/{}: created pod {}", namespace, set.getMetadata().getName(), podName);
+          String node = schedulableNode(set, nodes);
+          client.pods().inNamespace(namespace).resource(pod(set, podName, revision, node)).create();
+          LOG.info("statefulset {}/{}: created pod {} on node {}", namespace, set.getMetadata().getName(), podName,
+              node);
         } else if (!onDelete(set) && !revision.equals(pod.get().getMetadata().getLabels().get(REVISION_LABEL))) {
           delete(pod.get(), "to roll to the new template");
         }
@@ -102,10 +109,42 @@ public final class StatefulSetController {
 
   /** The pod this controller makes for the set's one replica, with its claim templates' claims as volumes. */
   public static Pod replica(StatefulSet set) {
-    return pod(set, set.getMetadata().getName() + "-0", revision(set));
+    return pod(set, set.getMetadata().getName() + "-0", revision(set), LocalKubelet.NODE_NAME);
   }
 
-  private static Pod pod(StatefulSet set, String podName, String revision) {
+  /**
+   * The first of the set's nodes that is not cordoned ({@link #nodeFor}), registered as a ready
+   * Node if it is not one yet.
+   */
+  private String schedulableNode(StatefulSet set, List<Node> nodes) {
+    String name = nodeFor(set.getMetadata().getNamespace(), set.getMetadata().getName(), nodes);
+    if (nodes.stream().noneMatch(node -> node.getMetadata().getName().equals(name))) {
+      try {
+        client.nodes().resource(EmbeddedApiServer.node(name)).create();
+        LOG.info("node {} registered", name);
+      } catch (KubernetesClientException e) {
+        // 409: registered already, the cache a step behind.
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+    return name;
+  }
+
+  /** {@code <namespace>-<set>-<k>} for the smallest k from 1 whose Node is absent or schedulable. */
+  static String nodeFor(String namespace, String set, List<Node> nodes) {
+    for (int k = 1; ; k++) {
+      String name = namespace + "-" + set + "-" + k;
+      boolean cordoned = nodes.stream().anyMatch(node -> node.getMetadata().getName().equals(name)
+          && Boolean.TRUE.equals(node.getSpec().getUnschedulable()));
+      if (!cordoned) {
+        return name;
+      }
+    }
+  }
+
+  private static Pod pod(StatefulSet set, String podName, String revision, String node) {
     var template = set.getSpec().getTemplate();
     Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
     labels.put(REVISION_LABEL, revision);
@@ -119,7 +158,7 @@ public final class StatefulSetController {
             .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
         .endMetadata()
         .withSpec(template.getSpec());
-    pod.editSpec().withNodeName(LocalKubelet.NODE_NAME).withHostname(podName)
+    pod.editSpec().withNodeName(node).withHostname(podName)
         .withSubdomain(set.getSpec().getServiceName()).endSpec();
     // Each claim template becomes the pod's volume of the same name.
     set.getSpec().getVolumeClaimTemplates().forEach(claim -> pod.editSpec().addNewVolume()
