@@ -62,9 +62,7 @@ public final class ObjectStoreSandbox implements BeforeAllCallback, AfterAllCall
    * {@code <namespace>/pks} in its bucket: the tests' pairs archive there, one stanza a pair.
    */
   public void objectStore(ObjectNode parent) {
-    parent.putObject("objectStore").put("endpoint", store.endpoint()).put("bucket", SandboxObjectStore.BUCKET)
-        .put("path", namespace + "/pks").put("credentialsSecret", SandboxObjectStore.SECRET)
-        .put("caSecret", SandboxObjectStore.SECRET);
+    store.putAsObjectStore(parent, namespace + "/pks");
   }
 
   /** The first column of the first row {@code query} returns, as text. */
