@@ -65,6 +65,22 @@ class ProbeSessionsIT {
     }
   }
 
+  /** The backup monitor reads pg_stat_archiver every 5 s: over a kept session too, not a login each time. */
+  @Test
+  void twentyReadsOfTheArchiverLogInOnce() throws SQLException {
+    try (ProbeSessions archiverSessions = new ProbeSessions(Clock.systemUTC());
+        Connection primary = pair.connector.open(pair.siteA.endpoint())) {
+      PgConnector archiver = PgConnector.forArchiver(pair.superuser);
+      assertThat(Archiver.read(archiverSessions, archiver, pair.siteA.endpoint()).failing()).isFalse();
+      long sessionsBefore = endedSessions(primary);
+      for (int i = 0; i < 20; i++) {
+        assertThat(Archiver.read(archiverSessions, archiver, pair.siteA.endpoint()).failing()).isFalse();
+      }
+      assertThat(endedSessions(primary)).as("sessions ended on the primary").isEqualTo(sessionsBefore);
+      assertThat(archiverSessions.kept()).isEqualTo(1);
+    }
+  }
+
   @Test
   void aMemberRestartedBetweenTwoProbesIsSeenUpNotAsABrokenSession() throws SQLException {
     assertThat(probePrimary().outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);

@@ -13,12 +13,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -50,20 +49,10 @@ class BackupScheduleE2E {
    */
   private static final Duration OUTAGE_BOUND = Duration.ofMinutes(3);
 
-  private static ObjectStoreSandbox sandbox;
+  @RegisterExtension
+  static final ObjectStoreSandbox SANDBOX = new ObjectStoreSandbox("backups", NAMESPACE);
   private static SandboxPair pair;
 
-  @BeforeAll
-  static void startSandboxWithObjectStore() {
-    // Short names, of the sandbox and the pairs: a member's socket path, under the sandbox's temporary
-    // folder and its pod's name, must fit in the 107 bytes a Unix socket's path may have.
-    sandbox = ObjectStoreSandbox.start("backups", NAMESPACE);
-  }
-
-  @AfterAll
-  static void stopSandbox() throws Exception {
-    sandbox.close();
-  }
 
   @Test
   @Order(1)
@@ -71,8 +60,8 @@ class BackupScheduleE2E {
     // Once a day, two minutes from now: one slot during the test.
     ZonedDateTime slot = ZonedDateTime.now(ZoneOffset.UTC).plusMinutes(2);
     String schedule = slot.getMinute() + " " + slot.getHour() + " * * *";
-    pair = SandboxPair.create(sandbox.fixture.sandbox, NAMESPACE, json -> {
-      objectStore(((ObjectNode) json.get("spec")).putObject("backup").put("schedule", schedule)
+    pair = SANDBOX.createPair(json -> {
+      SANDBOX.objectStore(((ObjectNode) json.get("spec")).putObject("backup").put("schedule", schedule)
           .put("retention", "7d"));
     });
     pair.awaitStreaming();
@@ -96,7 +85,7 @@ class BackupScheduleE2E {
     String before = pair.get().getStatus().backup().lastSuccessfulBackup();
 
     CliRun run = CliRun.of("backup", pair.name, "-n", NAMESPACE, "--kubeconfig",
-        sandbox.fixture.sandbox.kubeconfig().toString());
+        SANDBOX.sandbox().kubeconfig().toString());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).startsWith("Base backup of " + NAMESPACE + "/" + pair.name + " requested (");
@@ -111,7 +100,7 @@ class BackupScheduleE2E {
   @Order(3)
   void aStoreUnreachableForAWhileMakesBackupsUnhealthyThenArchivingCatchesUpAndLosesNothing() throws Exception {
     String lastSegment;
-    sandbox.store.stop();
+    SANDBOX.store().stop();
     try (Connection connection = pair.connect(pair.readWrite()); Statement sql = connection.createStatement()) {
       sql.execute("CREATE TABLE during_outage (id int PRIMARY KEY)");
       for (int i = 1; i <= 3; i++) {
@@ -128,7 +117,7 @@ class BackupScheduleE2E {
       assertThat(single(sql, "SELECT count(*) FROM during_outage")).as("commits go on").isEqualTo("300");
       assertThat(reasons()).contains(EventReason.BackupsUnhealthy.name());
     } finally {
-      sandbox.store.start();
+      SANDBOX.store().start();
     }
 
     PksReplicaPair caughtUp = await("archiving caught up past " + lastSegment).atMost(OUTAGE_BOUND)
@@ -136,9 +125,9 @@ class BackupScheduleE2E {
             .getStatus()) && p.getStatus().backup().lastArchivedWal().compareTo(lastSegment) >= 0);
     assertThat(condition(caughtUp, "BackupsHealthy").getReason()).isEqualTo("Healthy");
 
-    SandboxPair restored = SandboxPair.create(sandbox.fixture.sandbox, NAMESPACE, json -> {
+    SandboxPair restored = SANDBOX.createPair(json -> {
       ((ObjectNode) json.get("metadata")).put("name", "restored");
-      objectStore(((ObjectNode) json.get("spec")).putObject("bootstrap").putObject("recovery")
+      SANDBOX.objectStore(((ObjectNode) json.get("spec")).putObject("bootstrap").putObject("recovery")
           .put("source", pair.name));
     });
     restored.awaitStreaming();
@@ -173,9 +162,9 @@ class BackupScheduleE2E {
     }
     assertThat(lastSegment).as("a segment of the new timeline").startsWith("00000002");
 
-    SandboxPair restored = SandboxPair.create(sandbox.fixture.sandbox, NAMESPACE, json -> {
+    SandboxPair restored = SANDBOX.createPair(json -> {
       ((ObjectNode) json.get("metadata")).put("name", "at-t");
-      objectStore(((ObjectNode) json.get("spec")).putObject("bootstrap").putObject("recovery")
+      SANDBOX.objectStore(((ObjectNode) json.get("spec")).putObject("bootstrap").putObject("recovery")
           .put("source", pair.name).put("targetTime", timeT));
     });
     restored.awaitStreaming();
@@ -220,10 +209,6 @@ class BackupScheduleE2E {
       return backup != null && backup.running() == null && backup.lastSuccessfulBackup() != null
           && (after == null || Instant.parse(backup.lastSuccessfulBackup()).isAfter(Instant.parse(after)));
     });
-  }
-
-  private static void objectStore(ObjectNode parent) {
-    sandbox.objectStore(parent, "telephony/pks");
   }
 
   private static Condition condition(PksReplicaPair pair, String type) {

@@ -9,12 +9,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -36,25 +35,16 @@ class PointInTimeRecoveryE2E {
   private static final String NAMESPACE = "telephony";
   private static final Duration RESTORE_BOUND = Duration.ofMinutes(3);
 
-  private static ObjectStoreSandbox sandbox;
+  @RegisterExtension
+  static final ObjectStoreSandbox SANDBOX = new ObjectStoreSandbox("pitr-e2e", NAMESPACE);
   private static SandboxPair source;
   private static String timeT;
 
-  @BeforeAll
-  static void startSandboxWithObjectStore() {
-    sandbox = ObjectStoreSandbox.start("pitr-e2e", NAMESPACE);
-  }
-
-  @AfterAll
-  static void stopSandbox() throws Exception {
-    sandbox.close();
-  }
 
   @Test
   @Order(1)
   void aPairWithBackupsArchivesAndTakesABaseBackup() throws SQLException {
-    source = SandboxPair.create(sandbox.fixture.sandbox, NAMESPACE,
-        json -> objectStore(spec(json).putObject("backup").put("retention", "7d")));
+    source = SANDBOX.createPair(json -> SANDBOX.objectStore(spec(json).putObject("backup").put("retention", "7d")));
     source.awaitStreaming();
 
     BaseBackup.Outcome backup = source.backup();
@@ -80,11 +70,11 @@ class PointInTimeRecoveryE2E {
           .until(() -> archivedUpTo(sql, lastSegment));
     }
 
-    SandboxPair restored = SandboxPair.create(sandbox.fixture.sandbox, NAMESPACE, json -> {
+    SandboxPair restored = SANDBOX.createPair(json -> {
       ((ObjectNode) json.get("metadata")).put("name", "restored");
       ObjectNode recovery = spec(json).putObject("bootstrap").putObject("recovery").put("source", source.name)
           .put("targetTime", timeT);
-      objectStore(recovery);
+      SANDBOX.objectStore(recovery);
     });
     PksReplicaPair streaming = restored.awaitStatus("Streaming after the restore", pair -> pair.getStatus() != null
         && pair.getStatus().phase() == Phase.Streaming);
@@ -105,9 +95,9 @@ class PointInTimeRecoveryE2E {
   @Test
   @Order(3)
   void aTargetBeforeTheFirstBackupIsRefusedWithTheReasonOnThePair() {
-    SandboxPair tooEarly = SandboxPair.create(sandbox.fixture.sandbox, NAMESPACE, json -> {
+    SandboxPair tooEarly = SANDBOX.createPair(json -> {
       ((ObjectNode) json.get("metadata")).put("name", "too-early");
-      objectStore(spec(json).putObject("bootstrap").putObject("recovery").put("source", source.name)
+      SANDBOX.objectStore(spec(json).putObject("bootstrap").putObject("recovery").put("source", source.name)
           .put("targetTime", "2020-01-01T00:00:00Z"));
     });
 
@@ -123,10 +113,6 @@ class PointInTimeRecoveryE2E {
 
   private static ObjectNode spec(ObjectNode json) {
     return (ObjectNode) json.get("spec");
-  }
-
-  private static void objectStore(ObjectNode parent) {
-    sandbox.objectStore(parent, "telephony/pks");
   }
 
   private static boolean archivedUpTo(Statement sql, String segment) throws SQLException {

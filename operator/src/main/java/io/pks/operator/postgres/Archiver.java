@@ -22,6 +22,15 @@ public record Archiver(String lastArchivedWal, Instant lastArchivedTime, String 
   private static final String QUERY = "SELECT last_archived_wal, last_archived_time, last_failed_wal,"
       + " last_failed_time, archived_count, failed_count FROM pg_stat_archiver";
 
+  /**
+   * Reads the archiver's statistics on {@code primary} over {@code sessions}' kept session to it: a
+   * look every few seconds costs the primary no new login.
+   */
+  public static Archiver read(ProbeSessions sessions, PgConnector connector, MemberEndpoint primary)
+      throws SQLException {
+    return sessions.run(connector, primary, Archiver::read);
+  }
+
   /** Reads the archiver's statistics on {@code connection}'s member. */
   public static Archiver read(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(QUERY)) {

@@ -25,6 +25,12 @@ public final class PgConnector {
   public static final String PROBE_APPLICATION_NAME = "pks-operator-probe";
 
   /**
+   * application_name of the backup monitor's kept session to each primary (pg_stat_archiver): apart
+   * from the probe's, whose queries tests count.
+   */
+  public static final String ARCHIVER_APPLICATION_NAME = "pks-operator-archiver";
+
+  /**
    * @param connect TCP connect and login
    * @param socket longest wait for any answer from the server
    * @param statement server-side statement_timeout
@@ -63,6 +69,11 @@ public final class PgConnector {
   /** The probe's sessions as {@code credentials}' user: {@link Timeouts#PROBE}, {@link #PROBE_APPLICATION_NAME}. */
   public static PgConnector forProbes(Credentials credentials) {
     return new PgConnector(credentials, Timeouts.PROBE, PROBE_APPLICATION_NAME);
+  }
+
+  /** The backup monitor's kept sessions as {@code credentials}' user: {@link Timeouts#PROBE}, {@link #ARCHIVER_APPLICATION_NAME}. */
+  public static PgConnector forArchiver(Credentials credentials) {
+    return new PgConnector(credentials, Timeouts.PROBE, ARCHIVER_APPLICATION_NAME);
   }
 
   /** The same user, with room for one statement that may take up to {@code wait}. */

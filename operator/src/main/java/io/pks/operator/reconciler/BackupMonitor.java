@@ -1,6 +1,5 @@
 package io.pks.operator.reconciler;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,11 +18,14 @@ import io.pks.operator.model.PairRoles;
 import io.pks.operator.postgres.Archiver;
 import io.pks.operator.postgres.Credentials;
 import io.pks.operator.postgres.PgConnector;
+import io.pks.operator.postgres.ProbeSessions;
 
 /**
  * Looks at the backups of every pair with spec.backup on a schedule, outside the reconcile threads:
  * the primary's pg_stat_archiver, whether a backup runs or ended, whether a slot of the schedule
- * came. A reconcile follows only when one of these changes, so an idle pair costs nothing.
+ * came. A reconcile follows only when one of these changes, so an idle pair costs nothing. The
+ * archiver is read over a session kept open to the primary, as the probe's are, so a look costs it
+ * no new login.
  */
 final class BackupMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(BackupMonitor.class);
@@ -45,12 +47,14 @@ final class BackupMonitor {
   private final PairCredentials credentials;
   private final BackupRunner runner;
   private final Clock clock;
+  private final ProbeSessions sessions;
 
   BackupMonitor(MemberNetwork network, PairCredentials credentials, BackupRunner runner, Clock clock) {
     this.network = network;
     this.credentials = credentials;
     this.runner = runner;
     this.clock = clock;
+    this.sessions = new ProbeSessions(clock);
   }
 
   PerResourcePollingEventSource<BackupObservation, PksReplicaPair, String> eventSource(
@@ -60,7 +64,13 @@ final class BackupMonitor {
             .withName(NAME)
             .withResourceIDMapper(observation -> NAME)
             .withRegisterPredicate(pair -> pair.getStatus() != null && pair.getStatus().currentPrimary() != null)
-            .build());
+            .build()) {
+      @Override
+      public void stop() {
+        super.stop();
+        sessions.close();
+      }
+    };
   }
 
   private Set<BackupObservation> observe(PksReplicaPair pair) {
@@ -79,9 +89,8 @@ final class BackupMonitor {
       return null;
     }
     String primary = PairRoles.currentPrimary(pair);
-    try (Connection connection = new PgConnector(superuser, PgConnector.Timeouts.DEFAULT)
-        .open(network.endpoint(pair, primary))) {
-      return Archiver.read(connection);
+    try {
+      return Archiver.read(sessions, PgConnector.forArchiver(superuser), network.endpoint(pair, primary));
     } catch (SQLException e) {
       LOG.debug("{}: pg_stat_archiver of {} not read: {}", pair.ref(), primary, e.getMessage());
       return null;

@@ -72,7 +72,7 @@ final class Backups {
       next.lastArchivedWal(archiver.lastArchivedWal()).lastArchivedWalTime(time(archiver.lastArchivedTime()));
     }
     BackupStatus status = next.build();
-    return new Step(status, startAt, health(status, archiver));
+    return new Step(status, startAt, health(pair, status, archiver));
   }
 
   /** Whether a slot of spec.backup.schedule has come since the last one acted on (or since the pair was made). */
@@ -113,7 +113,13 @@ final class Backups {
     return pair.backupAnnotation().filter(request -> !request.equals(shown.request()));
   }
 
-  private static Health health(BackupStatus status, Archiver archiver) {
+  /**
+   * pgBackRest's HostConnectError: the store's name did not resolve or its port did not answer. No
+   * check before the pair runs can tell this: only the member's network reaches the store.
+   */
+  static final String HOST_CONNECT_ERROR = "[049]";
+
+  private static Health health(PksReplicaPair pair, BackupStatus status, Archiver archiver) {
     if (archiver != null && archiver.failing()) {
       return new Health(false, "ArchivingFailed", "The primary could not archive WAL segment "
           + archiver.lastFailedWal() + " (pgBackRest's archive-push failed; the primary's log says why): PostgreSQL"
@@ -122,6 +128,12 @@ final class Backups {
     BackupStatus.BackupFailure failure = status.lastFailure();
     if (failure != null && (status.lastSuccessfulBackup() == null
         || Instant.parse(failure.time()).isAfter(Instant.parse(status.lastSuccessfulBackup())))) {
+      if (failure.message().contains(HOST_CONNECT_ERROR)) {
+        return new Health(false, "ObjectStoreUnreachable", "The last base backup failed at " + failure.time()
+            + ": spec.backup.objectStore.endpoint " + pair.getSpec().backup().objectStore().endpoint()
+            + " cannot be reached from the member (correct the endpoint, or the network or DNS between them): "
+            + failure.message());
+      }
       return new Health(false, "BackupFailed", "The last base backup failed at " + failure.time() + ": "
           + failure.message());
     }

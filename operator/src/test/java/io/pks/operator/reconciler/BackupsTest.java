@@ -111,6 +111,20 @@ class BackupsTest {
   }
 
   @Test
+  void aBackupThatCouldNotReachTheStoreNamesTheEndpointField() {
+    String unreachable = "backup: pgbackrest stanza-create: ERROR: [049]: unable to get address for"
+        + " 's3.example.com': [-2] Name or service not known";
+    BackupRunner.State failed = new BackupRunner.State(null, new BackupRunner.Ended(NOW,
+        new BaseBackup.Outcome(false, unreachable, null), Instant.parse("2026-11-30T02:01:00Z")));
+
+    Backups.Step step = Backups.decide(pair(null, BackupStatus.EMPTY), failed, ARCHIVING, true, NOW.plusSeconds(60));
+
+    assertThat(step.health()).isEqualTo(new Backups.Health(false, "ObjectStoreUnreachable", "The last base backup"
+        + " failed at 2026-11-30T02:01:00Z: spec.backup.objectStore.endpoint https://s3.example.com cannot be"
+        + " reached from the member (correct the endpoint, or the network or DNS between them): " + unreachable));
+  }
+
+  @Test
   void aBackupRecordedAsRunningThatThisOperatorDoesNotRunIsRecordedAsFailed() {
     BackupStatus shown = BackupStatus.builder().running(new BackupStatus.Running("2026-11-30T02:00:30Z", "schedule"))
         .lastScheduleTime("2026-11-30T02:00:00Z").build();

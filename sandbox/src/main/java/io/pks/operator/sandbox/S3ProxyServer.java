@@ -30,6 +30,12 @@ public final class S3ProxyServer implements AutoCloseable {
   /** The name in its certificate and endpoint, which resolves to {@link #ADDRESS}. */
   public static final String HOST = "localhost";
   private static final Duration START_BOUND = Duration.ofSeconds(60);
+  /**
+   * How far a request's signed time may be from the store's clock (S3's own bound is 15 minutes):
+   * a week, because the retention test runs pgBackRest days ahead under libfaketime, as if days had
+   * passed. The store serves this machine only.
+   */
+  static final Duration MAXIMUM_TIME_SKEW = Duration.ofDays(7);
 
   private final Path folder;
   private final String address;
@@ -161,6 +167,7 @@ public final class S3ProxyServer implements AutoCloseable {
         "s3proxy.authorization=aws-v2-or-v4",
         "s3proxy.identity=" + accessKeyId,
         "s3proxy.credential=" + secretAccessKey,
+        "s3proxy.maximum-timeskew=" + MAXIMUM_TIME_SKEW.toSeconds(),
         "jclouds.provider=filesystem",
         "jclouds.identity=" + accessKeyId,
         "jclouds.credential=" + secretAccessKey,

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -77,6 +79,12 @@ public final class SandboxObjectStore implements AutoCloseable {
         .withData(secret.getData()).withStringData(secret.getStringData())
         .build()).createOr(existing -> existing.update());
     return this;
+  }
+
+  /** Puts this store, under {@code path} in its bucket, as {@code parent.objectStore} (spec.backup or a recovery). */
+  public void putAsObjectStore(ObjectNode parent, String path) {
+    parent.putObject("objectStore").put("endpoint", endpoint()).put("bucket", BUCKET).put("path", path)
+        .put("credentialsSecret", SECRET).put("caSecret", SECRET);
   }
 
   /** The URL the pods use. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +202,14 @@ final class LocalMember {
 
   /** Runs backup.sh in the member's container, as its PostgreSQL does for a base backup. */
   JobRun backup() throws IOException, InterruptedException {
+    return backup(List.of());
+  }
+
+  /**
+   * Runs backup.sh as {@link #backup()} does, as an argument of {@code wrapper} (a command that runs
+   * the rest of its arguments, such as {@code faketime +2d}).
+   */
+  JobRun backup(List<String> wrapper) throws IOException, InterruptedException {
     jobRuns++;
     Map<String, String> environment = new LinkedHashMap<>(memberContainer().environment());
     environment.putAll(network);
@@ -210,7 +219,9 @@ final class LocalMember {
     Path err = folder.resolve("stderr.log");
     String script = Path.of(environment.get(PodLayout.ENV_SCRIPTS_DIR)).resolve(Scripts.BACKUP).toString();
     long start = System.nanoTime();
-    Process backup = new ProcessBuilder(ScriptLauncher.command(List.of("/bin/sh", script), environment))
+    List<String> argv = new ArrayList<>(wrapper);
+    argv.addAll(List.of("/bin/sh", script));
+    Process backup = new ProcessBuilder(ScriptLauncher.command(argv, environment))
         .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     if (!backup.waitFor(BACKUP_JOB_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
       backup.descendants().forEach(ProcessHandle::destroyForcibly);

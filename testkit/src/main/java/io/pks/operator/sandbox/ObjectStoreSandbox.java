@@ -1,39 +1,68 @@
 package io.pks.operator.sandbox;
 
-import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A sandbox in its network mode with its object store (S3Proxy over HTTPS), the store's Secret
- * copied into {@link #namespace}, for one test class of backups and restores.
+ * copied into {@link #namespace}, for one test class of backups and restores: registered with
+ * {@code @RegisterExtension} on a static field, it starts before the class's first test and stops
+ * after its last.
  */
-public final class ObjectStoreSandbox implements AutoCloseable {
-  public final SandboxFixture fixture;
-  public final SandboxObjectStore store;
+public final class ObjectStoreSandbox implements BeforeAllCallback, AfterAllCallback {
   public final String namespace;
+  private final String name;
+  private SandboxFixture fixture;
+  private SandboxObjectStore store;
 
-  private ObjectStoreSandbox(SandboxFixture fixture, SandboxObjectStore store, String namespace) {
-    this.fixture = fixture;
-    this.store = store;
+  /**
+   * @param name the sandbox's, short: a member's socket path, under the sandbox's temporary folder
+   *     and its pod's name, must fit in the 107 bytes a Unix socket's path may have
+   */
+  public ObjectStoreSandbox(String name, String namespace) {
+    this.name = name;
     this.namespace = namespace;
   }
 
-  public static ObjectStoreSandbox start(String name, String namespace) {
-    SandboxFixture fixture = SandboxFixture.start(name, Sandbox.Networking.CLUSTER);
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    fixture = SandboxFixture.start(name, Sandbox.Networking.CLUSTER);
     fixture.sandbox.ensureNamespace(namespace);
-    SandboxObjectStore store = fixture.sandbox.startObjectStore().copySecretTo(fixture.sandbox.client(), namespace);
-    return new ObjectStoreSandbox(fixture, store, namespace);
+    store = fixture.sandbox.startObjectStore().copySecretTo(fixture.sandbox.client(), namespace);
   }
 
-  /** Puts the store, under {@code path} in its bucket, as {@code parent.objectStore} (spec.backup or a recovery). */
-  public void objectStore(ObjectNode parent, String path) {
-    parent.putObject("objectStore").put("endpoint", store.endpoint()).put("bucket", SandboxObjectStore.BUCKET)
-        .put("path", path).put("credentialsSecret", SandboxObjectStore.SECRET)
-        .put("caSecret", SandboxObjectStore.SECRET);
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    fixture.close();
+  }
+
+  public Sandbox sandbox() {
+    return fixture.sandbox;
+  }
+
+  public SandboxObjectStore store() {
+    return store;
+  }
+
+  /** A pair of the example in {@link #namespace}, with {@code edit} made to it. */
+  public SandboxPair createPair(Consumer<ObjectNode> edit) {
+    return SandboxPair.create(fixture.sandbox, namespace, edit);
+  }
+
+  /**
+   * Puts the store as {@code parent.objectStore} (spec.backup or a recovery), under the path
+   * {@code <namespace>/pks} in its bucket: the tests' pairs archive there, one stanza a pair.
+   */
+  public void objectStore(ObjectNode parent) {
+    store.putAsObjectStore(parent, namespace + "/pks");
   }
 
   /** The first column of the first row {@code query} returns, as text. */
@@ -42,10 +71,5 @@ public final class ObjectStoreSandbox implements AutoCloseable {
       row.next();
       return row.getString(1);
     }
-  }
-
-  @Override
-  public void close() throws IOException {
-    fixture.close();
   }
 }
