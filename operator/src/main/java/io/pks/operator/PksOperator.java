@@ -9,7 +9,9 @@ import io.pks.operator.cli.BackupCommand;
 import io.pks.operator.cli.RenderCommand;
 import io.pks.operator.cli.RunCommand;
 import io.pks.operator.cli.StatusCommand;
+import io.pks.operator.cli.ReloadCommand;
 import io.pks.operator.cli.ReseedCommand;
+import io.pks.operator.cli.RestartCommand;
 import io.pks.operator.cli.SwitchoverCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Command;
     versionProvider = PksOperator.Version.class,
     description = "Operator for PksReplicaPair: an active/passive PostgreSQL pair behind a SIP platform.",
     subcommands = {RunCommand.class, RenderCommand.class, StatusCommand.class,
-        SwitchoverCommand.class, ReseedCommand.class, BackupCommand.class,
+        SwitchoverCommand.class, ReseedCommand.class, BackupCommand.class, RestartCommand.class, ReloadCommand.class,
         CommandLine.HelpCommand.class})
 public final class PksOperator implements Runnable {
   /** CoreDNS's TTL for cluster names, in seconds. */

@@ -66,4 +66,11 @@ abstract class PairCommand implements Callable<Integer> {
     client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace()).withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
+
+  /** Says that {@code what} was requested with {@code request}, and how to follow it. */
+  void requested(String what, String request, PksReplicaPair pair) {
+    spec.commandLine().getOut().println(what + " requested (" + request + ").");
+    spec.commandLine().getOut().println("Follow it with: kubectl pks status " + name + " -n "
+        + pair.getMetadata().getNamespace());
+  }
 }

@@ -1,6 +1,8 @@
 package io.pks.operator.reconciler;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -106,8 +108,12 @@ final class Lifecycle {
    */
   private static LifecycleStep initialising(PksReplicaPair pair, MemberJob job, String jobDoes) {
     String primary = pair.getSpec().primary();
+    // The requests already acted on stay so: an annotation left on the pair asks for nothing new.
+    PairState recorded = PairState.of(pair.getStatus() == null ? PksReplicaPairStatus.EMPTY : pair.getStatus());
     return step(new PairState(Phase.InitializingPrimary, primary, null, primary, null,
-        List.of(primary, pair.getSpec().peerOf(primary)), job, null, null, null), EventReason.InitializingPrimary,
+        List.of(primary, pair.getSpec().peerOf(primary)), job, null, null, recorded.reseedRequest(),
+        recorded.restartRequest(), List.of(), recorded.reloadRequest(), recorded.reloadedAt()),
+        EventReason.InitializingPrimary,
         "Initialising primary " + primary + ": Job " + job.name() + " " + jobDoes);
   }
 
@@ -279,6 +285,14 @@ final class Lifecycle {
       if (reseed.isPresent()) {
         return reseedRequested(reseed.get(), primaryAnswers);
       }
+      Optional<String> restart = pair.restartAnnotation().filter(request -> !request.equals(state.restartRequest()));
+      if (restart.isPresent()) {
+        return restartRequested(restart.get());
+      }
+      Optional<String> reload = pair.reloadAnnotation().filter(request -> !request.equals(state.reloadRequest()));
+      if (reload.isPresent()) {
+        return reloadRequested(reload.get(), primaryAnswers);
+      }
       Optional<String> requested = switchoverRequest();
       if (requested.isPresent()) {
         return primaryAnswers ? switchoverRequested(requested.get()) : switchoverWithoutPrimary(requested.get());
@@ -320,6 +334,69 @@ final class Lifecycle {
           stopWaiting ? Set.of(Action.DISABLE_SYNC) : Set.of(), EventReason.ReseedRequested, "Re-seeding standby "
               + standby + " as requested (annotation " + PksReplicaPair.RESEED_ANNOTATION + "): it stops, then a seed"
               + " Job replaces its data with a copy of primary " + primary + ".");
+    }
+
+    /**
+     * The user asks for a rolling restart of one member or both ({@code /<id>}): recorded with the
+     * members to restart, the standby first; {@link #rollingRestart} then restarts them as it does
+     * for a configuration change. Only a healthy pair: a request on one that is not is refused, and
+     * recorded as acted on, so it never starts later by surprise.
+     */
+    private LifecycleStep restartRequested(String request) {
+      int slash = request.indexOf('/');
+      String member = slash < 0 ? request : request.substring(0, slash);
+      String what = member.isEmpty() ? "both members" : member;
+      List<String> members = pair.getSpec().members().stream().map(Member::name).toList();
+      if (!member.isEmpty() && !members.contains(member)) {
+        return warning(state.restartRequest(request, List.of()), EventReason.RestartRefused, "Restart of " + member
+            + " refused (annotation " + PksReplicaPair.RESTART_ANNOTATION + "): it is not a member of the pair;"
+            + " its members are " + members + ".");
+      }
+      if (!readyForRestart()) {
+        return warning(state.restartRequest(request, List.of()), EventReason.RestartRefused, "Restart of " + what
+            + " refused (annotation " + PksReplicaPair.RESTART_ANNOTATION + "): the pair is not healthy (" + state.phase()
+            + "); a rolling restart begins only with standby " + standby + " streaming in sync and both pods Ready,"
+            + " so that one member always serves. Ask again once it is.");
+      }
+      List<String> order = member.isEmpty() ? List.of(standby, primary) : List.of(member);
+      return step(state.restartRequest(request, order), EventReason.RestartRequested, "Rolling restart of " + what
+          + " requested (annotation " + PksReplicaPair.RESTART_ANNOTATION + "): " + String.join(", then ", order)
+          + ", one at a time" + (order.contains(primary) ? "; the primary by " + primaryUpdate() : "") + ".");
+    }
+
+    /** How the primary is restarted, as spec.primaryUpdateMethod says. */
+    private String primaryUpdate() {
+      return pair.getSpec().primaryUpdateMethod() == PrimaryUpdateMethod.Restart ? "a restart in place"
+          : "a switchover to the standby";
+    }
+
+    /**
+     * The user asks for pg_reload_conf() now on the members (annotation pks.io/reload): each that
+     * answers in its role is reloaded, and the status records the request with the time. A member
+     * that does not answer reads the files when it starts.
+     */
+    private LifecycleStep reloadRequested(String request, boolean primaryAnswers) {
+      boolean standbyAnswers = facts.answersAsStandby(standby);
+      if (!primaryAnswers && !standbyAnswers) {
+        return waiting(state.phase(), "Reload requested (annotation " + PksReplicaPair.RELOAD_ANNOTATION
+            + "): waiting for a member to answer.");
+      }
+      Set<Action> actions = EnumSet.noneOf(Action.class);
+      List<String> reloaded = new ArrayList<>();
+      if (primaryAnswers) {
+        actions.add(Action.RELOAD_PRIMARY);
+        reloaded.add(primary);
+      }
+      if (standbyAnswers) {
+        actions.add(Action.RELOAD_STANDBY);
+        reloaded.add(standby);
+      }
+      String at = facts.now().truncatedTo(ChronoUnit.SECONDS).toString();
+      String skipped = reloaded.size() == 2 ? "" : "; " + (primaryAnswers ? standby : primary)
+          + " does not answer and reads the files when it starts";
+      return new LifecycleStep(state.reloaded(request, at), actions, EventReason.ConfigurationReloaded,
+          "Configuration reloaded (pg_reload_conf()) on " + String.join(" and ", reloaded) + " at " + at
+              + " as requested (annotation " + PksReplicaPair.RELOAD_ANNOTATION + ")" + skipped + ".");
     }
 
     /**
@@ -643,8 +720,8 @@ final class Lifecycle {
      * for the primary's, for the standby to run the rendered configuration: it goes first).
      */
     private LifecycleStep restartPendingNoted(LifecycleStep step) {
-      List<String> waiting = pair.getSpec().members().stream().map(Member::name).filter(facts::restartNeeded)
-          .map(member -> member + " (" + facts.restartReason(member) + ")").toList();
+      List<String> waiting = pair.getSpec().members().stream().map(Member::name).filter(this::restartDue)
+          .map(member -> member + " (" + restartReason(member) + ")").toList();
       if (waiting.isEmpty()) {
         return step;
       }
@@ -659,12 +736,12 @@ final class Lifecycle {
      * (spec.primaryUpdateMethod). One member at a time, so one always serves.
      */
     private Optional<LifecycleStep> rollingRestart() {
-      if ((!facts.restartNeeded(standby) && !facts.restartNeeded(primary)) || !readyForRestart()) {
+      if ((!restartDue(standby) && !restartDue(primary)) || !readyForRestart()) {
         return Optional.empty();
       }
-      if (facts.restartNeeded(standby)) {
-        return Optional.of(step(state.phase(Phase.Restarting).restarting(standby).stopping(standby),
-            EventReason.RestartingMember, "Restarting standby " + standby + " (" + facts.restartReason(standby)
+      if (restartDue(standby)) {
+        return Optional.of(step(state.phase(Phase.Restarting).restarting(standby).stopping(standby).restartBegun(standby),
+            EventReason.RestartingMember, "Restarting standby " + standby + " (" + restartReason(standby)
                 + "); primary " + primary + " keeps the writes, and its turn, if it needs one, comes once " + standby
                 + " streams in sync again."));
       }
@@ -672,16 +749,30 @@ final class Lifecycle {
         // The kubelet may deliver the new files to the primary first: the standby goes first all the same.
         return Optional.empty();
       }
-      String reason = facts.restartReason(primary);
+      String reason = restartReason(primary);
       if (pair.getSpec().primaryUpdateMethod() == PrimaryUpdateMethod.Restart) {
-        return Optional.of(step(state.phase(Phase.Restarting).restarting(primary).stopping(primary),
+        return Optional.of(step(state.phase(Phase.Restarting).restarting(primary).stopping(primary).restartBegun(primary),
             EventReason.RestartingMember, "Restarting primary " + primary + " in place (" + reason
                 + "); writes wait until it is back. Standby " + standby + " runs the new configuration already."));
       }
       return Optional.of(step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
-          .switchoverLsn(facts.primaryWalLsn()), EventReason.SwitchoverStarted, "Switching over to " + standby
+          .switchoverLsn(facts.primaryWalLsn()).restartBegun(primary), EventReason.SwitchoverStarted, "Switching over to " + standby
               + ", which runs the new configuration, to restart primary " + primary + " (" + reason + "): stopping "
               + primary + " cleanly before promoting " + standby + "; " + primary + " then rejoins as its standby."));
+    }
+
+    /** {@code member} needs a restart (see {@link PairFacts#restartNeeded}), or the user asked for one. */
+    private boolean restartDue(String member) {
+      return facts.restartNeeded(member) || state.requestedRestarts().contains(member);
+    }
+
+    /** Why {@code member} is due a restart, in words. */
+    private String restartReason(String member) {
+      if (!state.requestedRestarts().contains(member)) {
+        return facts.restartReason(member);
+      }
+      String requested = "requested: annotation " + PksReplicaPair.RESTART_ANNOTATION;
+      return facts.restartNeeded(member) ? facts.restartReason(member) + "; " + requested : requested;
     }
 
     /**

@@ -19,31 +19,41 @@ import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
  * @param synchronousStandby the standby every acknowledged commit is on (last seen in sync)
  * @param restartingMember the member a rolling restart is restarting; null otherwise
  * @param reseedRequest the re-seed request (annotation value) last acted on
+ * @param restartRequest the restart request (annotation value) last acted on
+ * @param requestedRestarts members the restart request has still to restart
+ * @param reloadRequest the reload request (annotation value) last acted on
+ * @param reloadedAt when the members were reloaded for it
  */
 record PairState(Phase phase, String currentPrimary, String targetPrimary, String requestedPrimary,
     String switchoverLsn, List<String> stoppedMembers, MemberJob job, String synchronousStandby,
-    String restartingMember, String reseedRequest) {
+    String restartingMember, String reseedRequest, String restartRequest, List<String> requestedRestarts,
+    String reloadRequest, String reloadedAt) {
 
   PairState {
     stoppedMembers = List.copyOf(stoppedMembers);
+    requestedRestarts = List.copyOf(requestedRestarts);
   }
 
   static PairState of(PksReplicaPairStatus status) {
     return new PairState(status.phase(), status.currentPrimary(), status.targetPrimary(), status.requestedPrimary(),
         status.switchoverLsn(), status.stoppedMembers(), status.job(), status.synchronousStandby(),
-        status.restartingMember(), status.reseedRequest());
+        status.restartingMember(), status.reseedRequest(), status.restartRequest(), status.requestedRestarts(),
+        status.reloadRequest(), status.reloadedAt());
   }
 
   PairState phase(Phase next) {
-    return new PairState(next, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember, reseedRequest);
+    return new PairState(next, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember, reseedRequest,
+        restartRequest, requestedRestarts, reloadRequest, reloadedAt);
   }
 
   PairState job(MemberJob next) {
-    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, next, synchronousStandby, restartingMember, reseedRequest);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, next, synchronousStandby, restartingMember, reseedRequest,
+        restartRequest, requestedRestarts, reloadRequest, reloadedAt);
   }
 
   PairState stopped(List<String> next) {
-    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, next, job, synchronousStandby, restartingMember, reseedRequest);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, next, job, synchronousStandby, restartingMember, reseedRequest,
+        restartRequest, requestedRestarts, reloadRequest, reloadedAt);
   }
 
   PairState stopping(String member) {
@@ -59,38 +69,65 @@ record PairState(Phase phase, String currentPrimary, String targetPrimary, Strin
   }
 
   PairState synchronousStandby(String member) {
-    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, member, restartingMember, reseedRequest);
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job, member, restartingMember, reseedRequest,
+        restartRequest, requestedRestarts, reloadRequest, reloadedAt);
   }
 
   /** {@code target} becomes the primary: the operation ends, and with it the synchronous standby. */
   PairState promoted(String target) {
-    return new PairState(phase, target, null, requestedPrimary, null, stoppedMembers, job, null, restartingMember, reseedRequest);
+    return new PairState(phase, target, null, requestedPrimary, null, stoppedMembers, job, null, restartingMember, reseedRequest,
+        restartRequest, requestedRestarts, reloadRequest, reloadedAt);
   }
 
   /** spec.primary {@code member} was acted on: only a later, different value is a new request. */
   PairState requested(String member) {
-    return new PairState(phase, currentPrimary, targetPrimary, member, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember, reseedRequest);
+    return new PairState(phase, currentPrimary, targetPrimary, member, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember, reseedRequest,
+        restartRequest, requestedRestarts, reloadRequest, reloadedAt);
   }
 
   /** The old primary's WAL position, last seen before a switchover stopped it. */
   PairState switchoverLsn(String lsn) {
     return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, lsn, stoppedMembers, job,
-        synchronousStandby, restartingMember, reseedRequest);
+        synchronousStandby, restartingMember, reseedRequest,
+        restartRequest, requestedRestarts, reloadRequest, reloadedAt);
   }
 
   /** A rolling restart restarts {@code member} (null: none). */
   PairState restarting(String member) {
     return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job,
-        synchronousStandby, member, reseedRequest);
+        synchronousStandby, member, reseedRequest,
+        restartRequest, requestedRestarts, reloadRequest, reloadedAt);
   }
 
   /** The re-seed request {@code request} is acted on: only a later, different value is a new one. */
   PairState reseedRequest(String request) {
     return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job,
-        synchronousStandby, restartingMember, request);
+        synchronousStandby, restartingMember, request,
+        restartRequest, requestedRestarts, reloadRequest, reloadedAt);
   }
 
   PairState targeting(String target) {
-    return new PairState(phase, currentPrimary, target, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember, reseedRequest);
+    return new PairState(phase, currentPrimary, target, requestedPrimary, switchoverLsn, stoppedMembers, job, synchronousStandby, restartingMember, reseedRequest,
+        restartRequest, requestedRestarts, reloadRequest, reloadedAt);
+  }
+
+  /**
+   * The restart request {@code request} is acted on, with {@code members} to restart (only a
+   * later, different value is a new one).
+   */
+  PairState restartRequest(String request, List<String> members) {
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job,
+        synchronousStandby, restartingMember, reseedRequest, request, members, reloadRequest, reloadedAt);
+  }
+
+  /** {@code member}'s requested restart begins: it leaves the requested restarts. */
+  PairState restartBegun(String member) {
+    return restartRequest(restartRequest, requestedRestarts.stream().filter(m -> !m.equals(member)).toList());
+  }
+
+  /** The reload request {@code request} was acted on at {@code at}. */
+  PairState reloaded(String request, String at) {
+    return new PairState(phase, currentPrimary, targetPrimary, requestedPrimary, switchoverLsn, stoppedMembers, job,
+        synchronousStandby, restartingMember, reseedRequest, restartRequest, requestedRestarts, request, at);
   }
 }

@@ -84,6 +84,10 @@ final class StatusAggregator {
         .synchronousStandby(state.synchronousStandby())
         .configuration(observation.isEmpty() ? current.configuration() : configuration(pair, current, facts))
         .reseedRequest(state.reseedRequest())
+        .restartRequest(state.restartRequest())
+        .requestedRestarts(state.requestedRestarts())
+        .reloadRequest(state.reloadRequest())
+        .reloadedAt(state.reloadedAt())
         .conditions(conditions)
         .message(step.message())
         .build();

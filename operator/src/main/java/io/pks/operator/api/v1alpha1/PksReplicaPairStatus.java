@@ -50,6 +50,17 @@ public record PksReplicaPairStatus(
     @JsonPropertyDescription("The value of the annotation pks.io/reseed (<member>/<request id>) the operator last"
         + " acted on: a different value is a new request to re-seed the standby.")
     String reseedRequest,
+    @JsonPropertyDescription("The value of the annotation pks.io/restart (<member>/<request id>, or /<request id>"
+        + " for both) the operator last acted on: a different value is a new request for a rolling restart.")
+    String restartRequest,
+    @JsonPropertyDescription("Members the rolling restart of restartRequest has still to restart, the standby"
+        + " first; each leaves the list as its restart begins.")
+    List<String> requestedRestarts,
+    @JsonPropertyDescription("The value of the annotation pks.io/reload the operator last acted on: a different"
+        + " value is a new request for pg_reload_conf() on both members.")
+    String reloadRequest,
+    @JsonPropertyDescription("When the operator ran pg_reload_conf() on the members for reloadRequest.")
+    String reloadedAt,
     @JsonPropertyDescription("Base backups and WAL archiving (spec.backup).")
     BackupStatus backup,
     @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, SipRouted, BackupsHealthy (with spec.backup).")
@@ -59,6 +70,7 @@ public record PksReplicaPairStatus(
 
   public PksReplicaPairStatus {
     stoppedMembers = Values.list(stoppedMembers);
+    requestedRestarts = Values.list(requestedRestarts);
     conditions = Values.list(conditions);
   }
 
@@ -78,7 +90,8 @@ public record PksReplicaPairStatus(
         .timeline(timeline)
         .replication(replication).stoppedMembers(stoppedMembers).job(job)
         .synchronousStandby(synchronousStandby).configuration(configuration).reseedRequest(reseedRequest)
-        .backup(backup).conditions(conditions).message(message);
+        .restartRequest(restartRequest).requestedRestarts(requestedRestarts).reloadRequest(reloadRequest)
+        .reloadedAt(reloadedAt).backup(backup).conditions(conditions).message(message);
   }
 
   /** Builds a {@link PksReplicaPairStatus}. */
@@ -99,6 +112,10 @@ public record PksReplicaPairStatus(
     private String synchronousStandby;
     private ConfigurationStatus configuration;
     private String reseedRequest;
+    private String restartRequest;
+    private List<String> requestedRestarts;
+    private String reloadRequest;
+    private String reloadedAt;
     private BackupStatus backup;
     private List<Condition> conditions;
     private String message;
@@ -181,6 +198,26 @@ public record PksReplicaPairStatus(
       return this;
     }
 
+    public Builder restartRequest(String restartRequest) {
+      this.restartRequest = restartRequest;
+      return this;
+    }
+
+    public Builder requestedRestarts(List<String> requestedRestarts) {
+      this.requestedRestarts = requestedRestarts;
+      return this;
+    }
+
+    public Builder reloadRequest(String reloadRequest) {
+      this.reloadRequest = reloadRequest;
+      return this;
+    }
+
+    public Builder reloadedAt(String reloadedAt) {
+      this.reloadedAt = reloadedAt;
+      return this;
+    }
+
     public Builder backup(BackupStatus backup) {
       this.backup = backup;
       return this;
@@ -204,7 +241,8 @@ public record PksReplicaPairStatus(
     public PksReplicaPairStatus build() {
       return new PksReplicaPairStatus(observedGeneration, phase, currentPrimary, targetPrimary, requestedPrimary,
           switchoverLsn, restartingMember, standby, activeSip, timeline, replication, stoppedMembers, job,
-          synchronousStandby, configuration, reseedRequest, backup, conditions, message);
+          synchronousStandby, configuration, reseedRequest, restartRequest, requestedRestarts, reloadRequest, reloadedAt,
+          backup, conditions, message);
     }
   }
 }

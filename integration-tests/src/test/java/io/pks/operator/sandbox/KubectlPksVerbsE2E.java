@@ -1,0 +1,131 @@
+package io.pks.operator.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.pks.operator.api.v1alpha1.Phase;
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.cli.CliRun;
+import io.pks.operator.reconciler.EventReason;
+
+/**
+ * The day-2 verbs of {@code kubectl pks} against the sandbox (issue 15), each under a writer
+ * through -rw with no acknowledged commit lost: {@code restart} (both members, the standby first,
+ * then the primary by a switchover; then one member), and {@code reload} (pg_reload_conf() on both
+ * members, no pod re-created). One pair, Required, the tests in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubectlPksVerbsE2E {
+  private static final String A = "site-a";
+  private static final String B = "site-b";
+
+  private static SandboxFixture fixture;
+  private static SandboxPair pair;
+
+  @BeforeAll
+  static void streamingPair() {
+    fixture = SandboxFixture.start("kubectl-pks-verbs-e2e");
+    pair = SandboxPair.create(fixture.sandbox, "verbs", json -> { });
+    pair.awaitSynchronous();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    fixture.close();
+  }
+
+  @Test
+  @Order(1)
+  void restartRestartsTheStandbyThenSwitchesOverAndLosesNoCommit() throws Exception {
+    Set<String> recreated = underAWriter("both members restarted", () -> succeed("restart", pair.name),
+        done -> done.getStatus().restartRequest() != null && done.getStatus().requestedRestarts().isEmpty()
+            && B.equals(done.getStatus().currentPrimary()));
+    assertThat(recreated).as("members whose pod was re-created").containsExactlyInAnyOrder(A, B);
+    assertThat(pair.inRecovery(A)).as("the old primary rejoined as the standby").isTrue();
+    assertThat(pair.events(EventReason.RestartingMember)).as("the standby first").first().asString()
+        .startsWith("Restarting standby site-b (requested: annotation pks.io/restart)");
+    assertThat(pair.events(EventReason.SwitchoverStarted)).singleElement().asString()
+        .startsWith("Switching over to site-b, which runs the new configuration, to restart primary site-a");
+  }
+
+  @Test
+  @Order(2)
+  void restartOfOneMemberRestartsOnlyIt() throws Exception {
+    Set<String> recreated = underAWriter("the standby restarted", () -> succeed("restart", pair.name, "--member", A),
+        done -> done.getStatus().restartRequest().startsWith(A + "/") && done.getStatus().requestedRestarts().isEmpty());
+    assertThat(recreated).as("members whose pod was re-created").containsExactly(A);
+    assertThat(pair.get().getStatus().currentPrimary()).as("the primary stays").isEqualTo(B);
+  }
+
+  @Test
+  @Order(3)
+  void reloadReloadsBothMembersWithoutRecreatingAPod() throws Exception {
+    Instant loadedA = confLoadTime(A);
+    Instant loadedB = confLoadTime(B);
+    Set<String> recreated = underAWriter("reloaded", () -> succeed("reload", pair.name),
+        done -> done.getStatus().reloadRequest() != null && done.getStatus().reloadedAt() != null);
+    assertThat(recreated).as("members whose pod was re-created").isEmpty();
+    assertThat(confLoadTime(A)).as("pg_conf_load_time() on site-a").isAfter(loadedA);
+    assertThat(confLoadTime(B)).as("pg_conf_load_time() on site-b").isAfter(loadedB);
+    assertThat(pair.events(EventReason.ConfigurationReloaded)).singleElement().asString()
+        .startsWith("Configuration reloaded (pg_reload_conf()) on site-b and site-a at ");
+  }
+
+  /**
+   * Runs {@code verb} while a writer commits through -rw, until the status shows {@code done} and
+   * the pair streams in sync again; every acknowledged commit must then be on the primary, and at
+   * no moment may both members have been without a Ready pod. The members whose pod was re-created.
+   */
+  private static Set<String> underAWriter(String what, Runnable verb, Predicate<PksReplicaPair> done)
+      throws Exception {
+    try (MemberReadiness readiness = MemberReadiness.watch(pair, A, B); Writer writer = new Writer(pair, "verbs")) {
+      assertThat(writer.awaitMore(30, SandboxPair.BOUND)).isTrue();
+      Instant asked = Instant.now();
+      verb.run();
+      pair.awaitStatus(what + ", streaming in sync", p -> done.test(p) && SandboxPair.synchronous(p)
+          && p.getStatus().phase() == Phase.Streaming);
+      assertThat(writer.awaitMore(30, SandboxPair.BOUND)).isTrue();
+      Set<Long> acknowledged = writer.stop();
+      assertThat(writer.missingOn(pair.connections(pair.readWrite()))).as("acknowledged rows lost").isEmpty();
+      assertThat(readiness.bothNotReady()).as("moments with no member Ready").isEmpty();
+      System.out.printf("KUBECTL PKS %s: %d commits acknowledged, 0 lost, longest write gap %d ms%n", what,
+          acknowledged.size(), writer.longestGap(asked, Instant.now()).toMillis());
+      return readiness.recreated();
+    }
+  }
+
+  /** {@code kubectl pks <args>} against the sandbox; it must succeed. */
+  private static void succeed(String... args) {
+    List<String> arguments = new ArrayList<>(List.of(args));
+    arguments.addAll(List.of("-n", pair.namespace, "--kubeconfig", fixture.sandbox.kubeconfig().toString()));
+    CliRun run = CliRun.of(arguments.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+  }
+
+  /** When {@code member} last loaded its configuration files, as PostgreSQL says. */
+  private static Instant confLoadTime(String member) throws SQLException {
+    try (Connection connection = pair.connect(pair.member(member)); Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT pg_conf_load_time()")) {
+      row.next();
+      return row.getTimestamp(1).toInstant();
+    }
+  }
+
+}
