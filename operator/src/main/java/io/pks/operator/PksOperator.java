@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pks.operator.cli.BackupCommand;
+import io.pks.operator.cli.FenceCommand;
 import io.pks.operator.cli.RenderCommand;
 import io.pks.operator.cli.RunCommand;
 import io.pks.operator.cli.StatusCommand;
@@ -13,6 +14,7 @@ import io.pks.operator.cli.ReloadCommand;
 import io.pks.operator.cli.ReseedCommand;
 import io.pks.operator.cli.RestartCommand;
 import io.pks.operator.cli.SwitchoverCommand;
+import io.pks.operator.cli.UnfenceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +24,7 @@ import picocli.CommandLine.Command;
     description = "Operator for PksReplicaPair: an active/passive PostgreSQL pair behind a SIP platform.",
     subcommands = {RunCommand.class, RenderCommand.class, StatusCommand.class,
         SwitchoverCommand.class, ReseedCommand.class, BackupCommand.class, RestartCommand.class, ReloadCommand.class,
+        FenceCommand.class, UnfenceCommand.class,
         CommandLine.HelpCommand.class})
 public final class PksOperator implements Runnable {
   /** CoreDNS's TTL for cluster names, in seconds. */

@@ -309,6 +309,40 @@ class KubectlPksIT {
   }
 
   @Test
+  void fenceAddsTheMemberToTheAnnotationAndUnfenceRemovesIt() {
+    createStreamingPair();
+
+    CliRun fence = run("fence", "pks", "--member", "site-a", "--force", "-n", NS);
+    assertThat(fence.exitCode()).as(fence.err()).isZero();
+    assertThat(pair().getMetadata().getAnnotations()).containsEntry("pks.io/fence", "site-a/force");
+    assertThat(fence.out()).startsWith("Fence of site-a in telephony/pks requested (pks.io/fence: site-a/force).");
+
+    CliRun unfence = run("unfence", "pks", "--member", "site-a", "-n", NS);
+    assertThat(unfence.exitCode()).as(unfence.err()).isZero();
+    assertThat(pair().getMetadata().getAnnotations()).doesNotContainKey("pks.io/fence");
+    assertThat(pair().getSpec()).isEqualTo(TestPairs.example().getSpec());
+  }
+
+  @Test
+  void fenceRefusesThePrimaryAndARequiredStandbyWithoutForce() {
+    createStreamingPair();
+    cluster.clearWrites();
+
+    CliRun primary = run("fence", "pks", "--member", "site-a", "-n", NS);
+    CliRun standby = run("fence", "pks", "--member", "site-b", "-n", NS);
+
+    assertThat(primary.exitCode()).isEqualTo(1);
+    assertThat(primary.err()).isEqualTo("Fencing site-a in telephony/pks refused: site-a is the primary: fencing it"
+        + " leaves no writable primary (writes stop until it is unfenced, and a fenced member is never failed over"
+        + " from). Switch over first, or fence it with --force.\n");
+    assertThat(standby.exitCode()).isEqualTo(1);
+    assertThat(standby.err()).isEqualTo("Fencing site-b in telephony/pks refused: synchronous: Required, so every"
+        + " commit would wait for site-b while it is fenced, leaving no writable primary. Set"
+        + " spec.replication.synchronous: Preferred first, or fence it with --force.\n");
+    assertThat(cluster.writes()).isEmpty();
+  }
+
+  @Test
   void reseedRefusesThePrimary() {
     createStreamingPair();
     cluster.clearWrites();

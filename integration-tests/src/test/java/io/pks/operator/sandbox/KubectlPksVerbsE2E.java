@@ -1,12 +1,14 @@
 package io.pks.operator.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +30,9 @@ import io.pks.operator.reconciler.EventReason;
 /**
  * The day-2 verbs of {@code kubectl pks} against the sandbox (issue 15), each under a writer
  * through -rw with no acknowledged commit lost: {@code restart} (both members, the standby first,
- * then the primary by a switchover; then one member), and {@code reload} (pg_reload_conf() on both
- * members, no pod re-created). One pair, Required, the tests in order.
+ * then the primary by a switchover; then one member), {@code reload} (pg_reload_conf() on both
+ * members, no pod re-created) and {@code fence}/{@code unfence} (a member kept stopped, neither
+ * re-seeded nor failed over from, until unfenced). One pair, Required, the tests in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlPksVerbsE2E {
@@ -88,6 +91,58 @@ class KubectlPksVerbsE2E {
         .startsWith("Configuration reloaded (pg_reload_conf()) on site-b and site-a at ");
   }
 
+  @Test
+  @Order(4)
+  void fenceOfTheStandbyUnderRequiredIsRefusedWithoutForce() {
+    CliRun refused = run("fence", pair.name, "--member", A);
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("synchronous: Required, so every commit would wait for site-a");
+    assertThat(pair.get().getMetadata().getAnnotations()).doesNotContainKey(PksReplicaPair.FENCE_ANNOTATION);
+  }
+
+  @Test
+  @Order(5)
+  void aFencedStandbyStaysStoppedAndIsNotReseededUntilUnfenced() throws Exception {
+    int seeds = pair.jobs("seed").size();
+    Set<String> recreated = underAWriter("the standby fenced, then unfenced", () -> {
+      succeed("fence", pair.name, "--member", A, "--force");
+      pair.awaitStatus("site-a fenced", p -> p.getStatus().fencedMembers().equals(List.of(A)) && pair.pod(A) == null);
+      holdsFenced(A);
+      succeed("unfence", pair.name, "--member", A);
+    }, done -> done.getStatus().fencedMembers().isEmpty() && done.getStatus().fenceRequest() != null);
+    assertThat(recreated).as("members whose pod was re-created").containsExactly(A);
+    assertThat(pair.jobs("seed")).as("never re-seeded").hasSize(seeds);
+    assertThat(pair.get().getStatus().currentPrimary()).isEqualTo(B);
+    assertThat(pair.events(EventReason.MemberFenced)).singleElement().asString().startsWith("Fencing site-a as requested");
+  }
+
+  @Test
+  @Order(6)
+  void aFencedPrimaryIsNotFailedOverFromUntilUnfenced() throws Exception {
+    Set<String> recreated = underAWriter("the primary fenced, then unfenced", () -> {
+      succeed("fence", pair.name, "--member", B, "--force");
+      pair.awaitStatus("site-b fenced", p -> p.getStatus().fencedMembers().equals(List.of(B)) && pair.pod(B) == null);
+      holdsFenced(B);
+      succeed("unfence", pair.name, "--member", B);
+    }, done -> done.getStatus().fencedMembers().isEmpty() && B.equals(done.getStatus().currentPrimary()));
+    assertThat(recreated).as("members whose pod was re-created").containsExactly(B);
+    assertThat(pair.inRecovery(A)).as("site-a was never promoted").isTrue();
+  }
+
+  /**
+   * For three times failover.primaryUnavailableSeconds (5 s), {@code member} stays without a pod,
+   * recorded as fenced with the condition Fenced, and nothing is promoted.
+   */
+  private static void holdsFenced(String member) {
+    await(member + " held fenced").during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(30)).until(() -> {
+      PksReplicaPair seen = pair.get();
+      return pair.pod(member) == null && seen.getStatus().fencedMembers().equals(List.of(member))
+          && seen.getStatus().targetPrimary() == null && B.equals(seen.getStatus().currentPrimary())
+          && seen.getStatus().conditions().stream().anyMatch(c -> "Fenced".equals(c.getType())
+              && "True".equals(c.getStatus()));
+    });
+  }
+
   /**
    * Runs {@code verb} while a writer commits through -rw, until the status shows {@code done} and
    * the pair streams in sync again; every acknowledged commit must then be on the primary, and at
@@ -113,10 +168,15 @@ class KubectlPksVerbsE2E {
 
   /** {@code kubectl pks <args>} against the sandbox; it must succeed. */
   private static void succeed(String... args) {
+    CliRun run = run(args);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+  }
+
+  /** {@code kubectl pks <args>} against the sandbox. */
+  private static CliRun run(String... args) {
     List<String> arguments = new ArrayList<>(List.of(args));
     arguments.addAll(List.of("-n", pair.namespace, "--kubeconfig", fixture.sandbox.kubeconfig().toString()));
-    CliRun run = CliRun.of(arguments.toArray(String[]::new));
-    assertThat(run.exitCode()).as(run.err()).isZero();
+    return CliRun.of(arguments.toArray(String[]::new));
   }
 
   /** When {@code member} last loaded its configuration files, as PostgreSQL says. */

@@ -59,7 +59,10 @@ abstract class PairCommand implements Callable<Integer> {
     return pair.getStatus() == null ? pair.getSpec().primary() : pair.getStatus().currentPrimary();
   }
 
-  /** Sets one annotation on the pair (a JSON merge patch of its metadata; the spec stays as written). */
+  /**
+   * Sets one annotation on the pair, or removes it ({@code value} null): a JSON merge patch of its
+   * metadata; the spec stays as written.
+   */
   void annotate(KubernetesClient client, PksReplicaPair pair, String annotation, String value) {
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
     patch.putObject("metadata").putObject("annotations").put(annotation, value);

@@ -86,6 +86,11 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
    * reload uses the time). The status records the value acted on and when.
    */
   public static final String RELOAD_ANNOTATION = GROUP + "/reload";
+  /**
+   * The members to keep fenced (stopped, for maintenance): {@code <member>[/force],...}, read by
+   * {@link FenceRequest}. The status records the value acted on and the members fenced.
+   */
+  public static final String FENCE_ANNOTATION = GROUP + "/fence";
 
   /**
    * Reads a spec as strictly as a structural schema does: no string for a number or a number for a
@@ -185,6 +190,11 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
   /** The value of {@link #RELOAD_ANNOTATION}; empty without one. */
   public Optional<String> reloadAnnotation() {
     return annotation(RELOAD_ANNOTATION);
+  }
+
+  /** The members {@link #FENCE_ANNOTATION} asks to fence; none without it. */
+  public FenceRequest fenceAnnotation() {
+    return FenceRequest.parse(annotation(FENCE_ANNOTATION).orElse(null));
   }
 
   private Optional<String> annotation(String name) {

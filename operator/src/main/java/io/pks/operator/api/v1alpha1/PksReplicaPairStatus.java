@@ -29,6 +29,9 @@ public record PksReplicaPairStatus(
     @JsonPropertyDescription("Member being restarted by a rolling restart (a setting that needs one, the image, the"
         + " pod template or the scripts changed): one member at a time, the standby first.")
     String restartingMember,
+    @JsonPropertyDescription("When restartingMember was started again (or unfenced): a primary restarted in place"
+        + " counts the bound of its return from then.")
+    String memberStartedAt,
     @JsonPropertyDescription("Member currently acting as standby.")
     String standby,
     @JsonPropertyDescription("Site whose SIP pods the <pair>-sip Service selects.")
@@ -61,9 +64,16 @@ public record PksReplicaPairStatus(
     String reloadRequest,
     @JsonPropertyDescription("When the operator ran pg_reload_conf() on the members for reloadRequest.")
     String reloadedAt,
+    @JsonPropertyDescription("The value of the annotation pks.io/fence (<member>[/force],...) the operator last acted"
+        + " on: a different value is a new request to fence or unfence members.")
+    String fenceRequest,
+    @JsonPropertyDescription("Members fenced on request: stopped (their StatefulSet at zero replicas, their volume"
+        + " kept) until unfenced; never failed over from, promoted or re-seeded.")
+    List<String> fencedMembers,
     @JsonPropertyDescription("Base backups and WAL archiving (spec.backup).")
     BackupStatus backup,
-    @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, SipRouted, BackupsHealthy (with spec.backup).")
+    @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, SipRouted, BackupsHealthy (with spec.backup),"
+        + " Fenced (while members are fenced).")
     List<Condition> conditions,
     @JsonPropertyDescription("Human sentence on the current phase, or why the pair is stuck.")
     String message) {
@@ -71,6 +81,7 @@ public record PksReplicaPairStatus(
   public PksReplicaPairStatus {
     stoppedMembers = Values.list(stoppedMembers);
     requestedRestarts = Values.list(requestedRestarts);
+    fencedMembers = Values.list(fencedMembers);
     conditions = Values.list(conditions);
   }
 
@@ -86,12 +97,12 @@ public record PksReplicaPairStatus(
   public Builder toBuilder() {
     return new Builder()
         .observedGeneration(observedGeneration).phase(phase).currentPrimary(currentPrimary)
-        .targetPrimary(targetPrimary).requestedPrimary(requestedPrimary).switchoverLsn(switchoverLsn).restartingMember(restartingMember).standby(standby).activeSip(activeSip)
+        .targetPrimary(targetPrimary).requestedPrimary(requestedPrimary).switchoverLsn(switchoverLsn).restartingMember(restartingMember).memberStartedAt(memberStartedAt).standby(standby).activeSip(activeSip)
         .timeline(timeline)
         .replication(replication).stoppedMembers(stoppedMembers).job(job)
         .synchronousStandby(synchronousStandby).configuration(configuration).reseedRequest(reseedRequest)
         .restartRequest(restartRequest).requestedRestarts(requestedRestarts).reloadRequest(reloadRequest)
-        .reloadedAt(reloadedAt).backup(backup).conditions(conditions).message(message);
+        .reloadedAt(reloadedAt).fenceRequest(fenceRequest).fencedMembers(fencedMembers).backup(backup).conditions(conditions).message(message);
   }
 
   /** Builds a {@link PksReplicaPairStatus}. */
@@ -103,6 +114,7 @@ public record PksReplicaPairStatus(
     private String requestedPrimary;
     private String switchoverLsn;
     private String restartingMember;
+    private String memberStartedAt;
     private String standby;
     private String activeSip;
     private Long timeline;
@@ -116,6 +128,8 @@ public record PksReplicaPairStatus(
     private List<String> requestedRestarts;
     private String reloadRequest;
     private String reloadedAt;
+    private String fenceRequest;
+    private List<String> fencedMembers;
     private BackupStatus backup;
     private List<Condition> conditions;
     private String message;
@@ -150,6 +164,11 @@ public record PksReplicaPairStatus(
 
     public Builder restartingMember(String restartingMember) {
       this.restartingMember = restartingMember;
+      return this;
+    }
+
+    public Builder memberStartedAt(String memberStartedAt) {
+      this.memberStartedAt = memberStartedAt;
       return this;
     }
 
@@ -218,6 +237,16 @@ public record PksReplicaPairStatus(
       return this;
     }
 
+    public Builder fenceRequest(String fenceRequest) {
+      this.fenceRequest = fenceRequest;
+      return this;
+    }
+
+    public Builder fencedMembers(List<String> fencedMembers) {
+      this.fencedMembers = fencedMembers;
+      return this;
+    }
+
     public Builder backup(BackupStatus backup) {
       this.backup = backup;
       return this;
@@ -240,9 +269,9 @@ public record PksReplicaPairStatus(
 
     public PksReplicaPairStatus build() {
       return new PksReplicaPairStatus(observedGeneration, phase, currentPrimary, targetPrimary, requestedPrimary,
-          switchoverLsn, restartingMember, standby, activeSip, timeline, replication, stoppedMembers, job,
+          switchoverLsn, restartingMember, memberStartedAt, standby, activeSip, timeline, replication, stoppedMembers, job,
           synchronousStandby, configuration, reseedRequest, restartRequest, requestedRestarts, reloadRequest, reloadedAt,
-          backup, conditions, message);
+          fenceRequest, fencedMembers, backup, conditions, message);
     }
   }
 }
