@@ -31,8 +31,9 @@ import io.pks.operator.reconciler.EventReason;
  * The day-2 verbs of {@code kubectl pks} against the sandbox (issue 15), each under a writer
  * through -rw with no acknowledged commit lost: {@code restart} (both members, the standby first,
  * then the primary by a switchover; then one member), {@code reload} (pg_reload_conf() on both
- * members, no pod re-created) and {@code fence}/{@code unfence} (a member kept stopped, neither
- * re-seeded nor failed over from, until unfenced). One pair, Required, the tests in order.
+ * members, no pod re-created), {@code fence}/{@code unfence} (a member kept stopped, neither
+ * re-seeded nor failed over from, until unfenced) and {@code logs}. One pair, Required, the tests in
+ * order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlPksVerbsE2E {
@@ -127,6 +128,23 @@ class KubectlPksVerbsE2E {
     }, done -> done.getStatus().fencedMembers().isEmpty() && B.equals(done.getStatus().currentPrimary()));
     assertThat(recreated).as("members whose pod was re-created").containsExactly(B);
     assertThat(pair.inRecovery(A)).as("site-a was never promoted").isTrue();
+  }
+
+  @Test
+  @Order(7)
+  void logsPrintsEachMembersPodLogPrefixedByTheMember() throws Exception {
+    underAWriter("logs read", () -> {
+      CliRun both = run("logs", pair.name);
+      assertThat(both.exitCode()).as(both.err()).isZero();
+      assertThat(both.out().lines()).allMatch(line -> line.startsWith("[site-a] ") || line.startsWith("[site-b] "));
+      assertThat(both.out()).contains("[site-a] ", "[site-b] ");
+      assertThat(both.out().lines().filter(line -> line.contains("database system is ready to accept connections")))
+          .as("PostgreSQL's own lines, from each member").anyMatch(line -> line.startsWith("[site-a] "))
+          .anyMatch(line -> line.startsWith("[site-b] "));
+      CliRun one = run("logs", pair.name, "--member", A);
+      assertThat(one.exitCode()).as(one.err()).isZero();
+      assertThat(one.out().lines()).isNotEmpty().allMatch(line -> line.startsWith("[site-a] "));
+    }, done -> true);
   }
 
   /**
