@@ -12,6 +12,7 @@ import io.pks.operator.cli.RenderCommand;
 import io.pks.operator.cli.RunCommand;
 import io.pks.operator.cli.StatusCommand;
 import io.pks.operator.cli.ReloadCommand;
+import io.pks.operator.cli.ReportCommand;
 import io.pks.operator.cli.ReseedCommand;
 import io.pks.operator.cli.RestartCommand;
 import io.pks.operator.cli.SwitchoverCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
     description = "Operator for PksReplicaPair: an active/passive PostgreSQL pair behind a SIP platform.",
     subcommands = {RunCommand.class, RenderCommand.class, StatusCommand.class,
         SwitchoverCommand.class, ReseedCommand.class, BackupCommand.class, RestartCommand.class, ReloadCommand.class,
-        FenceCommand.class, UnfenceCommand.class, LogsCommand.class,
+        FenceCommand.class, UnfenceCommand.class, LogsCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class PksOperator implements Runnable {
   /** CoreDNS's TTL for cluster names, in seconds. */

@@ -1,9 +1,13 @@
 package io.pks.operator.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,7 +15,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -21,10 +29,14 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.cli.CliRun;
+import io.pks.operator.model.Labels;
 import io.pks.operator.reconciler.EventReason;
 
 /**
@@ -32,13 +44,14 @@ import io.pks.operator.reconciler.EventReason;
  * through -rw with no acknowledged commit lost: {@code restart} (both members, the standby first,
  * then the primary by a switchover; then one member), {@code reload} (pg_reload_conf() on both
  * members, no pod re-created), {@code fence}/{@code unfence} (a member kept stopped, neither
- * re-seeded nor failed over from, until unfenced) and {@code logs}. One pair, Required, the tests in
- * order.
+ * re-seeded nor failed over from, until unfenced), {@code logs} and {@code report} (no Secret value
+ * in it, a password PostgreSQL logged included). One pair, Required, the tests in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlPksVerbsE2E {
   private static final String A = "site-a";
   private static final String B = "site-b";
+  private static final String KNOWN_PASSWORD = "Kn0wn-Passw0rd-For-The-Report";
 
   private static SandboxFixture fixture;
   private static SandboxPair pair;
@@ -145,6 +158,42 @@ class KubectlPksVerbsE2E {
       assertThat(one.exitCode()).as(one.err()).isZero();
       assertThat(one.out().lines()).isNotEmpty().allMatch(line -> line.startsWith("[site-a] "));
     }, done -> true);
+  }
+
+  @Test
+  @Order(8)
+  void reportHoldsThePairItsObjectsEventsAndLogsAndNoPassword(@TempDir Path dir) throws Exception {
+    pair.client().secrets().inNamespace(pair.namespace).resource(new SecretBuilder().withNewMetadata()
+        .withName("pks-known").addToLabels(Labels.PAIR, pair.name).endMetadata()
+        .addToData("password", Base64.getEncoder().encodeToString(KNOWN_PASSWORD.getBytes(StandardCharsets.UTF_8)))
+        .build()).create();
+    String superuser = new String(pair.superuser().password());
+    String primary = pair.get().getStatus().currentPrimary();
+    for (String password : List.of(KNOWN_PASSWORD, superuser)) {
+      // A failed statement is logged with its text: the password is now in the primary's pod log.
+      try (Connection connection = pair.connect(pair.member(primary)); Statement statement = connection.createStatement()) {
+        assertThatThrownBy(() -> statement.execute("SELECT '" + password + "'::int")).isInstanceOf(SQLException.class);
+      }
+    }
+    await("the passwords in the primary's log").atMost(SandboxPair.BOUND)
+        .until(() -> pair.containerLog(primary).contains(KNOWN_PASSWORD) && pair.containerLog(primary).contains(superuser));
+    List<String> passwords = pair.client().secrets().inNamespace(pair.namespace).list().getItems().stream()
+        .flatMap(secret -> Optional.ofNullable(secret.getData()).map(Map::values).stream().flatMap(Collection::stream))
+        .map(value -> new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8))
+        .filter(value -> value.length() >= 12).toList();
+    assertThat(passwords).as("the pair's Secrets' values").contains(KNOWN_PASSWORD, superuser);
+
+    Path file = dir.resolve("report.txt");
+    underAWriter("report written", () -> succeed("report", pair.name, "-o", file.toString()), done -> true);
+
+    String bundle = Files.readString(file);
+    assertThat(bundle).contains("==== PksReplicaPair verbs/pks ====", "==== StatefulSets ====", "pks-site-a",
+        "==== Events ====", "MemberFenced", "[" + primary + "] ", "database system is ready to accept connections",
+        "pks-known: keys [password]", "<redacted>");
+    for (String password : passwords) {
+      assertThat(bundle).as("a Secret value in the bundle").doesNotContain(password)
+          .doesNotContain(Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)));
+    }
   }
 
   /**

@@ -4,10 +4,8 @@ import java.io.PrintWriter;
 import java.util.List;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
-import io.pks.operator.model.Names;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,13 +30,8 @@ public final class LogsCommand extends PairCommand {
         : pair.getSpec().members().stream().map(Member::name).toList();
     PrintWriter out = spec.commandLine().getOut();
     for (String each : members) {
-      PodResource pod = client.pods().inNamespace(pair.getMetadata().getNamespace())
-          .withName(Names.pod(pair.getMetadata().getName(), each));
-      if (pod.get() == null) {
-        spec.commandLine().getErr().println(each + " has no pod (stopped, fenced or not started yet).");
-        continue;
-      }
-      pod.getLog().lines().forEach(line -> out.println("[" + each + "] " + line));
+      MemberLogs.prefixed(client, pair, each).ifPresentOrElse(lines -> lines.forEach(out::println),
+          () -> spec.commandLine().getErr().println(MemberLogs.noPod(each)));
     }
     return 0;
   }
