@@ -6,11 +6,17 @@ import java.util.Objects;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pks.operator.cli.BackupCommand;
+import io.pks.operator.cli.FenceCommand;
+import io.pks.operator.cli.LogsCommand;
 import io.pks.operator.cli.RenderCommand;
 import io.pks.operator.cli.RunCommand;
 import io.pks.operator.cli.StatusCommand;
+import io.pks.operator.cli.ReloadCommand;
+import io.pks.operator.cli.ReportCommand;
 import io.pks.operator.cli.ReseedCommand;
+import io.pks.operator.cli.RestartCommand;
 import io.pks.operator.cli.SwitchoverCommand;
+import io.pks.operator.cli.UnfenceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +25,8 @@ import picocli.CommandLine.Command;
     versionProvider = PksOperator.Version.class,
     description = "Operator for PksReplicaPair: an active/passive PostgreSQL pair behind a SIP platform.",
     subcommands = {RunCommand.class, RenderCommand.class, StatusCommand.class,
-        SwitchoverCommand.class, ReseedCommand.class, BackupCommand.class,
+        SwitchoverCommand.class, ReseedCommand.class, BackupCommand.class, RestartCommand.class, ReloadCommand.class,
+        FenceCommand.class, UnfenceCommand.class, LogsCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class PksOperator implements Runnable {
   /** CoreDNS's TTL for cluster names, in seconds. */

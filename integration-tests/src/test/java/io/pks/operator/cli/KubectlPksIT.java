@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pks.operator.MockCluster;
 import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -249,6 +250,96 @@ class KubectlPksIT {
     assertThat(pair().getSpec()).isEqualTo(TestPairs.example().getSpec());
     assertThat(cluster.writes()).extracting(write -> write.method() + " " + write.path())
         .containsExactly("PATCH /apis/pks.io/v1alpha1/namespaces/telephony/pksreplicapairs/pks");
+  }
+
+  @Test
+  void restartAsksForBothMembersWithANewRequestEachTime() {
+    createStreamingPair();
+    cluster.clearWrites();
+
+    CliRun result = run("restart", "pks", "-n", NS);
+
+    assertThat(result.err()).isEmpty();
+    assertThat(result.exitCode()).isZero();
+    String request = pair().getMetadata().getAnnotations().get("pks.io/restart");
+    assertThat(request).matches("/\\d{4}-\\d{2}-\\d{2}T.*Z");
+    assertThat(result.out()).isEqualTo("Rolling restart of both members of telephony/pks requested (" + request
+        + ").\nFollow it with: kubectl pks status pks -n telephony\n");
+    assertThat(pair().getSpec()).isEqualTo(TestPairs.example().getSpec());
+    assertThat(cluster.writes()).extracting(write -> write.method() + " " + write.path())
+        .containsExactly("PATCH /apis/pks.io/v1alpha1/namespaces/telephony/pksreplicapairs/pks");
+  }
+
+  @Test
+  void restartOfOneMemberNamesIt() {
+    createStreamingPair();
+
+    CliRun result = run("restart", "pks", "--member", "site-a", "-n", NS);
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(pair().getMetadata().getAnnotations().get("pks.io/restart")).startsWith("site-a/");
+  }
+
+  @Test
+  void restartOfAPairThatIsNotHealthyIsRefused() {
+    PksReplicaPair pair = client.resource(TestPairs.example()).create();
+    pair.setStatus(TestPairs.withStatus(TestPairs.STREAMING_STATUS).getStatus().toBuilder().phase(Phase.Degraded)
+        .build());
+    client.resource(pair).patchStatus();
+    cluster.clearWrites();
+
+    CliRun result = run("restart", "pks", "-n", NS);
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).isEqualTo("Restart of both members of telephony/pks refused: the pair is not healthy"
+        + " (Degraded); a rolling restart begins only while it is Streaming, so that one member always serves.\n");
+    assertThat(cluster.writes()).isEmpty();
+  }
+
+  @Test
+  void reloadAsksWithANewRequestEachTime() {
+    createStreamingPair();
+
+    CliRun result = run("reload", "pks", "-n", NS);
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    String request = pair().getMetadata().getAnnotations().get("pks.io/reload");
+    assertThat(request).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+    assertThat(result.out()).startsWith("Reload of telephony/pks requested (" + request + ").");
+  }
+
+  @Test
+  void fenceAddsTheMemberToTheAnnotationAndUnfenceRemovesIt() {
+    createStreamingPair();
+
+    CliRun fence = run("fence", "pks", "--member", "site-a", "--force", "-n", NS);
+    assertThat(fence.exitCode()).as(fence.err()).isZero();
+    assertThat(pair().getMetadata().getAnnotations()).containsEntry("pks.io/fence", "site-a/force");
+    assertThat(fence.out()).startsWith("Fence of site-a in telephony/pks requested (pks.io/fence: site-a/force).");
+
+    CliRun unfence = run("unfence", "pks", "--member", "site-a", "-n", NS);
+    assertThat(unfence.exitCode()).as(unfence.err()).isZero();
+    assertThat(pair().getMetadata().getAnnotations()).doesNotContainKey("pks.io/fence");
+    assertThat(pair().getSpec()).isEqualTo(TestPairs.example().getSpec());
+  }
+
+  @Test
+  void fenceRefusesThePrimaryAndARequiredStandbyWithoutForce() {
+    createStreamingPair();
+    cluster.clearWrites();
+
+    CliRun primary = run("fence", "pks", "--member", "site-a", "-n", NS);
+    CliRun standby = run("fence", "pks", "--member", "site-b", "-n", NS);
+
+    assertThat(primary.exitCode()).isEqualTo(1);
+    assertThat(primary.err()).isEqualTo("Fencing site-a in telephony/pks refused: site-a is the primary: fencing it"
+        + " leaves no writable primary (writes stop until it is unfenced, and a fenced member is never failed over"
+        + " from). Switch over first, or fence it with --force.\n");
+    assertThat(standby.exitCode()).isEqualTo(1);
+    assertThat(standby.err()).isEqualTo("Fencing site-b in telephony/pks refused: synchronous: Required, so every"
+        + " commit would wait for site-b while it is fenced, leaving no writable primary. Set"
+        + " spec.replication.synchronous: Preferred first, or fence it with --force.\n");
+    assertThat(cluster.writes()).isEmpty();
   }
 
   @Test

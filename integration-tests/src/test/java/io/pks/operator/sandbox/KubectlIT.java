@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +71,19 @@ class KubectlIT {
     assertThat(kubectl.succeed("apply", "-f", EXAMPLE)).isEqualTo("pksreplicapair.pks.io/pks created\n");
     client.resources(PksReplicaPair.class).inNamespace(NS).withName("pks").subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), STREAMING);
+  }
+
+  @Test
+  void logsPrintsWhatThePodsContainerPrinted() {
+    server.servePodLogs((namespace, pod) -> Optional.of(namespace + "/" + pod + ": line one\nline two\n"));
+    client.pods().resource(new PodBuilder().withNewMetadata().withName("pks-site-a-0").endMetadata()
+        .withNewSpec().addNewContainer().withName("postgres").withImage("postgres:16").endContainer().endSpec().build())
+        .create();
+
+    assertThat(kubectl.succeed("logs", "pks-site-a-0")).isEqualTo("default/pks-site-a-0: line one\nline two\n");
+    Kubectl.Result missing = kubectl.run("logs", "pks-site-b-0");
+    assertThat(missing.exitCode()).isNotZero();
+    assertThat(missing.err()).contains("pods \"pks-site-b-0\" not found");
   }
 
   @Test

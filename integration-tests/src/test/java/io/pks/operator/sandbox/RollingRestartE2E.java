@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -77,9 +75,9 @@ class RollingRestartE2E {
     assertThat(recreated).as("members whose pod was re-created").containsExactlyInAnyOrder(A, B);
     assertThat(restart.get().getStatus().currentPrimary()).as("switched over to the restarted standby").isEqualTo(B);
     assertThat(restart.inRecovery(A)).as("the old primary rejoined as the standby").isTrue();
-    assertThat(events(restart, EventReason.RestartingMember)).as("the standby was restarted first")
+    assertThat(restart.events(EventReason.RestartingMember)).as("the standby was restarted first")
         .singleElement().asString().startsWith("Restarting standby site-b (pending_restart: shared_buffers)");
-    assertThat(events(restart, EventReason.SwitchoverStarted)).singleElement().asString()
+    assertThat(restart.events(EventReason.SwitchoverStarted)).singleElement().asString()
         .startsWith("Switching over to site-b, which runs the new configuration, to restart primary site-a");
   }
 
@@ -93,7 +91,7 @@ class RollingRestartE2E {
             && "postgres:16.9".equals(pod.getSpec().getContainers().get(0).getImage())));
     assertThat(recreated).as("members whose pod was re-created").containsExactlyInAnyOrder(A, B);
     assertThat(inPlace.get().getStatus().currentPrimary()).as("restarted in place").isEqualTo(A);
-    assertThat(events(inPlace, EventReason.RestartingMember)).as("the standby first, then the primary").hasSize(2)
+    assertThat(inPlace.events(EventReason.RestartingMember)).as("the standby first, then the primary").hasSize(2)
         .satisfies(messages -> {
           assertThat(messages.get(0)).startsWith("Restarting standby site-b (its pod runs an older template)");
           assertThat(messages.get(1)).startsWith("Restarting primary site-a in place");
@@ -159,13 +157,6 @@ class RollingRestartE2E {
         && pair.getStatus().configuration().pendingRestart().isEmpty();
   }
 
-  /** The messages of the pair's Events with {@code reason}, oldest first. */
-  private static List<String> events(SandboxPair pair, EventReason reason) {
-    return pair.client().v1().events().inNamespace(pair.namespace).list().getItems().stream()
-        .filter(event -> reason.name().equals(event.getReason()))
-        .sorted(Comparator.comparing(event -> event.getMetadata().getCreationTimestamp()))
-        .map(Event::getMessage).toList();
-  }
 
   /** Sets one of spec.postgres.parameters, as {@code kubectl patch --type=merge} would. */
   private static void setParameter(SandboxPair pair, String name, String value) {

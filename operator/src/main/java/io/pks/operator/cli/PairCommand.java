@@ -59,11 +59,21 @@ abstract class PairCommand implements Callable<Integer> {
     return pair.getStatus() == null ? pair.getSpec().primary() : pair.getStatus().currentPrimary();
   }
 
-  /** Sets one annotation on the pair (a JSON merge patch of its metadata; the spec stays as written). */
+  /**
+   * Sets one annotation on the pair, or removes it ({@code value} null): a JSON merge patch of its
+   * metadata; the spec stays as written.
+   */
   void annotate(KubernetesClient client, PksReplicaPair pair, String annotation, String value) {
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
     patch.putObject("metadata").putObject("annotations").put(annotation, value);
     client.resources(PksReplicaPair.class).inNamespace(pair.getMetadata().getNamespace()).withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+  }
+
+  /** Says that {@code what} was requested with {@code request}, and how to follow it. */
+  void requested(String what, String request, PksReplicaPair pair) {
+    spec.commandLine().getOut().println(what + " requested (" + request + ").");
+    spec.commandLine().getOut().println("Follow it with: kubectl pks status " + name + " -n "
+        + pair.getMetadata().getNamespace());
   }
 }

@@ -19,6 +19,8 @@ final class Conditions {
   static final String REPLICATING = "Replicating";
   /** With spec.backup: WAL archiving works and the last base backup did not fail. */
   static final String BACKUPS_HEALTHY = "BackupsHealthy";
+  /** While members are fenced on request: which. */
+  static final String FENCED = "Fenced";
 
   /** {@code conditions} with {@code type} set, keeping its transition time if its status is unchanged. */
   static List<Condition> set(List<Condition> conditions, String type, boolean status, String reason,

@@ -1,13 +1,18 @@
 package io.pks.operator.reconciler;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 import io.pks.operator.api.v1alpha1.FailoverMode;
 import io.pks.operator.api.v1alpha1.FailoverSpec;
+import io.pks.operator.api.v1alpha1.FenceRequest;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.MemberJob;
 import io.pks.operator.api.v1alpha1.MemberJobKind;
@@ -107,8 +112,13 @@ final class Lifecycle {
    */
   private static LifecycleStep initialising(PksReplicaPair pair, MemberJob job, String jobDoes) {
     String primary = pair.getSpec().primary();
+    // The requests already acted on stay so: an annotation left on the pair asks for nothing new. A
+    // fence is the exception: both members start from here, so the fence annotation is acted on again.
+    PairState recorded = PairState.of(pair.getStatus() == null ? PksReplicaPairStatus.EMPTY : pair.getStatus());
     return step(new PairState(Phase.InitializingPrimary, primary, null, primary, null,
-        List.of(primary, pair.getSpec().peerOf(primary)), job, null, null, null), EventReason.InitializingPrimary,
+        List.of(primary, pair.getSpec().peerOf(primary)), job, null, null, recorded.reseedRequest(),
+        recorded.restartRequest(), List.of(), recorded.reloadRequest(), recorded.reloadedAt(), null, List.of(), null),
+        EventReason.InitializingPrimary,
         "Initialising primary " + primary + ": Job " + job.name() + " " + jobDoes);
   }
 
@@ -276,11 +286,31 @@ final class Lifecycle {
         return waiting(state.phase(), pair.getStatus().message());
       }
       boolean primaryAnswers = facts.answersAsPrimary(primary);
+      FenceRequest fence = pair.fenceAnnotation();
+      if (!fence.value().equals(Objects.toString(state.fenceRequest(), ""))) {
+        return fenceRequested(fence);
+      }
+      if (fenced(primary)) {
+        return waiting(Phase.Degraded, "Primary " + primary + " is fenced (annotation " + PksReplicaPair.FENCE_ANNOTATION
+            + "): no writes until it is unfenced (kubectl pks unfence); a fenced member is never failed over from.");
+      }
       Optional<String> reseed = pair.reseedAnnotation().filter(request -> !request.equals(state.reseedRequest()));
       if (reseed.isPresent()) {
         return reseedRequested(reseed.get(), primaryAnswers);
       }
+      Optional<String> restart = pair.restartAnnotation().filter(request -> !request.equals(state.restartRequest()));
+      if (restart.isPresent()) {
+        return restartRequested(restart.get());
+      }
+      Optional<String> reload = pair.reloadAnnotation().filter(request -> !request.equals(state.reloadRequest()));
+      if (reload.isPresent()) {
+        return reloadRequested(reload.get(), primaryAnswers);
+      }
       Optional<String> requested = switchoverRequest();
+      if (requested.filter(this::fenced).isPresent()) {
+        return waiting(state.phase(), "Switchover to " + requested.get() + " waits: it is fenced (annotation "
+            + PksReplicaPair.FENCE_ANNOTATION + "); a fenced member is never promoted. Unfence it first.");
+      }
       if (requested.isPresent()) {
         return primaryAnswers ? switchoverRequested(requested.get()) : switchoverWithoutPrimary(requested.get());
       }
@@ -337,20 +367,167 @@ final class Lifecycle {
             + ", can be re-seeded" + (member.equals(primary) ? "; switch over first to re-seed " + primary : "")
             + ".");
       }
+      if (fenced(member)) {
+        return warning(state.reseedRequest(request), EventReason.ReseedRefused, "Re-seed of " + member
+            + " refused (annotation " + PksReplicaPair.RESEED_ANNOTATION + "): it is fenced (annotation "
+            + PksReplicaPair.FENCE_ANNOTATION + "), and a fenced member is never re-seeded. Unfence it first.");
+      }
       if (!primaryAnswers) {
         return waiting(state.phase(), "Re-seed of " + standby + " waits: primary " + primary
             + " does not answer, and the standby's data may be the only copy.");
       }
-      boolean stopWaiting = pair.getSpec().replication().synchronous() != SynchronousMode.Required
-          && facts.primaryWaitsForStandby();
-      if (stopWaiting && state.synchronousStandby() != null) {
-        return new LifecycleStep(state.synchronousStandby(null), Set.of(), null, "Re-seed of " + standby
-            + " requested: recording first that " + primary + " will commit without waiting for it.");
+      Optional<LifecycleStep> recordFirst = recordingStopWaiting("Re-seed of " + standby + " requested");
+      if (recordFirst.isPresent()) {
+        return recordFirst.get();
       }
       return new LifecycleStep(state.phase(Phase.SeedingStandby).stopping(standby).job(null).reseedRequest(request),
-          stopWaiting ? Set.of(Action.DISABLE_SYNC) : Set.of(), EventReason.ReseedRequested, "Re-seeding standby "
+          stopWaitingForStandby() ? Set.of(Action.DISABLE_SYNC) : Set.of(), EventReason.ReseedRequested, "Re-seeding standby "
               + standby + " as requested (annotation " + PksReplicaPair.RESEED_ANNOTATION + "): it stops, then a seed"
               + " Job replaces its data with a copy of primary " + primary + ".");
+    }
+
+    /**
+     * Before the standby stops on request (a re-seed, a fence): a primary that would keep waiting
+     * for it (Preferred, Off) first records that no standby holds every commit, as any degrade
+     * does; the step after clears synchronous_standby_names. Under Required commits wait for it.
+     */
+    private Optional<LifecycleStep> recordingStopWaiting(String what) {
+      if (stopWaitingForStandby() && state.synchronousStandby() != null) {
+        return Optional.of(new LifecycleStep(state.synchronousStandby(null), Set.of(), null, what
+            + ": recording first that " + primary + " will commit without waiting for it."));
+      }
+      return Optional.empty();
+    }
+
+    private boolean stopWaitingForStandby() {
+      return pair.getSpec().replication().synchronous() != SynchronousMode.Required && facts.primaryWaitsForStandby();
+    }
+
+    /** Whether {@code member} is fenced on request (stopped until unfenced). */
+    private boolean fenced(String member) {
+      return state.fencedMembers().contains(member);
+    }
+
+    /**
+     * The user changed the members to keep fenced (annotation pks.io/fence): each newly fenced
+     * member is stopped (its StatefulSet to zero, its volume kept), each no longer fenced is
+     * started, all recorded before the objects follow. A fence that would leave no writable primary
+     * (the primary, or the standby under Required) is refused unless forced; a refused request is
+     * recorded as acted on, so it never applies later unasked.
+     */
+    private LifecycleStep fenceRequested(FenceRequest fence) {
+      List<String> members = pair.getSpec().members().stream().map(Member::name).toList();
+      List<String> unknown = fence.members().stream().filter(member -> !members.contains(member)).toList();
+      PairState refused = state.fenced(fence.value(), state.fencedMembers());
+      if (!unknown.isEmpty()) {
+        return warning(refused, EventReason.FenceRefused, "Fencing " + String.join(", ", unknown) + " refused"
+            + " (annotation " + PksReplicaPair.FENCE_ANNOTATION + "): not a member of the pair; its members are "
+            + members + ".");
+      }
+      List<String> newly = fence.members().stream().filter(member -> !fenced(member)).toList();
+      for (String member : newly) {
+        Optional<String> refusal = FenceRequest.refusal(pair.getSpec(), primary, member, fence.forced(member));
+        if (refusal.isPresent()) {
+          return warning(refused, EventReason.FenceRefused, "Fencing " + member + " refused (annotation "
+              + PksReplicaPair.FENCE_ANNOTATION + "): " + refusal.get());
+        }
+      }
+      if (newly.contains(standby)) {
+        Optional<LifecycleStep> recordFirst = recordingStopWaiting("Fencing standby " + standby);
+        if (recordFirst.isPresent()) {
+          return recordFirst.get();
+        }
+      }
+      List<String> released = state.fencedMembers().stream().filter(member -> !fence.members().contains(member))
+          .toList();
+      PairState next = state.fenced(fence.value(), fence.members());
+      for (String member : newly) {
+        next = next.stopping(member);
+      }
+      for (String member : released) {
+        next = next.starting(member);
+      }
+      Set<Action> actions = newly.contains(standby) && stopWaitingForStandby() ? Set.of(Action.DISABLE_SYNC) : Set.of();
+      if (released.contains(primary)) {
+        // Silent for as long as it was fenced: it gets the bound of a primary restarted in place, from now.
+        next = next.phase(Phase.Restarting).restarting(primary).memberStartedAt(nowSeconds());
+      }
+      if (newly.isEmpty()) {
+        return new LifecycleStep(next, actions, EventReason.MemberUnfenced, "Unfencing " + String.join(" and ", released)
+            + " as requested (annotation " + PksReplicaPair.FENCE_ANNOTATION + "): it starts again.");
+      }
+      return new LifecycleStep(next, actions, EventReason.MemberFenced, "Fencing " + String.join(" and ", newly)
+          + " as requested (annotation " + PksReplicaPair.FENCE_ANNOTATION + "): its StatefulSet goes to zero replicas,"
+          + " its volume kept; it stays stopped, and is neither failed over from, promoted nor re-seeded, until"
+          + " unfenced" + (released.isEmpty() ? "" : "; unfencing " + String.join(" and ", released)) + ".");
+    }
+
+    /**
+     * The user asks for a rolling restart of one member or both ({@code /<id>}): recorded with the
+     * members to restart, the standby first; {@link #rollingRestart} then restarts them as it does
+     * for a configuration change. Only a healthy pair: a request on one that is not is refused, and
+     * recorded as acted on, so it never starts later by surprise.
+     */
+    private LifecycleStep restartRequested(String request) {
+      int slash = request.indexOf('/');
+      String member = slash < 0 ? request : request.substring(0, slash);
+      String what = member.isEmpty() ? "both members" : member;
+      List<String> members = pair.getSpec().members().stream().map(Member::name).toList();
+      if (!member.isEmpty() && !members.contains(member)) {
+        return warning(state.restartRequest(request, List.of()), EventReason.RestartRefused, "Restart of " + member
+            + " refused (annotation " + PksReplicaPair.RESTART_ANNOTATION + "): it is not a member of the pair;"
+            + " its members are " + members + ".");
+      }
+      if (!readyForRestart()) {
+        return warning(state.restartRequest(request, List.of()), EventReason.RestartRefused, "Restart of " + what
+            + " refused (annotation " + PksReplicaPair.RESTART_ANNOTATION + "): the pair is not healthy (" + state.phase()
+            + "); a rolling restart begins only with standby " + standby + " streaming in sync and both pods Ready,"
+            + " so that one member always serves. Ask again once it is.");
+      }
+      List<String> order = member.isEmpty() ? List.of(standby, primary) : List.of(member);
+      return step(state.restartRequest(request, order), EventReason.RestartRequested, "Rolling restart of " + what
+          + " requested (annotation " + PksReplicaPair.RESTART_ANNOTATION + "): " + String.join(", then ", order)
+          + ", one at a time" + (order.contains(primary) ? "; the primary by " + primaryUpdate() : "") + ".");
+    }
+
+    /** The time now, to the second, as the status records times. */
+    private String nowSeconds() {
+      return facts.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** How the primary is restarted, as spec.primaryUpdateMethod says. */
+    private String primaryUpdate() {
+      return pair.getSpec().primaryUpdateMethod() == PrimaryUpdateMethod.Restart ? "a restart in place"
+          : "a switchover to the standby";
+    }
+
+    /**
+     * The user asks for pg_reload_conf() now on the members (annotation pks.io/reload): each that
+     * answers in its role is reloaded, and the status records the request with the time. A member
+     * that does not answer reads the files when it starts.
+     */
+    private LifecycleStep reloadRequested(String request, boolean primaryAnswers) {
+      boolean standbyAnswers = facts.answersAsStandby(standby);
+      if (!primaryAnswers && !standbyAnswers) {
+        return waiting(state.phase(), "Reload requested (annotation " + PksReplicaPair.RELOAD_ANNOTATION
+            + "): waiting for a member to answer.");
+      }
+      Set<Action> actions = EnumSet.noneOf(Action.class);
+      List<String> reloaded = new ArrayList<>();
+      if (primaryAnswers) {
+        actions.add(Action.RELOAD_PRIMARY);
+        reloaded.add(primary);
+      }
+      if (standbyAnswers) {
+        actions.add(Action.RELOAD_STANDBY);
+        reloaded.add(standby);
+      }
+      String at = nowSeconds();
+      String skipped = reloaded.size() == 2 ? "" : "; " + (primaryAnswers ? standby : primary)
+          + " does not answer and reads the files when it starts";
+      return new LifecycleStep(state.reloaded(request, at), actions, EventReason.ConfigurationReloaded,
+          "Configuration reloaded (pg_reload_conf()) on " + String.join(" and ", reloaded) + " at " + at
+              + " as requested (annotation " + PksReplicaPair.RELOAD_ANNOTATION + ")" + skipped + ".");
     }
 
     /**
@@ -395,7 +572,8 @@ final class Lifecycle {
     }
 
     private LifecycleStep standbyNotStreaming() {
-      String seen = facts.observation().get().replication().state();
+      String seen = fenced(standby) ? "fenced: annotation " + PksReplicaPair.FENCE_ANNOTATION
+          : facts.observation().get().replication().state();
       SynchronousMode mode = pair.getSpec().replication().synchronous();
       PairState degraded = state.phase(Phase.Degraded);
       if (mode == SynchronousMode.Required) {
@@ -527,6 +705,11 @@ final class Lifecycle {
 
     /** Automatic failover, or the user's spec.primary change while the primary is lost: fence first. */
     private LifecycleStep failoverTo(String target, String why) {
+      if (fenced(target)) {
+        return warning(state.phase(Phase.Failed), EventReason.FailoverRefused, "Not failing over to " + target + ": "
+            + why + ", but " + target + " is fenced (annotation " + PksReplicaPair.FENCE_ANNOTATION + "), and a fenced"
+            + " member is never promoted. Bring " + primary + " back, or unfence " + target + ".");
+      }
       if (!facts.answersAsStandby(target) && !facts.answersAsPrimary(target)) {
         return warning(state.phase(Phase.Failed), EventReason.NoMemberAnswers, "Cannot fail over: " + why + ", and "
             + target + " does not answer either. Nothing was promoted.");
@@ -674,8 +857,8 @@ final class Lifecycle {
      * for the primary's, for the standby to run the rendered configuration: it goes first).
      */
     private LifecycleStep restartPendingNoted(LifecycleStep step) {
-      List<String> waiting = pair.getSpec().members().stream().map(Member::name).filter(facts::restartNeeded)
-          .map(member -> member + " (" + facts.restartReason(member) + ")").toList();
+      List<String> waiting = pair.getSpec().members().stream().map(Member::name).filter(this::restartDue)
+          .map(member -> member + " (" + restartReason(member) + ")").toList();
       if (waiting.isEmpty()) {
         return step;
       }
@@ -690,12 +873,12 @@ final class Lifecycle {
      * (spec.primaryUpdateMethod). One member at a time, so one always serves.
      */
     private Optional<LifecycleStep> rollingRestart() {
-      if ((!facts.restartNeeded(standby) && !facts.restartNeeded(primary)) || !readyForRestart()) {
+      if ((!restartDue(standby) && !restartDue(primary)) || !readyForRestart()) {
         return Optional.empty();
       }
-      if (facts.restartNeeded(standby)) {
-        return Optional.of(step(state.phase(Phase.Restarting).restarting(standby).stopping(standby),
-            EventReason.RestartingMember, "Restarting standby " + standby + " (" + facts.restartReason(standby)
+      if (restartDue(standby)) {
+        return Optional.of(step(state.phase(Phase.Restarting).restarting(standby).stopping(standby).restartBegun(standby),
+            EventReason.RestartingMember, "Restarting standby " + standby + " (" + restartReason(standby)
                 + "); primary " + primary + " keeps the writes, and its turn, if it needs one, comes once " + standby
                 + " streams in sync again."));
       }
@@ -703,16 +886,30 @@ final class Lifecycle {
         // The kubelet may deliver the new files to the primary first: the standby goes first all the same.
         return Optional.empty();
       }
-      String reason = facts.restartReason(primary);
+      String reason = restartReason(primary);
       if (pair.getSpec().primaryUpdateMethod() == PrimaryUpdateMethod.Restart) {
-        return Optional.of(step(state.phase(Phase.Restarting).restarting(primary).stopping(primary),
+        return Optional.of(step(state.phase(Phase.Restarting).restarting(primary).stopping(primary).restartBegun(primary),
             EventReason.RestartingMember, "Restarting primary " + primary + " in place (" + reason
                 + "); writes wait until it is back. Standby " + standby + " runs the new configuration already."));
       }
       return Optional.of(step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
-          .switchoverLsn(facts.primaryWalLsn()), EventReason.SwitchoverStarted, "Switching over to " + standby
+          .switchoverLsn(facts.primaryWalLsn()).restartBegun(primary), EventReason.SwitchoverStarted, "Switching over to " + standby
               + ", which runs the new configuration, to restart primary " + primary + " (" + reason + "): stopping "
               + primary + " cleanly before promoting " + standby + "; " + primary + " then rejoins as its standby."));
+    }
+
+    /** {@code member} needs a restart (see {@link PairFacts#restartNeeded}), or the user asked for one. */
+    private boolean restartDue(String member) {
+      return facts.restartNeeded(member) || state.requestedRestarts().contains(member);
+    }
+
+    /** Why {@code member} is due a restart, in words. */
+    private String restartReason(String member) {
+      if (!state.requestedRestarts().contains(member)) {
+        return facts.restartReason(member);
+      }
+      String requested = "requested: annotation " + PksReplicaPair.RESTART_ANNOTATION;
+      return facts.restartNeeded(member) ? facts.restartReason(member) + "; " + requested : requested;
     }
 
     /**
@@ -746,7 +943,8 @@ final class Lifecycle {
           return isPrimary ? primaryRestartWaits("waiting for it to stop")
               : waiting(Phase.Restarting, "Restarting standby " + member + ": waiting for it to stop.");
         }
-        return new LifecycleStep(state.phase(Phase.Restarting).starting(member), Set.of(), null, "Restarting "
+        return new LifecycleStep(state.phase(Phase.Restarting).starting(member).memberStartedAt(nowSeconds()), Set.of(),
+            null, "Restarting "
             + (isPrimary ? "primary " : "standby ") + member + ": it stopped; starting it again.");
       }
       return isPrimary ? primaryRestarted() : standbyRestarted();
@@ -806,7 +1004,12 @@ final class Lifecycle {
     private LifecycleStep primaryRestartWaits(String what) {
       Duration bound = Duration.ofSeconds(Math.max(PRIMARY_RESTART_BOUND.toSeconds(),
           failover.primaryUnavailableSeconds()));
-      if (facts.primaryUnreachableFor(primary).compareTo(bound) >= 0) {
+      Duration silent = facts.primaryUnreachableFor(primary);
+      if (state.memberStartedAt() != null) {
+        Duration sinceStart = Duration.between(Instant.parse(state.memberStartedAt()), facts.now());
+        silent = sinceStart.compareTo(silent) < 0 ? sinceStart : silent;
+      }
+      if (silent.compareTo(bound) >= 0) {
         return afterRestart().running();
       }
       return waiting(Phase.Restarting, "Restarting primary " + primary + " in place: " + what + "; writes wait until"

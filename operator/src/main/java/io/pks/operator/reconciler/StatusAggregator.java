@@ -75,6 +75,7 @@ final class StatusAggregator {
         .requestedPrimary(state.requestedPrimary())
         .switchoverLsn(state.switchoverLsn())
         .restartingMember(state.restartingMember())
+        .memberStartedAt(state.memberStartedAt())
         .standby(standby)
         .activeSip(sipSite)
         .timeline(shown.map(ReplicationObservation::timeline).orElse(current.timeline()))
@@ -84,7 +85,13 @@ final class StatusAggregator {
         .synchronousStandby(state.synchronousStandby())
         .configuration(observation.isEmpty() ? current.configuration() : configuration(pair, current, facts))
         .reseedRequest(state.reseedRequest())
-        .conditions(conditions)
+        .restartRequest(state.restartRequest())
+        .requestedRestarts(state.requestedRestarts())
+        .reloadRequest(state.reloadRequest())
+        .reloadedAt(state.reloadedAt())
+        .fenceRequest(state.fenceRequest())
+        .fencedMembers(state.fencedMembers())
+        .conditions(fenced(conditions, state, generation))
         .message(step.message())
         .build();
   }
@@ -122,6 +129,16 @@ final class StatusAggregator {
         .distinct().sorted().toList();
     return new ConfigurationStatus(appliedHash, appliedAt, members.stream().filter(facts::restartNeeded).toList(),
         pendingSettings);
+  }
+
+  /** {@code conditions} with Fenced naming the fenced members; without it while none is. */
+  private List<Condition> fenced(List<Condition> conditions, PairState state, Long generation) {
+    if (state.fencedMembers().isEmpty()) {
+      return Conditions.remove(conditions, Conditions.FENCED);
+    }
+    return Conditions.set(conditions, Conditions.FENCED, true, "FencedOnRequest", "Fenced (annotation "
+        + PksReplicaPair.FENCE_ANNOTATION + "): " + String.join(", ", state.fencedMembers()) + "; stopped until"
+        + " unfenced.", generation, now());
   }
 
   private static String replicatingMessage(ReplicationObservation observation, String standby) {

@@ -7,8 +7,9 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
  * Which updates of a pair reconcile it: what a user changes (the spec, seen in its generation; the
- * request annotations pks.io/switchover, pks.io/reseed and pks.io/backup, which leave the generation as it is;
- * a deletion), not the operator's own status writes. Generation-aware processing alone would
+ * request annotations pks.io/switchover, pks.io/reseed, pks.io/backup, pks.io/restart,
+ * pks.io/reload and pks.io/fence, which leave the generation as it is; a deletion), not the
+ * operator's own status writes. Generation-aware processing alone would
  * ignore an annotation on an idle pair until some unrelated event came.
  */
 public final class UserChanges implements OnUpdateFilter<PksReplicaPair> {

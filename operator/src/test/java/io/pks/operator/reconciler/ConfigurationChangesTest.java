@@ -3,6 +3,7 @@ package io.pks.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
@@ -265,7 +266,143 @@ class ConfigurationChangesTest {
     assertThat(step.state().restartingMember()).isNull();
   }
 
+  // --- requested: kubectl pks restart and reload ------------------------------------------------
+
+  @Test
+  void aRestartRequestOnAHealthyPairIsRecordedWithTheStandbyFirst() {
+    inSync();
+    LifecycleStep step = situation.decide(annotated(streaming(), PksReplicaPair.RESTART_ANNOTATION, "/1"));
+    assertThat(step.state().restartRequest()).isEqualTo("/1");
+    assertThat(step.state().requestedRestarts()).containsExactly(B, A);
+    assertThat(step.phase()).as("recorded before anything restarts").isEqualTo(Phase.Streaming);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.reason()).isEqualTo(EventReason.RestartRequested);
+    assertThat(step.message()).isEqualTo("Rolling restart of both members requested (annotation pks.io/restart):"
+        + " site-b, then site-a, one at a time; the primary by a switchover to the standby.");
+  }
+
+  @Test
+  void aRestartRequestForOneMemberRecordsOnlyIt() {
+    inSync();
+    LifecycleStep step = situation.decide(annotated(streaming(), PksReplicaPair.RESTART_ANNOTATION, "site-a/1"));
+    assertThat(step.state().requestedRestarts()).containsExactly(A);
+  }
+
+  @Test
+  void aRestartRequestActedOnAsksForNothingMore() {
+    inSync();
+    PksReplicaPair pair = annotated(streaming(), PksReplicaPair.RESTART_ANNOTATION, "/1");
+    pair.setStatus(pair.getStatus().toBuilder().restartRequest("/1").build());
+    LifecycleStep step = situation.decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.reason()).isNotEqualTo(EventReason.RestartRequested);
+  }
+
+  @Test
+  void aRestartRequestOnAPairThatIsNotHealthyIsRefusedAndRecorded() {
+    situation.seen(A, B, "catchup", null, 4096L);
+    PksReplicaPair pair = annotated(streaming(), PksReplicaPair.RESTART_ANNOTATION, "/1");
+    pair.setStatus(pair.getStatus().toBuilder().phase(Phase.Degraded).build());
+    LifecycleStep step = situation.decide(pair);
+    assertThat(step.reason()).isEqualTo(EventReason.RestartRefused);
+    assertThat(step.state().restartRequest()).as("acted on: it never starts later by surprise").isEqualTo("/1");
+    assertThat(step.state().requestedRestarts()).isEmpty();
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.message()).isEqualTo("Restart of both members refused (annotation pks.io/restart): the pair is"
+        + " not healthy (Degraded); a rolling restart begins only with standby site-b streaming in sync and both pods"
+        + " Ready, so that one member always serves. Ask again once it is.");
+  }
+
+  @Test
+  void aRestartRequestForAnUnknownMemberIsRefused() {
+    inSync();
+    LifecycleStep step = situation.decide(annotated(streaming(), PksReplicaPair.RESTART_ANNOTATION, "site-c/1"));
+    assertThat(step.reason()).isEqualTo(EventReason.RestartRefused);
+    assertThat(step.state().requestedRestarts()).isEmpty();
+    assertThat(step.message()).startsWith("Restart of site-c refused (annotation pks.io/restart): it is not a member");
+  }
+
+  @Test
+  void aRequestedRestartStopsTheStandbyFirst() {
+    inSync();
+    LifecycleStep step = situation.decide(requested(streaming(), B, A));
+    assertThat(step.phase()).isEqualTo(Phase.Restarting);
+    assertThat(step.state().restartingMember()).isEqualTo(B);
+    assertThat(step.stoppedMembers()).containsExactly(B);
+    assertThat(step.state().requestedRestarts()).as("its restart began").containsExactly(A);
+    assertThat(step.message()).startsWith("Restarting standby site-b (requested: annotation pks.io/restart)");
+  }
+
+  @Test
+  void theRequestedStandbyRestartedThePrimaryIsRestartedByASwitchover() {
+    inSync();
+    LifecycleStep step = situation.decide(requested(streaming(), A));
+    assertThat(step.phase()).isEqualTo(Phase.SwitchingOver);
+    assertThat(step.state().targetPrimary()).isEqualTo(B);
+    assertThat(step.stoppedMembers()).containsExactly(A);
+    assertThat(step.state().requestedRestarts()).isEmpty();
+  }
+
+  @Test
+  void aRequestedRestartOfThePrimaryWithPrimaryUpdateMethodRestartIsInPlace() {
+    inSync();
+    LifecycleStep step = situation.decide(requested(streaming(json -> TestPairs.spec(json)
+        .put("primaryUpdateMethod", "Restart")), A));
+    assertThat(step.phase()).isEqualTo(Phase.Restarting);
+    assertThat(step.state().restartingMember()).isEqualTo(A);
+    assertThat(step.currentPrimary()).isEqualTo(A);
+    assertThat(step.state().requestedRestarts()).isEmpty();
+  }
+
+  @Test
+  void aRequestedRestartWaitsWhileTheStandbyIsNotInSync() {
+    situation.seen(A, B, "streaming", "async", 0L);
+    LifecycleStep step = situation.decide(requested(streaming(), B, A));
+    assertThat(step.state().restartingMember()).isNull();
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.state().requestedRestarts()).containsExactly(B, A);
+  }
+
+  @Test
+  void aReloadRequestReloadsBothMembersAndRecordsWhen() {
+    inSync();
+    LifecycleStep step = situation.decide(annotated(streaming(), PksReplicaPair.RELOAD_ANNOTATION, "1"));
+    assertThat(step.actions()).containsExactlyInAnyOrder(Action.RELOAD_PRIMARY, Action.RELOAD_STANDBY);
+    assertThat(step.state().reloadRequest()).isEqualTo("1");
+    assertThat(step.state().reloadedAt()).isEqualTo(Situation.NOW.toString());
+    assertThat(step.reason()).isEqualTo(EventReason.ConfigurationReloaded);
+    assertThat(step.message()).isEqualTo("Configuration reloaded (pg_reload_conf()) on site-a and site-b at "
+        + Situation.NOW + " as requested (annotation pks.io/reload).");
+  }
+
+  @Test
+  void aReloadRequestWithTheStandbyDownReloadsThePrimaryAndSaysSo() {
+    situation.seen(A, null, "none", null, null);
+    LifecycleStep step = situation.decide(annotated(streaming(), PksReplicaPair.RELOAD_ANNOTATION, "1"));
+    assertThat(step.actions()).containsExactly(Action.RELOAD_PRIMARY);
+    assertThat(step.message()).endsWith("; site-b does not answer and reads the files when it starts.");
+  }
+
+  @Test
+  void aReloadRequestActedOnAsksForNothingMore() {
+    inSync();
+    PksReplicaPair pair = annotated(streaming(), PksReplicaPair.RELOAD_ANNOTATION, "1");
+    pair.setStatus(pair.getStatus().toBuilder().reloadRequest("1").build());
+    assertThat(situation.decide(pair).actions()).isEmpty();
+  }
+
   // --- helpers --------------------------------------------------------------------------------
+
+  private static PksReplicaPair annotated(PksReplicaPair pair, String annotation, String value) {
+    pair.getMetadata().setAnnotations(Map.of(annotation, value));
+    return pair;
+  }
+
+  /** {@code pair} with a restart request acted on and {@code members} still to restart. */
+  private static PksReplicaPair requested(PksReplicaPair pair, String... members) {
+    pair.setStatus(pair.getStatus().toBuilder().restartRequest("/1").requestedRestarts(List.of(members)).build());
+    return annotated(pair, PksReplicaPair.RESTART_ANNOTATION, "/1");
+  }
 
   private void inSync() {
     situation.seen(A, B, "streaming", "sync", 0L);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -694,6 +695,194 @@ class DecisionsTest {
   private static PksReplicaPair reseedRequested(PksReplicaPair pair, String request) {
     pair.getMetadata().setAnnotations(Map.of(PksReplicaPair.RESEED_ANNOTATION, request));
     return pair;
+  }
+
+  // --- fence: kubectl pks fence / unfence ----------------------------------------------------------
+
+  @Test
+  void aFenceOfTheStandbyUnderPreferredStopsItAndStopsWaitingForIt() {
+    seen(A, B, "streaming", "sync", 0L);
+    LifecycleStep step = decide(fenceRequested(streaming(null, DecisionsTest::preferred), "site-b"));
+    assertThat(step.state().fencedMembers()).containsExactly(B);
+    assertThat(step.state().fenceRequest()).isEqualTo("site-b");
+    assertThat(step.stoppedMembers()).as("its StatefulSet to zero").containsExactly(B);
+    assertThat(step.actions()).containsExactly(Action.DISABLE_SYNC);
+    assertThat(step.reason()).isEqualTo(EventReason.MemberFenced);
+    assertThat(step.message()).isEqualTo("Fencing site-b as requested (annotation pks.io/fence): its StatefulSet goes"
+        + " to zero replicas, its volume kept; it stays stopped, and is neither failed over from, promoted nor"
+        + " re-seeded, until unfenced.");
+  }
+
+  @Test
+  void aPreferredPairRecordsThatItStopsWaitingBeforeTheFence() {
+    seen(A, B, "streaming", "sync", 0L);
+    LifecycleStep step = decide(fenceRequested(streaming(B, DecisionsTest::preferred), "site-b"));
+    assertThat(step.state().synchronousStandby()).isNull();
+    assertThat(step.actions()).as("recorded before acted on").isEmpty();
+    assertThat(step.state().fencedMembers()).isEmpty();
+  }
+
+  @Test
+  void aFenceOfTheStandbyUnderRequiredIsRefusedAndRecorded() {
+    seen(A, B, "streaming", "sync", 0L);
+    LifecycleStep step = decide(fenceRequested(streaming(B), "site-b"));
+    assertThat(step.reason()).isEqualTo(EventReason.FenceRefused);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.state().fencedMembers()).isEmpty();
+    assertThat(step.state().fenceRequest()).as("acted on: it never applies later unasked").isEqualTo("site-b");
+    assertThat(step.message()).isEqualTo("Fencing site-b refused (annotation pks.io/fence): synchronous: Required,"
+        + " so every commit would wait for site-b while it is fenced, leaving no writable primary. Set"
+        + " spec.replication.synchronous: Preferred first, or fence it with --force.");
+  }
+
+  @Test
+  void aForcedFenceOfTheStandbyUnderRequiredStopsIt() {
+    seen(A, B, "streaming", "sync", 0L);
+    LifecycleStep step = decide(fenceRequested(streaming(B), "site-b/force"));
+    assertThat(step.state().fencedMembers()).containsExactly(B);
+    assertThat(step.stoppedMembers()).containsExactly(B);
+    assertThat(step.actions()).as("Required: commits keep waiting for it").isEmpty();
+  }
+
+  @Test
+  void aFenceOfThePrimaryIsRefused() {
+    seen(A, B, "streaming", "sync", 0L);
+    LifecycleStep step = decide(fenceRequested(streaming(B, DecisionsTest::preferred), "site-a"));
+    assertThat(step.reason()).isEqualTo(EventReason.FenceRefused);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.message()).isEqualTo("Fencing site-a refused (annotation pks.io/fence): site-a is the primary:"
+        + " fencing it leaves no writable primary (writes stop until it is unfenced, and a fenced member is never"
+        + " failed over from). Switch over first, or fence it with --force.");
+  }
+
+  @Test
+  void aForcedFenceOfThePrimaryStopsIt() {
+    seen(A, B, "streaming", "sync", 0L);
+    LifecycleStep step = decide(fenceRequested(streaming(B), "site-a/force"));
+    assertThat(step.state().fencedMembers()).containsExactly(A);
+    assertThat(step.stoppedMembers()).containsExactly(A);
+    assertThat(step.currentPrimary()).isEqualTo(A);
+  }
+
+  @Test
+  void aFencedPrimaryIsNeverFailedOverFrom() {
+    primaryDown(600);
+    LifecycleStep step = decide(fenced(streaming(B), "site-a/force", A));
+    assertThat(step.phase()).isEqualTo(Phase.Degraded);
+    assertThat(step.state().targetPrimary()).isNull();
+    assertThat(step.currentPrimary()).isEqualTo(A);
+    assertThat(step.message()).isEqualTo("Primary site-a is fenced (annotation pks.io/fence): no writes until it is"
+        + " unfenced (kubectl pks unfence); a fenced member is never failed over from.");
+  }
+
+  @Test
+  void aFencedStandbyIsNeverPromoted() {
+    primaryDown(600);
+    LifecycleStep step = decide(fenced(streaming(B, DecisionsTest::preferred), "site-b", B));
+    assertThat(step.reason()).isEqualTo(EventReason.FailoverRefused);
+    assertThat(step.state().targetPrimary()).isNull();
+    assertThat(step.message()).endsWith("but site-b is fenced (annotation pks.io/fence), and a fenced member is never"
+        + " promoted. Bring site-a back, or unfence site-b.");
+  }
+
+  @Test
+  void aFencedStandbyIsNeverReseeded() {
+    seen(A, null, "none", null, null);
+    PksReplicaPair pair = fenced(streaming(null, DecisionsTest::preferred), "site-b", B);
+    pair.getMetadata().getAnnotations().put(PksReplicaPair.RESEED_ANNOTATION, "site-b/1");
+    LifecycleStep step = decide(pair);
+    assertThat(step.reason()).isEqualTo(EventReason.ReseedRefused);
+    assertThat(step.phase()).isNotEqualTo(Phase.SeedingStandby);
+    assertThat(step.state().job()).isNull();
+  }
+
+  @Test
+  void aSwitchoverToAFencedStandbyWaits() {
+    seen(A, null, "none", null, null);
+    PksReplicaPair pair = fenced(streaming(null, DecisionsTest::preferred), "site-b", B);
+    pair.getMetadata().getAnnotations().put(PksReplicaPair.SWITCHOVER_ANNOTATION, B);
+    LifecycleStep step = decide(pair);
+    assertThat(step.state().targetPrimary()).isNull();
+    assertThat(step.stoppedMembers()).containsExactly(B);
+    assertThat(step.message()).startsWith("Switchover to site-b waits: it is fenced");
+  }
+
+  @Test
+  void aFencedStandbyIsReportedAsFenced() {
+    seen(A, null, "none", null, null);
+    LifecycleStep step = decide(fenced(streaming(null, DecisionsTest::preferred), "site-b", B));
+    assertThat(step.phase()).isEqualTo(Phase.Degraded);
+    assertThat(step.stoppedMembers()).as("kept stopped").containsExactly(B);
+    assertThat(step.message()).startsWith("Standby site-b is not streaming from primary site-a (fenced: annotation"
+        + " pks.io/fence)");
+  }
+
+  @Test
+  void unfencingTheStandbyStartsIt() {
+    seen(A, null, "none", null, null);
+    PksReplicaPair pair = fenced(streaming(null, DecisionsTest::preferred), "site-b", B);
+    pair.getMetadata().setAnnotations(Map.of());
+    LifecycleStep step = decide(pair);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.state().fencedMembers()).isEmpty();
+    assertThat(step.state().fenceRequest()).isEmpty();
+    assertThat(step.reason()).isEqualTo(EventReason.MemberUnfenced);
+    assertThat(step.message()).isEqualTo("Unfencing site-b as requested (annotation pks.io/fence): it starts again.");
+  }
+
+  @Test
+  void anUnfencedPrimaryGetsTheBoundOfARestartInPlaceFromNow() {
+    primaryDown(600);
+    PksReplicaPair pair = fenced(streaming(B), "site-a/force", A);
+    pair.getMetadata().setAnnotations(Map.of());
+    LifecycleStep step = decide(pair);
+    assertThat(step.reason()).isEqualTo(EventReason.MemberUnfenced);
+    assertThat(step.phase()).as("not failed over for its silence while fenced").isEqualTo(Phase.Restarting);
+    assertThat(step.state().restartingMember()).isEqualTo(A);
+    assertThat(step.state().memberStartedAt()).isEqualTo(NOW.toString());
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.state().fencedMembers()).isEmpty();
+  }
+
+  @Test
+  void anUnfencedPrimaryThatDoesNotAnswerWithinTheBoundIsFailedOver() {
+    primaryDown(600);
+    PksReplicaPair pair = TestPairs.example();
+    pair.setStatus(status(Phase.Restarting, A, null, List.of(), null, B).toBuilder().restartingMember(A)
+        .memberStartedAt(NOW.minusSeconds(10).toString()).build());
+    assertThat(decide(pair).phase()).as("10 s after its start").isEqualTo(Phase.Restarting);
+
+    pair.setStatus(pair.getStatus().toBuilder().memberStartedAt(NOW.minus(Lifecycle.PRIMARY_RESTART_BOUND).toString())
+        .build());
+    assertThat(decide(pair).reason()).isEqualTo(EventReason.FailoverStarted);
+  }
+
+  @Test
+  void aFenceRequestActedOnAsksForNothingMore() {
+    seen(A, null, "none", null, null);
+    LifecycleStep step = decide(fenced(streaming(null, DecisionsTest::preferred), "site-b", B));
+    assertThat(step.reason()).isNotIn(EventReason.MemberFenced, EventReason.MemberUnfenced, EventReason.FenceRefused);
+  }
+
+  @Test
+  void aFenceOfAnUnknownMemberIsRefused() {
+    seen(A, B, "streaming", "sync", 0L);
+    LifecycleStep step = decide(fenceRequested(streaming(B), "site-c/force"));
+    assertThat(step.reason()).isEqualTo(EventReason.FenceRefused);
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.message()).startsWith("Fencing site-c refused (annotation pks.io/fence): not a member of the pair");
+  }
+
+  private static PksReplicaPair fenceRequested(PksReplicaPair pair, String value) {
+    pair.getMetadata().setAnnotations(new HashMap<>(Map.of(PksReplicaPair.FENCE_ANNOTATION, value)));
+    return pair;
+  }
+
+  /** {@code pair} with the fence {@code value} acted on: {@code members} fenced and stopped. */
+  private static PksReplicaPair fenced(PksReplicaPair pair, String value, String... members) {
+    pair.setStatus(pair.getStatus().toBuilder().fenceRequest(value).fencedMembers(List.of(members))
+        .stoppedMembers(List.of(members)).build());
+    return fenceRequested(pair, value);
   }
 
   // --- requests: spec.primary and the switchover annotation -----------------------------------

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +52,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private final AtomicLong requests = new AtomicLong();
   private final InjectedFaults faults = new InjectedFaults();
   private volatile Function<RecordedRequest, MockResponse> interceptor = request -> null;
+  /** What a pod's container printed, by namespace and pod name; empty while it printed nothing. */
+  private volatile BiFunction<String, String, Optional<String>> podLogs = (namespace, pod) -> Optional.empty();
 
   ApiServerDispatcher() {
     super(List.of());
@@ -79,6 +82,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   void intercept(Function<RecordedRequest, MockResponse> interceptor) {
     this.interceptor = interceptor;
+  }
+
+  void servePodLogs(BiFunction<String, String, Optional<String>> podLogs) {
+    this.podLogs = podLogs;
   }
 
   List<Write> writes() {
@@ -129,6 +136,9 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     if (resource.isPresent() && Evictions.isEviction(request.getMethod(), resource.get())) {
       // Whatever the body's encoding (kubectl sends protobuf), the path names the pod.
       return evict(resource.get());
+    }
+    if (resource.isPresent() && "GET".equals(request.getMethod()) && isPodLog(resource.get())) {
+      return podLog(resource.get());
     }
     if ("POST".equals(request.getMethod()) && path.startsWith(SELF_SUBJECT_RULES_REVIEWS)) {
       return Responses.json(201, selfSubjectRulesReview());
@@ -200,6 +210,20 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         "metadata", Map.of(), "status", Map.of("incomplete", false, "nonResourceRules", List.of(),
             "resourceRules", List.of(Map.of("verbs", List.of("*"), "apiGroups", List.of("*"),
                 "resources", List.of("*")))));
+  }
+
+  private static boolean isPodLog(ResourcePath resource) {
+    return resource.group().isEmpty() && "pods".equals(resource.plural()) && "log".equals(resource.subresource());
+  }
+
+  /** {@code GET .../pods/<name>/log}: what its container printed, as text; 404 for a pod that does not exist. */
+  private MockResponse podLog(ResourcePath log) {
+    String podPath = "/api/v1/namespaces/" + log.namespace() + "/pods/" + log.name();
+    if (handleGet(podPath).code() != 200) {
+      return Responses.status(404, "pods \"" + log.name() + "\" not found");
+    }
+    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
+        .setBody(podLogs.apply(log.namespace(), log.name()).orElse(""));
   }
 
   /** {@code POST .../pods/<name>/eviction}: deletes the pod unless a PodDisruptionBudget forbids it. */

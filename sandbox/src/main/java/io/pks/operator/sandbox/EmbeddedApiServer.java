@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -186,6 +188,14 @@ public final class EmbeddedApiServer implements AutoCloseable {
    */
   public void intercept(Function<RecordedRequest, MockResponse> interceptor) {
     dispatcher.intercept(interceptor);
+  }
+
+  /**
+   * Serves {@code GET .../pods/<name>/log} ({@code kubectl logs}) from {@code podLogs}: what a pod's
+   * container printed, by namespace and pod name.
+   */
+  public void servePodLogs(BiFunction<String, String, Optional<String>> podLogs) {
+    dispatcher.servePodLogs(podLogs);
   }
 
   /** Removes every injected fault. */

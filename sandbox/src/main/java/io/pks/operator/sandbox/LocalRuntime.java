@@ -1,11 +1,15 @@
 package io.pks.operator.sandbox;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -182,6 +186,16 @@ public final class LocalRuntime implements AutoCloseable {
   /** The folder of a pod's local container (its log is container.log). */
   public Path podDir(String namespace, String pod) {
     return kubelet.podDir(namespace, pod);
+  }
+
+  /** What a pod's local container printed (its container.log); empty when it has none. */
+  public Optional<String> containerLog(String namespace, String pod) {
+    Path log = podDir(namespace, pod).resolve("container.log");
+    try {
+      return Files.exists(log) ? Optional.of(Files.readString(log)) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Stops the loop, then every container (SIGTERM, then SIGKILL after a grace period), then the proxies. */

@@ -65,6 +65,7 @@ public final class Sandbox implements AutoCloseable {
     this.operatorClient = apiServer.clientAs(EmbeddedApiServer.OPERATOR_USER_AGENT);
     this.kubeconfig = apiServer.writeKubeconfig(workDir.resolve("kubeconfig"));
     this.runtime = new LocalRuntime(apiServer.client(), apiServer.address(), ports, network, workDir);
+    apiServer.servePodLogs(runtime::containerLog);
   }
 
   /** How the members reach each other and the operator reaches them. */

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,7 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -43,6 +45,7 @@ import io.pks.operator.postgres.BaseBackup;
 import io.pks.operator.postgres.Credentials;
 import io.pks.operator.postgres.MemberEndpoint;
 import io.pks.operator.postgres.PgConnector;
+import io.pks.operator.reconciler.EventReason;
 
 /**
  * One pair in a sandbox, as the end-to-end tests and the benchmarks drive it: created from the
@@ -351,5 +354,13 @@ public final class SandboxPair {
     return job.getStatus() != null && job.getStatus().getConditions() != null
         && job.getStatus().getConditions().stream().anyMatch(c -> "Complete".equals(c.getType())
             && "True".equals(c.getStatus()));
+  }
+
+  /** The messages of the pair's Events with {@code reason}, oldest first. */
+  public List<String> events(EventReason reason) {
+    return client().v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(event -> reason.name().equals(event.getReason()))
+        .sorted(Comparator.comparing(event -> event.getMetadata().getCreationTimestamp()))
+        .map(Event::getMessage).toList();
   }
 }

@@ -75,6 +75,22 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
    * the time). The status records the value acted on before the backup starts.
    */
   public static final String BACKUP_ANNOTATION = GROUP + "/backup";
+  /**
+   * A request for a rolling restart: {@code <member>/<request id>} restarts that member,
+   * {@code /<request id>} both (kubectl pks restart uses the time as the id). The status records
+   * the value acted on and the members it still has to restart.
+   */
+  public static final String RESTART_ANNOTATION = GROUP + "/restart";
+  /**
+   * A request for pg_reload_conf() on both members now: any value new to the status (kubectl pks
+   * reload uses the time). The status records the value acted on and when.
+   */
+  public static final String RELOAD_ANNOTATION = GROUP + "/reload";
+  /**
+   * The members to keep fenced (stopped, for maintenance): {@code <member>[/force],...}, read by
+   * {@link FenceRequest}. The status records the value acted on and the members fenced.
+   */
+  public static final String FENCE_ANNOTATION = GROUP + "/fence";
 
   /**
    * Reads a spec as strictly as a structural schema does: no string for a number or a number for a
@@ -153,17 +169,36 @@ public class PksReplicaPair extends CustomResource<PksReplicaPairSpec, PksReplic
 
   /** The member {@link #SWITCHOVER_ANNOTATION} asks for; empty without one. */
   public Optional<String> switchoverAnnotation() {
-    return Optional.ofNullable(getMetadata().getAnnotations()).map(a -> a.get(SWITCHOVER_ANNOTATION));
+    return annotation(SWITCHOVER_ANNOTATION);
   }
 
   /** The value of {@link #RESEED_ANNOTATION}; empty without one. */
   public Optional<String> reseedAnnotation() {
-    return Optional.ofNullable(getMetadata().getAnnotations()).map(a -> a.get(RESEED_ANNOTATION));
+    return annotation(RESEED_ANNOTATION);
   }
 
   /** The value of {@link #BACKUP_ANNOTATION}; empty without one. */
   public Optional<String> backupAnnotation() {
-    return Optional.ofNullable(getMetadata().getAnnotations()).map(a -> a.get(BACKUP_ANNOTATION));
+    return annotation(BACKUP_ANNOTATION);
+  }
+
+  /** The value of {@link #RESTART_ANNOTATION}; empty without one. */
+  public Optional<String> restartAnnotation() {
+    return annotation(RESTART_ANNOTATION);
+  }
+
+  /** The value of {@link #RELOAD_ANNOTATION}; empty without one. */
+  public Optional<String> reloadAnnotation() {
+    return annotation(RELOAD_ANNOTATION);
+  }
+
+  /** The members {@link #FENCE_ANNOTATION} asks to fence; none without it. */
+  public FenceRequest fenceAnnotation() {
+    return FenceRequest.parse(annotation(FENCE_ANNOTATION).orElse(null));
+  }
+
+  private Optional<String> annotation(String name) {
+    return Optional.ofNullable(getMetadata().getAnnotations()).map(a -> a.get(name));
   }
 
   /** namespace/name, the prefix of every log line about this pair. */

@@ -29,6 +29,9 @@ public record PksReplicaPairStatus(
     @JsonPropertyDescription("Member being restarted by a rolling restart (a setting that needs one, the image, the"
         + " pod template or the scripts changed): one member at a time, the standby first.")
     String restartingMember,
+    @JsonPropertyDescription("When restartingMember was started again (or unfenced): a primary restarted in place"
+        + " counts the bound of its return from then.")
+    String memberStartedAt,
     @JsonPropertyDescription("Member currently acting as standby.")
     String standby,
     @JsonPropertyDescription("Site whose SIP pods the <pair>-sip Service selects.")
@@ -50,15 +53,35 @@ public record PksReplicaPairStatus(
     @JsonPropertyDescription("The value of the annotation pks.io/reseed (<member>/<request id>) the operator last"
         + " acted on: a different value is a new request to re-seed the standby.")
     String reseedRequest,
+    @JsonPropertyDescription("The value of the annotation pks.io/restart (<member>/<request id>, or /<request id>"
+        + " for both) the operator last acted on: a different value is a new request for a rolling restart.")
+    String restartRequest,
+    @JsonPropertyDescription("Members the rolling restart of restartRequest has still to restart, the standby"
+        + " first; each leaves the list as its restart begins.")
+    List<String> requestedRestarts,
+    @JsonPropertyDescription("The value of the annotation pks.io/reload the operator last acted on: a different"
+        + " value is a new request for pg_reload_conf() on both members.")
+    String reloadRequest,
+    @JsonPropertyDescription("When the operator ran pg_reload_conf() on the members for reloadRequest.")
+    String reloadedAt,
+    @JsonPropertyDescription("The value of the annotation pks.io/fence (<member>[/force],...) the operator last acted"
+        + " on: a different value is a new request to fence or unfence members.")
+    String fenceRequest,
+    @JsonPropertyDescription("Members fenced on request: stopped (their StatefulSet at zero replicas, their volume"
+        + " kept) until unfenced; never failed over from, promoted or re-seeded.")
+    List<String> fencedMembers,
     @JsonPropertyDescription("Base backups and WAL archiving (spec.backup).")
     BackupStatus backup,
-    @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, SipRouted, BackupsHealthy (with spec.backup).")
+    @JsonPropertyDescription("Conditions: Ready, SpecValid, Replicating, SipRouted, BackupsHealthy (with spec.backup),"
+        + " Fenced (while members are fenced).")
     List<Condition> conditions,
     @JsonPropertyDescription("Human sentence on the current phase, or why the pair is stuck.")
     String message) {
 
   public PksReplicaPairStatus {
     stoppedMembers = Values.list(stoppedMembers);
+    requestedRestarts = Values.list(requestedRestarts);
+    fencedMembers = Values.list(fencedMembers);
     conditions = Values.list(conditions);
   }
 
@@ -74,11 +97,12 @@ public record PksReplicaPairStatus(
   public Builder toBuilder() {
     return new Builder()
         .observedGeneration(observedGeneration).phase(phase).currentPrimary(currentPrimary)
-        .targetPrimary(targetPrimary).requestedPrimary(requestedPrimary).switchoverLsn(switchoverLsn).restartingMember(restartingMember).standby(standby).activeSip(activeSip)
+        .targetPrimary(targetPrimary).requestedPrimary(requestedPrimary).switchoverLsn(switchoverLsn).restartingMember(restartingMember).memberStartedAt(memberStartedAt).standby(standby).activeSip(activeSip)
         .timeline(timeline)
         .replication(replication).stoppedMembers(stoppedMembers).job(job)
         .synchronousStandby(synchronousStandby).configuration(configuration).reseedRequest(reseedRequest)
-        .backup(backup).conditions(conditions).message(message);
+        .restartRequest(restartRequest).requestedRestarts(requestedRestarts).reloadRequest(reloadRequest)
+        .reloadedAt(reloadedAt).fenceRequest(fenceRequest).fencedMembers(fencedMembers).backup(backup).conditions(conditions).message(message);
   }
 
   /** Builds a {@link PksReplicaPairStatus}. */
@@ -90,6 +114,7 @@ public record PksReplicaPairStatus(
     private String requestedPrimary;
     private String switchoverLsn;
     private String restartingMember;
+    private String memberStartedAt;
     private String standby;
     private String activeSip;
     private Long timeline;
@@ -99,6 +124,12 @@ public record PksReplicaPairStatus(
     private String synchronousStandby;
     private ConfigurationStatus configuration;
     private String reseedRequest;
+    private String restartRequest;
+    private List<String> requestedRestarts;
+    private String reloadRequest;
+    private String reloadedAt;
+    private String fenceRequest;
+    private List<String> fencedMembers;
     private BackupStatus backup;
     private List<Condition> conditions;
     private String message;
@@ -133,6 +164,11 @@ public record PksReplicaPairStatus(
 
     public Builder restartingMember(String restartingMember) {
       this.restartingMember = restartingMember;
+      return this;
+    }
+
+    public Builder memberStartedAt(String memberStartedAt) {
+      this.memberStartedAt = memberStartedAt;
       return this;
     }
 
@@ -181,6 +217,36 @@ public record PksReplicaPairStatus(
       return this;
     }
 
+    public Builder restartRequest(String restartRequest) {
+      this.restartRequest = restartRequest;
+      return this;
+    }
+
+    public Builder requestedRestarts(List<String> requestedRestarts) {
+      this.requestedRestarts = requestedRestarts;
+      return this;
+    }
+
+    public Builder reloadRequest(String reloadRequest) {
+      this.reloadRequest = reloadRequest;
+      return this;
+    }
+
+    public Builder reloadedAt(String reloadedAt) {
+      this.reloadedAt = reloadedAt;
+      return this;
+    }
+
+    public Builder fenceRequest(String fenceRequest) {
+      this.fenceRequest = fenceRequest;
+      return this;
+    }
+
+    public Builder fencedMembers(List<String> fencedMembers) {
+      this.fencedMembers = fencedMembers;
+      return this;
+    }
+
     public Builder backup(BackupStatus backup) {
       this.backup = backup;
       return this;
@@ -203,8 +269,9 @@ public record PksReplicaPairStatus(
 
     public PksReplicaPairStatus build() {
       return new PksReplicaPairStatus(observedGeneration, phase, currentPrimary, targetPrimary, requestedPrimary,
-          switchoverLsn, restartingMember, standby, activeSip, timeline, replication, stoppedMembers, job,
-          synchronousStandby, configuration, reseedRequest, backup, conditions, message);
+          switchoverLsn, restartingMember, memberStartedAt, standby, activeSip, timeline, replication, stoppedMembers, job,
+          synchronousStandby, configuration, reseedRequest, restartRequest, requestedRestarts, reloadRequest, reloadedAt,
+          fenceRequest, fencedMembers, backup, conditions, message);
     }
   }
 }
