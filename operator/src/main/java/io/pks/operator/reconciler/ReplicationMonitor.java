@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,13 @@ import io.pks.operator.validation.SpecValidator;
 final class ReplicationMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationMonitor.class);
   static final String NAME = "replication-probe";
+  /**
+   * The threads every pair's probes share, whatever the number of pairs: a pair's probe is a task
+   * scheduled on them, not a thread. A probe waits on the network (a query over a kept session takes
+   * milliseconds; a member that does not answer holds a thread up to its timeouts), so a few threads
+   * keep a thousand pairs probed every second while some members are down.
+   */
+  static final int PROBE_THREADS = 8;
   /** How often a pair is probed while its recorded step awaits a hand-off only the probe shows. */
   static final Duration HANDOFF_INTERVAL = Duration.ofMillis(100);
 
@@ -57,8 +65,9 @@ final class ReplicationMonitor {
 
   PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> eventSource(
       EventSourceContext<PksReplicaPair> context, Duration interval) {
-    ScheduledThreadPoolExecutor probes = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, NAME);
+    AtomicInteger threads = new AtomicInteger();
+    ScheduledThreadPoolExecutor probes = new ScheduledThreadPoolExecutor(PROBE_THREADS, runnable -> {
+      Thread thread = new Thread(runnable, NAME + "-" + threads.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     });
