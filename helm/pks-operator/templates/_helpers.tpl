@@ -71,3 +71,13 @@ the requests the operator sends while it drives pairs.
   # get: a repeated Event is counted on the one already written (Fabric8 reads it before patching).
   verbs: ["get", "create", "patch"]
 {{- end -}}
+
+{{/* The heap sizing.pairs need, in MiB (values.yaml, sizing). */}}
+{{- define "pks-operator.heapMi" -}}
+{{- add .Values.sizing.heapBaseMi (div (mul .Values.sizing.pairs .Values.sizing.heapPerPairKi) 1024) -}}
+{{- end }}
+
+{{/* The container's memory request and limit for sizing.pairs: the heap and what the JVM needs beside it. */}}
+{{- define "pks-operator.memory" -}}
+{{- add (include "pks-operator.heapMi" . | atoi) .Values.sizing.nonHeapMi }}Mi
+{{- end }}
