@@ -80,3 +80,13 @@ Nodes, watched to see a primary's node cordoned (a drain beginning) and switch o
   resources: ["nodes"]
   verbs: ["list", "watch"]
 {{- end -}}
+
+{{/* The heap sizing.pairs need, in MiB (values.yaml, sizing). */}}
+{{- define "pks-operator.heapMi" -}}
+{{- add .Values.sizing.heapBaseMi (div (mul .Values.sizing.pairs .Values.sizing.heapPerPairKi) 1024) -}}
+{{- end }}
+
+{{/* The container's memory request and limit for sizing.pairs: the heap and what the JVM needs beside it. */}}
+{{- define "pks-operator.memory" -}}
+{{- add (include "pks-operator.heapMi" . | atoi) .Values.sizing.nonHeapMi }}Mi
+{{- end }}

@@ -99,7 +99,8 @@ public final class Bench {
     }
     log.close();
     double minutes = (System.nanoTime() - START) / 60e9;
-    String table = Report.markdown(machine, started, minutes, results.metrics());
+    String table = Report.markdown(machine, started, minutes, results.metrics()) + "\n"
+        + Targets.markdown(Targets.ISSUE_17, results.metrics());
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
     Path json = OUTPUT.resolve("bench-" + stamp + ".json");
     Report.writeJson(json, machine, started, minutes, requested, failures, results.metrics());

@@ -35,6 +35,12 @@ public record Metric(String scenario, String name, String unit, List<Double> sam
     return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 
+  /** The nearest-rank 95th percentile: the smallest sample that at least 95 % of the samples do not exceed. */
+  public double p95() {
+    List<Double> sorted = samples.stream().sorted().toList();
+    return sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
+  }
+
   public double min() {
     return samples.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
   }

@@ -8,6 +8,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -33,8 +35,6 @@ final class OperatorProcess implements AutoCloseable {
   record Memory(long residentBytes, long heapBytes, long residentAfterGcBytes) {
   }
 
-  static final String DEPLOYED_HEAP = "384m";
-
   private final Process process;
   private final BufferedReader replies;
   private final PrintWriter commands;
@@ -45,13 +45,16 @@ final class OperatorProcess implements AutoCloseable {
     this.commands = new PrintWriter(process.outputWriter(StandardCharsets.UTF_8), true);
   }
 
-  /** Starts the operator against {@code apiServer}, its log in {@code log}; returns once it has started. */
-  static OperatorProcess start(String apiServer, Path log) throws IOException {
+  /**
+   * Starts the operator against {@code apiServer}, its log in {@code log}, with the JVM options the
+   * chart gives it for {@code pairs}; returns once it has started.
+   */
+  static OperatorProcess start(String apiServer, Path log, int pairs) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    // The heap the chart gives the operator: a 512Mi limit with -XX:MaxRAMPercentage=75.0.
-    Process process = new ProcessBuilder(java.toString(), "-Xmx" + DEPLOYED_HEAP, "-cp",
-        System.getProperty("java.class.path"), OperatorProcess.class.getName(), apiServer)
-        .redirectError(log.toFile()).start();
+    List<String> command = new ArrayList<>(List.of(java.toString()));
+    command.addAll(ChartSizing.jvmOptions(pairs));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), OperatorProcess.class.getName(), apiServer));
+    Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
     OperatorProcess operator = new OperatorProcess(process);
     String line = operator.replies.readLine();
     if (!STARTED.equals(line)) {

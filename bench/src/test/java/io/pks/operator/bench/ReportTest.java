@@ -33,6 +33,40 @@ class ReportTest {
   }
 
   @Test
+  void theP95IsTheNearestRankSample() {
+    List<Double> tenRuns = List.of(0.35, 0.31, 0.33, 1.25, 0.36, 0.34, 0.32, 0.38, 0.37, 0.30);
+    assertThat(new Metric("switchover", "gap", "s", tenRuns).p95()).isEqualTo(1.25);
+    assertThat(new Metric("switchover", "gap", "s", List.of(0.4)).p95()).isEqualTo(0.4);
+    List<Double> twenty = java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> (double) i).toList();
+    assertThat(new Metric("switchover", "gap", "s", twenty).p95()).isEqualTo(19.0);
+  }
+
+  @Test
+  void theTargetsTableSaysWhatWasMeasuredAndWhetherItMeetsItsBound() {
+    List<Targets.Target> targets = List.of(Targets.ISSUE_17.get(6), Targets.ISSUE_17.get(7), Targets.ISSUE_17.get(0));
+    String table = Targets.markdown(targets, List.of(
+        new Metric("switchover", "write-unavailability window (longest gap between acknowledged commits)", "s",
+            List.of(0.31, 0.42, 0.47)),
+        new Metric("failover", "node down → first commit acknowledged on the new primary", "s",
+            List.of(10.6, 10.7, 10.8))));
+    assertThat(table.lines()).containsExactly(
+        "| target | statistic | measured | at most | unit | |",
+        "|---|---|---:|---:|---|---|",
+        "| switchover write gap | p95 | 0.47 | 0.50 | s | met |",
+        "| failover: node loss → first commit, beyond the bound | p95 − 10 s | 0.80 | 0.30 | s | **not met** |",
+        "| probe sessions per pair per minute (idle pair) | median | – | 2 | sessions/min | not measured |");
+  }
+
+  @Test
+  void everyTargetOfTheIssueIsReadFromItsTable() {
+    assertThat(Targets.ISSUE_17).hasSize(8).extracting(Targets.Target::scenario).containsOnly("probe", "scale",
+        "bootstrap", "switchover", "failover");
+    assertThat(Targets.ISSUE_17.get(0).metric())
+        .isEqualTo("sessions the operator opens per pair per minute (idle pair, both members)");
+    assertThat(Targets.ISSUE_17.get(1).bound()).isEqualTo(0.10);
+  }
+
+  @Test
   void resultsKeepTheSamplesOfEachMetricInTheOrderTheyCame() {
     Results results = new Results();
     results.add("failover", "first write", "s", 5.3);

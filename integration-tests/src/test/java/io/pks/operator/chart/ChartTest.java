@@ -251,6 +251,37 @@ class ChartTest {
   }
 
   @Test
+  void theHeapAndTheMemoryFollowTheNumberOfPairs() {
+    // heap = 96 MiB + 384 KiB per pair; memory = heap + 224 MiB (values.yaml, sizing).
+    assertThat(operatorContainer("")).satisfies(container -> {
+      assertThat(javaOptions(container)).startsWith("-Xmx283m -XX:+UseSerialGC -Xss512k");
+      assertThat(container.getResources().getRequests().get("memory")).hasToString("507Mi");
+      assertThat(container.getResources().getLimits().get("memory")).hasToString("507Mi");
+      assertThat(container.getResources().getRequests().get("cpu")).hasToString("100m");
+    });
+    assertThat(operatorContainer("sizing: {pairs: 1000}")).satisfies(container -> {
+      assertThat(javaOptions(container)).startsWith("-Xmx471m ");
+      assertThat(container.getResources().getLimits().get("memory")).hasToString("695Mi");
+    });
+    // What the user sets wins: a limit of their own, and their options after the sized ones.
+    assertThat(operatorContainer("resources: {limits: {memory: 1Gi}}\njavaOptions: -Xmx600m")).satisfies(container -> {
+      assertThat(container.getResources().getLimits().get("memory")).hasToString("1Gi");
+      assertThat(container.getResources().getRequests().get("memory")).hasToString("507Mi");
+      assertThat(javaOptions(container)).startsWith("-Xmx283m ").endsWith(" -Xmx600m");
+    });
+  }
+
+  private static Container operatorContainer(String values) {
+    return HelmChart.only(HelmChart.render(values), Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+  }
+
+  private static String javaOptions(Container container) {
+    return container.getEnv().stream().filter(env -> env.getName().equals("JDK_JAVA_OPTIONS")).findFirst()
+        .orElseThrow().getValue();
+  }
+
+  @Test
   void theRestrictedCheckFindsWhatBreaksIt() {
     PodSpec pod = HelmChart.only(HelmChart.render(""), Deployment.class).getSpec().getTemplate().getSpec();
     pod.setHostNetwork(true);

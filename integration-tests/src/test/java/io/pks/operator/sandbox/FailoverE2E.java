@@ -90,6 +90,10 @@ class FailoverE2E {
     assertThat(switchover.inRecovery(B)).isTrue();
     assertThat(switchover.inRecovery(A)).isFalse();
     assertThat(switchover.get().getStatus().timeline()).isEqualTo(3L);
+    // Each old primary's shutdown checkpoint reached its standby (through -rw, whose endpoint was
+    // removed as it stopped): promoted as a clean switchover, never by the failover rules.
+    assertThat(events(switchover, EventReason.SwitchedOver)).isEqualTo(2);
+    assertThat(events(switchover, EventReason.Promoted)).isZero();
     assertRejoinedWithoutACopy(switchover, 2);
   }
 

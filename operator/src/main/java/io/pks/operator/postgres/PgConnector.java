@@ -85,18 +85,33 @@ public final class PgConnector {
     return credentials.user();
   }
 
-  /** A new session in autocommit mode; the caller closes it. */
+  /**
+   * A new session in autocommit mode; the caller closes it. The login is bounded by the connect
+   * timeout without pgjdbc's loginTimeout, which runs every connection attempt in a new thread (at
+   * a probe a second per member, a pair whose members are down would cost two threads a second):
+   * each wait of the login (the TCP connect, then each answer of its exchange) is given half the
+   * connect timeout, since with its default sslmode (prefer) pgjdbc tries again without TLS after
+   * a first attempt that fails, and the two attempts then fit in it. Once logged in, the socket
+   * waits up to the socket timeout.
+   */
   public Connection open(MemberEndpoint member) throws SQLException {
+    int loginWait = seconds(timeouts.connect().dividedBy(2));
     Properties properties = new Properties();
     PGProperty.USER.set(properties, credentials.user());
     PGProperty.PASSWORD.set(properties, new String(credentials.password()));
     PGProperty.APPLICATION_NAME.set(properties, applicationName);
-    PGProperty.CONNECT_TIMEOUT.set(properties, seconds(timeouts.connect()));
-    PGProperty.LOGIN_TIMEOUT.set(properties, seconds(timeouts.connect()));
-    PGProperty.SOCKET_TIMEOUT.set(properties, seconds(timeouts.socket()));
+    PGProperty.CONNECT_TIMEOUT.set(properties, loginWait);
+    PGProperty.SOCKET_TIMEOUT.set(properties, loginWait);
     PGProperty.OPTIONS.set(properties, "-c statement_timeout=" + timeouts.statement().toMillis());
     PGProperty.TCP_KEEP_ALIVE.set(properties, true);
-    return DriverManager.getConnection(member.jdbcUrl(), properties);
+    Connection session = DriverManager.getConnection(member.jdbcUrl(), properties);
+    try {
+      session.setNetworkTimeout(Runnable::run, (int) timeouts.socket().toMillis());
+    } catch (SQLException | RuntimeException failure) {
+      session.close();
+      throw failure;
+    }
+    return session;
   }
 
   /** pgjdbc counts these timeouts in whole seconds; never 0, which means no timeout. */

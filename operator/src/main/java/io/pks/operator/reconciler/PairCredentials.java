@@ -8,9 +8,11 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Names;
 import io.pks.operator.model.Secrets;
@@ -18,8 +20,10 @@ import io.pks.operator.postgres.Credentials;
 
 /**
  * The credentials the operator uses, read from the pair's Secrets (generated or supplied): the
- * superuser it connects with, and the replication role's password it sets. Kept for a minute, so
- * a probe at every interval does not read the Secret each time.
+ * superuser it connects with, and the replication role's password it sets. A generated Secret is
+ * read from the operator's informer cache, which follows every change without a request; a
+ * supplied one (outside the cache, which holds only the objects the operator manages) from the API,
+ * kept for a minute, so a probe at every interval does not read it each time.
  */
 final class PairCredentials {
   private static final Duration TTL = Duration.ofMinutes(1);
@@ -28,11 +32,14 @@ final class PairCredentials {
   }
 
   private final KubernetesClient client;
+  private final Function<ResourceID, Optional<Secret>> informed;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-  PairCredentials(KubernetesClient client, Clock clock) {
+  /** {@code informed}: the Secret of that name and namespace in the informer cache, if it is there. */
+  PairCredentials(KubernetesClient client, Function<ResourceID, Optional<Secret>> informed, Clock clock) {
     this.client = client;
+    this.informed = informed;
     this.clock = clock;
   }
 
@@ -48,20 +55,26 @@ final class PairCredentials {
   }
 
   private Optional<Credentials> read(PksReplicaPair pair, String secretName, String defaultUser) {
-    String key = pair.getMetadata().getNamespace() + "/" + secretName;
+    String namespace = pair.getMetadata().getNamespace();
+    Optional<Secret> inCache = informed.apply(new ResourceID(secretName, namespace));
+    if (inCache.isPresent()) {
+      return credentials(inCache.get(), defaultUser);
+    }
+    String key = namespace + "/" + secretName;
     Cached cached = cache.get(key);
     if (cached != null && cached.readAt().plus(TTL).isAfter(clock.instant())) {
       return Optional.of(cached.credentials());
     }
-    Secret secret = client.secrets().inNamespace(pair.getMetadata().getNamespace()).withName(secretName).get();
-    Optional<String> password = secret == null ? Optional.empty() : value(secret, Secrets.PASSWORD);
-    if (password.isEmpty()) {
-      return Optional.empty();
-    }
-    Credentials credentials = new Credentials(value(secret, Secrets.USERNAME).orElse(defaultUser),
-        password.get().toCharArray());
-    cache.put(key, new Cached(credentials, clock.instant()));
-    return Optional.of(credentials);
+    Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
+    Optional<Credentials> credentials = secret == null ? Optional.empty() : credentials(secret, defaultUser);
+    credentials.ifPresent(read -> cache.put(key, new Cached(read, clock.instant())));
+    return credentials;
+  }
+
+  /** Empty when the Secret holds no password. */
+  private static Optional<Credentials> credentials(Secret secret, String defaultUser) {
+    return value(secret, Secrets.PASSWORD).map(password -> new Credentials(
+        value(secret, Secrets.USERNAME).orElse(defaultUser), password.toCharArray()));
   }
 
   /** stringData as well as data: an API server folds one into the other, a mock server may not. */

@@ -118,7 +118,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         .addDependentResource(disruptionBudget)
         .addDependentResourceAndConfigure(networkPolicy).withReconcilePrecondition(NetworkPolicyDependent.ENABLED)
         .build();
-    PairCredentials credentials = new PairCredentials(client, clock);
+    PairCredentials credentials = new PairCredentials(client,
+        id -> secrets.eventSource().flatMap(informer -> informer.get(id)), clock);
     this.statuses = new StatusAggregator(clock);
     this.monitor = new ReplicationMonitor(network, credentials, clock);
     this.actions = new ReplicationActions(network, credentials);

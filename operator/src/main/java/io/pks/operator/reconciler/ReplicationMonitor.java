@@ -3,12 +3,17 @@ package io.pks.operator.reconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.pks.operator.api.v1alpha1.Member;
@@ -31,6 +36,15 @@ import io.pks.operator.validation.SpecValidator;
 final class ReplicationMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationMonitor.class);
   static final String NAME = "replication-probe";
+  /**
+   * The threads every pair's probes share, whatever the number of pairs: a pair's probe is a task
+   * scheduled on them, not a thread. A probe waits on the network (a query over a kept session takes
+   * milliseconds; a member that does not answer holds a thread up to its timeouts), so a few threads
+   * keep a thousand pairs probed every second while some members are down.
+   */
+  static final int PROBE_THREADS = 8;
+  /** How often a pair is probed while its recorded step awaits a hand-off only the probe shows. */
+  static final Duration HANDOFF_INTERVAL = Duration.ofMillis(100);
 
   private final MemberNetwork network;
   private final PairCredentials credentials;
@@ -40,6 +54,7 @@ final class ReplicationMonitor {
   private final LastSeen primaryReached = new LastSeen();
   /** When each pair's standby last streamed, by pair/member. */
   private final LastSeen standbyStreamed = new LastSeen();
+  private final Handoffs handoffs = new Handoffs();
 
   ReplicationMonitor(MemberNetwork network, PairCredentials credentials, Clock clock) {
     this.network = network;
@@ -50,16 +65,50 @@ final class ReplicationMonitor {
 
   PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> eventSource(
       EventSourceContext<PksReplicaPair> context, Duration interval) {
+    AtomicInteger threads = new AtomicInteger();
+    ScheduledThreadPoolExecutor probes = new ScheduledThreadPoolExecutor(PROBE_THREADS, runnable -> {
+      Thread thread = new Thread(runnable, NAME + "-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
     // The kept sessions close with the event source: an operator stopped in a running JVM (a
     // replica that lost its lease) leaves no session open on the members.
     return new PerResourcePollingEventSource<>(ReplicationObservation.class, context,
         new PerResourcePollingConfigurationBuilder<ReplicationObservation, PksReplicaPair, String>(
             this::observe, interval)
             .withName(NAME)
+            .withExecutorService(probes)
             .withResourceIDMapper(observation -> NAME)
             // Only pairs whose objects exist have members to probe.
             .withRegisterPredicate(pair -> pair.getStatus() != null && pair.getStatus().currentPrimary() != null)
             .build()) {
+      @Override
+      public void onResourceUpdated(PksReplicaPair pair, PksReplicaPair old) {
+        super.onResourceUpdated(pair, old);
+        // A step just recorded that waits for the probe: probe now rather than at the next tick,
+        // then at the short interval while the hand-off is awaited.
+        if (handoffs.begins(pair, old, clock.instant())) {
+          ResourceID id = ResourceID.fromResource(pair);
+          probes.execute(() -> probeWhileAwaited(id));
+        }
+      }
+
+      /** Beside the regular schedule, which goes on at the interval. */
+      private void probeWhileAwaited(ResourceID id) {
+        Optional<PksReplicaPair> pair = context.getPrimaryCache().get(id);
+        if (!isRunning() || pair.isEmpty() || !handoffs.stillDue(pair.get(), clock.instant())) {
+          return;
+        }
+        handleResources(id, observe(pair.get()), true);
+        probes.schedule(() -> probeWhileAwaited(id), HANDOFF_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      }
+
+      @Override
+      public void onResourceDeleted(PksReplicaPair pair) {
+        super.onResourceDeleted(pair);
+        handoffs.forget(pair);
+      }
+
       @Override
       public void stop() {
         super.stop();

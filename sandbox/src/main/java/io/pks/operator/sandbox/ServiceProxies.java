@@ -25,7 +25,9 @@ import io.pks.operator.model.Labels;
  * primary's role label exactly as in a cluster. From this machine (the operator's side, tests,
  * people) a Service port is a proxy: on a loopback port ({@link SandboxPorts#service}) in the
  * loopback mode, on the Service's own address in the network mode; a connection through it is cut
- * when the primary changes or its pod goes. Inside the nodes the same choice is a DNAT rule
+ * when another pod takes the endpoint (a new primary), not when the endpoint is only removed: as with
+ * kube-proxy's conntrack, it then lasts as long as its pod does, so a standby streaming through -rw
+ * from a primary being stopped for a switchover still receives its shutdown checkpoint. Inside the nodes the same choice is a DNAT rule
  * ({@link #translations()}), so a pod reached through a Service sees its client's address.
  */
 final class ServiceProxies implements AutoCloseable {
@@ -73,7 +75,9 @@ final class ServiceProxies implements AutoCloseable {
           } else {
             backends.put(key, backend);
           }
-          proxy.cutConnectionsOtherThan(backend);
+          if (backend != null) {
+            proxy.cutConnectionsOtherThan(backend);
+          }
           LOG.info("service {}: endpoint {}", key, target == null ? "none" : target.getMetadata().getName());
         }
       }

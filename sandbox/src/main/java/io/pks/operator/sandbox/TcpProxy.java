@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * One Service port on a local address: each connection goes to the backend the resolver names
- * when it is accepted (none: closed at once, as a Service without endpoints refuses). When the
- * backend changes, connections to the old one are cut, as they are when a pod goes away.
+ * when it is accepted (none: closed at once, as a Service without endpoints refuses). Connections
+ * to an old backend end with it, or when {@link ServiceProxies} cuts them (another pod took the endpoint).
  */
 final class TcpProxy implements AutoCloseable {
   /**

@@ -1,0 +1,66 @@
+package io.pks.operator.reconciler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.pks.operator.api.v1alpha1.PksReplicaPair;
+
+/**
+ * The hand-offs each pair awaits ({@link Handoff}) and since when, so that the monitor probes a
+ * pair at the short interval only for a while: a member that never comes up (a primary that fails
+ * to start, a standby that cannot stream) is probed at the normal interval after that, as its
+ * failure is then the operator's situation to report, not a hand-off to catch early.
+ */
+final class Handoffs {
+  /** How long a hand-off is probed for at the short interval. */
+  static final Duration WINDOW = Duration.ofSeconds(30);
+
+  private record Awaited(String handoff, Instant since) {
+  }
+
+  /** By pair: the hand-off probed for at the short interval, and since when. */
+  private final Map<String, Awaited> awaited = new HashMap<>();
+
+  /**
+   * Whether the update from {@code old} to {@code pair} records a new hand-off to await while none
+   * is being probed for: probe it now, then at the short interval while {@link #stillDue}.
+   */
+  synchronized boolean begins(PksReplicaPair pair, PksReplicaPair old, Instant now) {
+    Optional<String> handoff = Handoff.awaited(pair);
+    if (handoff.isEmpty() || handoff.equals(Handoff.awaited(old))) {
+      return false;
+    }
+    boolean probing = awaited.containsKey(key(pair));
+    awaited.put(key(pair), new Awaited(handoff.get(), now));
+    return !probing;
+  }
+
+  /**
+   * Whether {@code pair}, as recorded now, is still to be probed at the short interval: it awaits
+   * a hand-off, for less than {@link #WINDOW}. When not, its probing at the short interval ends.
+   */
+  synchronized boolean stillDue(PksReplicaPair pair, Instant now) {
+    Optional<String> handoff = Handoff.awaited(pair);
+    Awaited known = awaited.get(key(pair));
+    if (handoff.isPresent() && known != null && !known.handoff().equals(handoff.get())) {
+      known = new Awaited(handoff.get(), now);
+      awaited.put(key(pair), known);
+    }
+    if (handoff.isEmpty() || known == null || !known.since().plus(WINDOW).isAfter(now)) {
+      awaited.remove(key(pair));
+      return false;
+    }
+    return true;
+  }
+
+  synchronized void forget(PksReplicaPair pair) {
+    awaited.remove(key(pair));
+  }
+
+  private static String key(PksReplicaPair pair) {
+    return pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName();
+  }
+}
