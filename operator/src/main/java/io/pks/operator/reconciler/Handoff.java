@@ -26,7 +26,10 @@ final class Handoff {
    */
   static Optional<String> awaited(PksReplicaPair pair) {
     PksReplicaPairStatus status = pair.getStatus();
-    if (status == null || status.currentPrimary() == null || status.phase() == null) {
+    // Asked on every update, before the reconciler validates the spec: a spec it refuses (a
+    // running pair edited to one member) names no peer to wait for.
+    if (status == null || status.currentPrimary() == null || status.phase() == null
+        || !ReplicationMonitor.probeable(pair)) {
       return Optional.empty();
     }
     String primary = PairRoles.currentPrimary(pair);

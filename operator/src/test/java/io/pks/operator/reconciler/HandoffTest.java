@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.MemberJob;
 import io.pks.operator.api.v1alpha1.Phase;
@@ -43,6 +45,18 @@ class HandoffTest {
     assertThat(Handoff.awaited(initdbRunning())).isEmpty();
     assertThat(Handoff.awaited(pair(Phase.SeedingStandby, List.of(B), Jobs.seed(TestPairs.example(), B, 1), null)))
         .isEmpty();
+  }
+
+  /**
+   * The monitor asks on every update, before the reconciler validates the spec: a running pair
+   * edited to name one member only threw here (no peer of site-a), logged by the informer as an
+   * event handler's failure (HostileSpecsIT).
+   */
+  @Test
+  void aPairWhoseSpecIsRefusedAwaitsNothing() {
+    PksReplicaPair oneMember = TestPairs.example(json -> ((ArrayNode) TestPairs.spec(json).get("members")).remove(1));
+    oneMember.setStatus(standbyStarted().getStatus());
+    assertThat(Handoff.awaited(oneMember)).isEmpty();
   }
 
   @Test
