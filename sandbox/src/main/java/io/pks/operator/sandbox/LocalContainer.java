@@ -457,14 +457,18 @@ public final class LocalContainer {
     }
   }
 
-  /** Sends {@code signal} (STOP, CONT) to every process of the container: a node frozen, then thawed. */
-  void signalAll(String signal) {
-    if (process == null) {
-      return;
+  /** Stops every process of the container: a node frozen. */
+  void freeze() {
+    if (process != null) {
+      ProcessFreezer.freeze(process.toHandle());
     }
-    List<String> kill = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
-    process.descendants().forEach(child -> kill.add(Long.toString(child.pid())));
-    PodNetwork.run(kill, null);
+  }
+
+  /** Resumes every process of the container: a frozen node thawed. */
+  void thaw() {
+    if (process != null) {
+      ProcessFreezer.thaw(process.toHandle());
+    }
   }
 
   /** SIGTERM, then SIGKILL if it is still there after a few seconds, so that its port is free again. */

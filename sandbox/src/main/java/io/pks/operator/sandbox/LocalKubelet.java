@@ -315,7 +315,7 @@ final class LocalKubelet implements AutoCloseable {
   private String apply(NodeFault fault, PodRun run) {
     switch (fault.kind()) {
       case PARTITION -> network.link(run.node, false);
-      case PAUSE -> signalAll(run, "STOP");
+      case PAUSE -> freeze(run);
       case LATENCY -> {
         return network.latency(run.node, fault.latencyMillis()).orElse(null);
       }
@@ -329,7 +329,7 @@ final class LocalKubelet implements AutoCloseable {
   private void clear(PodRun run) {
     switch (run.fault.kind()) {
       case PARTITION -> network.link(run.node, true);
-      case PAUSE -> signalAll(run, "CONT");
+      case PAUSE -> thaw(run);
       case LATENCY -> network.clearLatency(run.node);
       default -> {
         // Nothing was changed on the node itself.
@@ -337,9 +337,15 @@ final class LocalKubelet implements AutoCloseable {
     }
   }
 
-  private static void signalAll(PodRun run, String signal) {
+  private static void freeze(PodRun run) {
     if (run.container != null) {
-      run.container.signalAll(signal);
+      run.container.freeze();
+    }
+  }
+
+  private static void thaw(PodRun run) {
+    if (run.container != null) {
+      run.container.thaw();
     }
   }
 

@@ -24,6 +24,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
+import org.awaitility.core.ConditionEvaluationListener;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.EvaluatedCondition;
+import org.awaitility.core.TimeoutEvent;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Event;
@@ -54,6 +59,8 @@ import io.pks.operator.reconciler.EventReason;
  */
 public final class SandboxPair {
   public static final Duration BOUND = Duration.ofSeconds(90);
+  /** How many of the latest Events a timed-out wait prints. */
+  private static final int REPORTED_EVENTS = 15;
 
   public final Sandbox sandbox;
   public final String namespace;
@@ -90,9 +97,39 @@ public final class SandboxPair {
   }
 
   public PksReplicaPair awaitStatus(String what, Predicate<PksReplicaPair> condition) {
-    await(what).atMost(BOUND).pollInterval(Duration.ofMillis(50))
+    awaiting(what).pollInterval(Duration.ofMillis(50))
         .until(this::get, p -> p != null && p.getStatus() != null && condition.test(p));
     return get();
+  }
+
+  /**
+   * An await of up to {@link #BOUND} that, when it times out, prints what the operator said of the
+   * pair: a failure in CI then shows why the pair did not get there, not only that it did not.
+   */
+  private ConditionFactory awaiting(String what) {
+    return await(what).atMost(BOUND).conditionEvaluationListener(new ConditionEvaluationListener<Object>() {
+      @Override
+      public void conditionEvaluated(EvaluatedCondition<Object> condition) {
+        // Only the timeout is reported.
+      }
+
+      @Override
+      public void onTimeout(TimeoutEvent timeout) {
+        System.out.println("TIMED OUT waiting for " + what + ": " + report());
+      }
+    });
+  }
+
+  /** The pair's status, then its namespace's last {@link #REPORTED_EVENTS} Events, one line each. */
+  public String report() {
+    PksReplicaPair pair = get();
+    String status = pair == null || pair.getStatus() == null ? "no status" : pair.getStatus().toString();
+    List<String> events = client().v1().events().inNamespace(namespace).list().getItems().stream()
+        .sorted(Comparator.comparing(event -> event.getMetadata().getCreationTimestamp()))
+        .map(event -> event.getMetadata().getCreationTimestamp() + " " + event.getReason() + ": " + event.getMessage())
+        .toList();
+    return status + "\n  " + String.join("\n  ", events.subList(Math.max(0, events.size() - REPORTED_EVENTS),
+        events.size()));
   }
 
   public PksReplicaPair awaitPhase(Phase phase) {
@@ -143,7 +180,7 @@ public final class SandboxPair {
 
   /** Waits until the -sip Service's selector names {@code site}, checking every 20 ms. */
   public void awaitSipSite(String site) {
-    await("SIP on " + site).atMost(BOUND).pollInterval(Duration.ofMillis(20)).until(() -> site.equals(sipSite()));
+    awaiting("SIP on " + site).pollInterval(Duration.ofMillis(20)).until(() -> site.equals(sipSite()));
   }
 
   /**
