@@ -1,7 +1,5 @@
 package io.pks.operator.validation;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -12,6 +10,7 @@ import io.pks.operator.api.v1alpha1.BackupSpec;
 import io.pks.operator.api.v1alpha1.ObjectStore;
 import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
 import io.pks.operator.api.v1alpha1.RecoverySpec;
+import io.pks.operator.api.v1alpha1.SpecRules;
 import io.pks.operator.backup.Cron;
 
 /** The checks of spec.backup and spec.bootstrap.recovery that need no cluster. */
@@ -19,16 +18,16 @@ final class BackupValidation {
   private BackupValidation() {
   }
 
-  /** S3's bucket naming rule (lowercase letters, digits, '.', '-'; 3 to 63 characters). */
-  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-  /** Days, as pgBackRest's time-based retention counts them. */
-  private static final Pattern RETENTION = Pattern.compile("[1-9][0-9]{0,3}d");
-  /** A WAL position as PostgreSQL prints it. */
-  private static final Pattern LSN = Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
-  /** An IPv4 address or a bracketed IPv6 one. */
-  private static final Pattern IP_ADDRESS = Pattern.compile("[0-9.]+|\\[.*\\]");
+  private static final Pattern BUCKET = Pattern.compile(SpecRules.S3_BUCKET);
+  private static final Pattern RETENTION = Pattern.compile(SpecRules.RETENTION);
+  private static final Pattern LSN = Pattern.compile(SpecRules.LSN);
+  private static final Pattern TIME = Pattern.compile(SpecRules.RFC3339_TIME);
+  private static final Pattern CRON = Pattern.compile(SpecRules.CRON);
+  private static final Pattern ENDPOINT = Pattern.compile(SpecRules.S3_ENDPOINT);
+  private static final Pattern ENDPOINT_ADDRESS = Pattern.compile(SpecRules.S3_ENDPOINT_ADDRESS);
   /** What the rendered pgBackRest configuration and the stanza name may hold. */
-  private static final Pattern PATH = Pattern.compile("[A-Za-z0-9._/-]*");
+  private static final Pattern PATH = Pattern.compile(SpecRules.S3_PATH);
+  private static final Pattern REGION = Pattern.compile(SpecRules.S3_REGION);
 
   static void validate(String pairName, PksReplicaPairSpec spec, List<Violation> violations) {
     spec.backups().ifPresent(backup -> backup(backup, violations));
@@ -54,17 +53,44 @@ final class BackupValidation {
 
   private static void backup(BackupSpec backup, List<Violation> violations) {
     objectStore("spec.backup.objectStore", backup.objectStore(), violations);
-    if (backup.schedule() != null) {
-      try {
-        Cron.parse(backup.schedule());
-      } catch (IllegalArgumentException e) {
-        violations.add(new Violation("spec.backup.schedule", "must be a cron expression in UTC: "
-            + e.getMessage()));
-      }
+    String scheduleProblem = backup.schedule() == null ? null : scheduleProblem(backup.schedule());
+    if (scheduleProblem != null) {
+      violations.add(new Violation("spec.backup.schedule", "must be a cron expression in UTC: "
+          + scheduleProblem));
     }
     if (backup.retention() != null && !RETENTION.matcher(backup.retention()).matches()) {
       violations.add(new Violation("spec.backup.retention", "must be a number of days such as 7d, got "
           + SpecValidator.quoted(backup.retention())));
+    }
+  }
+
+  /**
+   * Why {@code schedule} is not a cron expression, or null: first the CRD's pattern, whose message
+   * quotes the value safely, then {@link Cron}'s ranges, whose message names the field (its fields
+   * are then plain digits and signs).
+   */
+  private static String scheduleProblem(String schedule) {
+    if (!CRON.matcher(schedule).matches()) {
+      return "five fields of digits, '*', ',', '-' and '/', got " + SpecValidator.quoted(schedule);
+    }
+    try {
+      Cron.parse(schedule);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** An RFC 3339 time with its offset, on a date that exists. */
+  private static boolean isTime(String value) {
+    if (!TIME.matcher(value).matches()) {
+      return false;
+    }
+    try {
+      OffsetDateTime.parse(value);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
     }
   }
 
@@ -74,13 +100,9 @@ final class BackupValidation {
     if (recovery.targetTime() != null && recovery.targetLSN() != null) {
       violations.add(new Violation("spec.bootstrap.recovery", "give targetTime or targetLSN, not both"));
     }
-    if (recovery.targetTime() != null) {
-      try {
-        OffsetDateTime.parse(recovery.targetTime());
-      } catch (DateTimeParseException e) {
-        violations.add(new Violation("spec.bootstrap.recovery.targetTime", "must be an RFC 3339 time"
-            + " with its offset, such as 2026-11-30T10:00:00Z, got " + SpecValidator.quoted(recovery.targetTime())));
-      }
+    if (recovery.targetTime() != null && !isTime(recovery.targetTime())) {
+      violations.add(new Violation("spec.bootstrap.recovery.targetTime", "must be an RFC 3339 time"
+          + " with its offset, such as 2026-11-30T10:00:00Z, got " + SpecValidator.quoted(recovery.targetTime())));
     }
     if (recovery.targetLSN() != null && !LSN.matcher(recovery.targetLSN()).matches()) {
       violations.add(new Violation("spec.bootstrap.recovery.targetLSN", "must be a WAL position such as"
@@ -98,11 +120,14 @@ final class BackupValidation {
       violations.add(new Violation(field + ".bucket", "must be a bucket name (3 to 63 lowercase letters,"
           + " digits, '.' and '-'), got " + SpecValidator.quoted(store.bucket())));
     }
-    if (store.path() != null && (!PATH.matcher(store.path()).matches() || store.path().contains(".."))) {
+    if (store.path() != null
+        && (store.path().length() > SpecRules.MAX_S3_PATH || !PATH.matcher(store.path()).matches()
+            || store.path().contains(".."))) {
       violations.add(new Violation(field + ".path", "must be a prefix of letters, digits, '.', '_', '-'"
-          + " and '/' without '..', got " + SpecValidator.quoted(store.path())));
+          + " and '/' without '..', at most " + SpecRules.MAX_S3_PATH + " characters, got "
+          + SpecValidator.quoted(store.path())));
     }
-    if (store.region() != null && !store.region().matches("[a-z0-9-]{1,63}")) {
+    if (store.region() != null && !REGION.matcher(store.region()).matches()) {
       violations.add(new Violation(field + ".region", "must be a region name such as eu-west-3, got "
           + SpecValidator.quoted(store.region())));
     }
@@ -127,24 +152,18 @@ final class BackupValidation {
     if (endpoint == null) {
       return "none given";
     }
-    try {
-      URI uri = new URI(endpoint);
-      if (!"https".equals(uri.getScheme())) {
-        return "pgBackRest speaks only HTTPS to an object store";
-      }
-      if (uri.getHost() == null) {
-        return "no host";
-      }
-      if (IP_ADDRESS.matcher(uri.getHost()).matches()) {
-        return "a DNS name, not an IP address: pgBackRest verifies the store's certificate by name";
-      }
-      if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
-          || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))) {
-        return "nothing but a host and a port; the prefix goes in path";
-      }
-      return null;
-    } catch (URISyntaxException e) {
-      return "not a URL";
+    if (endpoint.length() > SpecRules.MAX_S3_ENDPOINT) {
+      return "at most " + SpecRules.MAX_S3_ENDPOINT + " characters";
     }
+    if (!endpoint.startsWith("https://")) {
+      return "pgBackRest speaks only HTTPS to an object store";
+    }
+    if (ENDPOINT_ADDRESS.matcher(endpoint).matches()) {
+      return "a DNS name, not an IP address: pgBackRest verifies the store's certificate by name";
+    }
+    if (!ENDPOINT.matcher(endpoint).matches()) {
+      return "a host name and an optional port, nothing else; the prefix goes in path";
+    }
+    return null;
   }
 }

@@ -38,7 +38,8 @@ class PgBackRestConfTest {
   @Test
   void repositoryNamesTheStoreRetentionAndAsyncPushButNoKey() {
     assertThat(DATA.get(PodLayout.PGBACKREST_CONF))
-        .contains("repo1-type=s3\n", "repo1-s3-endpoint=s3.example.com\n", "repo1-storage-port=9000\n",
+        .contains("repo1-type=s3\n", "repo1-bundle=y\n", "repo1-s3-endpoint=s3.example.com\n",
+            "repo1-storage-port=9000\n",
             "repo1-s3-bucket=pks-backups\n", "repo1-path=/telephony/pks\n", "repo1-s3-region=us-east-1\n",
             "repo1-retention-full-type=time\n", "repo1-retention-full=7\n", "archive-async=y\n",
             "archive-push-queue-max=4GiB\n")

@@ -62,7 +62,7 @@ class BackupValidationTest {
       "0 24 * * *|hour 24 is outside 0-23",
       "0 2 0 * *|day of month 0 is outside 1-31",
       "0 2 * 13 *|month 13 is outside 1-12",
-      "0 2 * * mon|day of week field 'mon'",
+      "0 2 * * mon|five fields of digits, '*', ',', '-' and '/'",
       "*/0 * * * *|minute 0 is outside 1-59",
       "@daily|five fields"})
   void aBadCronIsRefusedWithTheFieldItGetsWrong(String schedule, String problem) {

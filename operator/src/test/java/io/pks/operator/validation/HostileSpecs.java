@@ -175,7 +175,72 @@ public final class HostileSpecs {
     placement(cases);
     sip(cases);
     immutable(cases);
+    backups(cases);
     return cases;
+  }
+
+  /**
+   * spec.backup's and spec.bootstrap.recovery's strings, each given every hostile string over an
+   * otherwise valid section (so the CRD's refusal is the field's, not a missing field's). The two a
+   * path accepts (empty, a leading dash) are among {@link SpecCase#all()}'s valid cases.
+   */
+  private static void backups(List<SpecCase> cases) {
+    String store = "must be an https://host[:port] URL";
+    String objectName = "must be a Kubernetes object name";
+    Map<String, String> backupFields = new LinkedHashMap<>();
+    backupFields.put("objectStore.endpoint", store);
+    backupFields.put("objectStore.bucket", "must be a bucket name");
+    backupFields.put("objectStore.path", "must be a prefix of letters");
+    backupFields.put("objectStore.region", "must be a region name");
+    backupFields.put("objectStore.credentialsSecret", objectName);
+    backupFields.put("objectStore.caSecret", objectName);
+    backupFields.put("schedule", "must be a cron expression in UTC");
+    backupFields.put("retention", "must be a number of days");
+    Map<String, String> recoveryFields = new LinkedHashMap<>();
+    recoveryFields.put("objectStore.endpoint", store);
+    recoveryFields.put("source", objectName);
+    recoveryFields.put("targetTime", "must be an RFC 3339 time");
+    recoveryFields.put("targetLSN", "must be a WAL position");
+    Set<String> acceptedPaths = Set.of("empty", "leading dash");
+    backupFields.forEach((field, problem) -> STRINGS.forEach((label, value) -> {
+      if (!(field.equals("objectStore.path") && acceptedPaths.contains(label))) {
+        cases.add(invalid("backup." + field + " " + label,
+            spec -> set(validBackup(spec), field, JSON.textNode(value)), "spec.backup." + field, problem));
+      }
+    }));
+    recoveryFields.forEach((field, problem) -> STRINGS.forEach((label, value) -> cases.add(invalid(
+        "bootstrap.recovery." + field + " " + label, spec -> set(validRecovery(spec), field, JSON.textNode(value)),
+        "spec.bootstrap.recovery." + field, problem))));
+    cases.add(invalid("backup.objectStore.endpoint an address",
+        spec -> set(validBackup(spec), "objectStore.endpoint", JSON.textNode("https://10.0.0.5:9000")),
+        "spec.backup.objectStore.endpoint", "not an IP address"));
+    cases.add(invalid("bootstrap.recovery both targets", spec -> validRecovery(spec)
+        .put("targetTime", "2026-11-30T10:00:00Z").put("targetLSN", "0/3000060"), "spec.bootstrap.recovery",
+        "not both"));
+    cases.add(invalid("replication.archiveCommand with backup", spec -> {
+      validBackup(spec);
+      set(spec, "replication.archiveCommand", JSON.textNode("true"));
+    }, "spec.replication.archiveCommand", "must be absent with spec.backup"));
+  }
+
+  /** A complete spec.backup; returns it. */
+  private static ObjectNode validBackup(ObjectNode spec) {
+    ObjectNode backup = spec.putObject("backup").put("schedule", "0 2 * * *").put("retention", "7d");
+    validStore(backup);
+    return backup;
+  }
+
+  /** A complete spec.bootstrap.recovery from another pair's backups, to the latest WAL; returns it. */
+  private static ObjectNode validRecovery(ObjectNode spec) {
+    ObjectNode recovery = spec.putObject("bootstrap").putObject("recovery").put("source", "old-pair");
+    validStore(recovery);
+    return recovery;
+  }
+
+  private static void validStore(ObjectNode parent) {
+    parent.putObject("objectStore").put("endpoint", "https://s3.example.com").put("bucket", "pks-backups")
+        .put("path", "telephony/pks").put("region", "eu-west-3").put("credentialsSecret", "pks-s3")
+        .put("caSecret", "pks-s3-ca");
   }
 
   /** An integer field and its documented bounds (the CRD's minimum and maximum, the validator's message). */

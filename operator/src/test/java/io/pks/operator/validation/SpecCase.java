@@ -144,6 +144,12 @@ public record SpecCase(String name, ObjectNode resource, ObjectNode previous, St
               .put("endpoint", "https://s3.example.com:9000").put("bucket", "pks-backups").put("path", "telephony/old")
               .put("credentialsSecret", "pks-s3-read").put("caSecret", "pks-s3-ca");
         }),
+        valid("backups at the bucket's root, an empty path", spec -> spec.putObject("backup").putObject("objectStore")
+            .put("endpoint", "https://s3.example.com").put("bucket", "pks-backups").put("path", "")
+            .put("credentialsSecret", "pks-s3")),
+        valid("backups under a prefix that starts with a dash", spec -> spec.putObject("backup")
+            .putObject("objectStore").put("endpoint", "https://s3.example.com:9000/").put("bucket", "pks.backups")
+            .put("path", "-h/x.y").put("region", "eu-west-3").put("credentialsSecret", "pks-s3")),
         changedValidly("storage grown by a byte, in another unit", spec -> path(spec, "postgres").with("storage")
             .put("size", "21474836481")),
         valid("user-supplied secrets", spec -> {

@@ -19,6 +19,8 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "spec.sip.active: must be FollowPrimary or name one of spec.members")
 @ValidationRule(value = SpecRules.CEL_MEMBER_NAMES_IMMUTABLE,
     message = "spec.members: member names are immutable")
+@ValidationRule(value = SpecRules.CEL_NO_ARCHIVE_COMMAND_WITH_BACKUP,
+    message = "spec.replication.archiveCommand: must be absent with spec.backup, which archives with pgBackRest")
 public record PksReplicaPairSpec(
     @Required
     @Size(min = 2, max = 2)

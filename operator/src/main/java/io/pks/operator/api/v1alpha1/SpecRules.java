@@ -101,6 +101,38 @@ public final class SpecRules {
   public static final String RESOURCE_QUANTITY = "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][0-9]+)?$";
   public static final String PG_SIZE = "^[0-9]{1,12}(kB|MB|GB|TB)$";
   public static final String PG_SIZE_OR_UNLIMITED = "^(-1|[0-9]{1,12}(kB|MB|GB|TB))$";
+  /**
+   * An object store's endpoint: https, a host name and an optional port, nothing else (the prefix
+   * goes in spec.*.objectStore.path). An address is refused by {@link #CEL_ENDPOINT_NOT_AN_ADDRESS}.
+   */
+  public static final String S3_ENDPOINT = "^https://[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?/?$";
+  /** An endpoint whose host is an address: pgBackRest verifies the store's certificate by name. */
+  public static final String S3_ENDPOINT_ADDRESS = "^https://[0-9.]+(:[0-9]{1,5})?/?$";
+  static final String CEL_ENDPOINT_NOT_AN_ADDRESS =
+      "!has(self.endpoint) || !self.endpoint.matches('" + S3_ENDPOINT_ADDRESS + "')";
+  /** S3's bucket naming rule: 3 to 63 lowercase letters, digits, '.' and '-'. */
+  public static final String S3_BUCKET = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
+  /**
+   * A prefix inside the bucket, written into pgBackRest's configuration: letters, digits, '.',
+   * '_', '-' and '/'; never '..' ({@link #CEL_S3_PATH_NO_PARENT}).
+   */
+  public static final String S3_PATH = "^[A-Za-z0-9._/-]*$";
+  public static final int MAX_S3_PATH = 1024;
+  static final String CEL_S3_PATH_NO_PARENT = "!has(self.path) || !self.path.contains('..')";
+  public static final int MAX_S3_ENDPOINT = 512;
+  public static final String S3_REGION = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
+  /** Five cron fields of digits, '*', ',', '-' and '/'; {@code Cron} checks the values' ranges. */
+  public static final String CRON = "^\\s*[0-9*/,-]+(\\s+[0-9*/,-]+){4}\\s*$";
+  /** Days, as pgBackRest's time-based retention counts them. */
+  public static final String RETENTION = "^[1-9][0-9]{0,3}d$";
+  /** An RFC 3339 time with its offset; the validator also checks that the date exists. */
+  public static final String RFC3339_TIME =
+      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})$";
+  /** A WAL position as PostgreSQL prints it. */
+  public static final String LSN = "^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$";
+  static final String CEL_ONE_RECOVERY_TARGET = "!has(self.targetTime) || !has(self.targetLSN)";
+  static final String CEL_NO_ARCHIVE_COMMAND_WITH_BACKUP =
+      "!has(self.backup) || !has(self.replication) || !has(self.replication.archiveCommand)";
   public static final String DNS_SUBDOMAIN =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
   public static final String LABEL_KEY = "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
