@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
  * line nor in an environment.
  */
 @Command(name = "psql", mixinStandardHelpOptions = true,
-    description = {"Run psql in a member's pod as the pair's superuser (kubectl exec; -it on a terminal, -i otherwise).",
+    description = {"Run psql in a member's pod as the pair's superuser",
+        "(kubectl exec; -it on a terminal, -i otherwise).",
         "Arguments after -- go to psql, e.g. kubectl pks psql pks -- -tAc 'SELECT 1'.",
         "Needs the rights to read the pair's superuser Secret and to exec into its pods.",
         "Exit code: psql's; 1 when the pair or the member does not exist or the member has no running pod."})
