@@ -92,16 +92,17 @@ public final class PodExec {
    */
   static void serve(HttpServerRequest http, Starter starter, ExecutorService blocking) {
     Request request = Request.of(http);
+    // First: kubectl retries a refused websocket with SPDY, whose refusal should still say why.
+    if (request.tty()) {
+      refuse(http, new Refused(400, "the sandbox does not serve a tty: run kubectl exec -i without -t"));
+      return;
+    }
     if (!"websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
       refuse(http, new Refused(400, "Upgrade request required"));
       return;
     }
     if (request.command().isEmpty()) {
       refuse(http, new Refused(400, "you must specify at least 1 command"));
-      return;
-    }
-    if (request.tty()) {
-      refuse(http, new Refused(400, "the sandbox does not serve a tty: run kubectl exec -i without -t"));
       return;
     }
     Process process;
