@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pks.operator.cli.BackupCommand;
 import io.pks.operator.cli.FenceCommand;
 import io.pks.operator.cli.LogsCommand;
+import io.pks.operator.cli.PsqlCommand;
 import io.pks.operator.cli.RenderCommand;
 import io.pks.operator.cli.RunCommand;
 import io.pks.operator.cli.StatusCommand;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Command;
     description = "Operator for PksReplicaPair: an active/passive PostgreSQL pair behind a SIP platform.",
     subcommands = {RunCommand.class, RenderCommand.class, StatusCommand.class,
         SwitchoverCommand.class, ReseedCommand.class, BackupCommand.class, RestartCommand.class, ReloadCommand.class,
-        FenceCommand.class, UnfenceCommand.class, LogsCommand.class, ReportCommand.class,
+        FenceCommand.class, UnfenceCommand.class, LogsCommand.class, ReportCommand.class, PsqlCommand.class,
         CommandLine.HelpCommand.class})
 public final class PksOperator implements Runnable {
   /** CoreDNS's TTL for cluster names, in seconds. */

@@ -354,4 +354,16 @@ class KubectlPksIT {
         + " (switch over first to re-seed site-a).\n");
     assertThat(cluster.writes()).isEmpty();
   }
+
+  @Test
+  void psqlRefusesAMemberWithoutARunningPodOrNotOfThePair() {
+    createStreamingPair();
+    CliRun noPod = run("psql", "pks", "--member", "site-b");
+    assertThat(noPod.exitCode()).isEqualTo(1);
+    assertThat(noPod.err()).isEqualTo("site-b of telephony/pks has no running pod (pks-site-b-0 does not exist):"
+        + " psql needs one.\n");
+    CliRun notAMember = run("psql", "pks", "--member", "site-z");
+    assertThat(notAMember.exitCode()).isEqualTo(1);
+    assertThat(notAMember.err()).startsWith("site-z is not a member of telephony/pks");
+  }
 }

@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +31,7 @@ import io.vertx.core.http.HttpServerResponse;
  * The embedded API server's HTTP side: Vert.x, as in the Fabric8 mock web server, answering each request with the
  * dispatcher's response and serving its watches over websockets (Fabric8 informers) as the mock does; and serving
  * the same watches as plain HTTP, the events streamed one JSON line each in a chunked response, which the mock
- * cannot and kubectl and client-go use ({@code kubectl get -w}).
+ * cannot and kubectl and client-go use ({@code kubectl get -w}); and {@code pods/exec} ({@link PodExec}).
  */
 final class ApiHttpServer implements AutoCloseable {
   private static final long START_SECONDS = 10;
@@ -39,6 +41,15 @@ final class ApiHttpServer implements AutoCloseable {
   private final ApiServerDispatcher dispatcher;
   private final HttpServer server;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Runs the exec sessions' output pumps, which block on the commands' output. */
+  private final ExecutorService execPumps = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "exec-pump");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private volatile PodExec.Starter execStarter = (namespace, pod, container, command) -> {
+    throw new PodExec.Refused(400, "this API server runs no pods: pods/exec is not served");
+  };
 
   /** Listens on a free port of {@code address}. */
   ApiHttpServer(InetAddress address, ApiServerDispatcher dispatcher) {
@@ -52,15 +63,22 @@ final class ApiHttpServer implements AutoCloseable {
     // HTTP/1.1 only, as an API server on plain HTTP: a JDK client from a kubeconfig asks for an h2c
     // upgrade, and answering it left a request of EmbeddedApiServerIT's without a response.
     server = vertx.createHttpServer(new HttpServerOptions().setHost(address.getHostAddress()).setPort(0)
-        .setHttp2ClearTextEnabled(false));
+        .setHttp2ClearTextEnabled(false).setWebSocketSubProtocols(PodExec.PROTOCOLS));
     server.requestHandler(request -> {
-      if (isPlainWatch(request)) {
+      if (PodExec.isExec(request)) {
+        PodExec.serve(request, execStarter, execPumps);
+      } else if (isPlainWatch(request)) {
         watch(request);
       } else {
         served.handle(request);
       }
     });
     await(server.listen());
+  }
+
+  /** Serves {@code pods/exec} by starting the commands with {@code starter}. */
+  void serveExec(PodExec.Starter starter) {
+    this.execStarter = starter;
   }
 
   int port() {
@@ -74,6 +92,7 @@ final class ApiHttpServer implements AutoCloseable {
       return;
     }
     await(server.close());
+    execPumps.shutdownNow();
     // Not awaited: its future completes on an event loop that closing may already have stopped (rejected then).
     vertx.close();
   }

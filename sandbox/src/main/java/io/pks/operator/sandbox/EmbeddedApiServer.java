@@ -198,6 +198,14 @@ public final class EmbeddedApiServer implements AutoCloseable {
     dispatcher.servePodLogs(podLogs);
   }
 
+  /**
+   * Serves {@code pods/exec} ({@code kubectl exec -i}) with {@code starter}: it starts a command in a
+   * pod's container, or refuses as the API server does.
+   */
+  public void servePodExec(PodExec.Starter starter) {
+    server.serveExec(starter);
+  }
+
   /** Removes every injected fault. */
   public void clearFaults() {
     dispatcher.faults().clear();

@@ -65,6 +65,8 @@ public final class LocalContainer {
   private final List<Process> sidecars = new ArrayList<>();
   /** The pod's node in the network mode (every container of the pod runs there); null on loopback. */
   private final PodNetwork.Node node;
+  /** The network's settings the container was started with, which a command exec'd in it gets too. */
+  private Map<String, String> networkEnv = Map.of();
 
   private LocalContainer(Pod pod, Path podDir, PodSources sources, PodNetwork.Node node) {
     this.pod = pod;
@@ -124,6 +126,7 @@ public final class LocalContainer {
 
   /** Runs in the node's network namespace when there is one (the network mode). */
   private void launch(Map<String, String> networkEnv, Output output) {
+    this.networkEnv = Map.copyOf(networkEnv);
     try {
       Files.createDirectories(podDir);
       writeVolumes();
@@ -145,6 +148,20 @@ public final class LocalContainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start pod " + pod.getMetadata().getName(), e);
     }
+  }
+
+  /**
+   * {@code command} run in container {@code name} (null: the first) as {@code kubectl exec} runs it: as the
+   * container's user, with its environment, in its node; mount paths in the arguments are made folders.
+   */
+  Process exec(String name, List<String> command) throws IOException {
+    Container container = name == null ? pod.getSpec().getContainers().get(0)
+        : pod.getSpec().getContainers().stream().filter(each -> each.getName().equals(name)).findFirst()
+            .orElseThrow(() -> new PodExec.Refused(400, "container " + name + " is not valid for pod "
+                + pod.getMetadata().getName()));
+    List<String> argv = command.stream().map(arg -> translate(arg, mounts)).toList();
+    return new ProcessBuilder(inNode(ScriptLauncher.command(argv, environment(container, networkEnv))))
+        .directory(podDir.toFile()).start();
   }
 
   /** What the container wrote on stdout, when started with {@link Output#SEPARATE}. */

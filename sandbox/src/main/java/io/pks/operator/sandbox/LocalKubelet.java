@@ -161,6 +161,19 @@ final class LocalKubelet implements AutoCloseable {
         && "true".equals(pod.getMetadata().getAnnotations().get(DELETING_ANNOTATION));
   }
 
+  /**
+   * {@code command} run in a container of pod {@code namespace/name} ({@link LocalContainer#exec}); refused
+   * as the API server does when the pod has no running container here.
+   */
+  Process exec(String namespace, String name, String container, List<String> command) throws java.io.IOException {
+    PodRun run = runs.get(namespace + "/" + name);
+    LocalContainer running = run == null ? null : run.container;
+    if (running == null || !running.running()) {
+      throw new PodExec.Refused(400, "pod " + name + " is not running: its container has not started or has ended");
+    }
+    return running.exec(container, command);
+  }
+
   /** The folder of the local container of pod {@code namespace/name}. */
   Path podDir(String namespace, String name) {
     return podsRoot.resolve(namespace).resolve(name);

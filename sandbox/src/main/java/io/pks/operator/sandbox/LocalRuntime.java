@@ -178,6 +178,17 @@ public final class LocalRuntime implements AutoCloseable {
     return new ProcessBuilder(PodNetwork.inNodeCommand(node, argv)).redirectErrorStream(true).start();
   }
 
+  /**
+   * Starts {@code command} in a pod's container for {@code pods/exec}: 404 for a pod that does not exist, 400 for
+   * one that does not run here.
+   */
+  public Process exec(String namespace, String pod, String container, List<String> command) throws IOException {
+    if (podCache.getStore().getByKey(namespace + "/" + pod) == null) {
+      throw new PodExec.Refused(404, "pods \"" + pod + "\" not found");
+    }
+    return kubelet.exec(namespace, pod, container, command);
+  }
+
   /** The folder holding the claim's data, or null if it is not bound. */
   public Path volume(String namespace, String claim) {
     return volumes.path(namespace, claim);

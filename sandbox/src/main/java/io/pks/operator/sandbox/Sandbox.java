@@ -66,6 +66,7 @@ public final class Sandbox implements AutoCloseable {
     this.kubeconfig = apiServer.writeKubeconfig(workDir.resolve("kubeconfig"));
     this.runtime = new LocalRuntime(apiServer.client(), apiServer.address(), ports, network, workDir);
     apiServer.servePodLogs(runtime::containerLog);
+    apiServer.servePodExec(runtime::exec);
   }
 
   /** How the members reach each other and the operator reaches them. */

@@ -40,16 +40,38 @@ public final class Kubectl {
 
   /** Runs {@code kubectl --kubeconfig <kubeconfig> args...}. */
   public Result run(String... args) {
-    Path out = home.resolve("kubectl.out");
-    Path err = home.resolve("kubectl.err");
-    List<String> command = command(args);
+    return finish(command(args), builder(command(args), home.resolve("kubectl.out"), home.resolve("kubectl.err")));
+  }
+
+  /**
+   * Runs {@code kubectl args...} as a user with a plugin does: the plugins of {@code pluginDir} first on PATH, the
+   * kubeconfig in $KUBECONFIG (kubectl looks for a plugin only when no flag precedes its name), {@code input} on
+   * stdin.
+   */
+  public Result runWithPlugins(Path pluginDir, String input, String... args) {
+    List<String> command = new ArrayList<>(List.of(binary.toString()));
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder builder = builder(command, home.resolve("kubectl.out"), home.resolve("kubectl.err"));
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    builder.environment().put("PATH", pluginDir + File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
     try {
-      Process process = builder(command, out, err).start();
+      Path stdin = Files.writeString(home.resolve("kubectl.in"), input);
+      return finish(command, builder.redirectInput(stdin.toFile()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Result finish(List<String> command, ProcessBuilder builder) {
+    try {
+      Process process = builder.start();
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
-        throw new AssertionError(command + " did not finish within " + TIMEOUT_SECONDS + " s: " + Files.readString(err));
+        throw new AssertionError(command + " did not finish within " + TIMEOUT_SECONDS + " s: "
+            + Files.readString(builder.redirectError().file().toPath()));
       }
-      return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+      return new Result(process.exitValue(), Files.readString(builder.redirectOutput().file().toPath()),
+          Files.readString(builder.redirectError().file().toPath()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
