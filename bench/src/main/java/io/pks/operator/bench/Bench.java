@@ -66,7 +66,7 @@ public final class Bench {
       scenarios.put(FailoverBench.NAME, new FailoverBench(sandbox));
       scenarios.put(SwitchoverBench.NAME, new SwitchoverBench(sandbox));
       // Only when asked for by name: ten rolling restarts, each waiting for the kubelet's ConfigMap sync.
-      scenarios.put(RestartBench.NAME, new RestartBench(sandbox));
+      scenarios.put(RestartBench.NAME, RestartBench.both(sandbox));
       scenarios.put(BootstrapBench.NAME, new BootstrapBench(sandbox));
       scenarios.put(ProbeBench.NAME, new ProbeBench(sandbox));
       scenarios.put(ScaleBench.NAME, new ScaleBench(sandbox));

@@ -47,7 +47,12 @@ final class BenchSandbox implements Supplier<Sandbox>, AutoCloseable {
 
   /** The example pair (Automatic failover, synchronous Required) in {@code namespace}, deleted with its data. */
   SandboxPair examplePair(String namespace) {
-    return SandboxPair.create(get(), namespace, DELETED_WITH_ITS_DATA);
+    return examplePair(namespace, json -> { });
+  }
+
+  /** The example pair, deleted with its data, with {@code edit} made to it. */
+  SandboxPair examplePair(String namespace, Consumer<ObjectNode> edit) {
+    return SandboxPair.create(get(), namespace, DELETED_WITH_ITS_DATA.andThen(edit));
   }
 
   @Override

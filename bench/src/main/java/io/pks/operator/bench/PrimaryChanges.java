@@ -32,6 +32,11 @@ abstract class PrimaryChanges implements Scenario {
     this.runs = runs;
   }
 
+  /** The pair the runs change: the example pair. */
+  SandboxPair pair(BenchSandbox benchSandbox, String namespace) {
+    return benchSandbox.examplePair(namespace);
+  }
+
   /**
    * Makes {@code target} the primary instead of {@code primary}, records this run's figures, and
    * returns once the pair streams in sync again with the writer writing.
@@ -41,7 +46,7 @@ abstract class PrimaryChanges implements Scenario {
 
   @Override
   public void run(Results results) throws Exception {
-    SandboxPair pair = sandbox.examplePair("bench-" + name);
+    SandboxPair pair = pair(sandbox, "bench-" + name);
     pair.awaitSynchronous();
     Set<Long> lost = new HashSet<>();
     try (Writer writer = new Writer(pair, "calls")) {

@@ -41,8 +41,8 @@ import io.pks.operator.reconciler.LifecycleStep.Action;
  * allowDataLoss: fence first, then promote); Rejoining while the old primary becomes the standby
  * (pg_rewind, or a fresh copy when it cannot rewind); SeedingStandby again when the user asks for a
  * re-seed of the standby; Failed when a human must act. Configuration changes: a reload on each member once it
- * sees the rendered files; Restarting for a change that needs a restart, the standby first, then
- * the primary by a switchover (or in place, spec.primaryUpdateMethod). Drains: SwitchingOver when the
+ * sees the rendered files; Restarting for a change that needs a restart, the standby first (under
+ * Preferred and Off once the primary stops waiting for it, recorded first), then the primary by a switchover (or in place, spec.primaryUpdateMethod). Drains: SwitchingOver when the
  * primary's node is cordoned and the standby is ready to take over; otherwise the drain is held.
  */
 final class Lifecycle {
@@ -873,14 +873,11 @@ final class Lifecycle {
      * (spec.primaryUpdateMethod). One member at a time, so one always serves.
      */
     private Optional<LifecycleStep> rollingRestart() {
-      if ((!restartDue(standby) && !restartDue(primary)) || !readyForRestart()) {
-        return Optional.empty();
+      if (restartDue(standby) && (readyForRestart() || readyOnceNotWaitedFor())) {
+        return Optional.of(standbyRestart());
       }
-      if (restartDue(standby)) {
-        return Optional.of(step(state.phase(Phase.Restarting).restarting(standby).stopping(standby).restartBegun(standby),
-            EventReason.RestartingMember, "Restarting standby " + standby + " (" + restartReason(standby)
-                + "); primary " + primary + " keeps the writes, and its turn, if it needs one, comes once " + standby
-                + " streams in sync again."));
+      if (!restartDue(primary) || !readyForRestart()) {
+        return Optional.empty();
       }
       if (!facts.configurationApplied(standby)) {
         // The kubelet may deliver the new files to the primary first: the standby goes first all the same.
@@ -896,6 +893,31 @@ final class Lifecycle {
           .switchoverLsn(facts.primaryWalLsn()).restartBegun(primary), EventReason.SwitchoverStarted, "Switching over to " + standby
               + ", which runs the new configuration, to restart primary " + primary + " (" + reason + "): stopping "
               + primary + " cleanly before promoting " + standby + "; " + primary + " then rejoins as its standby."));
+    }
+
+    /**
+     * The standby's turn. Under Required commits wait for it while it restarts: no commit is
+     * acknowledged on one copy. A primary that need not wait (Preferred, Off) first records that no
+     * standby holds every commit, then clears synchronous_standby_names as the pod is stopped, so
+     * writes never wait out the restart; the standby is synchronous again once it streams.
+     */
+    private LifecycleStep standbyRestart() {
+      Optional<LifecycleStep> recordFirst = recordingStopWaiting("Restart of standby " + standby);
+      if (recordFirst.isPresent()) {
+        return recordFirst.get();
+      }
+      return new LifecycleStep(state.phase(Phase.Restarting).restarting(standby).stopping(standby).restartBegun(standby),
+          stopWaitingForStandby() ? Set.of(Action.DISABLE_SYNC) : Set.of(), EventReason.RestartingMember,
+          "Restarting standby " + standby + " (" + restartReason(standby) + "); primary " + primary + " keeps the"
+              + " writes, and its turn, if it needs one, comes once " + standby + " streams in sync again.");
+    }
+
+    /**
+     * Ready for the standby's restart but for the sync record, which {@link #standbyRestart} itself
+     * cleared: the primary still waits for the standby, and it streams in sync.
+     */
+    private boolean readyOnceNotWaitedFor() {
+      return state.synchronousStandby() == null && stopWaitingForStandby() && syncShown() && healthyForRestart();
     }
 
     /** {@code member} needs a restart (see {@link PairFacts#restartNeeded}), or the user asked for one. */
@@ -920,7 +942,12 @@ final class Lifecycle {
     private boolean readyForRestart() {
       boolean inSync = pair.getSpec().replication().synchronous() == SynchronousMode.Off
           || standby.equals(state.synchronousStandby()) && syncShown();
-      return state.phase() == Phase.Streaming && facts.caughtUp() && inSync && facts.podReady(primary)
+      return inSync && healthyForRestart();
+    }
+
+    /** Streaming as recorded and seen, the standby caught up, both pods Ready, nothing stopped, no Job. */
+    private boolean healthyForRestart() {
+      return state.phase() == Phase.Streaming && facts.caughtUp() && facts.podReady(primary)
           && facts.podReady(standby) && state.stoppedMembers().isEmpty() && state.job() == null;
     }
 
@@ -956,13 +983,15 @@ final class Lifecycle {
     }
 
     /**
-     * The standby was started again: done once its pod is Ready and it streams in sync. The failover
-     * rules decide if the primary is lost meanwhile, and a standby that has not streamed for
-     * failover.standbyUnavailableSeconds is a standby not streaming like any other.
+     * The standby was started again: done once its pod is Ready and it streams in sync, or just
+     * streams if the primary stopped waiting for it (the streaming rule then makes it synchronous
+     * again). The failover rules decide if the primary is lost meanwhile, and a standby that has
+     * not streamed for failover.standbyUnavailableSeconds is a standby not streaming like any other.
      */
     private LifecycleStep standbyRestarted() {
-      boolean streamsInSync = facts.podReady(standby) && facts.streaming()
-          && (pair.getSpec().replication().synchronous() == SynchronousMode.Off || syncShown());
+      boolean waitedFor = pair.getSpec().replication().synchronous() != SynchronousMode.Off
+          && state.synchronousStandby() != null;
+      boolean streamsInSync = facts.podReady(standby) && facts.streaming() && (!waitedFor || syncShown());
       Duration bound = Duration.ofSeconds(failover.standbyUnavailableSeconds());
       if (!facts.answersAsPrimary(primary) || streamsInSync || facts.standbyNotStreamingFor().compareTo(bound) >= 0) {
         return afterRestart().running();

@@ -83,6 +83,47 @@ class ConfigurationChangesTest {
   }
 
   @Test
+  void aPreferredPairRecordsThatItStopsWaitingBeforeTheStandbyRestarts() {
+    inSync();
+    situation.outdatedPods.add(B);
+    LifecycleStep first = situation.decide(streaming(ConfigurationChangesTest::preferred));
+    assertThat(first.state().synchronousStandby()).isNull();
+    assertThat(first.actions()).as("recorded before acted on").isEmpty();
+    assertThat(first.stoppedMembers()).as("the pod is not deleted while commits still wait for it").isEmpty();
+    assertThat(first.phase()).isEqualTo(Phase.Streaming);
+    assertThat(first.message()).isEqualTo("Restart of standby site-b: recording first that site-a will commit"
+        + " without waiting for it.");
+
+    PksReplicaPair recorded = streaming(ConfigurationChangesTest::preferred);
+    recorded.setStatus(recorded.getStatus().toBuilder().synchronousStandby(null).build());
+    LifecycleStep second = situation.decide(recorded);
+    assertThat(second.actions()).as("synchronous_standby_names cleared").containsExactly(Action.DISABLE_SYNC);
+    assertThat(second.phase()).isEqualTo(Phase.Restarting);
+    assertThat(second.stoppedMembers()).as("then the pod goes").containsExactly(B);
+  }
+
+  @Test
+  void aRequiredPairsStandbyRestartsWithCommitsWaitingForIt() {
+    inSync();
+    situation.outdatedPods.add(B);
+    LifecycleStep step = situation.decide(streaming());
+    assertThat(step.actions()).isEmpty();
+    assertThat(step.state().synchronousStandby()).as("no commit acknowledged on one copy").isEqualTo(B);
+    assertThat(step.stoppedMembers()).containsExactly(B);
+  }
+
+  @Test
+  void aStandbyThePrimaryStoppedWaitingForIsDoneOnceItStreams() {
+    situation.seen(A, B, "streaming", "async", 0L);
+    PksReplicaPair pair = TestPairs.example(ConfigurationChangesTest::preferred);
+    pair.setStatus(Situation.status(Phase.Restarting, A, null, List.of(), null, null).toBuilder().restartingMember(B)
+        .build());
+    LifecycleStep step = situation.decide(pair);
+    assertThat(step.phase()).isEqualTo(Phase.Streaming);
+    assertThat(step.actions()).as("synchronous again, as after any degrade").containsExactly(Action.ENABLE_SYNC);
+  }
+
+  @Test
   void thePrimaryWaitsForTheStandbyToReadTheNewFilesEvenIfItReadThemFirst() {
     inSync();
     situation.reports(A, Situation.RENDERED, Situation.RENDERED, "shared_buffers");
@@ -402,6 +443,10 @@ class ConfigurationChangesTest {
   private static PksReplicaPair requested(PksReplicaPair pair, String... members) {
     pair.setStatus(pair.getStatus().toBuilder().restartRequest("/1").requestedRestarts(List.of(members)).build());
     return annotated(pair, PksReplicaPair.RESTART_ANNOTATION, "/1");
+  }
+
+  private static void preferred(ObjectNode json) {
+    ((ObjectNode) json.get("spec")).with("replication").put("synchronous", "Preferred");
   }
 
   private void inSync() {
