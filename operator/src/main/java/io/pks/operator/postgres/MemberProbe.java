@@ -40,7 +40,10 @@ public final class MemberProbe {
    * standby's receive and replay positions and its receiver; both roles' configuration (the hash
    * line of the postgresql.conf it can read now, which pg_file_settings parses when asked, the hash
    * it applied, what waits for a restart). pg_current_wal_lsn() raises an error during recovery:
-   * CASE evaluates it only on a primary.
+   * CASE evaluates it only on a primary. A primary whose standby does not stream also lists its
+   * pg_wal folder for the oldest segment it keeps (by segment number, whatever the timeline: a
+   * walsender serves the segments before a fork from the older timeline's files), as the position
+   * that segment starts at: whether the standby can ever stream again (see {@link WalGap}).
    */
   private static final String PROBE = """
       WITH role AS (SELECT pg_is_in_recovery() AS standby, timeline_id FROM pg_control_checkpoint()),
@@ -56,7 +59,12 @@ public final class MemberProbe {
              EXTRACT(EPOCH FROM now() - w.last_msg_receipt_time)::float8,
              (SELECT setting FROM pg_file_settings WHERE name = '%1$s' ORDER BY seqno DESC LIMIT 1),
              current_setting('%1$s', true),
-             (SELECT string_agg(name, ',' ORDER BY name) FROM pg_settings WHERE pending_restart)
+             (SELECT string_agg(name, ',' ORDER BY name) FROM pg_settings WHERE pending_restart),
+             CASE WHEN current.lsn IS NOT NULL AND r.state IS DISTINCT FROM 'streaming' THEN (
+               SELECT ('0/0'::pg_lsn + ('x' || substr(name, 9, 8))::bit(32)::bigint * 4294967296::numeric
+                   + ('x' || substr(name, 17, 8))::bit(32)::bigint
+                     * (SELECT setting::numeric FROM pg_settings WHERE name = 'wal_segment_size'))::text
+               FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$' ORDER BY substr(name, 9) LIMIT 1) END
       FROM role CROSS JOIN current
       LEFT JOIN LATERAL (
         SELECT * FROM pg_stat_replication WHERE application_name = ?
@@ -119,7 +127,7 @@ public final class MemberProbe {
             row.getDouble(11));
     ProbeResult.Slot slot = row.getString(12) == null ? null
         : new ProbeResult.Slot(row.getString(12), row.getBoolean(13), row.getString(14));
-    return new ProbeResult.PrimaryView(row.getString(3), stream, slot, row.getString(15));
+    return new ProbeResult.PrimaryView(row.getString(3), stream, slot, row.getString(15), row.getString(23));
   }
 
   private static ProbeResult.StandbyView standbyView(ResultSet row) throws SQLException {

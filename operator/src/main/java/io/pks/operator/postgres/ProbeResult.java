@@ -75,9 +75,11 @@ public record ProbeResult(
    * @param standbyStream its pg_stat_replication row for the standby; null while none is connected
    * @param standbySlot the standby's slot from pg_replication_slots; null when there is none
    * @param synchronousStandbyNames its synchronous_standby_names: whom its commits wait for; empty for none
+   * @param oldestWalLsn where the oldest WAL segment left in its pg_wal starts; read only while its
+   *     standby does not stream (null otherwise, and when pg_wal holds no segment)
    */
   public record PrimaryView(String currentWalLsn, StandbyStream standbyStream, Slot standbySlot,
-      String synchronousStandbyNames) {
+      String synchronousStandbyNames, String oldestWalLsn) {
   }
 
   /**

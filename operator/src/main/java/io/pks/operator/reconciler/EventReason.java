@@ -18,6 +18,8 @@ public enum EventReason {
   StandbySeeded(Type.Normal),
   StandbyRewound(Type.Normal),
   StandbyReseeded(Type.Normal),
+  /** A seeded or rejoined standby needs WAL its primary removed before it streamed: it is seeded again. */
+  StandbyWalRemoved(Type.Warning),
   Streaming(Type.Normal),
   StandbyNotStreaming(Type.Warning),
   SyncDegraded(Type.Warning),

@@ -26,6 +26,7 @@ import io.pks.operator.model.Jobs;
 import io.pks.operator.model.Names;
 import io.pks.operator.model.Scripts;
 import io.pks.operator.postgres.Lsn;
+import io.pks.operator.postgres.WalGap;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
 /**
@@ -235,11 +236,39 @@ final class Lifecycle {
             yield seeded(phase, seed, outcome);
           }
           if (!facts.streaming()) {
-            yield waiting(phase, "Standby " + standby + " seeded; waiting for it to stream from " + primary + ".");
+            yield notStreamingYet(phase);
           }
           yield streaming();
         }
       };
+    }
+
+    /**
+     * The seeded (or rejoined) standby started but does not stream yet. When the primary removed
+     * the WAL it needs (a checkpoint between the Job and its first stream), it never will: it is
+     * stopped and seeded again, as the same kind of Job (a rejoin then finds the WAL from its fork
+     * gone and copies). A re-seed the user asks for meanwhile is acted on, as in a steady state.
+     */
+    private LifecycleStep notStreamingYet(Phase phase) {
+      Optional<String> reseed = pair.reseedAnnotation().filter(request -> !request.equals(state.reseedRequest()));
+      if (reseed.isPresent()) {
+        return reseedRequested(reseed.get(), facts.answersAsPrimary(primary));
+      }
+      Optional<WalGap> gap = walGoneForGood();
+      if (gap.isPresent()) {
+        return warning(state.phase(phase).stopping(standby).job(null), EventReason.StandbyWalRemoved, "Standby "
+            + standby + " cannot stream from " + primary + ": " + gap.get() + " (a checkpoint removed it after the"
+            + " Job). Stopping " + standby + " to " + (phase == Phase.Rejoining ? "rejoin" : "seed") + " it again.");
+      }
+      return waiting(phase, "Standby " + standby + " seeded; waiting for it to stream from " + primary + ".");
+    }
+
+    /**
+     * The WAL the standby needs and the primary removed, when nothing else can supply it: with
+     * spec.backup the standby's restore_command reads it from the archive.
+     */
+    private Optional<WalGap> walGoneForGood() {
+      return pair.getSpec().backups().isPresent() ? Optional.empty() : facts.standbyWalGap();
     }
 
     /**
@@ -573,7 +602,8 @@ final class Lifecycle {
 
     private LifecycleStep standbyNotStreaming() {
       String seen = fenced(standby) ? "fenced: annotation " + PksReplicaPair.FENCE_ANNOTATION
-          : facts.observation().get().replication().state();
+          : facts.observation().get().replication().state() + walGoneForGood().map(gap -> "; " + gap
+              + ": only a re-seed makes it a standby again, kubectl pks reseed").orElse("");
       SynchronousMode mode = pair.getSpec().replication().synchronous();
       PairState degraded = state.phase(Phase.Degraded);
       if (mode == SynchronousMode.Required) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.pks.operator.postgres.ProbeResult;
+import io.pks.operator.postgres.WalGap;
 
 /**
  * What the operator knows of a pair at one reconcile, beside its spec and status: the latest
@@ -157,6 +158,14 @@ record PairFacts(Optional<ReplicationObservation> observation, Map<String, JobOu
   /** Whether the recorded primary's latest probe answered that it is starting up (57P03). */
   boolean primaryStarting() {
     return observation.map(ReplicationObservation::primaryStarting).orElse(false);
+  }
+
+  /**
+   * The WAL the standby needs that the primary no longer holds (a checkpoint removed it); empty
+   * when nothing is known to be missing.
+   */
+  Optional<WalGap> standbyWalGap() {
+    return observation.map(ReplicationObservation::standbyWalGap);
   }
 
   /** How long the standby has not streamed; zero while it streams. */

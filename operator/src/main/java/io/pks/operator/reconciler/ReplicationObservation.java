@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
 import io.pks.operator.postgres.ProbeResult;
+import io.pks.operator.postgres.WalGap;
 
 /**
  * The latest probe of a pair, reduced to what the status shows. Two observations are equal when
@@ -29,11 +30,13 @@ import io.pks.operator.postgres.ProbeResult;
  *     clock, like primaryReachedAt
  * @param settings what each member that answered reports of its configuration (the file it sees,
  *     the one it applied, what waits for a restart), by member name
+ * @param standbyWalGap the WAL the standby needs and the primary no longer holds; null when none is
+ *     missing, or not known to be. Part of equality by its presence only
  */
 public record ReplicationObservation(String primary, String standby, Long timeline,
     ReplicationStatus replication, Instant primaryReachedAt, Instant standbyStreamedAt, String primaryWalLsn,
     String standbyReceivedLsn, boolean primaryStarting, Instant primaryHeardAt,
-    Map<String, ProbeResult.Settings> settings) {
+    Map<String, ProbeResult.Settings> settings, WalGap standbyWalGap) {
 
   static final String STATE_NONE = "none";
   static final String STATE_UNKNOWN = "unknown";
@@ -49,7 +52,7 @@ public record ReplicationObservation(String primary, String standby, Long timeli
   public ReplicationObservation(String primary, String standby, Long timeline, ReplicationStatus replication,
       Instant primaryReachedAt, Instant standbyStreamedAt, String primaryWalLsn, String standbyReceivedLsn) {
     this(primary, standby, timeline, replication, primaryReachedAt, standbyStreamedAt, primaryWalLsn,
-        standbyReceivedLsn, false, null, Map.of());
+        standbyReceivedLsn, false, null, Map.of(), null);
   }
 
   public boolean streaming() {
@@ -69,7 +72,7 @@ public record ReplicationObservation(String primary, String standby, Long timeli
   private Object key() {
     return java.util.Arrays.asList(primary, standby, timeline, replication.state(), replication.syncState(),
         replication.slot(), replication.synchronousStandbyNames(), lagBucket(replication.lagBytes()), lagSecondsBucket(replication.replayLagSeconds()),
-        primary == null ? standbyReceivedLsn : null, primaryStarting, settings);
+        primary == null ? standbyReceivedLsn : null, primaryStarting, settings, standbyWalGap != null);
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
 import io.pks.operator.postgres.ProbeResult;
+import io.pks.operator.postgres.WalGap;
 
 /** Turns the probes of both members into one observation. Pure. */
 final class ReplicationObservations {
@@ -31,7 +32,7 @@ final class ReplicationObservations {
       return new ReplicationObservation(null, standby == null ? null : standby.member(), null,
           ReplicationStatus.builder().state(ReplicationObservation.STATE_UNKNOWN)
               .observedAt(first.observedAt().toString()).build(), primaryReachedAt, standbyStreamedAt, null,
-          receivedLsn(standby), primaryStarting, heardAt(standby), settings(first, second));
+          receivedLsn(standby), primaryStarting, heardAt(standby), settings(first, second), null);
     }
     ProbeResult.PrimaryView view = primary.primary();
     ProbeResult.StandbyStream stream = view.standbyStream();
@@ -45,7 +46,8 @@ final class ReplicationObservations {
             .observedAt(primary.observedAt().toString()).build();
     return new ReplicationObservation(primary.member(), standby == null ? null : standby.member(),
         primary.timeline(), replication, primaryReachedAt, standbyStreamedAt, view.currentWalLsn(),
-        receivedLsn(standby), primaryStarting, heardAt(standby), settings(first, second));
+        receivedLsn(standby), primaryStarting, heardAt(standby), settings(first, second),
+        WalGap.between(primary, standby).orElse(null));
   }
 
   /** When the streaming standby last got a message from its primary, by its own clock's reckoning. */

@@ -20,6 +20,7 @@ import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.model.Jobs;
+import io.pks.operator.postgres.WalGap;
 import io.pks.operator.reconciler.JobOutcome.State;
 import io.pks.operator.reconciler.LifecycleStep.Action;
 
@@ -455,6 +456,98 @@ class DecisionsTest {
     assertThat(step.phase()).isEqualTo(Phase.Streaming);
     assertThat(step.actions()).containsExactly(Action.ENABLE_SYNC);
     assertThat(step.message()).isEqualTo("Primary site-b streams to standby site-a synchronously.");
+  }
+
+  /** site-a rejoined (or seeded, by a Job of {@code kind}) and started, answering as a standby that does not stream. */
+  private PksReplicaPair startedNotStreaming(Phase phase, MemberJobKind kind, Consumer<ObjectNode> edit) {
+    MemberJob job = Jobs.seed(TestPairs.example(), A, 1, kind);
+    situation.jobs.put(job.name(), new JobOutcome(State.SUCCEEDED, null, NOW));
+    seen(B, A, "none", null, null);
+    PksReplicaPair pair = TestPairs.example(json -> {
+      ((ObjectNode) json.get("spec")).put("primary", B);
+      edit.accept(json);
+    });
+    pair.setStatus(status(phase, B, null, List.of(), job, null));
+    return pair;
+  }
+
+  private static final WalGap REMOVED = new WalGap("0/3000060", "0/5000000");
+
+  @Test
+  void aRejoinedStandbyWhoseWalThePrimaryRemovedIsStoppedToRejoinAgain() {
+    situation.standbyWalGap = REMOVED;
+    LifecycleStep step = decide(startedNotStreaming(Phase.Rejoining, MemberJobKind.Rejoin, json -> { }));
+    assertThat(step.phase()).isEqualTo(Phase.Rejoining);
+    assertThat(step.stoppedMembers()).containsExactly(A);
+    assertThat(step.job()).as("recorded once its pod is gone").isNull();
+    assertThat(step.reason()).isEqualTo(EventReason.StandbyWalRemoved);
+    assertThat(step.message()).isEqualTo("Standby site-a cannot stream from site-b: it needs WAL from 0/3000060 on,"
+        + " and the primary holds WAL only from 0/5000000 on (a checkpoint removed it after the Job). Stopping site-a"
+        + " to rejoin it again.");
+  }
+
+  @Test
+  void theSecondRejoinOfAStandbyWhoseWalWasRemovedIsARejoinJobThatWillCopy() {
+    situation.standbyWalGap = REMOVED;
+    LifecycleStep stopped = decide(startedNotStreaming(Phase.Rejoining, MemberJobKind.Rejoin, json -> { }));
+    situation.pods.remove(A);
+    seen(B, null, "none", null, null);
+    PksReplicaPair pair = TestPairs.example(json -> ((ObjectNode) json.get("spec")).put("primary", B));
+    pair.setStatus(status(stopped.phase(), B, null, stopped.stoppedMembers(), null, null));
+    LifecycleStep step = decide(pair);
+    assertThat(step.job()).as("its check finds the WAL from the fork gone, and copies")
+        .isEqualTo(Jobs.seed(TestPairs.example(), A, 2, MemberJobKind.Rejoin));
+    assertThat(step.reason()).isEqualTo(EventReason.RejoiningStandby);
+  }
+
+  @Test
+  void aSeededStandbyWhoseWalThePrimaryRemovedIsSeededAgain() {
+    situation.standbyWalGap = REMOVED;
+    LifecycleStep step = decide(startedNotStreaming(Phase.SeedingStandby, MemberJobKind.Seed, json -> { }));
+    assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
+    assertThat(step.stoppedMembers()).containsExactly(A);
+    assertThat(step.reason()).isEqualTo(EventReason.StandbyWalRemoved);
+    assertThat(step.message()).endsWith("Stopping site-a to seed it again.");
+  }
+
+  @Test
+  void aRejoinedStandbyWhoseWalIsInTheArchiveIsLeftToReadIt() {
+    situation.standbyWalGap = REMOVED;
+    LifecycleStep step = decide(startedNotStreaming(Phase.Rejoining, MemberJobKind.Rejoin, json ->
+        TestPairs.spec(json).putObject("backup").putObject("objectStore").put("endpoint", "https://s3.example.com")
+            .put("bucket", "pks-backups").put("credentialsSecret", "pks-s3")));
+    assertThat(step.stoppedMembers()).as("restore_command reads the removed WAL from the archive").isEmpty();
+    assertThat(step.reason()).isNull();
+    assertThat(step.message()).isEqualTo("Standby site-a seeded; waiting for it to stream from site-b.");
+  }
+
+  @Test
+  void aRejoinedStandbyNotYetStreamingWithItsWalHeldIsWaitedFor() {
+    LifecycleStep step = decide(startedNotStreaming(Phase.Rejoining, MemberJobKind.Rejoin, json -> { }));
+    assertThat(step.stoppedMembers()).isEmpty();
+    assertThat(step.message()).isEqualTo("Standby site-a seeded; waiting for it to stream from site-b.");
+  }
+
+  @Test
+  void aReseedRequestedWhileARejoinedStandbyDoesNotStreamIsActedOn() {
+    PksReplicaPair pair = startedNotStreaming(Phase.Rejoining, MemberJobKind.Rejoin, json -> { });
+    LifecycleStep step = decide(reseedRequested(pair, "site-a/1"));
+    assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
+    assertThat(step.stoppedMembers()).containsExactly(A);
+    assertThat(step.state().reseedRequest()).isEqualTo("site-a/1");
+    assertThat(step.reason()).isEqualTo(EventReason.ReseedRequested);
+  }
+
+  @Test
+  void aStreamingPairsStandbyWhoseWalWasRemovedIsNotReseededButTheStatusSaysHow() {
+    seen(A, B, "none", null, null);
+    situation.standbyWalGap = REMOVED;
+    LifecycleStep step = decide(streaming(null));
+    assertThat(step.phase()).isEqualTo(Phase.Degraded);
+    assertThat(step.stoppedMembers()).as("a standby's data is never replaced unasked").isEmpty();
+    assertThat(step.message()).isEqualTo("Standby site-b is not streaming from primary site-a (none; it needs WAL"
+        + " from 0/3000060 on, and the primary holds WAL only from 0/5000000 on: only a re-seed makes it a standby"
+        + " again, kubectl pks reseed); synchronous: Required, so commits wait until it is back.");
   }
 
   // --- planned switchover ---------------------------------------------------------------------

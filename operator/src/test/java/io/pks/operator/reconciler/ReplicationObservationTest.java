@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
 import io.pks.operator.postgres.ProbeResult;
+import io.pks.operator.postgres.WalGap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +18,7 @@ class ReplicationObservationTest {
     return new ProbeResult("site-a", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.PRIMARY, 1L,
         new ProbeResult.PrimaryView(lsn, state == null ? null
             : new ProbeResult.StandbyStream(state, sync, lsn, lsn, lsn, lsn, lag, 0.0),
-            new ProbeResult.Slot("pks_site_b", state != null, lsn), "sync".equals(sync) ? "FIRST 1 (site_b)" : ""),
+            new ProbeResult.Slot("pks_site_b", state != null, lsn), "sync".equals(sync) ? "FIRST 1 (site_b)" : "", null),
         null, SETTINGS, NOW);
   }
 
@@ -46,6 +47,19 @@ class ReplicationObservationTest {
         .sentLsn("0/3000148").replayLsn("0/3000148").lagBytes(0L).replayLagSeconds(0.0).slot("pks_site_b")
         .synchronousStandbyNames("FIRST 1 (site_b)").observedAt(NOW.toString()).build());
     assertThat(observation.streaming()).isTrue();
+  }
+
+  @Test
+  void aStandbyThatNeedsWalThePrimaryRemovedIsAChangeOfTheObservation() {
+    ProbeResult keepingFrom5 = new ProbeResult("site-a", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.PRIMARY,
+        2L, new ProbeResult.PrimaryView("0/6000000", null, null, "", "0/5000000"), null, SETTINGS, NOW);
+    ProbeResult askingFor3 = new ProbeResult("site-b", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.STANDBY,
+        1L, null, new ProbeResult.StandbyView("0/3000000", "0/3000000", "waiting", null), SETTINGS, NOW);
+    ReplicationObservation gap = ReplicationObservations.of(keepingFrom5, askingFor3);
+    assertThat(gap.standbyWalGap()).isEqualTo(new WalGap("0/3000000", "0/5000000"));
+    ReplicationObservation held = ReplicationObservations.of(primary(null, null, null, "0/6000000"), askingFor3);
+    assertThat(held.standbyWalGap()).isNull();
+    assertThat(gap).as("a reconcile decides on it").isNotEqualTo(held);
   }
 
   @Test

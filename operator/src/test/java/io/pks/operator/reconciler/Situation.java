@@ -14,6 +14,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.api.v1alpha1.ReplicationStatus;
 import io.pks.operator.postgres.ProbeResult;
+import io.pks.operator.postgres.WalGap;
 
 /**
  * The facts of one named situation for the decision tests: what the probes saw and when, the
@@ -33,6 +34,8 @@ final class Situation {
   String standbyReceivedLsn;
   /** When the standby last received from the primary, as it reports; null: not streaming. */
   Instant primaryHeardAt;
+  /** What the standby needs of the primary's WAL and the primary no longer holds; null: nothing. */
+  WalGap standbyWalGap;
   /** The recorded primary's latest probe answered 57P03 (starting up). */
   boolean primaryStarting;
   /** The hash of the rendered configuration; each member reports it seen and applied unless a test says otherwise. */
@@ -51,7 +54,7 @@ final class Situation {
   PairFacts facts() {
     return new PairFacts(Optional.ofNullable(observation).map(o -> new ReplicationObservation(
         o.primary(), o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt, primaryWalLsn,
-        standbyReceivedLsn, primaryStarting, primaryHeardAt, settings)),
+        standbyReceivedLsn, primaryStarting, primaryHeardAt, settings, standbyWalGap)),
         jobs, pods, NOW, new PairFacts.Configuration(RENDERED, outdatedPods), new PairFacts.Nodes(cordoned));
   }
 
