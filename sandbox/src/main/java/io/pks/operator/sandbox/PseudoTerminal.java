@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * so util-linux's {@code script} allocates one: it runs the command on the pty's slave side (stdin, stdout and
  * stderr, so both outputs come back as one stream, with the terminal's {@code \r\n}), copies the pipes it was given
  * to and from the master side, passes an end of its stdin on as the terminal's end-of-file, and exits with the
- * command's code ({@code -e}). The pty starts in the terminal's usual mode (echo on), as a fresh container tty does.
+ * command's code ({@code --return}). The pty starts in the terminal's usual mode (echo on), as a fresh container
+ * tty does.
  */
 public final class PseudoTerminal {
   /** The terminal type a runtime gives a tty session whose container does not set one (Docker, containerd). */
