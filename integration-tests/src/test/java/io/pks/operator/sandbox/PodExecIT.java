@@ -136,6 +136,13 @@ class PodExecIT {
   }
 
   @Test
+  void aTtyWithoutStdinGivesTheCommandNoEndOfFile() throws Exception {
+    Received received = exec(commands("sh", "-c", "timeout --foreground 1 cat; echo $?") + "&stdout=true&tty=true",
+        List.of(PodExec.V5), socket -> { });
+    assertThat(received.channel(1)).as("cat still reading when timeout ends it").isEqualTo("124\r\n");
+  }
+
+  @Test
   void refusalsAreTheApiServersStatuses() throws Exception {
     assertThat(handshakeRefused("/api/v1/namespaces/telephony/pods/gone/exec?command=true&stdout=true"))
         .containsEntry(404, "pods \"gone\" not found");

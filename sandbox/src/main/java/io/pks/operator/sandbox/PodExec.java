@@ -166,7 +166,8 @@ public final class PodExec {
     }
 
     void run() {
-      if (!request.stdin()) {
+      // A terminal nobody types on is not at its end: its command sees no end-of-file, as in a container.
+      if (!request.stdin() && !request.tty()) {
         closeStdin();
       }
       socket.binaryMessageHandler(this::received);

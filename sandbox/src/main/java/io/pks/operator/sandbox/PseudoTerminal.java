@@ -3,6 +3,8 @@ package io.pks.operator.sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +21,11 @@ import java.util.stream.Collectors;
 public final class PseudoTerminal {
   /** The terminal type a runtime gives a tty session whose container does not set one (Docker, containerd). */
   static final String TERM = "xterm";
-  /** How long a resize waits for the command's terminal to appear: {@code script} opens it as it starts. */
-  private static final long SLAVE_WAIT_MILLIS = 5_000;
+  /**
+   * How long after the session's start a resize waits for the command's terminal to appear: {@code script} opens it
+   * as it starts, and kubectl sends the first size at once.
+   */
+  private static final Duration SLAVE_WAIT = Duration.ofSeconds(5);
   private static final long POLL_MILLIS = 10;
   private static final String SLAVES = "/dev/pts/";
 
@@ -42,7 +47,7 @@ public final class PseudoTerminal {
    * which signals SIGWINCH to the command as a real terminal does. {@code script} gives the pty a size only from
    * a terminal of its own, and its stdin here is a pipe, so the size is set from outside, by {@code stty} on the
    * slave side as the command holds it ({@code /proc/<pid>/fd/0}, which reaches it whatever mount namespace the
-   * command runs in). Whether it was set: false when the command ended, or never opened its terminal in time.
+   * command runs in). Whether it was set: false when the command ended, or had no terminal in time.
    */
   public static boolean resize(Process session, int width, int height) throws InterruptedException {
     Optional<Path> slave = awaitSlave(session);
@@ -53,19 +58,23 @@ public final class PseudoTerminal {
       Process stty = new ProcessBuilder("stty", "-F", slave.get().toString(), "cols", Integer.toString(width),
           "rows", Integer.toString(height)).redirectErrorStream(true).start();
       stty.getInputStream().readAllBytes();
-      return stty.waitFor(SLAVE_WAIT_MILLIS, TimeUnit.MILLISECONDS) && stty.exitValue() == 0;
+      return stty.waitFor(SLAVE_WAIT.toMillis(), TimeUnit.MILLISECONDS) && stty.exitValue() == 0;
     } catch (IOException e) {
       return false;
     }
   }
 
-  /** The stdin of the first of the session's processes that reads a pty: the command {@code script} started. */
+  /**
+   * The stdin of one of the session's processes that reads a pty: the command {@code script} started, or a process
+   * of its. Waits only in the session's first {@link #SLAVE_WAIT}, so that a later resize of a session whose terminal
+   * cannot be found is dropped at once instead of holding back the input sent after it.
+   */
   private static Optional<Path> awaitSlave(Process session) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SLAVE_WAIT_MILLIS);
+    Instant deadline = session.info().startInstant().orElseGet(Instant::now).plus(SLAVE_WAIT);
     while (session.isAlive()) {
       Optional<Path> slave = session.descendants().map(PseudoTerminal::stdinOnPty).flatMap(Optional::stream)
           .findFirst();
-      if (slave.isPresent() || System.nanoTime() > deadline) {
+      if (slave.isPresent() || Instant.now().isAfter(deadline)) {
         return slave;
       }
       Thread.sleep(POLL_MILLIS);
