@@ -1,12 +1,18 @@
 package io.pks.operator.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +84,45 @@ class KubectlPksPsqlE2E {
   @Test
   void psqlReadsStatementsPipedOnStdinAndLeavesNoPassfile() throws IOException {
     assertThat(psql("SELECT 40 + 2;\nSELECT current_user = 'postgres';\n", "--", "-tA").out()).isEqualTo("42\nt\n");
+    assertNoPassfileInThePrimary();
+  }
+
+  @Test
+  void psqlOnATerminalIsInteractiveOnTheTerminalsSizeAndLeavesNoPassfile() throws Exception {
+    Path screen = home.resolve("terminal.screen");
+    Process session = kubectl.startOnTerminal(PLUGINS, screen, 100, 30, "pks", "psql", pair.name, "-n",
+        pair.namespace);
+    try (Writer keyboard = new OutputStreamWriter(session.getOutputStream(), StandardCharsets.UTF_8)) {
+      awaitShown(session, screen, "postgres=#");
+      type(keyboard, "SELECT pg_is_in_recovery();\n");
+      awaitShown(session, screen, "(1 row)");
+      type(keyboard, "\\! stty size\n");
+      awaitShown(session, screen, "30 100");
+      type(keyboard, "\\q\n");
+      assertThat(session.waitFor(60, TimeUnit.SECONDS)).as("psql ended by \\q").isTrue();
+    } finally {
+      session.destroyForcibly();
+    }
+    assertThat(session.exitValue()).as(Files.readString(screen)).isZero();
+    assertThat(Files.readString(screen)).as("psql's prompt, its aligned answer, the pod's terminal size")
+        .contains("postgres=# SELECT pg_is_in_recovery();", "\r\n f\r\n", "30 100\r\n");
+    assertNoPassfileInThePrimary();
+  }
+
+  private static void type(Writer keyboard, String line) throws IOException {
+    keyboard.write(line);
+    keyboard.flush();
+  }
+
+  /** Waits until the terminal shows {@code text}, failing at once if the session ended without it. */
+  private static void awaitShown(Process session, Path screen, String text) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .failFast("the session ended before showing " + text, () -> !session.isAlive()
+            && !Files.readString(screen).contains(text))
+        .until(() -> Files.readString(screen).contains(text));
+  }
+
+  private static void assertNoPassfileInThePrimary() throws IOException {
     Path runDir = fixture.sandbox.runtime().podDir(pair.namespace, Names.pod(pair.name, pair.get().getStatus()
         .currentPrimary()));
     try (Stream<Path> files = Files.walk(runDir)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +34,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The framing of the embedded API server's {@code pods/exec}, byte by byte, with the JDK's websocket client: the
  * subprotocol picked, one channel byte before each message's data, stdin closed by v5's close channel, the exit
- * code as the API server's Status, refusals as HTTP Statuses. The commands run on this machine ({@code sh}).
+ * code as the API server's Status, refusals as HTTP Statuses; with a tty, the command on a pseudo terminal sized by
+ * the resize channel. The commands run on this machine ({@code sh}; with a tty, under {@link PseudoTerminal}).
  */
 class PodExecIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -43,11 +47,11 @@ class PodExecIT {
   @BeforeEach
   void start() {
     server = new EmbeddedApiServer();
-    server.servePodExec((namespace, pod, container, command) -> {
+    server.servePodExec((namespace, pod, container, command, tty) -> {
       if (!pod.equals("app")) {
         throw new PodExec.Refused(404, "pods \"" + pod + "\" not found");
       }
-      return new ProcessBuilder(command).start();
+      return new ProcessBuilder(tty ? PseudoTerminal.command(command) : command).start();
     });
   }
 
@@ -108,16 +112,57 @@ class PodExecIT {
   }
 
   @Test
+  void aTtyRunsTheCommandOnATerminalSizedByResizeMessagesWithBothOutputsOnStdout() throws Exception {
+    Received received = exec(commands("sh", "-c", "tty; test -t 0 && echo yes; read line; stty size; echo err >&2;"
+        + " exit 5") + "&stdin=true&stdout=true&tty=true", List.of(PodExec.V5), socket -> {
+          socket.sendBinary(message(4, "not a size"), true).join();
+          socket.sendBinary(message(4, "{\"Width\":120,\"Height\":40}"), true).join();
+          socket.sendBinary(message(0, "go\n"), true).join();
+        });
+    assertThat(received.channel(1)).as("the terminal's lines end in \\r\\n; the input is echoed")
+        .contains("/dev/pts/", "yes\r\n", "go\r\n", "40 120\r\n", "err\r\n");
+    assertThat(received.channel(2)).as("a terminal has one output").isEmpty();
+    assertThat(received.status().at("/details/causes/0/message").asText()).isEqualTo("5");
+  }
+
+  @Test
+  void aTtySessionEndsWhenItsInputDoes() throws Exception {
+    Received received = exec(commands("cat") + "&stdin=true&stdout=true&tty=true", List.of(PodExec.V5), socket -> {
+      socket.sendBinary(message(0, "last line\n"), true).join();
+      socket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 255, 0}), true).join();
+    });
+    assertThat(received.channel(1)).isEqualTo("last line\r\nlast line\r\n");
+    assertThat(received.status().path("status").asText()).isEqualTo("Success");
+  }
+
+  @Test
+  void aTtyWithoutStdinGivesTheCommandNoEndOfFile() throws Exception {
+    Received received = exec(commands("sh", "-c", "timeout --foreground 1 cat; echo $?") + "&stdout=true&tty=true",
+        List.of(PodExec.V5), socket -> { });
+    assertThat(received.channel(1)).as("cat still reading when timeout ends it").isEqualTo("124\r\n");
+  }
+
+  @Test
   void refusalsAreTheApiServersStatuses() throws Exception {
     assertThat(handshakeRefused("/api/v1/namespaces/telephony/pods/gone/exec?command=true&stdout=true"))
         .containsEntry(404, "pods \"gone\" not found");
-    assertThat(handshakeRefused(EXEC + "?command=true&stdin=true&tty=true"))
-        .containsEntry(400, "the sandbox does not serve a tty: run kubectl exec -i without -t");
     assertThat(handshakeRefused(EXEC + "?stdout=true")).containsEntry(400, "you must specify at least 1 command");
     HttpResponse<String> plain = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + EXEC + "?command=true"))
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(plain.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(plain.body()).path("message").asText()).isEqualTo("Upgrade request required");
+  }
+
+  /** The query's {@code command} parameters. */
+  private static String commands(String... argv) {
+    return "?" + Stream.of(argv).map(word -> "command=" + URLEncoder.encode(word, StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+
+  /** One message on {@code channel}. */
+  private static ByteBuffer message(int channel, String data) {
+    byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(bytes.length + 1).put((byte) channel).put(bytes).flip();
   }
 
   private interface Client {

@@ -47,7 +47,7 @@ final class ApiHttpServer implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
-  private volatile PodExec.Starter execStarter = (namespace, pod, container, command) -> {
+  private volatile PodExec.Starter execStarter = (namespace, pod, container, command, tty) -> {
     throw new PodExec.Refused(400, "this API server runs no pods: pods/exec is not served");
   };
 

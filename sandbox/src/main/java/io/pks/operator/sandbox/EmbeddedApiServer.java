@@ -199,8 +199,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   /**
-   * Serves {@code pods/exec} ({@code kubectl exec -i}) with {@code starter}: it starts a command in a
-   * pod's container, or refuses as the API server does.
+   * Serves {@code pods/exec} ({@code kubectl exec -i}, and {@code -it} on a pseudo terminal) with {@code starter}:
+   * it starts a command in a pod's container, or refuses as the API server does.
    */
   public void servePodExec(PodExec.Starter starter) {
     server.serveExec(starter);

@@ -152,15 +152,20 @@ public final class LocalContainer {
 
   /**
    * {@code command} run in container {@code name} (null: the first) as {@code kubectl exec} runs it: as the
-   * container's user, with its environment, in its node; mount paths in the arguments are made folders.
+   * container's user, with its environment, in its node; mount paths in the arguments are made folders. With
+   * {@code tty}, on a pseudo terminal, its TERM {@value PseudoTerminal#TERM} unless the container sets one.
    */
-  Process exec(String name, List<String> command) throws IOException {
+  Process exec(String name, List<String> command, boolean tty) throws IOException {
     Container container = name == null ? pod.getSpec().getContainers().get(0)
         : pod.getSpec().getContainers().stream().filter(each -> each.getName().equals(name)).findFirst()
             .orElseThrow(() -> new PodExec.Refused(400, "container " + name + " is not valid for pod "
                 + pod.getMetadata().getName()));
     List<String> argv = command.stream().map(arg -> translate(arg, mounts)).toList();
-    return new ProcessBuilder(inNode(ScriptLauncher.command(argv, environment(container, networkEnv))))
+    Map<String, String> env = environment(container, networkEnv);
+    if (tty) {
+      env.putIfAbsent("TERM", PseudoTerminal.TERM);
+    }
+    return new ProcessBuilder(inNode(ScriptLauncher.command(tty ? PseudoTerminal.command(argv) : argv, env)))
         .directory(podDir.toFile()).start();
   }
 

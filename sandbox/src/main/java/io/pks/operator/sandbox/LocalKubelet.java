@@ -165,13 +165,14 @@ final class LocalKubelet implements AutoCloseable {
    * {@code command} run in a container of pod {@code namespace/name} ({@link LocalContainer#exec}); refused
    * as the API server does when the pod has no running container here.
    */
-  Process exec(String namespace, String name, String container, List<String> command) throws java.io.IOException {
+  Process exec(String namespace, String name, String container, List<String> command, boolean tty)
+      throws java.io.IOException {
     PodRun run = runs.get(namespace + "/" + name);
     LocalContainer running = run == null ? null : run.container;
     if (running == null || !running.running()) {
       throw new PodExec.Refused(400, "pod " + name + " is not running: its container has not started or has ended");
     }
-    return running.exec(container, command);
+    return running.exec(container, command, tty);
   }
 
   /** The folder of the local container of pod {@code namespace/name}. */

@@ -179,14 +179,15 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /**
-   * Starts {@code command} in a pod's container for {@code pods/exec}: 404 for a pod that does not exist, 400 for
-   * one that does not run here.
+   * Starts {@code command} in a pod's container for {@code pods/exec}, on a pseudo terminal if {@code tty}: 404 for
+   * a pod that does not exist, 400 for one that does not run here.
    */
-  public Process exec(String namespace, String pod, String container, List<String> command) throws IOException {
+  public Process exec(String namespace, String pod, String container, List<String> command, boolean tty)
+      throws IOException {
     if (podCache.getStore().getByKey(namespace + "/" + pod) == null) {
       throw new PodExec.Refused(404, "pods \"" + pod + "\" not found");
     }
-    return kubelet.exec(namespace, pod, container, command);
+    return kubelet.exec(namespace, pod, container, command, tty);
   }
 
   /** The folder holding the claim's data, or null if it is not bound. */

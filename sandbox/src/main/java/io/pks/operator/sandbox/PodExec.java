@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.Status;
@@ -22,7 +23,9 @@ import io.vertx.core.http.ServerWebSocket;
  * {@code pods/exec} as the API server serves it to kubectl over a websocket: the subprotocols
  * {@value #V5} and {@value #V4}, every binary message one channel byte then data (stdin 0, stdout 1,
  * stderr 2, error 3, resize 4; in v5, 255 closes the client's side of a channel). The command ends
- * with a v1 Status on the error channel, its exit code as a {@code NonZeroExitCode} cause.
+ * with a v1 Status on the error channel, its exit code as a {@code NonZeroExitCode} cause. With {@code tty=true}
+ * the command runs on a pseudo terminal ({@link PseudoTerminal}): its outputs are one stream on stdout, and each
+ * resize message ({@code {"Width":W,"Height":H}}) sets the terminal's size.
  */
 public final class PodExec {
   static final String V5 = "v5.channel.k8s.io";
@@ -42,8 +45,12 @@ public final class PodExec {
   /** Starts a command in a pod's container, or refuses as the API server does. */
   @FunctionalInterface
   public interface Starter {
-    /** {@code container} null: the pod's first. Throws {@link Refused} for a pod or container that cannot run it. */
-    Process start(String namespace, String pod, String container, List<String> command) throws IOException;
+    /**
+     * {@code container} null: the pod's first; {@code tty}: on a pseudo terminal ({@link PseudoTerminal#command}).
+     * Throws {@link Refused} for a pod or container that cannot run it.
+     */
+    Process start(String namespace, String pod, String container, List<String> command, boolean tty)
+        throws IOException;
   }
 
   /** A pod that does not exist (404), is not running or has no such container (400). */
@@ -88,15 +95,10 @@ public final class PodExec {
 
   /**
    * Upgrades the request and runs the command, or answers it with the API server's Status: a request without a
-   * websocket upgrade, without a command, with a tty (not served) or for a pod that cannot run it.
+   * websocket upgrade, without a command, or for a pod that cannot run it.
    */
   static void serve(HttpServerRequest http, Starter starter, ExecutorService blocking) {
     Request request = Request.of(http);
-    // First: kubectl retries a refused websocket with SPDY, whose refusal should still say why.
-    if (request.tty()) {
-      refuse(http, new Refused(400, "the sandbox does not serve a tty: run kubectl exec -i without -t"));
-      return;
-    }
     if (!"websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
       refuse(http, new Refused(400, "Upgrade request required"));
       return;
@@ -107,7 +109,8 @@ public final class PodExec {
     }
     Process process;
     try {
-      process = starter.start(request.namespace(), request.pod(), request.container(), request.command());
+      process = starter.start(request.namespace(), request.pod(), request.container(), request.command(),
+          request.tty());
     } catch (Refused refused) {
       refuse(http, refused);
       return;
@@ -148,8 +151,11 @@ public final class PodExec {
     private final ServerWebSocket socket;
     private final Request request;
     private final Process process;
-    /** Writes to the command's stdin one after the other, off the event loop. */
-    private final ExecutorService stdinWriter = Executors.newSingleThreadExecutor(r -> daemon(r, "exec-stdin"));
+    /**
+     * Hands the command its stdin and its terminal's sizes in the order the client sent them, off the event loop:
+     * a size sent before some input is in force when the command reads that input.
+     */
+    private final ExecutorService toCommand = Executors.newSingleThreadExecutor(r -> daemon(r, "exec-input"));
     private final ExecutorService blocking;
 
     Session(ServerWebSocket socket, Request request, Process process, ExecutorService blocking) {
@@ -160,13 +166,14 @@ public final class PodExec {
     }
 
     void run() {
-      if (!request.stdin()) {
+      // A terminal nobody types on is not at its end: its command sees no end-of-file, as in a container.
+      if (!request.stdin() && !request.tty()) {
         closeStdin();
       }
       socket.binaryMessageHandler(this::received);
       socket.closeHandler(gone -> {
         process.destroyForcibly();
-        stdinWriter.shutdown();
+        toCommand.shutdown();
       });
       blocking.submit(this::pumpUntilExit);
     }
@@ -178,7 +185,7 @@ public final class PodExec {
       byte channel = message.getByte(0);
       if (channel == STDIN && message.length() > 1) {
         byte[] data = message.getBytes(1, message.length());
-        stdinWriter.submit(() -> {
+        toCommand.submit(() -> {
           try {
             process.getOutputStream().write(data);
             process.getOutputStream().flush();
@@ -189,12 +196,34 @@ public final class PodExec {
       } else if (channel == CLOSE && V5.equals(socket.subProtocol()) && message.length() > 1
           && message.getByte(1) == STDIN) {
         closeStdin();
+      } else if (channel == RESIZE && request.tty()) {
+        byte[] size = message.getBytes(1, message.length());
+        toCommand.submit(() -> resize(size));
       }
-      // RESIZE: no tty is served, so there is nothing to resize.
+      // A resize without a tty has nothing to resize, as in the kubelet.
+    }
+
+    /**
+     * Sets the terminal's size from a resize message; one the command's terminal cannot take (malformed, or the
+     * command ended) is dropped: a size is never a reason to end the session.
+     */
+    private void resize(byte[] message) {
+      try {
+        JsonNode size = JSON.readTree(message);
+        int width = size.path("Width").asInt(-1);
+        int height = size.path("Height").asInt(-1);
+        if (width >= 0 && height >= 0) {
+          PseudoTerminal.resize(process, width, height);
+        }
+      } catch (IOException e) {
+        // Not a size: dropped.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     private void closeStdin() {
-      stdinWriter.submit(() -> {
+      toCommand.submit(() -> {
         try {
           process.getOutputStream().close();
         } catch (IOException e) {
@@ -222,7 +251,7 @@ public final class PodExec {
         if (!socket.isClosed()) {
           socket.close();
         }
-        stdinWriter.shutdown();
+        toCommand.shutdown();
       }
     }
 

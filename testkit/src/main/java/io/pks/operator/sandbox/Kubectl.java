@@ -51,15 +51,38 @@ public final class Kubectl {
   public Result runWithPlugins(Path pluginDir, String input, String... args) {
     List<String> command = new ArrayList<>(List.of(binary.toString()));
     command.addAll(Arrays.asList(args));
-    ProcessBuilder builder = builder(command, home.resolve("kubectl.out"), home.resolve("kubectl.err"));
-    builder.environment().put("KUBECONFIG", kubeconfig.toString());
-    builder.environment().put("PATH", pluginDir + File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
+    ProcessBuilder builder = withPlugins(builder(command, home.resolve("kubectl.out"), home.resolve("kubectl.err")),
+        pluginDir);
     try {
       Path stdin = Files.writeString(home.resolve("kubectl.in"), input);
       return finish(command, builder.redirectInput(stdin.toFile()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Starts {@code kubectl args...} as {@link #runWithPlugins} runs it, but as a person at a terminal of
+   * {@code columns} by {@code rows} does: kubectl and its plugins see a tty on stdin and stdout (a pseudo terminal
+   * of {@link PseudoTerminal}'s), what is written to the process's stdin is typed on it, and what the terminal
+   * shows goes to {@code screen} (both outputs, lines ending in \r\n). The caller ends the process.
+   */
+  public Process startOnTerminal(Path pluginDir, Path screen, int columns, int rows, String... args) {
+    List<String> sized = new ArrayList<>(List.of("sh", "-c", "stty cols " + columns + " rows " + rows
+        + " && exec \"$@\"", "sh", binary.toString()));
+    sized.addAll(Arrays.asList(args));
+    try {
+      return withPlugins(builder(PseudoTerminal.command(sized), screen, Path.of(screen + ".err")), pluginDir).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The plugins of {@code pluginDir} first on PATH, the kubeconfig in $KUBECONFIG. */
+  private ProcessBuilder withPlugins(ProcessBuilder builder, Path pluginDir) {
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    builder.environment().put("PATH", pluginDir + File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
+    return builder;
   }
 
   private Result finish(List<String> command, ProcessBuilder builder) {
