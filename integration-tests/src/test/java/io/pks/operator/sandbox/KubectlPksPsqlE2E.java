@@ -109,6 +109,26 @@ class KubectlPksPsqlE2E {
     assertNoPassfileInThePrimary();
   }
 
+  /**
+   * The passfile is gone once psql runs, and a {@code \c} still connects; a session cut off
+   * (kubectl killed) leaves nothing behind.
+   */
+  @Test
+  void aPsqlSessionHoldsNoPassfileInThePodEvenWhenItIsCutOff() throws Exception {
+    Path screen = home.resolve("cut.screen");
+    Process session = kubectl.startOnTerminal(PLUGINS, screen, 100, 30, "pks", "psql", pair.name, "-n",
+        pair.namespace);
+    try (Writer keyboard = new OutputStreamWriter(session.getOutputStream(), StandardCharsets.UTF_8)) {
+      awaitShown(session, screen, "postgres=#");
+      assertNoPassfileInThePrimary();
+      type(keyboard, "\\c postgres\n");
+      awaitShown(session, screen, "You are now connected to database");
+    } finally {
+      session.destroyForcibly();
+    }
+    assertNoPassfileInThePrimary();
+  }
+
   private static void type(Writer keyboard, String line) throws IOException {
     keyboard.write(line);
     keyboard.flush();

@@ -25,8 +25,8 @@ import picocli.CommandLine.Parameters;
  * {@code kubectl exec}s with the user's credentials (the operator needs no right to exec). A running
  * member does not mount the superuser's Secret (see PodVolume), so the plugin reads it and hands it on
  * the first exec's stdin to a passfile of the pod's own (pks-common.sh's write_passfile, mode 0600);
- * the second runs psql with it and removes it when psql ends. The password is never on a command
- * line nor in an environment.
+ * the second removes it and runs psql with it still open. Should the second exec not start, a third
+ * removes it. The password is never on a command line nor in an environment.
  */
 @Command(name = "psql", mixinStandardHelpOptions = true,
     description = {"Run psql in a member's pod as the pair's superuser",
@@ -49,15 +49,21 @@ public final class PsqlCommand extends PairCommand {
       printf '%s\\n' "${passfile##*/}"
       """;
   /**
-   * psql with the passfile named $1 as the superuser ($2) over the pod's socket; the passfile removed at its end.
+   * psql with the passfile named $1 as the superuser ($2) over the pod's socket. The passfile is
+   * removed before psql starts, held open as descriptor 3 for psql to read: nothing is left in the
+   * pod however the session ends, a cut connection or a killed kubectl included.
    */
   static final String RUN_PSQL = """
       passfile=$PKS_RUN_DIR/$1
       superuser=$2
       shift 2
-      trap 'rm -f "$passfile"' EXIT
-      PGPASSFILE=$passfile psql -h "$PKS_RUN_DIR" -p "$PGPORT" -U "$superuser" -d postgres "$@"
+      exec 3< "$passfile"
+      rm -f "$passfile"
+      PGPASSFILE=/dev/fd/3 exec psql -h "$PKS_RUN_DIR" -p "$PGPORT" -U "$superuser" -d postgres "$@"
       """;
+
+  /** Removes the passfile named $1, when psql's exec did not. */
+  static final String REMOVE_PASSFILE = "rm -f \"$PKS_RUN_DIR/$1\"";
 
   @Option(names = "--member", paramLabel = "MEMBER", description = "This member's pod. Default: the current primary.")
   String member;
@@ -100,8 +106,15 @@ public final class PsqlCommand extends PairCommand {
       List<String> script = new ArrayList<>(List.of(RUN_PSQL, passfile,
           new String(decoded(superuser, Secrets.USERNAME), StandardCharsets.UTF_8)));
       script.addAll(psqlArgs);
-      return new ProcessBuilder(kubectlExec(namespace, pod, System.console() != null, script)).inheritIO().start()
-          .waitFor();
+      int exitCode = new ProcessBuilder(kubectlExec(namespace, pod, System.console() != null, script)).inheritIO()
+          .start().waitFor();
+      if (exitCode != 0) {
+        // psql failed, or the exec never ran and the passfile is still there.
+        new ProcessBuilder(kubectlExec(namespace, pod, false, List.of(REMOVE_PASSFILE, passfile)))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start()
+            .waitFor();
+      }
+      return exitCode;
     } catch (IOException e) {
       spec.commandLine().getErr().println("cannot run kubectl: " + e.getMessage());
       return 1;
