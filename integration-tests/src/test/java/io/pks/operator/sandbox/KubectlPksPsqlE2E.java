@@ -90,10 +90,8 @@ class KubectlPksPsqlE2E {
   @Test
   void psqlOnATerminalIsInteractiveOnTheTerminalsSizeAndLeavesNoPassfile() throws Exception {
     Path screen = home.resolve("terminal.screen");
-    Process session = kubectl.startOnTerminal(PLUGINS, screen, 100, 30, "pks", "psql", pair.name, "-n",
-        pair.namespace);
+    Process session = psqlOnTerminal(screen);
     try (Writer keyboard = new OutputStreamWriter(session.getOutputStream(), StandardCharsets.UTF_8)) {
-      awaitShown(session, screen, "postgres=#");
       type(keyboard, "SELECT pg_is_in_recovery();\n");
       awaitShown(session, screen, "(1 row)");
       type(keyboard, "\\! stty size\n");
@@ -116,10 +114,8 @@ class KubectlPksPsqlE2E {
   @Test
   void aPsqlSessionHoldsNoPassfileInThePodEvenWhenItIsCutOff() throws Exception {
     Path screen = home.resolve("cut.screen");
-    Process session = kubectl.startOnTerminal(PLUGINS, screen, 100, 30, "pks", "psql", pair.name, "-n",
-        pair.namespace);
+    Process session = psqlOnTerminal(screen);
     try (Writer keyboard = new OutputStreamWriter(session.getOutputStream(), StandardCharsets.UTF_8)) {
-      awaitShown(session, screen, "postgres=#");
       assertNoPassfileInThePrimary();
       type(keyboard, "\\c postgres\n");
       awaitShown(session, screen, "You are now connected to database");
@@ -127,6 +123,19 @@ class KubectlPksPsqlE2E {
       session.destroyForcibly();
     }
     assertNoPassfileInThePrimary();
+  }
+
+  /** {@code kubectl pks psql pks} on a terminal of 100×30, once psql shows its prompt. */
+  private static Process psqlOnTerminal(Path screen) {
+    Process session = kubectl.startOnTerminal(PLUGINS, screen, 100, 30, "pks", "psql", pair.name, "-n",
+        pair.namespace);
+    try {
+      awaitShown(session, screen, "postgres=#");
+      return session;
+    } catch (RuntimeException | Error failure) {
+      session.destroyForcibly();
+      throw failure;
+    }
   }
 
   private static void type(Writer keyboard, String line) throws IOException {
