@@ -82,9 +82,39 @@ final class ReplicationMonitor {
             // Only pairs whose objects exist have members to probe.
             .withRegisterPredicate(pair -> pair.getStatus() != null && pair.getStatus().currentPrimary() != null)
             .build()) {
+      /**
+       * JOSDK 5.2 schedules a pair's first probe when the pair is registered, and a probe that
+       * runs before the event source has started ends without scheduling the next: a pair already
+       * there when the operator starts or becomes the leader (its informer lists it before the
+       * controller starts) would never be probed again, and never failed over. Registered only
+       * once started, under one lock so that a pair is never registered twice.
+       */
+      private final Object registration = new Object();
+
+      @Override
+      public void start() {
+        super.start();
+        synchronized (registration) {
+          context.getPrimaryCache().list().forEach(super::onResourceCreated);
+        }
+      }
+
+      @Override
+      public void onResourceCreated(PksReplicaPair pair) {
+        synchronized (registration) {
+          if (isRunning()) {
+            super.onResourceCreated(pair);
+          }
+        }
+      }
+
       @Override
       public void onResourceUpdated(PksReplicaPair pair, PksReplicaPair old) {
-        super.onResourceUpdated(pair, old);
+        synchronized (registration) {
+          if (isRunning()) {
+            super.onResourceUpdated(pair, old);
+          }
+        }
         // A step just recorded that waits for the probe: probe now rather than at the next tick,
         // then at the short interval while the hand-off is awaited.
         if (handoffs.begins(pair, old, clock.instant())) {
@@ -120,6 +150,10 @@ final class ReplicationMonitor {
   private Set<ReplicationObservation> observe(PksReplicaPair pair) {
     try (PairLogContext ignored = PairLogContext.of(pair)) {
       return probeMembers(pair);
+    } catch (RuntimeException failure) {
+      // JOSDK schedules a pair's next probe when this one returns: thrown, it would be the last.
+      LOG.warn("{}: probe failed, tried again at the next interval: {}", pair.ref(), failure.toString());
+      return Set.of();
     }
   }
 
@@ -154,8 +188,7 @@ final class ReplicationMonitor {
 
   /**
    * A spec the reconciler refuses (a running pair edited badly) may name members or ports that do
-   * not run, and an exception in a probe would silently end this pair's probing: such a pair is
-   * not probed until its spec is put right.
+   * not run: such a pair is not probed until its spec is put right.
    */
   static boolean probeable(PksReplicaPair pair) {
     return SpecValidator.validate(pair, AppliedState.NONE).isEmpty()

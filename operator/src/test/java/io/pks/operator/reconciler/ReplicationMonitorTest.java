@@ -1,18 +1,39 @@
 package io.pks.operator.reconciler;
 
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.LoopbackNetwork;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** A running pair whose spec is edited badly is not probed with what the edit names. */
+/**
+ * The probes' schedule: a pair is probed at every interval whatever happened before (the event
+ * source started after the pair was listed, a probe that failed), and a running pair whose spec is
+ * edited badly is not probed with what the edit names.
+ */
 class ReplicationMonitorTest {
+  private static final Duration INTERVAL = Duration.ofMillis(50);
 
   /** The example as running with site-a as primary, its spec then edited by {@code edit}. */
   private static PksReplicaPair running(Consumer<ObjectNode> edit) {
@@ -37,5 +58,84 @@ class ReplicationMonitorTest {
     assertThat(ReplicationMonitor.probeable(running(spec -> spec.withArray("members").remove(1)))).isFalse();
     assertThat(ReplicationMonitor.probeable(running(spec -> spec.with("postgres").put("port", 0)))).isFalse();
     assertThat(ReplicationMonitor.probeable(running(spec -> spec.with("postgres").put("port", "abc")))).isFalse();
+  }
+
+  /**
+   * An operator started (or made leader) with the pair already there: its informer lists the pair,
+   * and the pair's first probe falls due, before the event source has started. On JOSDK 5.2 alone
+   * that probe ended the pair's schedule for good.
+   */
+  @Test
+  void aPairListedBeforeTheProbesStartIsProbedOnceTheyDo() {
+    AtomicInteger probes = new AtomicInteger();
+    PksReplicaPair pair = running(spec -> { });
+    PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> source =
+        eventSource(pair, id -> {
+          probes.incrementAndGet();
+          return Optional.of(superuser());
+        });
+    source.onResourceCreated(pair);
+    await().pollDelay(INTERVAL.multipliedBy(4)).until(() -> true);
+    int beforeStart = probes.get();
+    source.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> probes.get() >= beforeStart + 3);
+    } finally {
+      source.stop();
+    }
+  }
+
+  /** A probe that throws (the API server not answering for a Secret) is followed by the next one. */
+  @Test
+  void aProbeThatFailsIsFollowedByTheNext() {
+    AtomicInteger probes = new AtomicInteger();
+    PksReplicaPair pair = running(spec -> { });
+    PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> source =
+        eventSource(pair, id -> {
+          if (probes.incrementAndGet() <= 2) {
+            throw new IllegalStateException("the API server did not answer");
+          }
+          return Optional.of(superuser());
+        });
+    source.start();
+    try {
+      source.onResourceCreated(pair);
+      await().atMost(Duration.ofSeconds(10)).until(() -> probes.get() >= 5);
+    } finally {
+      source.stop();
+    }
+  }
+
+  /**
+   * The monitor's event source for a cache holding {@code pair}, its members on ports nothing
+   * listens on (a probe is then quick), the superuser's Secret read through {@code informed}.
+   */
+  private static PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> eventSource(
+      PksReplicaPair pair, Function<ResourceID, Optional<Secret>> informed) {
+    ReplicationMonitor monitor = new ReplicationMonitor(new LoopbackNetwork(Map.of("site-a", 1, "site-b", 2)),
+        new PairCredentials(null, informed, Clock.systemUTC()), Clock.systemUTC());
+    PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> source =
+        monitor.eventSource(new EventSourceContext<>(cacheOf(pair), null, null, PksReplicaPair.class), INTERVAL);
+    source.setEventHandler(event -> { });
+    return source;
+  }
+
+  private static Secret superuser() {
+    return new SecretBuilder().addToStringData("username", "postgres").addToStringData("password", "secret").build();
+  }
+
+  /** The informer's cache of primaries, holding {@code pair} only: what the event source reads of it. */
+  @SuppressWarnings("unchecked")
+  private static IndexerResourceCache<PksReplicaPair> cacheOf(PksReplicaPair pair) {
+    ResourceID id = ResourceID.fromResource(pair);
+    return (IndexerResourceCache<PksReplicaPair>) Proxy.newProxyInstance(ReplicationMonitorTest.class.getClassLoader(),
+        new Class<?>[] {IndexerResourceCache.class}, (proxy, method, args) -> switch (method.getName()) {
+          case "get" -> Optional.of(pair).filter(p -> id.equals(args[0]));
+          case "contains" -> id.equals(args[0]);
+          case "keys" -> java.util.stream.Stream.of(id);
+          case "list" -> java.util.stream.Stream.of(pair)
+              .filter(args == null || args.length == 0 ? p -> true : (Predicate<PksReplicaPair>) args[args.length - 1]);
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
   }
 }
