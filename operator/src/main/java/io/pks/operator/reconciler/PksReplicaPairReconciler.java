@@ -52,6 +52,7 @@ import io.pks.operator.dependent.ServicesDependent;
 import io.pks.operator.dependent.StatefulSetsDependent;
 import io.pks.operator.dependent.VolumeClaimsDependent;
 import io.pks.operator.metrics.PairMetrics;
+import io.pks.operator.model.BackupCertificates;
 import io.pks.operator.model.DesiredObjects;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.MemberNetwork;
@@ -100,7 +101,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   public PksReplicaPairReconciler(MemberNetwork network, KubernetesClient client, Clock clock,
       Duration probeInterval, PairMetrics metrics) {
     this.network = network;
-    var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM);
+    var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM,
+        BackupCertificates.Issuer.ofClock(clock));
     var configMap = new ConfigMapDependent(network);
     var volumeClaims = new VolumeClaimsDependent(network);
     var statefulSets = new StatefulSetsDependent(network);
