@@ -95,7 +95,7 @@ class BackupScheduleE2E {
     PksReplicaPair backedUp = awaitBackup("the requested backup", before);
     assertThat(backedUp.getStatus().backup().request()).isEqualTo(request);
     assertThat(pair.client().v1().events().inNamespace(NAMESPACE).list().getItems()).map(Event::getMessage)
-        .contains("Base backup of site-a started (request " + request + ").");
+        .contains("Base backup of site-a started from site-b (request " + request + ").");
   }
 
   @Test

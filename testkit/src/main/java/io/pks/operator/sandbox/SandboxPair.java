@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -307,11 +308,14 @@ public final class SandboxPair {
     return new PgConnector(superuser(), PgConnector.Timeouts.DEFAULT).open(endpoint);
   }
 
-  /** A full base backup of the primary (spec.backup), taken as the operator takes one, and waited for. */
+  /**
+   * A full base backup of the primary (spec.backup), taken as the operator takes one when it reads
+   * the primary's own files, and waited for.
+   */
   public BaseBackup.Outcome backup() throws SQLException {
     try (Connection connection = new PgConnector(superuser(), PgConnector.Timeouts.DEFAULT)
         .allowing(Duration.ofMinutes(3)).open(readWrite())) {
-      return BaseBackup.take(connection);
+      return BaseBackup.take(connection, Optional.empty());
     }
   }
 
