@@ -34,6 +34,8 @@ final class BackupRunner {
   private static final Logger LOG = LoggerFactory.getLogger(BackupRunner.class);
   /** The longest a backup's session may wait for the script before it is given up as failed. */
   static final Duration LONGEST_BACKUP = Duration.ofHours(12);
+  /** How long a backup that reads the standby's files waits for the standby's first answer. */
+  static final Duration STANDBY_WAIT = Duration.ofSeconds(30);
 
   /** A backup that ended: when it started, and what the script said. */
   record Ended(Instant startedAt, BaseBackup.Outcome outcome, Instant endedAt) {
@@ -110,17 +112,48 @@ final class BackupRunner {
     PgConnector connector = new PgConnector(superuser, PgConnector.Timeouts.DEFAULT);
     Optional<BaseBackup.Standby> standby = Optional.empty();
     if (!readFrom.equals(primary)) {
-      MemberEndpoint endpoint = network.endpoint(pair, readFrom);
-      try (Connection connection = connector.open(endpoint)) {
-        standby = Optional.of(BaseBackup.standby(connection, endpoint.host(), BackupServer.PORT));
+      try {
+        standby = Optional.of(standby(pair, readFrom, connector));
       } catch (SQLException | RuntimeException e) {
-        return failed("the standby " + readFrom + " to read from did not answer: " + e.getMessage());
+        return failed("the standby " + readFrom + " to read from did not answer within "
+            + STANDBY_WAIT.toSeconds() + " s: " + e.getMessage()
+            + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
       }
     }
     try (Connection connection = connector.allowing(LONGEST_BACKUP).open(network.endpoint(pair, primary))) {
       return BaseBackup.take(connection, standby);
     } catch (SQLException | RuntimeException e) {
       return failed("the backup's session on " + primary + " ended: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Where the standby {@code member} is, as its PostgreSQL says; tried again for up to
+   * {@link #STANDBY_WAIT}: a standby seen streaming a moment ago may not answer the operator's
+   * session yet (its name just published), and a backup waits rather than fail for that.
+   */
+  private BaseBackup.Standby standby(PksReplicaPair pair, String member, PgConnector connector) throws SQLException {
+    MemberEndpoint endpoint = network.endpoint(pair, member);
+    Instant giveUp = clock.instant().plus(STANDBY_WAIT);
+    while (true) {
+      try (Connection connection = connector.open(endpoint)) {
+        return BaseBackup.standby(connection, endpoint.host(), BackupServer.PORT);
+      } catch (SQLException e) {
+        if (clock.instant().isAfter(giveUp)) {
+          throw e;
+        }
+        LOG.info("{}: standby {} to read from did not answer ({}); trying again", pair.ref(), member, e.getMessage());
+        sleep(Duration.ofSeconds(1));
+      }
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the standby", e);
     }
   }
 
