@@ -130,7 +130,8 @@ final class BackupRunner {
   /**
    * Where the standby {@code member} is, as its PostgreSQL says; tried again for up to
    * {@link #STANDBY_WAIT}: a standby seen streaming a moment ago may not answer the operator's
-   * session yet (its name just published), and a backup waits rather than fail for that.
+   * session yet (in the sandbox, for about 5 s after it started streaming: "The connection attempt
+   * failed"), and a backup requested then waits rather than fail for that.
    */
   private BaseBackup.Standby standby(PksReplicaPair pair, String member, PgConnector connector) throws SQLException {
     MemberEndpoint endpoint = network.endpoint(pair, member);
