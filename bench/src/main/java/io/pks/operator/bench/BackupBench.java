@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -148,7 +149,7 @@ final class BackupBench implements Scenario {
   private static BaseBackup.Outcome backup(SandboxPair pair) throws SQLException {
     try (Connection connection = new PgConnector(pair.superuser(), PgConnector.Timeouts.DEFAULT).allowing(BOUND)
         .open(pair.readWrite())) {
-      return BaseBackup.take(connection);
+      return BaseBackup.take(connection, Optional.empty());
     }
   }
 

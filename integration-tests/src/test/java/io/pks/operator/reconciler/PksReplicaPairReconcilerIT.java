@@ -298,6 +298,9 @@ class PksReplicaPairReconcilerIT {
     await("the bootstrap, once the Secret exists").atMost(BOUND).until(() -> client.batch().v1().jobs()
         .inNamespace(NS).withName("pks-site-a-initdb").get() != null);
     assertThat(condition(pair("pks"), "SpecValid")).startsWith("True");
+    assertThat(client.secrets().inNamespace(NS).withName("pks-backup-tls").get().getData())
+        .as("the backups' TLS, issued by the operator").containsOnlyKeys("ca.crt", "tls.crt", "tls.key", "client.crt",
+            "client.key");
   }
 
   @Test

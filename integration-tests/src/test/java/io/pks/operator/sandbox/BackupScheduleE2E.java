@@ -1,5 +1,6 @@
 package io.pks.operator.sandbox;
 
+import static io.pks.operator.sandbox.ObjectStoreSandbox.rowsAndIds;
 import static io.pks.operator.sandbox.ObjectStoreSandbox.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -95,7 +96,7 @@ class BackupScheduleE2E {
     PksReplicaPair backedUp = awaitBackup("the requested backup", before);
     assertThat(backedUp.getStatus().backup().request()).isEqualTo(request);
     assertThat(pair.client().v1().events().inNamespace(NAMESPACE).list().getItems()).map(Event::getMessage)
-        .contains("Base backup of site-a started (request " + request + ").");
+        .contains("Base backup of site-a started from site-b (request " + request + ").");
   }
 
   @Test
@@ -127,14 +128,9 @@ class BackupScheduleE2E {
             .getStatus()) && p.getStatus().backup().lastArchivedWal().compareTo(lastSegment) >= 0);
     assertThat(condition(caughtUp, "BackupsHealthy").getReason()).isEqualTo("Healthy");
 
-    SandboxPair restored = SANDBOX.createPair(json -> {
-      ((ObjectNode) json.get("metadata")).put("name", "restored");
-      SANDBOX.objectStore(((ObjectNode) json.get("spec")).putObject("bootstrap").putObject("recovery")
-          .put("source", pair.name));
-    });
-    restored.awaitStreaming();
+    SandboxPair restored = SANDBOX.restoreLatest("restored", pair);
     try (Connection connection = restored.connect(restored.readWrite()); Statement sql = connection.createStatement()) {
-      assertThat(single(sql, "SELECT count(*) || ' rows, ids ' || min(id) || '-' || max(id) FROM during_outage"))
+      assertThat(rowsAndIds(sql, "during_outage"))
           .as("the end of the archive holds every row written during the outage").isEqualTo("300 rows, ids 1-300");
     }
   }
@@ -171,7 +167,7 @@ class BackupScheduleE2E {
     });
     restored.awaitStreaming();
     try (Connection connection = restored.connect(restored.readWrite()); Statement sql = connection.createStatement()) {
-      assertThat(single(sql, "SELECT count(*) || ' rows, ids ' || min(id) || '-' || max(id) FROM across_failover"))
+      assertThat(rowsAndIds(sql, "across_failover"))
           .as("the rows committed before T, on both timelines").isEqualTo("200 rows, ids 1-200");
     }
   }
@@ -204,13 +200,8 @@ class BackupScheduleE2E {
     return segment;
   }
 
-  /** The pair once status.backup shows a backup that succeeded after {@code after} (any, when null), none running. */
   private static PksReplicaPair awaitBackup(String what, String after) {
-    return await(what).atMost(BACKUP_BOUND).pollInterval(Duration.ofSeconds(1)).until(pair::get, p -> {
-      BackupStatus backup = p.getStatus() == null ? null : p.getStatus().backup();
-      return backup != null && backup.running() == null && backup.lastSuccessfulBackup() != null
-          && (after == null || Instant.parse(backup.lastSuccessfulBackup()).isAfter(Instant.parse(after)));
-    });
+    return pair.awaitBackup(what, after, BACKUP_BOUND);
   }
 
   private static Condition condition(PksReplicaPair pair, String type) {

@@ -31,11 +31,21 @@ public final class DesiredObjects {
     this.network = network;
   }
 
-  public List<Secret> secrets(Secrets.PasswordSource passwords) {
-    return java.util.stream.Stream.of(Secrets.Kind.values())
+  /**
+   * The generated Secrets: the credentials the user does not supply, and with spec.backup the
+   * backups' TLS, issued for the hosts the members are reached at.
+   */
+  public List<Secret> secrets(Secrets.PasswordSource passwords, BackupCertificates.Issuer certificates) {
+    List<Secret> secrets = new ArrayList<>(java.util.stream.Stream.of(Secrets.Kind.values())
         .map(kind -> Secrets.generated(pair, kind, passwords))
         .filter(Objects::nonNull)
-        .toList();
+        .toList());
+    if (pair.getSpec().backups().isPresent()) {
+      List<String> hosts = pair.getSpec().members().stream()
+          .map(member -> network.endpoint(pair, member.name()).host()).toList();
+      secrets.add(BackupCertificates.secret(pair, certificates.issue(pair, hosts)));
+    }
+    return secrets;
   }
 
   public ConfigMap configMap() {
@@ -101,9 +111,12 @@ public final class DesiredObjects {
     return services;
   }
 
-  /** All objects in creation order; Secrets as the password source gives them. */
+  /**
+   * All objects in creation order, for review: Secrets as the password source gives them, the
+   * backups' TLS Secret without its files (no key is made to be shown).
+   */
   public List<HasMetadata> all(Secrets.PasswordSource passwords) {
-    List<HasMetadata> all = new ArrayList<>(secrets(passwords));
+    List<HasMetadata> all = new ArrayList<>(secrets(passwords, BackupCertificates.Issuer.NONE));
     all.add(configMap());
     all.addAll(volumeClaims());
     pair.getSpec().members().forEach(member -> all.add(statefulSet(member, null)));

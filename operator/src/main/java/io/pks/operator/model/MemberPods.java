@@ -153,6 +153,9 @@ public final class MemberPods {
     if (volumes.contains(PodVolume.BACKUP_CA)) {
       env.add(env(PodLayout.ENV_BACKUP_CA_DIR, PodLayout.BACKUP_CA_DIR));
     }
+    if (volumes.contains(PodVolume.BACKUP_TLS)) {
+      env.add(env(PodLayout.ENV_BACKUP_TLS_DIR, PodLayout.BACKUP_TLS_DIR));
+    }
     if (volumes.contains(PodVolume.RECOVERY_SECRET)) {
       RecoverySpec recovery = recovery(spec);
       env.add(env(PodLayout.ENV_RECOVERY_SOURCE, recovery.sourceOr(name)));
@@ -188,6 +191,7 @@ public final class MemberPods {
       case TLS -> secret(builder, pair.getSpec().replication().tlsSecret().orElseThrow());
       case BACKUP_SECRET -> secret(builder, backupStore(pair.getSpec()).credentialsSecret());
       case BACKUP_CA -> secret(builder, backupStore(pair.getSpec()).caSecret());
+      case BACKUP_TLS -> secret(builder, Names.backupTlsSecret(pair.getMetadata().getName()));
       case RECOVERY_SECRET -> secret(builder, recovery(pair.getSpec()).objectStore().credentialsSecret());
       case RECOVERY_CA -> secret(builder, recovery(pair.getSpec()).objectStore().caSecret());
       case RUN, TMP -> builder.withNewEmptyDir().endEmptyDir().build();

@@ -83,6 +83,11 @@ public final class Names {
     return pair + "-replication";
   }
 
+  /** The CA, certificates and keys of the backups' TLS between members (BackupCertificates). */
+  public static String backupTlsSecret(String pair) {
+    return pair + "-backup-tls";
+  }
+
   /** The Secret the pods read the superuser credentials from: the user's, or the generated one. */
   public static String superuserSecret(PksReplicaPair pair) {
     String supplied = pair.getSpec().postgres().superuserSecret();

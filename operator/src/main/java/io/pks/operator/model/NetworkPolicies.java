@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.pks.operator.api.v1alpha1.NetworkPolicySpec;
@@ -16,8 +18,9 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 /**
  * The NetworkPolicy {@code <pair>-postgres}: the members' pods admit connections only on the
  * PostgreSQL port, and only from the pair's own pods (the other member replicating, the seed
- * Jobs), the operator's pods (probe, role and slot setup) and the application pods. Any other
- * ingress to the members, on any port, is refused.
+ * Jobs), the operator's pods (probe, role and slot setup) and the application pods; with
+ * spec.backup also on the backup server's port, from the members only. Any other ingress to the
+ * members, on any port, is refused.
  */
 public final class NetworkPolicies {
   private NetworkPolicies() {
@@ -42,18 +45,35 @@ public final class NetworkPolicies {
     return new NetworkPolicyBuilder()
         .withMetadata(ObjectMetas.of(pair, Names.networkPolicy(name), Labels.pair(name)))
         .withNewSpec()
-          // The members only: a Job's pods have the pair's label but no member label.
-          .withNewPodSelector()
-            .addToMatchLabels(Labels.PAIR, name)
-            .addNewMatchExpression().withKey(Labels.MEMBER).withOperator("Exists").endMatchExpression()
-          .endPodSelector()
+          .withPodSelector(members(name))
           .withPolicyTypes("Ingress")
           .addNewIngress()
             .addNewPort().withProtocol("TCP").withNewPort(pair.getSpec().postgres().port()).endPort()
             .withFrom(sources)
           .endIngress()
+          .addAllToIngress(backupServer(pair))
         .endSpec()
         .build();
+  }
+
+  /**
+   * With spec.backup: the backup server's port, from the pair's members only, since a backup runs
+   * in the primary and reads the standby's files through it.
+   */
+  private static List<NetworkPolicyIngressRule> backupServer(PksReplicaPair pair) {
+    if (pair.getSpec().backups().isEmpty()) {
+      return List.of();
+    }
+    return List.of(new NetworkPolicyIngressRuleBuilder()
+        .addNewPort().withProtocol("TCP").withNewPort(BackupServer.PORT).endPort()
+        .addNewFrom().withPodSelector(members(pair.getMetadata().getName())).endFrom()
+        .build());
+  }
+
+  /** The members only: a Job's pods have the pair's label but no member label. */
+  private static LabelSelector members(String pair) {
+    return new LabelSelectorBuilder().addToMatchLabels(Labels.PAIR, pair)
+        .addNewMatchExpression().withKey(Labels.MEMBER).withOperator("Exists").endMatchExpression().build();
   }
 
   private static LabelSelector labels(Map<String, String> labels) {

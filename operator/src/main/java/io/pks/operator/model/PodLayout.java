@@ -54,6 +54,8 @@ public final class PodLayout {
   public static final String BACKUP_SECRET_DIR = "/etc/pks/secrets/backup";
   /** The object store's CA Secret (ca.crt), when spec.backup names one. */
   public static final String BACKUP_CA_DIR = "/etc/pks/secrets/backup-ca";
+  /** The backups' TLS between members (BackupCertificates), with spec.backup. */
+  public static final String BACKUP_TLS_DIR = "/etc/pks/secrets/backup-tls";
   public static final String RECOVERY_SECRET_DIR = "/etc/pks/secrets/recovery";
   public static final String RECOVERY_CA_DIR = "/etc/pks/secrets/recovery-ca";
   public static final String PG_HBA_CONF = "pg_hba.conf";
@@ -96,6 +98,12 @@ public final class PodLayout {
   public static final String ENV_BACKUP_SECRET_DIR = "PKS_BACKUP_SECRET_DIR";
   /** Set only when spec.backup.objectStore names a caSecret. */
   public static final String ENV_BACKUP_CA_DIR = "PKS_BACKUP_CA_DIR";
+  /** BACKUP_TLS_DIR, set only with spec.backup: the backup's client files, the backup server's own. */
+  public static final String ENV_BACKUP_TLS_DIR = "PKS_BACKUP_TLS_DIR";
+  /** The port the backup server (BackupServer) listens on, in its container. */
+  public static final String ENV_BACKUP_SERVER_PORT = "PKS_BACKUP_SERVER_PORT";
+  /** The client certificate's name the backup server admits (BackupCertificates.CLIENT_NAME). */
+  public static final String ENV_BACKUP_CLIENT_NAME = "PKS_BACKUP_CLIENT_NAME";
   /** The restore Job's source: stanza, credentials, optional CA and target. */
   public static final String ENV_RECOVERY_SOURCE = "PKS_RECOVERY_SOURCE";
   public static final String ENV_RECOVERY_SECRET_DIR = "PKS_RECOVERY_SECRET_DIR";

@@ -18,6 +18,8 @@ public enum PodVolume {
   BACKUP_SECRET("backup-secret", PodLayout.BACKUP_SECRET_DIR, true),
   /** The object store's CA of spec.backup, when it names one (see MemberPods). */
   BACKUP_CA("backup-ca", PodLayout.BACKUP_CA_DIR, true),
+  /** The backups' TLS between members (BackupCertificates): the client's files and the server's. */
+  BACKUP_TLS("backup-tls", PodLayout.BACKUP_TLS_DIR, true),
   /** The object store's keys of spec.bootstrap.recovery: the restore Job reads the source's backups. */
   RECOVERY_SECRET("recovery-secret", PodLayout.RECOVERY_SECRET_DIR, true),
   /** The object store's CA of spec.bootstrap.recovery, when it names one (see MemberPods). */

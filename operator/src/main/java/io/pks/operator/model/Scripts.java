@@ -26,12 +26,15 @@ public final class Scripts {
   public static final String SEED = "seed.sh";
   /** A base backup with pgBackRest, run in the member's container. */
   public static final String BACKUP = "backup.sh";
+  /** The standby's side of a base backup: pgBackRest's TLS server, in the member's sidecar (BackupServer). */
+  public static final String BACKUP_SERVER = "backup-server.sh";
   /** The restore Job: the bootstrap primary's first data from a backup, replayed to the target. */
   public static final String RESTORE = "restore.sh";
   /** Functions sourced by the scripts above. */
   public static final String COMMON = "pks-common.sh";
 
-  public static final List<String> ALL = List.of(COMMON, ENTRYPOINT, INITDB, SEED, BACKUP, RESTORE);
+  public static final List<String> ALL = List.of(COMMON, ENTRYPOINT, INITDB, SEED, BACKUP, BACKUP_SERVER,
+      RESTORE);
 
   /**
    * The exit status of a Job's script that refuses to act on what it found (pks-common.sh's

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -84,12 +85,13 @@ public final class StatefulSets {
 
   /**
    * With spec.backup the member archives its WAL and takes base backups with pgBackRest, which
-   * needs the object store's keys and connects to the member's PostgreSQL as the superuser.
+   * needs the object store's keys, connects to the member's PostgreSQL as the superuser, and reads
+   * the standby's files through its backup server with the client certificate.
    */
   static EnumSet<PodVolume> volumes(PksReplicaPair pair) {
     EnumSet<PodVolume> volumes = EnumSet.copyOf(VOLUMES);
     if (pair.getSpec().backups().isPresent()) {
-      volumes.addAll(EnumSet.of(PodVolume.SUPERUSER_SECRET, PodVolume.BACKUP_SECRET));
+      volumes.addAll(EnumSet.of(PodVolume.SUPERUSER_SECRET, PodVolume.BACKUP_SECRET, PodVolume.BACKUP_TLS));
     }
     return volumes;
   }
@@ -110,7 +112,7 @@ public final class StatefulSets {
   private static PodSpec podSpec(PksReplicaPair pair, Member member) {
     int port = pair.getSpec().postgres().port();
     List<TopologySpreadConstraint> spread = pair.getSpec().pods().topologySpreadConstraints();
-    return MemberPods.podSpec(pair, member, CONTAINER, Scripts.ENTRYPOINT, volumes(pair), null)
+    PodSpecBuilder pod = MemberPods.podSpec(pair, member, CONTAINER, Scripts.ENTRYPOINT, volumes(pair), null)
         .withTopologySpreadConstraints(spread.isEmpty() ? null : spread)
         .withTerminationGracePeriodSeconds(60L)
         .editFirstContainer()
@@ -124,8 +126,11 @@ public final class StatefulSets {
           .withLivenessProbe(pgIsReady(port, 10, 6))
           .withReadinessProbe(pgIsReady(port, 2, 3))
         .endContainer()
-        .addToContainers(MemberMetrics.container(pair))
-        .build();
+        .addToContainers(MemberMetrics.container(pair));
+    if (pair.getSpec().backups().isPresent()) {
+      pod.addToContainers(BackupServer.container(pair));
+    }
+    return pod.build();
   }
 
   private static Probe pgIsReady(int port, int periodSeconds, int failureThreshold) {

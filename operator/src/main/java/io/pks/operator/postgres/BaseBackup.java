@@ -26,10 +26,41 @@ public final class BaseBackup {
   }
 
   /**
-   * The script's output, then its exit status on a last line of its own; tabs and backslashes
-   * blanked, since COPY's text format would read them as column separators and escapes.
+   * Where a backup that reads the standby's files finds them: the host of the standby's backup
+   * server and its port, and the standby's data directory, socket folder and port as its
+   * PostgreSQL reports them (pgBackRest checks the data directory against the standby's, and
+   * connects to it over that socket from the server's side).
    */
-  static final String PROGRAM = "{ sh \"$PKS_SCRIPTS_DIR/backup.sh\" 2>&1; echo \"exit $?\"; } | tr '\\t\\\\' '  '";
+  public record Standby(String host, int serverPort, String dataDirectory, String socketDirectory, int port) {
+    /** backup.sh's arguments for this standby. */
+    List<String> arguments() {
+      return List.of(host, Integer.toString(serverPort), dataDirectory, socketDirectory, Integer.toString(port));
+    }
+  }
+
+  /**
+   * The script with {@code arguments}, its output, then its exit status on a last line of its own;
+   * tabs and backslashes blanked, since COPY's text format would read them as column separators and
+   * escapes.
+   */
+  static String program(List<String> arguments) {
+    StringBuilder script = new StringBuilder("sh \"$PKS_SCRIPTS_DIR/backup.sh\"");
+    arguments.forEach(argument -> script.append(' ').append(shellQuote(argument)));
+    return "{ " + script + " 2>&1; echo \"exit $?\"; } | tr '\\t\\\\' '  '";
+  }
+
+  /**
+   * What the standby's PostgreSQL says of where it is, over {@code standbyConnection}, for a
+   * backup that reads its files through the backup server at {@code host}:{@code serverPort}.
+   */
+  public static Standby standby(Connection standbyConnection, String host, int serverPort) throws SQLException {
+    try (Statement statement = standbyConnection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT current_setting('data_directory'),"
+            + " split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port')::int")) {
+      row.next();
+      return new Standby(host, serverPort, row.getString(1), row.getString(2).strip(), row.getInt(3));
+    }
+  }
 
   /** The line on which backup.sh gives pgBackRest's {@code info --output=json} after a backup. */
   static final String INFO_PREFIX = "pgbackrest info: ";
@@ -45,15 +76,19 @@ public final class BaseBackup {
   public record Outcome(boolean succeeded, String lastLine, Instant firstRecoverabilityPoint) {
   }
 
-  /** Takes the backup on {@code connection}'s member and waits for it, however long it takes. */
-  public static Outcome take(Connection connection) throws SQLException {
+  /**
+   * Takes the backup on {@code connection}'s member, the primary, and waits for it, however long it
+   * takes: reading the files of {@code standby}, or of the primary itself when empty.
+   */
+  public static Outcome take(Connection connection, Optional<Standby> standby) throws SQLException {
     List<String> lines = new ArrayList<>();
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
     try (Statement statement = connection.createStatement()) {
       statement.execute("SET LOCAL statement_timeout = 0");
       statement.execute("CREATE TEMPORARY TABLE pks_backup_output (line text) ON COMMIT DROP");
-      statement.execute("COPY pks_backup_output FROM PROGRAM " + quote(PROGRAM) + " WITH (FORMAT text)");
+      statement.execute("COPY pks_backup_output FROM PROGRAM "
+          + quote(program(standby.map(Standby::arguments).orElse(List.of()))) + " WITH (FORMAT text)");
       try (ResultSet rows = statement.executeQuery("SELECT line FROM pks_backup_output")) {
         while (rows.next()) {
           lines.add(rows.getString(1));
@@ -89,5 +124,9 @@ public final class BaseBackup {
 
   private static String quote(String text) {
     return "'" + text.replace("'", "''") + "'";
+  }
+
+  private static String shellQuote(String text) {
+    return "'" + text.replace("'", "'\\''") + "'";
   }
 }

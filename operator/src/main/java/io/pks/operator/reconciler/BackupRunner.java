@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,9 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.BackupServer;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.postgres.BaseBackup;
 import io.pks.operator.postgres.Credentials;
+import io.pks.operator.postgres.MemberEndpoint;
 import io.pks.operator.postgres.PgConnector;
 
 /**
@@ -31,6 +34,8 @@ final class BackupRunner {
   private static final Logger LOG = LoggerFactory.getLogger(BackupRunner.class);
   /** The longest a backup's session may wait for the script before it is given up as failed. */
   static final Duration LONGEST_BACKUP = Duration.ofHours(12);
+  /** How long a backup that reads the standby's files waits for the standby's first answer. */
+  static final Duration STANDBY_WAIT = Duration.ofSeconds(30);
 
   /** A backup that ended: when it started, and what the script said. */
   record Ended(Instant startedAt, BaseBackup.Outcome outcome, Instant endedAt) {
@@ -71,10 +76,11 @@ final class BackupRunner {
   }
 
   /**
-   * Starts a backup of {@code primary} at {@code startedAt} unless one of the pair's runs already
-   * (then nothing happens: the status recorded before it names the one running).
+   * Starts a backup of {@code primary}, reading the files of {@code readFrom} (the standby, or the
+   * primary itself), at {@code startedAt} unless one of the pair's runs already (then nothing
+   * happens: the status recorded before it names the one running).
    */
-  void start(PksReplicaPair pair, String primary, Instant startedAt) {
+  void start(PksReplicaPair pair, String primary, String readFrom, Instant startedAt) {
     AtomicBoolean started = new AtomicBoolean();
     states.compute(key(pair), (key, state) -> {
       if (state != null && state.running()) {
@@ -84,30 +90,71 @@ final class BackupRunner {
       return new State(startedAt, state == null ? null : state.last());
     });
     if (started.get()) {
-      threads.execute(() -> run(pair, primary, startedAt));
+      threads.execute(() -> run(pair, primary, readFrom, startedAt));
     }
   }
 
-  private void run(PksReplicaPair pair, String primary, Instant startedAt) {
+  private void run(PksReplicaPair pair, String primary, String readFrom, Instant startedAt) {
     try (PairLogContext ignored = PairLogContext.of(pair)) {
-      LOG.info("{}: base backup of {} started", pair.ref(), primary);
-      BaseBackup.Outcome outcome = take(pair, primary);
+      LOG.info("{}: base backup of {} started from {}", pair.ref(), primary, readFrom);
+      BaseBackup.Outcome outcome = take(pair, primary, readFrom);
       LOG.info("{}: base backup of {} {}: {}", pair.ref(), primary, outcome.succeeded() ? "succeeded" : "failed",
           outcome.lastLine());
       states.put(key(pair), new State(null, new Ended(startedAt, outcome, clock.instant())));
     }
   }
 
-  private BaseBackup.Outcome take(PksReplicaPair pair, String primary) {
+  private BaseBackup.Outcome take(PksReplicaPair pair, String primary, String readFrom) {
     Credentials superuser = credentials.superuser(pair).orElse(null);
     if (superuser == null) {
       return failed("the superuser Secret of " + pair.ref() + " cannot be read");
     }
-    PgConnector connector = new PgConnector(superuser, PgConnector.Timeouts.DEFAULT).allowing(LONGEST_BACKUP);
-    try (Connection connection = connector.open(network.endpoint(pair, primary))) {
-      return BaseBackup.take(connection);
+    PgConnector connector = new PgConnector(superuser, PgConnector.Timeouts.DEFAULT);
+    Optional<BaseBackup.Standby> standby = Optional.empty();
+    if (!readFrom.equals(primary)) {
+      try {
+        standby = Optional.of(standby(pair, readFrom, connector));
+      } catch (SQLException | RuntimeException e) {
+        return failed("the standby " + readFrom + " to read from did not answer within "
+            + STANDBY_WAIT.toSeconds() + " s: " + e.getMessage()
+            + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+      }
+    }
+    try (Connection connection = connector.allowing(LONGEST_BACKUP).open(network.endpoint(pair, primary))) {
+      return BaseBackup.take(connection, standby);
     } catch (SQLException | RuntimeException e) {
       return failed("the backup's session on " + primary + " ended: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Where the standby {@code member} is, as its PostgreSQL says; tried again for up to
+   * {@link #STANDBY_WAIT}: a standby seen streaming a moment ago may not answer the operator's
+   * session yet (in the sandbox, for about 5 s after it started streaming: "The connection attempt
+   * failed"), and a backup requested then waits rather than fail for that.
+   */
+  private BaseBackup.Standby standby(PksReplicaPair pair, String member, PgConnector connector) throws SQLException {
+    MemberEndpoint endpoint = network.endpoint(pair, member);
+    Instant giveUp = clock.instant().plus(STANDBY_WAIT);
+    while (true) {
+      try (Connection connection = connector.open(endpoint)) {
+        return BaseBackup.standby(connection, endpoint.host(), BackupServer.PORT);
+      } catch (SQLException e) {
+        if (clock.instant().isAfter(giveUp)) {
+          throw e;
+        }
+        LOG.info("{}: standby {} to read from did not answer ({}); trying again", pair.ref(), member, e.getMessage());
+        sleep(Duration.ofSeconds(1));
+      }
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the standby", e);
     }
   }
 

@@ -9,7 +9,10 @@ import java.util.Optional;
 
 import io.pks.operator.api.v1alpha1.BackupSpec;
 import io.pks.operator.api.v1alpha1.BackupStatus;
+import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
+import io.pks.operator.api.v1alpha1.ReplicationStatus;
 import io.pks.operator.backup.Cron;
 import io.pks.operator.postgres.Archiver;
 
@@ -42,9 +45,10 @@ final class Backups {
    * @param archiver the primary's pg_stat_archiver at the last look; null when unknown
    * @param canStart the recorded primary answers as primary and no switchover or failover is under
    *     way: a backup due now starts, or waits until then
+   * @param readFrom the member a backup started now reads its files from ({@link #readFrom})
    */
   static Step decide(PksReplicaPair pair, BackupRunner.State runner, Archiver archiver, boolean canStart,
-      Instant now) {
+      String readFrom, Instant now) {
     BackupStatus shown = shown(pair);
     BackupStatus.Builder next = shown.toBuilder();
     BackupRunner.Ended last = runner.last();
@@ -62,7 +66,7 @@ final class Backups {
     List<String> reasons = canStart && !runner.running() ? reasons(pair, shown, now) : List.of();
     if (!reasons.isEmpty()) {
       startAt = now.truncatedTo(ChronoUnit.SECONDS);
-      next.running(new BackupStatus.Running(time(startAt), String.join(" and ", reasons)));
+      next.running(new BackupStatus.Running(time(startAt), String.join(" and ", reasons), readFrom));
       newRequest(pair, shown).ifPresent(next::request);
       if (reasons.contains(SCHEDULE)) {
         next.lastScheduleTime(time(now.truncatedTo(ChronoUnit.MINUTES)));
@@ -73,6 +77,22 @@ final class Backups {
     }
     BackupStatus status = next.build();
     return new Step(status, startAt, health(pair, status, archiver));
+  }
+
+  /**
+   * The member a backup started under {@code status} reads its files from: the standby when the
+   * status shows it streaming in sync (so its data is the primary's, as fresh as every
+   * acknowledged commit) and not fenced, which takes the reading and compressing off the primary;
+   * else the primary. The backup always runs in the primary, which reaches the standby's backup
+   * server; pgBackRest waits there for the standby to replay up to the backup's start.
+   */
+  static String readFrom(PksReplicaPairStatus status) {
+    String standby = status.synchronousStandby();
+    ReplicationStatus replication = status.replication();
+    boolean inSync = status.phase() == Phase.Streaming && standby != null && replication != null
+        && "streaming".equals(replication.state()) && "sync".equals(replication.syncState())
+        && !status.fencedMembers().contains(standby);
+    return inSync ? standby : status.currentPrimary();
   }
 
   /** Whether a slot of spec.backup.schedule has come since the last one acted on (or since the pair was made). */

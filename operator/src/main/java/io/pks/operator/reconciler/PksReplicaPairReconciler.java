@@ -52,6 +52,7 @@ import io.pks.operator.dependent.ServicesDependent;
 import io.pks.operator.dependent.StatefulSetsDependent;
 import io.pks.operator.dependent.VolumeClaimsDependent;
 import io.pks.operator.metrics.PairMetrics;
+import io.pks.operator.model.BackupCertificates;
 import io.pks.operator.model.DesiredObjects;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.MemberNetwork;
@@ -100,7 +101,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   public PksReplicaPairReconciler(MemberNetwork network, KubernetesClient client, Clock clock,
       Duration probeInterval, PairMetrics metrics) {
     this.network = network;
-    var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM);
+    var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM,
+        BackupCertificates.Issuer.ofClock(clock));
     var configMap = new ConfigMapDependent(network);
     var volumeClaims = new VolumeClaimsDependent(network);
     var statefulSets = new StatefulSetsDependent(network);
@@ -251,7 +253,8 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     metrics.archiver(pair, archiver);
     boolean canStart = facts.answersAsPrimary(next.currentPrimary()) && next.targetPrimary() == null
         && (next.phase() == Phase.Streaming || next.phase() == Phase.Degraded);
-    return Optional.of(Backups.decide(pair, backups.state(pair), archiver, canStart, clock.instant()));
+    return Optional.of(Backups.decide(pair, backups.state(pair), archiver, canStart, Backups.readFrom(next),
+        clock.instant()));
   }
 
   /**
@@ -261,9 +264,10 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   private void startAndRecord(PksReplicaPair pair, PksReplicaPairStatus previous, PksReplicaPairStatus written,
       Backups.Step step) {
     if (step.startAt() != null) {
-      backups.start(pair, written.currentPrimary(), step.startAt());
-      events.record(pair, EventReason.BackupStarted, "Base backup of " + written.currentPrimary() + " started ("
-          + step.status().running().reason() + ").");
+      BackupStatus.Running running = step.status().running();
+      backups.start(pair, written.currentPrimary(), running.readFrom(), step.startAt());
+      events.record(pair, EventReason.BackupStarted, "Base backup of " + written.currentPrimary() + " started from "
+          + running.readFrom() + " (" + running.reason() + ").");
     }
     BackupStatus before = previous == null || previous.backup() == null ? BackupStatus.EMPTY : previous.backup();
     BackupStatus after = step.status();

@@ -1,11 +1,13 @@
 package io.pks.operator.model;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -20,7 +22,13 @@ class BackupPodsTest {
 
   /** The example with spec.backup; {@code ca}: whether its object store names a CA Secret. */
   static PksReplicaPair withBackup(boolean ca) {
+    return withBackup(ca, json -> { });
+  }
+
+  /** {@link #withBackup(boolean)} with {@code edit} made to it too. */
+  static PksReplicaPair withBackup(boolean ca, Consumer<ObjectNode> edit) {
     return TestPairs.example(json -> {
+      edit.accept(json);
       ObjectNode store = TestPairs.spec(json).putObject("backup").put("schedule", "0 2 * * *").put("retention", "7d")
           .putObject("objectStore").put("endpoint", "https://s3.example.com").put("bucket", "pks-backups")
           .put("path", "telephony/pks").put("credentialsSecret", "pks-s3");
@@ -82,8 +90,42 @@ class BackupPodsTest {
   }
 
   @Test
+  void theMemberMountsTheBackupsTlsSecretForTheBackupsClientSide() {
+    PodSpec pod = member(withBackup(false));
+    assertThat(PodTemplates.mounts(pod)).containsEntry("backup-tls", "/etc/pks/secrets/backup-tls");
+    assertThat(PodTemplates.volume(pod, "backup-tls").getSecret().getSecretName()).isEqualTo("pks-backup-tls");
+    assertThat(PodTemplates.volume(pod, "backup-tls").getSecret().getDefaultMode()).isEqualTo(0440);
+    assertThat(PodTemplates.env(pod)).containsEntry("PKS_BACKUP_TLS_DIR", "/etc/pks/secrets/backup-tls");
+  }
+
+  @Test
+  void theBackupServerSidecarRunsTheMemberImageOnItsPortWithoutTheStoresKeys() {
+    PksReplicaPair pair = withBackup(true, json -> TestPairs.spec(json).with("postgres")
+        .put("image", "registry.example.com/pks-member:16"));
+    Container server = member(pair).getContainers().stream().filter(c -> c.getName().equals("backup-server"))
+        .findFirst().orElseThrow();
+    assertThat(server.getImage()).isEqualTo("registry.example.com/pks-member:16");
+    assertThat(server.getCommand()).containsExactly("/bin/sh", "/etc/pks/scripts/backup-server.sh");
+    assertThat(server.getPorts()).singleElement().satisfies(port -> {
+      assertThat(port.getContainerPort()).isEqualTo(8432);
+      assertThat(port.getName()).isEqualTo("pgbackrest");
+    });
+    assertThat(server.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).containsExactly(
+        "PGDATA=/var/lib/postgresql/data/pgdata", "PKS_RUN_DIR=/var/run/postgresql", "PKS_STANZA=pks",
+        "PKS_BACKUP_CLIENT_NAME=pks-backup", "PKS_SUPERUSER_SECRET_DIR=/etc/pks/secrets/superuser",
+        "PKS_BACKUP_TLS_DIR=/etc/pks/secrets/backup-tls", "PKS_BACKUP_SERVER_PORT=8432");
+    assertThat(server.getVolumeMounts()).extracting(m -> m.getName() + " " + m.getMountPath() + " " + m.getReadOnly())
+        .containsExactly("data /var/lib/postgresql/data true", "scripts /etc/pks/scripts true",
+            "superuser-secret /etc/pks/secrets/superuser true", "backup-tls /etc/pks/secrets/backup-tls true",
+            "run /var/run/postgresql null", "tmp /tmp null");
+    assertThat(server.getSecurityContext()).isEqualTo(MemberPods.containerSecurityContext());
+  }
+
+  @Test
   void aPairWithoutBackupGetsNoneOfIt() {
     PodSpec pod = member(PLAIN);
+    assertThat(pod.getContainers()).extracting(Container::getName).doesNotContain("backup-server");
+    assertThat(PodTemplates.mounts(pod)).doesNotContainKey("backup-tls");
     assertThat(PodTemplates.mounts(pod)).doesNotContainKeys("backup-secret", "backup-ca", "superuser-secret");
     assertThat(PodTemplates.env(pod)).doesNotContainKeys("PKS_STANZA", "PKS_BACKUP_SECRET_DIR", "PKS_BACKUP_CA_DIR");
     assertThat(PodTemplates.volume(pod, "config").getConfigMap().getItems()).extracting(KeyToPath::getKey)

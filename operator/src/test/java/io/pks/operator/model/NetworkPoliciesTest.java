@@ -102,4 +102,22 @@ class NetworkPoliciesTest {
             labels(Map.of("app", "op"))),
         new NetworkPolicyPeer(null, null, labels(Map.of("app", "sbc", "tier", "db-client"))));
   }
+
+  @Test
+  void withBackupsAdmitsTheBackupServersPortFromTheMembersOnly() {
+    PksReplicaPair backups = BackupPodsTest.withBackup(false,
+        json -> TestPairs.spec(json).putObject("networkPolicy").put("enabled", true));
+    var ingress = policy(backups).getSpec().getIngress();
+    assertThat(ingress).hasSize(2);
+    assertThat(ingress.get(1).getPorts()).singleElement().satisfies(port -> {
+      assertThat(port.getPort()).isEqualTo(new IntOrString(8432));
+      assertThat(port.getProtocol()).isEqualTo("TCP");
+    });
+    assertThat(ingress.get(1).getFrom()).singleElement().satisfies(peer -> {
+      assertThat(peer.getNamespaceSelector()).as("this namespace only").isNull();
+      assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(Map.of("pks.io/pair", "pks"));
+      assertThat(peer.getPodSelector().getMatchExpressions())
+          .containsExactly(new LabelSelectorRequirement("pks.io/member", "Exists", List.of()));
+    });
+  }
 }

@@ -53,7 +53,12 @@ class SecretsNeverLeakTest {
             .doesNotContain(password).doesNotContain(base64(password));
       }
     }
-    assertThat(objects).filteredOn(Secret.class::isInstance).hasSize(generated.size());
+    String backupTls = Names.backupTlsSecret(pair.getMetadata().getName());
+    assertThat(objects).filteredOn(Secret.class::isInstance)
+        .filteredOn(secret -> !secret.getMetadata().getName().equals(backupTls)).hasSize(generated.size());
+    assertThat(objects).filteredOn(object -> object.getMetadata().getName().equals(backupTls))
+        .as("rendered for review, the backups' TLS Secret holds no key").allMatch(secret -> ((Secret) secret)
+            .getData().isEmpty());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -63,6 +68,7 @@ class SecretsNeverLeakTest {
     Set<String> pairSecrets = new HashSet<>(Set.of(Names.superuserSecret(pair), Names.replicationSecret(pair)));
     pair.getSpec().replication().tlsSecret().ifPresent(pairSecrets::add);
     pair.getSpec().backups().map(BackupSpec::objectStore).ifPresent(store -> storeSecrets(store, pairSecrets));
+    pair.getSpec().backups().ifPresent(backup -> pairSecrets.add(Names.backupTlsSecret(pair.getMetadata().getName())));
     pair.getSpec().recovery().map(RecoverySpec::objectStore).ifPresent(store -> storeSecrets(store, pairSecrets));
     var templates = PodTemplates.everyPod(pair);
     Set<String> mounted = new HashSet<>();

@@ -45,7 +45,7 @@ class SecretsTest {
       TestPairs.spec(json).with("replication").put("passwordSecret", "repl-creds");
     });
     assertThat(new DesiredObjects(supplied, new ClusterNetwork("cluster.local"))
-        .secrets(Secrets.PasswordSource.RANDOM)).isEmpty();
+        .secrets(Secrets.PasswordSource.RANDOM, BackupCertificates.Issuer.NONE)).isEmpty();
   }
 
   @Test

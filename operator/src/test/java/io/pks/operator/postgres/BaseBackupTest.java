@@ -47,7 +47,17 @@ class BaseBackupTest {
 
   @Test
   void theProgramBlanksWhatCopysTextFormatWouldMisread() {
-    assertThat(BaseBackup.PROGRAM).isEqualTo(
+    assertThat(BaseBackup.program(List.of())).isEqualTo(
         "{ sh \"$PKS_SCRIPTS_DIR/backup.sh\" 2>&1; echo \"exit $?\"; } | tr '\\t\\\\' '  '");
+  }
+
+  @Test
+  void aStandbyToReadFromIsGivenToTheScriptAsQuotedArguments() {
+    BaseBackup.Standby standby = new BaseBackup.Standby("pks-site-b-0.pks-site-b.telephony.svc.cluster.local", 8432,
+        "/var/lib/postgresql/data/pgdata", "/var/run/o'dd", 5432);
+
+    assertThat(BaseBackup.program(standby.arguments())).isEqualTo("{ sh \"$PKS_SCRIPTS_DIR/backup.sh\""
+        + " 'pks-site-b-0.pks-site-b.telephony.svc.cluster.local' '8432' '/var/lib/postgresql/data/pgdata'"
+        + " '/var/run/o'\\''dd' '5432' 2>&1; echo \"exit $?\"; } | tr '\\t\\\\' '  '");
   }
 }

@@ -3,6 +3,7 @@ package io.pks.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,8 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.BackupStatus;
+import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
+import io.pks.operator.api.v1alpha1.ReplicationStatus;
 import io.pks.operator.postgres.Archiver;
 import io.pks.operator.postgres.BaseBackup;
 
@@ -29,10 +32,11 @@ class BackupsTest {
 
   @Test
   void theFirstSlotOfTheScheduleAfterThePairWasMadeStartsABackupRecordedBeforeItRuns() {
-    Backups.Step step = Backups.decide(pair(null, BackupStatus.EMPTY), IDLE, ARCHIVING, true, NOW);
+    Backups.Step step = Backups.decide(pair(null, BackupStatus.EMPTY), IDLE, ARCHIVING, true, "site-a", NOW);
 
     assertThat(step.startAt()).isEqualTo(Instant.parse("2026-11-30T02:00:30Z"));
-    assertThat(step.status().running()).isEqualTo(new BackupStatus.Running("2026-11-30T02:00:30Z", "schedule"));
+    assertThat(step.status().running())
+        .isEqualTo(new BackupStatus.Running("2026-11-30T02:00:30Z", "schedule", "site-a"));
     assertThat(step.status().lastScheduleTime()).isEqualTo("2026-11-30T02:00:00Z");
   }
 
@@ -40,7 +44,7 @@ class BackupsTest {
   void aSlotAlreadyActedOnStartsNothingUntilTheNext() {
     BackupStatus shown = BackupStatus.builder().lastScheduleTime("2026-11-30T02:00:00Z").build();
 
-    Backups.Step step = Backups.decide(pair(null, shown), IDLE, ARCHIVING, true, NOW.plusSeconds(3600));
+    Backups.Step step = Backups.decide(pair(null, shown), IDLE, ARCHIVING, true, "site-a", NOW.plusSeconds(3600));
 
     assertThat(step.startAt()).isNull();
     assertThat(Backups.scheduleDue(pair(null, shown), Instant.parse("2026-12-01T02:00:00Z"))).isTrue();
@@ -51,22 +55,23 @@ class BackupsTest {
     BackupStatus shown = BackupStatus.builder().lastScheduleTime("2026-11-30T02:00:00Z").build();
     PksReplicaPair requested = pair("2026-11-30T09:00:00Z", shown);
 
-    Backups.Step step = Backups.decide(requested, IDLE, ARCHIVING, true, NOW.plusSeconds(7 * 3600));
+    Backups.Step step = Backups.decide(requested, IDLE, ARCHIVING, true, "site-a", NOW.plusSeconds(7 * 3600));
 
     assertThat(step.status().request()).isEqualTo("2026-11-30T09:00:00Z");
     assertThat(step.status().running().reason()).isEqualTo("request 2026-11-30T09:00:00Z");
-    assertThat(Backups.decide(pair("2026-11-30T09:00:00Z", step.status()), IDLE, ARCHIVING, true,
+    assertThat(Backups.decide(pair("2026-11-30T09:00:00Z", step.status()), IDLE, ARCHIVING, true, "site-a",
         NOW.plusSeconds(7 * 3600)).startAt()).as("the same request again").isNull();
   }
 
   @Test
   void aBackupDueWhileOneRunsOrNoPrimaryAnswersWaitsUnrecorded() {
     BackupRunner.State running = new BackupRunner.State(NOW.minusSeconds(60), null);
-    BackupStatus shown = BackupStatus.builder().running(new BackupStatus.Running("2026-11-30T01:59:30Z", "request x"))
+    BackupStatus shown = BackupStatus.builder().running(new BackupStatus.Running("2026-11-30T01:59:30Z", "request x",
+        "site-a"))
         .request("x").build();
 
-    Backups.Step whileRunning = Backups.decide(pair("y", shown), running, ARCHIVING, true, NOW);
-    Backups.Step noPrimary = Backups.decide(pair("y", BackupStatus.EMPTY), IDLE, ARCHIVING, false, NOW);
+    Backups.Step whileRunning = Backups.decide(pair("y", shown), running, ARCHIVING, true, "site-a", NOW);
+    Backups.Step noPrimary = Backups.decide(pair("y", BackupStatus.EMPTY), IDLE, ARCHIVING, false, "site-a", NOW);
 
     assertThat(whileRunning.startAt()).isNull();
     assertThat(whileRunning.status()).isEqualTo(shown.toBuilder()
@@ -78,13 +83,14 @@ class BackupsTest {
 
   @Test
   void aBackupThatSucceededIsRecordedWithTheFirstRecoverabilityPoint() {
-    BackupStatus shown = BackupStatus.builder().running(new BackupStatus.Running("2026-11-30T02:00:30Z", "schedule"))
+    BackupStatus shown = BackupStatus.builder()
+        .running(new BackupStatus.Running("2026-11-30T02:00:30Z", "schedule", "site-a"))
         .lastScheduleTime("2026-11-30T02:00:00Z").build();
     BackupRunner.State ended = new BackupRunner.State(null, new BackupRunner.Ended(NOW,
         new BaseBackup.Outcome(true, "backup complete", Instant.parse("2026-11-23T02:04:00Z")),
         Instant.parse("2026-11-30T02:05:10.5Z")));
 
-    Backups.Step step = Backups.decide(pair(null, shown), ended, ARCHIVING, true, NOW.plusSeconds(300));
+    Backups.Step step = Backups.decide(pair(null, shown), ended, ARCHIVING, true, "site-a", NOW.plusSeconds(300));
 
     assertThat(step.status()).isEqualTo(BackupStatus.builder().lastScheduleTime("2026-11-30T02:00:00Z")
         .lastSuccessfulBackup("2026-11-30T02:05:10Z").firstRecoverabilityPoint("2026-11-23T02:04:00Z")
@@ -95,13 +101,14 @@ class BackupsTest {
 
   @Test
   void aBackupThatFailedIsRecordedAndMakesBackupsUnhealthyUntilOneSucceeds() {
-    BackupStatus shown = BackupStatus.builder().running(new BackupStatus.Running("2026-11-30T02:00:30Z", "schedule"))
+    BackupStatus shown = BackupStatus.builder()
+        .running(new BackupStatus.Running("2026-11-30T02:00:30Z", "schedule", "site-a"))
         .lastScheduleTime("2026-11-30T02:00:00Z").lastSuccessfulBackup("2026-11-29T02:05:00Z").build();
     BackupRunner.State failed = new BackupRunner.State(null, new BackupRunner.Ended(NOW,
         new BaseBackup.Outcome(false, "the backup's session on site-a ended: terminating connection", null),
         Instant.parse("2026-11-30T02:01:00Z")));
 
-    Backups.Step step = Backups.decide(pair(null, shown), failed, ARCHIVING, true, NOW.plusSeconds(60));
+    Backups.Step step = Backups.decide(pair(null, shown), failed, ARCHIVING, true, "site-a", NOW.plusSeconds(60));
 
     assertThat(step.status().lastFailure()).isEqualTo(new BackupStatus.BackupFailure(
         "the backup's session on site-a ended: terminating connection", "2026-11-30T02:01:00Z"));
@@ -117,7 +124,7 @@ class BackupsTest {
     BackupRunner.State failed = new BackupRunner.State(null, new BackupRunner.Ended(NOW,
         new BaseBackup.Outcome(false, unreachable, null), Instant.parse("2026-11-30T02:01:00Z")));
 
-    Backups.Step step = Backups.decide(pair(null, BackupStatus.EMPTY), failed, ARCHIVING, true, NOW.plusSeconds(60));
+    Backups.Step step = Backups.decide(pair(null, BackupStatus.EMPTY), failed, ARCHIVING, true, "site-a", NOW.plusSeconds(60));
 
     assertThat(step.health()).isEqualTo(new Backups.Health(false, "ObjectStoreUnreachable", "The last base backup"
         + " failed at 2026-11-30T02:01:00Z: spec.backup.objectStore.endpoint https://s3.example.com cannot be"
@@ -126,10 +133,11 @@ class BackupsTest {
 
   @Test
   void aBackupRecordedAsRunningThatThisOperatorDoesNotRunIsRecordedAsFailed() {
-    BackupStatus shown = BackupStatus.builder().running(new BackupStatus.Running("2026-11-30T02:00:30Z", "schedule"))
+    BackupStatus shown = BackupStatus.builder()
+        .running(new BackupStatus.Running("2026-11-30T02:00:30Z", "schedule", "site-a"))
         .lastScheduleTime("2026-11-30T02:00:00Z").build();
 
-    Backups.Step step = Backups.decide(pair(null, shown), IDLE, ARCHIVING, true, NOW.plusSeconds(600));
+    Backups.Step step = Backups.decide(pair(null, shown), IDLE, ARCHIVING, true, "site-a", NOW.plusSeconds(600));
 
     assertThat(step.status().running()).isNull();
     assertThat(step.status().lastFailure()).isEqualTo(new BackupStatus.BackupFailure("the operator stopped while the"
@@ -146,13 +154,54 @@ class BackupsTest {
         "000000010000000000000008", Instant.parse("2026-11-30T02:00:00Z"), 9, 12);
     BackupStatus done = BackupStatus.builder().lastScheduleTime("2026-11-30T02:00:00Z").build();
 
-    assertThat(Backups.decide(pair(null, done), IDLE, failing, true, NOW).health()).isEqualTo(new Backups.Health(
+    assertThat(Backups.decide(pair(null, done), IDLE, failing, true, "site-a", NOW).health()).isEqualTo(new Backups.Health(
         false, "ArchivingFailed", "The primary could not archive WAL segment 000000010000000000000008 (pgBackRest's"
             + " archive-push failed; the primary's log says why): PostgreSQL keeps it and every later segment in"
             + " pg_wal and retries."));
-    assertThat(Backups.decide(pair(null, done), IDLE, recovered, true, NOW).health().healthy()).isTrue();
-    assertThat(Backups.decide(pair(null, done), IDLE, null, true, NOW).status().lastArchivedWal())
+    assertThat(Backups.decide(pair(null, done), IDLE, recovered, true, "site-a", NOW).health().healthy()).isTrue();
+    assertThat(Backups.decide(pair(null, done), IDLE, null, true, "site-a", NOW).status().lastArchivedWal())
         .as("unknown archiver: nothing changes").isNull();
+  }
+
+  @Test
+  void aBackupStartedWhileTheStandbyStreamsInSyncRecordsThatItReadsFromTheStandby() {
+    Backups.Step step = Backups.decide(pair(null, BackupStatus.EMPTY), IDLE, ARCHIVING, true, "site-b", NOW);
+
+    assertThat(step.status().running())
+        .isEqualTo(new BackupStatus.Running("2026-11-30T02:00:30Z", "schedule", "site-b"));
+  }
+
+  @Test
+  void theStandbyStreamingInSyncIsReadFrom() {
+    assertThat(Backups.readFrom(streaming("streaming", "sync", "site-b").build())).isEqualTo("site-b");
+  }
+
+  @Test
+  void aStandbyNotStreamingLeavesThePrimaryToReadFrom() {
+    assertThat(Backups.readFrom(streaming("streaming", "sync", "site-b").phase(Phase.Degraded).build()))
+        .as("degraded").isEqualTo("site-a");
+    assertThat(Backups.readFrom(streaming("none", null, "site-b").build())).as("not connected").isEqualTo("site-a");
+    assertThat(Backups.readFrom(streaming("catchup", "sync", "site-b").build())).as("catching up")
+        .isEqualTo("site-a");
+  }
+
+  @Test
+  void aStandbyStreamingAsynchronouslyLeavesThePrimaryToReadFrom() {
+    assertThat(Backups.readFrom(streaming("streaming", "async", null).build())).isEqualTo("site-a");
+    assertThat(Backups.readFrom(streaming("streaming", "async", "site-b").build())).isEqualTo("site-a");
+  }
+
+  @Test
+  void aFencedStandbyIsNotReadFrom() {
+    assertThat(Backups.readFrom(streaming("streaming", "sync", "site-b").fencedMembers(List.of("site-b")).build()))
+        .isEqualTo("site-a");
+  }
+
+  /** A status with site-a the primary, Streaming, its standby site-b in {@code state} and {@code syncState}. */
+  private static PksReplicaPairStatus.Builder streaming(String state, String syncState, String synchronousStandby) {
+    return PksReplicaPairStatus.builder().phase(Phase.Streaming).currentPrimary("site-a")
+        .synchronousStandby(synchronousStandby).replication(ReplicationStatus.builder().state(state)
+            .syncState(syncState).build());
   }
 
   /** The example with spec.backup, made at CREATED, with {@code request} in pks.io/backup (none when null). */

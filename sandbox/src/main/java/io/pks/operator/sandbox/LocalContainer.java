@@ -220,15 +220,35 @@ public final class LocalContainer {
       for (String arg : container.getArgs()) {
         argv.add(arg.startsWith(LISTEN_FLAG) ? LISTEN_FLAG + metricsHost() + ":" + listenPort : translateFlag(arg));
       }
-      try {
-        sidecars.add(new ProcessBuilder(inNode(ScriptLauncher.command(argv, environment(container, networkEnv))))
-            .redirectErrorStream(true)
-            .redirectOutput(Redirect.appendTo(podDir.resolve(container.getName() + ".log").toFile()))
-            .start());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start " + METRICS_EXPORTER_BINARY + " for pod "
-            + pod.getMetadata().getName(), e);
+      startSidecar(container, argv, networkEnv);
+    }
+  }
+
+  /**
+   * Starts the pod's container {@code name}, when it has one, as it is specified (its command run
+   * with this machine's binaries, as the first container's is), on the same folders as the first
+   * container and in the same node: a sidecar that serves beside PostgreSQL, such as the backup server.
+   */
+  void startSidecar(String name, Map<String, String> networkEnv) {
+    for (Container container : pod.getSpec().getContainers()) {
+      if (!container.getName().equals(name)) {
+        continue;
       }
+      startSidecar(container, concat(container.getCommand(), container.getArgs()).stream()
+          .map(arg -> translate(arg, mounts)).toList(), networkEnv);
+    }
+  }
+
+  /** Runs {@code argv} as {@code container} of the pod, in its node, its output in {@code <container>.log}. */
+  private void startSidecar(Container container, List<String> argv, Map<String, String> networkEnv) {
+    try {
+      sidecars.add(new ProcessBuilder(inNode(ScriptLauncher.command(argv, environment(container, networkEnv))))
+          .redirectErrorStream(true)
+          .redirectOutput(Redirect.appendTo(podDir.resolve(container.getName() + ".log").toFile()))
+          .start());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start container " + container.getName() + " of pod "
+          + pod.getMetadata().getName(), e);
     }
   }
 

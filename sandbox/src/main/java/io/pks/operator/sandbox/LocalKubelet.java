@@ -34,6 +34,7 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pks.operator.model.BackupServer;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.Names;
 import io.pks.operator.model.PodLayout;
@@ -271,6 +272,7 @@ final class LocalKubelet implements AutoCloseable {
         run.container.startMetricsExporter(networkEnv(pod), ports.metrics(pod.getMetadata().getNamespace(),
             pod.getMetadata().getName()));
       }
+      run.container.startSidecar(BackupServer.CONTAINER, networkEnv(pod));
       started.add(run.container);
       run.startedAt = now;
       run.lastConfigMapSync = now;

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,6 +30,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.ObjectStore;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.model.BackupCertificates;
 import io.pks.operator.model.ConfigMaps;
 import io.pks.operator.model.LoopbackNetwork;
 import io.pks.operator.model.Names;
@@ -76,6 +78,11 @@ final class LocalPair implements AutoCloseable {
       if (store.caSecret() != null) {
         secrets.put(store.caSecret(), files(store.caSecret(), objectStoreSecret));
       }
+    }
+    if (resource.getSpec().backups().isPresent()) {
+      // The members' pods mount the backups' TLS Secret, issued as the operator issues it.
+      secrets.put(Names.backupTlsSecret(resource.getMetadata().getName()), BackupCertificates.secret(resource,
+          BackupCertificates.Issuer.ofClock(Clock.systemUTC()).issue(resource, List.of(LoopbackNetwork.LOOPBACK_HOST))));
     }
     PodSources sources = new Sources(ConfigMaps.build(resource, new LoopbackNetwork(Map.of())), secrets);
     ScriptLauncher.own(root);

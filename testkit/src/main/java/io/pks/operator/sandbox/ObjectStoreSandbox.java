@@ -65,6 +65,25 @@ public final class ObjectStoreSandbox implements BeforeAllCallback, AfterAllCall
     store.putAsObjectStore(parent, namespace + "/pks");
   }
 
+  /**
+   * A new pair {@code name} restored from the end of {@code source}'s archive (its latest backup
+   * and every WAL segment after it), once it streams.
+   */
+  public SandboxPair restoreLatest(String name, SandboxPair source) {
+    SandboxPair restored = createPair(json -> {
+      ((ObjectNode) json.get("metadata")).put("name", name);
+      objectStore(((ObjectNode) json.get("spec")).putObject("bootstrap").putObject("recovery")
+          .put("source", source.name));
+    });
+    restored.awaitStreaming();
+    return restored;
+  }
+
+  /** "N rows, ids MIN-MAX" of {@code table}, whose key is the integer column id. */
+  public static String rowsAndIds(Statement sql, String table) throws SQLException {
+    return single(sql, "SELECT count(*) || ' rows, ids ' || min(id) || '-' || max(id) FROM " + table);
+  }
+
   /** The first column of the first row {@code query} returns, as text. */
   public static String single(Statement sql, String query) throws SQLException {
     try (ResultSet row = sql.executeQuery(query)) {

@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +40,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pks.operator.TestPairs;
+import io.pks.operator.api.v1alpha1.BackupStatus;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -46,6 +49,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.Names;
 import io.pks.operator.model.PodLayout;
+import io.pks.operator.model.PodVolume;
 import io.pks.operator.postgres.BaseBackup;
 import io.pks.operator.postgres.Credentials;
 import io.pks.operator.postgres.MemberEndpoint;
@@ -307,12 +311,27 @@ public final class SandboxPair {
     return new PgConnector(superuser(), PgConnector.Timeouts.DEFAULT).open(endpoint);
   }
 
-  /** A full base backup of the primary (spec.backup), taken as the operator takes one, and waited for. */
+  /**
+   * A full base backup of the primary (spec.backup), taken as the operator takes one when it reads
+   * the primary's own files, and waited for.
+   */
   public BaseBackup.Outcome backup() throws SQLException {
     try (Connection connection = new PgConnector(superuser(), PgConnector.Timeouts.DEFAULT)
         .allowing(Duration.ofMinutes(3)).open(readWrite())) {
-      return BaseBackup.take(connection);
+      return BaseBackup.take(connection, Optional.empty());
     }
+  }
+
+  /**
+   * The pair once status.backup shows a backup that succeeded after {@code after} (any, when null),
+   * none running.
+   */
+  public PksReplicaPair awaitBackup(String what, String after, Duration bound) {
+    return await(what).atMost(bound).pollInterval(Duration.ofSeconds(1)).until(this::get, p -> {
+      BackupStatus backup = p.getStatus() == null ? null : p.getStatus().backup();
+      return backup != null && backup.running() == null && backup.lastSuccessfulBackup() != null
+          && (after == null || Instant.parse(backup.lastSuccessfulBackup()).isAfter(Instant.parse(after)));
+    });
   }
 
   /** Whether the member's PostgreSQL is a standby (in recovery), as it answers itself. */
@@ -366,6 +385,20 @@ public final class SandboxPair {
   public String containerLog(String member) {
     try {
       return Files.readString(sandbox.runtime().podDir(namespace, Names.pod(name, member)).resolve("container.log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The file {@code name} of the member pod's run folder (PodLayout.RUN_DIR, an emptyDir the pod's
+   * containers share), as it is now; empty when there is none.
+   */
+  public String runFile(String member, String name) {
+    Path file = sandbox.runtime().podDir(namespace, Names.pod(this.name, member)).resolve("volumes")
+        .resolve(PodVolume.RUN.volumeName()).resolve(name);
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

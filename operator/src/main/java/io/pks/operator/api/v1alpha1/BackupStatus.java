@@ -35,7 +35,10 @@ public record BackupStatus(
       @JsonPropertyDescription("When it started.")
       String startedAt,
       @JsonPropertyDescription("Why: the schedule, the request (pks.io/backup), or both.")
-      String reason) {
+      String reason,
+      @JsonPropertyDescription("The member whose files it reads: the standby when the status showed it streaming"
+          + " in sync as the backup started, else the primary. It always runs in the primary.")
+      String readFrom) {
   }
 
   /** Why and when a base backup failed. */
