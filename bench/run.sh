@@ -2,7 +2,7 @@
 # Benchmarks of the operator (BENCHMARKS.md says what each figure means):
 #   bench/run.sh [failover|switchover|restart|bootstrap|probe|scale|nemesis|peers|siteloss|backup ...]
 # all but restart, nemesis, peers, siteloss and backup by default (backup: base backup, archive lag,
-# restore and rejoin on 1 GB, about a quarter of an hour; it needs pgbackrest, as the backup tests do)
+# restore and rejoin on 1 GB, 3 to 6 minutes; it needs pgbackrest, as the backup tests do)
 # Builds the bench module (and what it depends on) when a source is newer than the last build, runs
 # the scenarios, prints one Markdown table on stdout and writes the raw samples as JSON under
 # target/bench/. Needs what `mvn verify` needs (Java 17, Maven, the postgresql package). MVN

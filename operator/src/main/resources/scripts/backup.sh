@@ -65,7 +65,11 @@ else
   fail "backup.sh takes no argument, or five for a standby to read from; got $#"
 fi
 pgbackrest_when_free stanza-create
-pgbackrest_when_free backup --type=full --log-level-console=detail "$@"
+# The backup waits for the segment it starts in to be archived, behind every segment queued before
+# it: after a bulk load the asynchronous archiving may need minutes, more than pgBackRest's default
+# archive-timeout of 60 s (seen with 1 GB loaded by pgbench -i: the backup failed while archiving
+# went on). Archiving itself keeps the default; BackupsHealthy reports it failing.
+pgbackrest_when_free backup --type=full --archive-timeout=600 --log-level-console=detail "$@"
 cp "$tool_output" "$PKS_RUN_DIR/last-backup.log"
 label=$(grep -o 'new backup label = [^ ]*' "$tool_output" | tail -n 1)
 # The backup is made: a repository that cannot be listed now leaves only the oldest backup unknown.
