@@ -22,8 +22,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code psql}: psql in a member's pod as the pair's superuser, over the pod's socket, by two
- * {@code kubectl exec}s with the user's credentials (the operator needs no right to exec). A running
- * member does not mount the superuser's Secret (see PodVolume), so the plugin reads it and hands it on
+ * {@code kubectl exec}s with the user's credentials (the operator needs no right to exec). A member's
+ * PostgreSQL container does not mount the superuser's Secret (see PodVolume; with spec.backup only the
+ * backup-server sidecar does), so the plugin reads it and hands it on
  * the first exec's stdin to a passfile of the pod's own (pks-common.sh's write_passfile, mode 0600);
  * the second removes it and runs psql with it still open. Should the second exec not start, a third
  * removes it. The password is never on a command line nor in an environment.
