@@ -13,6 +13,7 @@
 # BENCH_OPTS="-Dbench.nemesis.minutes=5 -Dbench.nemesis.seed=42". `siteloss` (two operator replicas; the
 # primary's and the leader's nodes lost together) takes BENCH_OPTS="-Dbench.siteloss.runs=3
 # -Dbench.siteloss.lease=4s,3s,1s" (lease duration, renew deadline, retry period; the chart's 15s,10s,2s by default).
+# `scale` takes BENCH_OPTS="-Dbench.scale.pairs=100,500" (100, 500 and 1000 pairs by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -69,7 +69,7 @@ public final class Bench {
       scenarios.put(RestartBench.NAME, RestartBench.both(sandbox));
       scenarios.put(BootstrapBench.NAME, new BootstrapBench(sandbox));
       scenarios.put(ProbeBench.NAME, new ProbeBench(sandbox));
-      scenarios.put(ScaleBench.NAME, new ScaleBench(sandbox));
+      scenarios.put(ScaleBench.NAME, ScaleBench.of(sandbox, System.getProperty("bench.scale.pairs", "100,500,1000")));
       // Only when asked for by name: about a quarter of an hour on a database of 1 GB.
       scenarios.put(BackupBench.NAME, new BackupBench(sandbox));
       // Only when asked for by name: a sandbox of its own, with two operator replicas.

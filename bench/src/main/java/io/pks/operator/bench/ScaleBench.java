@@ -3,6 +3,7 @@ package io.pks.operator.bench;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +31,6 @@ import io.pks.operator.sandbox.EmbeddedApiServer;
  */
 final class ScaleBench implements Scenario {
   static final String NAME = "scale";
-  private static final List<Integer> SIZES = List.of(100, 500, 1000);
   private static final String NAMESPACE = "bench-scale";
   /** The resources of the objects the operator creates for a pair (Events excluded): those of DesiredObjects.all. */
   private static final Set<String> OWNED = Set.of("secrets", "configmaps", "persistentvolumeclaims",
@@ -43,16 +43,23 @@ final class ScaleBench implements Scenario {
   private static final double MIB = 1 << 20;
 
   private final BenchSandbox sandbox;
+  private final List<Integer> sizes;
 
-  ScaleBench(BenchSandbox sandbox) {
+  private ScaleBench(BenchSandbox sandbox, List<Integer> sizes) {
     this.sandbox = sandbox;
+    this.sizes = sizes;
+  }
+
+  /** @param sizes the numbers of pairs, comma-separated ("100,500,1000") */
+  static ScaleBench of(BenchSandbox sandbox, String sizes) {
+    return new ScaleBench(sandbox, Arrays.stream(sizes.split(",")).map(String::strip).map(Integer::valueOf).toList());
   }
 
   @Override
   public void run(Results results) throws Exception {
     // No PostgreSQL server of the other scenarios left to compete for the cores.
     sandbox.close();
-    for (int pairs : SIZES) {
+    for (int pairs : sizes) {
       measure(pairs, results);
     }
   }
