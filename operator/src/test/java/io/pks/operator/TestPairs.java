@@ -53,6 +53,24 @@ public final class TestPairs {
    * The example bootstrapped from the backups of the pair {@code old-pks}, replayed to
    * {@code targetTime} (the end of the archive when null).
    */
+  /** The example with spec.backup; {@code ca}: whether its object store names a CA Secret. */
+  public static PksReplicaPair withBackup(boolean ca) {
+    return withBackup(ca, json -> { });
+  }
+
+  /** {@link #withBackup(boolean)} with {@code edit} made to it too. */
+  public static PksReplicaPair withBackup(boolean ca, Consumer<ObjectNode> edit) {
+    return example(json -> {
+      edit.accept(json);
+      ObjectNode store = spec(json).putObject("backup").put("schedule", "0 2 * * *").put("retention", "7d")
+          .putObject("objectStore").put("endpoint", "https://s3.example.com").put("bucket", "pks-backups")
+          .put("path", "telephony/pks").put("credentialsSecret", "pks-s3");
+      if (ca) {
+        store.put("caSecret", "pks-s3-ca");
+      }
+    });
+  }
+
   public static PksReplicaPair restoring(String targetTime) {
     return example(json -> {
       ObjectNode recovery = spec(json).putObject("bootstrap").putObject("recovery").put("source", "old-pks");

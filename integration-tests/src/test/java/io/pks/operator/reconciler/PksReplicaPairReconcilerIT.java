@@ -260,6 +260,22 @@ class PksReplicaPairReconcilerIT {
   }
 
   @Test
+  void aPairWaitingForItsInitdbJobIsNotReconciledAtEveryProbe() throws InterruptedException {
+    client.resource(TestPairs.example()).create();
+    awaitAllObjects();
+    awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
+    awaitQuiet();
+    int before = cluster.reconciles();
+    // Ten probe intervals: its members do not answer (nothing runs them), and no clock runs while
+    // the Job is awaited, so only the Job's outcome moves the pair on.
+    Thread.sleep(10 * MockCluster.settings().probeInterval().toMillis());
+    assertThat(cluster.reconciles() - before).as("reconciles while the initdb Job is awaited").isLessThanOrEqualTo(1);
+
+    finishJob("pks-site-a-initdb", true);
+    await().atMost(BOUND).until(() -> replicas("pks-site-a") == 1);
+  }
+
+  @Test
   void anInvalidResourceIsRefusedAndNothingIsCreated() {
     client.resource(TestPairs.example(json -> TestPairs.spec(json).put("primary", "site-c"))).create();
 

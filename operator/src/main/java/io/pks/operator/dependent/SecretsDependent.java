@@ -4,11 +4,13 @@ import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pks.operator.api.v1alpha1.DeletionPolicy;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.BackupCertificates;
 import io.pks.operator.model.DesiredObjects;
 import io.pks.operator.model.MemberNetwork;
+import io.pks.operator.model.Names;
 import io.pks.operator.model.Secrets;
 
 /**
@@ -30,9 +32,16 @@ public class SecretsDependent extends CreateOnceDependent<Secret> {
     this.certificates = certificates;
   }
 
+  /**
+   * The backups' certificates are issued only while their Secret does not exist: an existing one is
+   * never rewritten, and its desired copy only serves to match its owner reference, so three new
+   * key pairs and certificates at every reconcile would be thrown away.
+   */
   @Override
   List<Secret> desiredObjects(PksReplicaPair pair, Context<PksReplicaPair> context) {
-    return new DesiredObjects(pair, network).secrets(passwords, certificates);
+    boolean issued = getSecondaryResources(pair, context)
+        .containsKey(new ResourceID(Names.backupTlsSecret(pair.getMetadata().getName()), pair.getMetadata().getNamespace()));
+    return new DesiredObjects(pair, network).secrets(passwords, issued ? BackupCertificates.Issuer.NONE : certificates);
   }
 
   @Override

@@ -77,14 +77,7 @@ final class Lifecycle {
       MemberJob first = Jobs.bootstrap(pair, pair.getSpec().primary());
       return initialising(pair, first, bootstrapWork(pair, first) + " on its volume.");
     }
-    if (phase == Phase.Failed && state.job() != null) {
-      // A failed Job is retried by deleting it; the bootstrap then continues where it stopped.
-      phase = switch (state.job().kind()) {
-        case Seed -> Phase.SeedingStandby;
-        case Rejoin -> Phase.Rejoining;
-        case Initdb, Restore -> Phase.InitializingPrimary;
-      };
-    }
+    phase = jobPhase(state);
     Rules rules = new Rules(pair, state, facts);
     return switch (phase) {
       case InitializingPrimary -> rules.initializingPrimary();
@@ -93,6 +86,44 @@ final class Lifecycle {
       case FailingOver -> rules.failingOver();
       case Restarting -> rules.restarting();
       default -> rules.running();
+    };
+  }
+
+  /**
+   * The recorded phase, or for Failed with a Job recorded, the phase of that Job: a failed Job is
+   * retried by deleting it, and the bootstrap then continues where it stopped.
+   */
+  private static Phase jobPhase(PairState state) {
+    if (state.phase() != Phase.Failed || state.job() == null) {
+      return state.phase();
+    }
+    return switch (state.job().kind()) {
+      case Seed -> Phase.SeedingStandby;
+      case Rejoin -> Phase.Rejoining;
+      case Initdb, Restore -> Phase.InitializingPrimary;
+    };
+  }
+
+  /**
+   * Whether only an event can move the pair on from its recorded step: a Job's outcome, a pod, a
+   * member that answers differently. Then no clock runs (no failover, degrade, seed retry or restart
+   * bound), and deciding again at every probe interval finds nothing new: while the primary's
+   * initdb, restore or first start is awaited, and while a seed or rejoin Job runs. A pair whose
+   * members do not answer is otherwise looked at again at every probe interval, for its clocks; a
+   * thousand pairs whose nodes are not there yet would cost a thousand reconciles a second.
+   */
+  static boolean waitsOnlyForEvents(PksReplicaPair pair, PairFacts facts) {
+    PairState state = PairState.of(pair.getStatus() == null ? PksReplicaPairStatus.EMPTY : pair.getStatus());
+    if (state.currentPrimary() == null || state.job() == null) {
+      return false;
+    }
+    return switch (jobPhase(state)) {
+      case InitializingPrimary -> true;
+      case SeedingStandby, Rejoining -> switch (facts.job(state.job().name()).state()) {
+        case ABSENT, RUNNING -> true;
+        case SUCCEEDED, FAILED, REFUSED -> false;
+      };
+      default -> false;
     };
   }
 

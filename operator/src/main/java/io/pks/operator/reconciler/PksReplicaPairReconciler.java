@@ -209,6 +209,9 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     removeAnsweredSwitchover(pair, next);
     if (failure.isEmpty() && stepRecorded) {
       control.rescheduleAfter(NEXT_STEP);
+    } else if (failure.isEmpty() && Lifecycle.waitsOnlyForEvents(pair, facts)) {
+      // Not looked at again on a timer: the Job's, the pod's or the probe's next event will.
+      return control;
     } else if (!facts.answersAsPrimary(next.currentPrimary()) || !facts.streaming()) {
       // The failover and degrade clocks run while nothing changes: look again at the next probe,
       // or when the failover bound is reached if that comes first.

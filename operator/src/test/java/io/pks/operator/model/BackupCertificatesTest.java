@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The CA, server and client certificates of the backups' TLS, and the Secret that carries them. */
 class BackupCertificatesTest {
-  private static final PksReplicaPair PAIR = BackupPodsTest.withBackup(false);
+  private static final PksReplicaPair PAIR = TestPairs.withBackup(false);
   private static final Instant NOW = Instant.parse("2026-12-01T04:00:00Z");
   private static final List<String> HOSTS = List.of("pks-site-a-0.pks-site-a.telephony.svc.cluster.local",
       "10.244.1.7");

@@ -1,11 +1,9 @@
 package io.pks.operator.model;
 
 import java.util.Map;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.KeyToPath;
@@ -20,24 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BackupPodsTest {
   private static final PksReplicaPair PLAIN = TestPairs.example();
 
-  /** The example with spec.backup; {@code ca}: whether its object store names a CA Secret. */
-  static PksReplicaPair withBackup(boolean ca) {
-    return withBackup(ca, json -> { });
-  }
-
-  /** {@link #withBackup(boolean)} with {@code edit} made to it too. */
-  static PksReplicaPair withBackup(boolean ca, Consumer<ObjectNode> edit) {
-    return TestPairs.example(json -> {
-      edit.accept(json);
-      ObjectNode store = TestPairs.spec(json).putObject("backup").put("schedule", "0 2 * * *").put("retention", "7d")
-          .putObject("objectStore").put("endpoint", "https://s3.example.com").put("bucket", "pks-backups")
-          .put("path", "telephony/pks").put("credentialsSecret", "pks-s3");
-      if (ca) {
-        store.put("caSecret", "pks-s3-ca");
-      }
-    });
-  }
-
   private static PodSpec member(PksReplicaPair pair) {
     return new DesiredObjects(pair, new ClusterNetwork("cluster.local"))
         .statefulSet(pair.getSpec().member("site-a"), null).getSpec().getTemplate().getSpec();
@@ -45,7 +25,7 @@ class BackupPodsTest {
 
   @Test
   void theMemberMountsTheStoreKeysAndItsCaAsSecretFiles() {
-    PodSpec pod = member(withBackup(true));
+    PodSpec pod = member(TestPairs.withBackup(true));
     assertThat(PodTemplates.mounts(pod))
         .containsEntry("backup-secret", "/etc/pks/secrets/backup")
         .containsEntry("backup-ca", "/etc/pks/secrets/backup-ca")
@@ -61,7 +41,7 @@ class BackupPodsTest {
 
   @Test
   void theEnvironmentNamesTheStanzaAndTheSecretFoldersOnly() {
-    Map<String, String> env = PodTemplates.env(member(withBackup(true)));
+    Map<String, String> env = PodTemplates.env(member(TestPairs.withBackup(true)));
     assertThat(env).containsEntry("PKS_STANZA", "pks")
         .containsEntry("PKS_BACKUP_SECRET_DIR", "/etc/pks/secrets/backup")
         .containsEntry("PKS_BACKUP_CA_DIR", "/etc/pks/secrets/backup-ca")
@@ -72,14 +52,14 @@ class BackupPodsTest {
 
   @Test
   void withoutACaSecretTheSystemCasAreTrusted() {
-    PodSpec pod = member(withBackup(false));
+    PodSpec pod = member(TestPairs.withBackup(false));
     assertThat(PodTemplates.mounts(pod)).containsKey("backup-secret").doesNotContainKey("backup-ca");
     assertThat(PodTemplates.env(pod)).doesNotContainKey("PKS_BACKUP_CA_DIR");
   }
 
   @Test
   void theConfigVolumeCarriesPgBackRestsRepositoryAndPostgresqlConfArchivesWithIt() {
-    PksReplicaPair pair = withBackup(true);
+    PksReplicaPair pair = TestPairs.withBackup(true);
     assertThat(PodTemplates.volume(member(pair), "config").getConfigMap().getItems()).extracting(KeyToPath::getKey)
         .contains("postgresql.conf", "pgbackrest.conf");
     var data = ConfigMaps.build(pair, new ClusterNetwork("cluster.local")).getData();
@@ -91,7 +71,7 @@ class BackupPodsTest {
 
   @Test
   void theMemberMountsTheBackupsTlsSecretForTheBackupsClientSide() {
-    PodSpec pod = member(withBackup(false));
+    PodSpec pod = member(TestPairs.withBackup(false));
     assertThat(PodTemplates.mounts(pod)).containsEntry("backup-tls", "/etc/pks/secrets/backup-tls");
     assertThat(PodTemplates.volume(pod, "backup-tls").getSecret().getSecretName()).isEqualTo("pks-backup-tls");
     assertThat(PodTemplates.volume(pod, "backup-tls").getSecret().getDefaultMode()).isEqualTo(0440);
@@ -100,7 +80,7 @@ class BackupPodsTest {
 
   @Test
   void theBackupServerSidecarRunsTheMemberImageOnItsPortWithoutTheStoresKeys() {
-    PksReplicaPair pair = withBackup(true, json -> TestPairs.spec(json).with("postgres")
+    PksReplicaPair pair = TestPairs.withBackup(true, json -> TestPairs.spec(json).with("postgres")
         .put("image", "registry.example.com/pks-member:16"));
     Container server = member(pair).getContainers().stream().filter(c -> c.getName().equals("backup-server"))
         .findFirst().orElseThrow();

@@ -105,7 +105,7 @@ class NetworkPoliciesTest {
 
   @Test
   void withBackupsAdmitsTheBackupServersPortFromTheMembersOnly() {
-    PksReplicaPair backups = BackupPodsTest.withBackup(false,
+    PksReplicaPair backups = TestPairs.withBackup(false,
         json -> TestPairs.spec(json).putObject("networkPolicy").put("enabled", true));
     var ingress = policy(backups).getSpec().getIngress();
     assertThat(ingress).hasSize(2);

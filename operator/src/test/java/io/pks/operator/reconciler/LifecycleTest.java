@@ -315,6 +315,48 @@ class LifecycleTest {
     assertThat(step.message()).isEqualTo(pair.getStatus().message());
   }
 
+  // --- what moves the pair on: only events, or also a clock --------------------------------------
+
+  @Test
+  void whileThePrimarysJobRunsOrItsFirstStartIsAwaitedOnlyEventsMoveThePairOn() {
+    situation.jobs.put("pks-site-a-initdb", running());
+    assertThat(waitsOnlyForEvents(initializing(List.of(A, B)))).as("the Job's outcome").isTrue();
+    situation.jobs.put("pks-site-a-initdb", succeeded());
+    situation.seen(null, null, "unknown", null, 0L);
+    assertThat(waitsOnlyForEvents(initializing(List.of(B)))).as("the primary's first answer, its pod Ready").isTrue();
+    assertThat(waitsOnlyForEvents(restoring(List.of(A, B)))).as("a restore Job's outcome").isTrue();
+  }
+
+  @Test
+  void aFailedInitdbWaitsForTheUserNotForAClock() {
+    situation.jobs.put("pks-site-a-initdb", failed("initdb failed", NOW));
+    assertThat(waitsOnlyForEvents(pair(Phase.Failed, A, List.of(A, B), Jobs.initdb(TestPairs.example(), A)))).isTrue();
+  }
+
+  @Test
+  void whileTheSeedRunsOnlyItsOutcomeMovesThePairOn() {
+    situation.jobs.put("pks-site-b-seed-1", running());
+    assertThat(waitsOnlyForEvents(seeding(List.of(B), 1))).isTrue();
+  }
+
+  @Test
+  void aFailedSeedIsRetriedOnAClock() {
+    situation.jobs.put("pks-site-b-seed-1", failed("boom", NOW.minusSeconds(5)));
+    assertThat(waitsOnlyForEvents(seeding(List.of(B), 1))).as("its retry pause").isFalse();
+  }
+
+  @Test
+  void aRunningPairWhoseMembersDoNotAnswerIsLookedAtOnItsClocks() {
+    situation.seen(null, null, "unknown", null, 0L);
+    assertThat(waitsOnlyForEvents(pair(Phase.Streaming, A, List.of(), null))).as("the failover clock").isFalse();
+    situation.jobs.put("pks-site-b-seed-1", succeeded());
+    assertThat(waitsOnlyForEvents(seeding(List.of(), 1))).as("the seeded standby's first stream").isFalse();
+  }
+
+  private boolean waitsOnlyForEvents(PksReplicaPair pair) {
+    return Lifecycle.waitsOnlyForEvents(pair, situation.facts());
+  }
+
   private LifecycleStep decide(PksReplicaPair pair) {
     return situation.decide(pair);
   }
