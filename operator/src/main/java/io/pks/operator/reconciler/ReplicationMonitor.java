@@ -3,8 +3,11 @@ package io.pks.operator.reconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePo
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Names;
 import io.pks.operator.model.PairRoles;
@@ -55,6 +59,18 @@ final class ReplicationMonitor {
   /** When each pair's standby last streamed, by pair/member. */
   private final LastSeen standbyStreamed = new LastSeen();
   private final Handoffs handoffs = new Handoffs();
+  /**
+   * Whether each pair may be probed, for the spec object and current primary it was
+   * decided on. Validating the spec at every probe cost the idle operator as much as a refused
+   * connection attempt (`bench/run.sh scale`); a changed spec is a new object in the informer cache.
+   */
+  private final Map<ResourceID, Probeable> probeables = new ConcurrentHashMap<>();
+
+  private record Probeable(PksReplicaPairSpec spec, String currentPrimary, boolean probeable) {
+    boolean decidedFor(PksReplicaPair pair) {
+      return spec == pair.getSpec() && Objects.equals(currentPrimary, PairRoles.currentPrimary(pair));
+    }
+  }
 
   ReplicationMonitor(MemberNetwork network, PairCredentials credentials, Clock clock) {
     this.network = network;
@@ -137,6 +153,7 @@ final class ReplicationMonitor {
       public void onResourceDeleted(PksReplicaPair pair) {
         super.onResourceDeleted(pair);
         handoffs.forget(pair);
+        probeables.remove(ResourceID.fromResource(pair));
       }
 
       @Override
@@ -158,7 +175,7 @@ final class ReplicationMonitor {
   }
 
   private Set<ReplicationObservation> probeMembers(PksReplicaPair pair) {
-    if (!probeable(pair)) {
+    if (!probeableNow(pair)) {
       LOG.debug("{}: spec refused, members not probed", pair.ref());
       return Set.of();
     }
@@ -184,6 +201,16 @@ final class ReplicationMonitor {
         streamed);
     LOG.debug("{}: {}", pair.ref(), observation);
     return Set.of(observation);
+  }
+
+  private boolean probeableNow(PksReplicaPair pair) {
+    Probeable known = probeables.get(ResourceID.fromResource(pair));
+    if (known != null && known.decidedFor(pair)) {
+      return known.probeable();
+    }
+    boolean probeable = probeable(pair);
+    probeables.put(ResourceID.fromResource(pair), new Probeable(pair.getSpec(), PairRoles.currentPrimary(pair), probeable));
+    return probeable;
   }
 
   /**

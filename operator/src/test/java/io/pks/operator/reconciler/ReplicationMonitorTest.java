@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +87,35 @@ class ReplicationMonitorTest {
     }
   }
 
+  /**
+   * Whether a pair may be probed is kept between probes for the spec it was decided on: an edit
+   * (a new spec object in the informer cache) is decided on again at the next probe.
+   */
+  @Test
+  void anEditRefusedStopsTheProbesAtOnceAndItsRepairResumesThem() {
+    AtomicInteger probes = new AtomicInteger();
+    AtomicReference<PksReplicaPair> cached = new AtomicReference<>(running(spec -> { }));
+    PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> source =
+        eventSource(cached::get, id -> {
+          probes.incrementAndGet();
+          return Optional.of(superuser());
+        });
+    source.start();
+    try {
+      source.onResourceCreated(cached.get());
+      await().atMost(Duration.ofSeconds(10)).until(() -> probes.get() >= 3);
+      cached.set(running(spec -> spec.with("postgres").put("port", 0)));
+      await().pollDelay(INTERVAL.multipliedBy(2)).until(() -> true);
+      int refused = probes.get();
+      await().pollDelay(INTERVAL.multipliedBy(6)).until(() -> true);
+      assertThat(probes.get()).as("members probed with a refused spec").isEqualTo(refused);
+      cached.set(running(spec -> { }));
+      await().atMost(Duration.ofSeconds(10)).until(() -> probes.get() >= refused + 3);
+    } finally {
+      source.stop();
+    }
+  }
+
   /** A probe that throws (the API server not answering for a Secret) is followed by the next one. */
   @Test
   void aProbeThatFailsIsFollowedByTheNext() {
@@ -112,6 +143,12 @@ class ReplicationMonitorTest {
    */
   private static PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> eventSource(
       PksReplicaPair pair, Function<ResourceID, Optional<Secret>> informed) {
+    return eventSource(() -> pair, informed);
+  }
+
+  /** As above, the cache holding whatever {@code pair} gives at each read. */
+  private static PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> eventSource(
+      Supplier<PksReplicaPair> pair, Function<ResourceID, Optional<Secret>> informed) {
     ReplicationMonitor monitor = new ReplicationMonitor(new LoopbackNetwork(Map.of("site-a", 1, "site-b", 2)),
         new PairCredentials(null, informed, Clock.systemUTC()), Clock.systemUTC());
     PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> source =
@@ -124,16 +161,16 @@ class ReplicationMonitorTest {
     return new SecretBuilder().addToStringData("username", "postgres").addToStringData("password", "secret").build();
   }
 
-  /** The informer's cache of primaries, holding {@code pair} only: what the event source reads of it. */
+  /** The informer's cache of primaries, holding the one pair {@code pair} gives at each read: what the event source reads of it. */
   @SuppressWarnings("unchecked")
-  private static IndexerResourceCache<PksReplicaPair> cacheOf(PksReplicaPair pair) {
-    ResourceID id = ResourceID.fromResource(pair);
+  private static IndexerResourceCache<PksReplicaPair> cacheOf(Supplier<PksReplicaPair> pair) {
+    ResourceID id = ResourceID.fromResource(pair.get());
     return (IndexerResourceCache<PksReplicaPair>) Proxy.newProxyInstance(ReplicationMonitorTest.class.getClassLoader(),
         new Class<?>[] {IndexerResourceCache.class}, (proxy, method, args) -> switch (method.getName()) {
-          case "get" -> Optional.of(pair).filter(p -> id.equals(args[0]));
+          case "get" -> Optional.of(pair.get()).filter(p -> id.equals(args[0]));
           case "contains" -> id.equals(args[0]);
           case "keys" -> java.util.stream.Stream.of(id);
-          case "list" -> java.util.stream.Stream.of(pair)
+          case "list" -> java.util.stream.Stream.of(pair.get())
               .filter(args == null || args.length == 0 ? p -> true : (Predicate<PksReplicaPair>) args[args.length - 1]);
           default -> throw new UnsupportedOperationException(method.getName());
         });
