@@ -86,6 +86,14 @@ class PksReplicaPairReconcilerIT {
         .until(() -> seen.getAndSet(cluster.writes().size()) == cluster.writes().size());
   }
 
+  /** The example created, its objects made and its status written, then nothing left to do. */
+  private void createTheExampleAndAwaitQuiet() {
+    client.resource(TestPairs.example()).create();
+    awaitAllObjects();
+    awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
+    awaitQuiet();
+  }
+
   private int replicas(String statefulSet) {
     return client.apps().statefulSets().inNamespace(NS).withName(statefulSet).get().getSpec().getReplicas();
   }
@@ -244,10 +252,7 @@ class PksReplicaPairReconcilerIT {
 
   @Test
   void aSecondReconcileWithNoChangeWritesNothing() throws InterruptedException {
-    client.resource(TestPairs.example()).create();
-    awaitAllObjects();
-    awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
-    awaitQuiet();
+    createTheExampleAndAwaitQuiet();
     cluster.stopOperator();
     cluster.clearWrites();
 
@@ -261,10 +266,7 @@ class PksReplicaPairReconcilerIT {
 
   @Test
   void aPairWaitingForItsInitdbJobIsNotReconciledAtEveryProbe() throws InterruptedException {
-    client.resource(TestPairs.example()).create();
-    awaitAllObjects();
-    awaitStatus("pks", p -> p.getStatus().observedGeneration() != null);
-    awaitQuiet();
+    createTheExampleAndAwaitQuiet();
     int before = cluster.reconciles();
     // Ten probe intervals: its members do not answer (nothing runs them), and no clock runs while
     // the Job is awaited, so only the Job's outcome moves the pair on.

@@ -69,8 +69,7 @@ final class Lifecycle {
   static final Duration ISOLATION_STOP_MARGIN = Duration.ofSeconds(5);
 
   static LifecycleStep decide(PksReplicaPair pair, PairFacts facts) {
-    PksReplicaPairStatus status = pair.getStatus() == null ? PksReplicaPairStatus.EMPTY : pair.getStatus();
-    PairState state = PairState.of(status);
+    PairState state = recorded(pair);
     Phase phase = state.phase();
     // No recorded primary: nothing was started yet (a pair whose first spec was refused included).
     if (phase == null || phase == Phase.Pending || state.currentPrimary() == null) {
@@ -87,6 +86,11 @@ final class Lifecycle {
       case Restarting -> rules.restarting();
       default -> rules.running();
     };
+  }
+
+  /** The state the pair's status records; that of an empty status before the first one is written. */
+  private static PairState recorded(PksReplicaPair pair) {
+    return PairState.of(pair.getStatus() == null ? PksReplicaPairStatus.EMPTY : pair.getStatus());
   }
 
   /**
@@ -113,7 +117,7 @@ final class Lifecycle {
    * thousand pairs whose nodes are not there yet would cost a thousand reconciles a second.
    */
   static boolean waitsOnlyForEvents(PksReplicaPair pair, PairFacts facts) {
-    PairState state = PairState.of(pair.getStatus() == null ? PksReplicaPairStatus.EMPTY : pair.getStatus());
+    PairState state = recorded(pair);
     if (state.currentPrimary() == null || state.job() == null) {
       return false;
     }
@@ -146,7 +150,7 @@ final class Lifecycle {
     String primary = pair.getSpec().primary();
     // The requests already acted on stay so: an annotation left on the pair asks for nothing new. A
     // fence is the exception: both members start from here, so the fence annotation is acted on again.
-    PairState recorded = PairState.of(pair.getStatus() == null ? PksReplicaPairStatus.EMPTY : pair.getStatus());
+    PairState recorded = recorded(pair);
     return step(new PairState(Phase.InitializingPrimary, primary, null, primary, null,
         List.of(primary, pair.getSpec().peerOf(primary)), job, null, null, recorded.reseedRequest(),
         recorded.restartRequest(), List.of(), recorded.reloadRequest(), recorded.reloadedAt(), null, List.of(), null),
