@@ -1,6 +1,11 @@
 package io.pks.operator;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -11,10 +16,12 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.pks.operator.metrics.OperatorMetrics;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.reconciler.PksReplicaPairReconciler;
+import io.pks.operator.reconciler.ReconcileGate;
 
 /**
  * Builds the operator the same way for a cluster, the sandbox and the tests. Server-side apply is
@@ -22,6 +29,13 @@ import io.pks.operator.reconciler.PksReplicaPairReconciler;
  * included, and one code path is the one that gets tested.
  */
 public final class Operators {
+  /**
+   * How long a stop waits for the reconciles under way: within the 30 s Kubernetes gives a pod
+   * between SIGTERM and SIGKILL by default, so that the stop still ends on its own.
+   */
+  public static final Duration STOP_GRACE = Duration.ofSeconds(20);
+  private static final Logger LOG = LoggerFactory.getLogger(Operators.class);
+
   private Operators() {
   }
 
@@ -78,7 +92,8 @@ public final class Operators {
    */
   public static Operator create(KubernetesClient client, OperatorSettings settings, MemberNetwork network,
       OperatorMetrics metrics, Runnable onStopLeading, String identity) {
-    Operator operator = new Operator(overrider -> {
+    ReconcileGate gate = new ReconcileGate();
+    Operator operator = new StoppingBetweenReconciles(gate, overrider -> {
       overrider.withKubernetesClient(client)
           .withMetrics(metrics.reconciles())
           .withSSABasedCreateUpdateMatchForDependentResources(false)
@@ -93,15 +108,19 @@ public final class Operators {
         if (identity != null) {
           election.withIdentity(identity);
         }
-        if (onStopLeading != null) {
-          election.withExitOnStopLeading(false)
-              .withLeaderCallbacks(new LeaderCallbacks(() -> { }, onStopLeading, leader -> { }));
-        }
+        // Another replica may lead from now on: no reconcile of this one acts any more. JOSDK runs
+        // this before it exits the process.
+        Runnable stopActing = onStopLeading == null ? gate::close : () -> {
+          gate.close();
+          onStopLeading.run();
+        };
+        election.withExitOnStopLeading(onStopLeading == null)
+            .withLeaderCallbacks(new LeaderCallbacks(() -> { }, stopActing, leader -> { }));
         overrider.withLeaderElectionConfiguration(election.build());
       }
     });
     operator.register(new PksReplicaPairReconciler(network, client, Clock.systemUTC(), settings.probeInterval(),
-            metrics.pairs()),
+            metrics.pairs(), gate),
         configuration -> {
       if (settings.namespaces().isEmpty()) {
         configuration.watchingAllNamespaces();
@@ -110,5 +129,30 @@ public final class Operators {
       }
     });
     return operator;
+  }
+
+  /**
+   * JOSDK's operator, whose stop lets the reconciles under way end (within {@link #STOP_GRACE})
+   * before JOSDK's stop empties the caches they read: see {@link ReconcileGate}.
+   */
+  private static final class StoppingBetweenReconciles extends Operator {
+    private final ReconcileGate gate;
+
+    StoppingBetweenReconciles(ReconcileGate gate, Consumer<ConfigurationServiceOverrider> overrider) {
+      super(overrider);
+      this.gate = gate;
+    }
+
+    @Override
+    public void stop() {
+      try {
+        if (!gate.closeAndAwait(STOP_GRACE)) {
+          LOG.warn("a reconcile still runs after {}; stopping anyway", STOP_GRACE);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      super.stop();
+    }
   }
 }

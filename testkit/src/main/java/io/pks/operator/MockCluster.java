@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
@@ -37,6 +38,7 @@ public final class MockCluster implements AutoCloseable {
   private final KubernetesClient operatorClient;
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
   private volatile Function<String, List<ResourceRule>> rulesReview;
+  private volatile Consumer<RecordedRequest> beforeServing = request -> { };
   private Operator operator;
   private OperatorMetrics metrics;
 
@@ -118,9 +120,22 @@ public final class MockCluster implements AutoCloseable {
     this.rulesReview = rulesInNamespace;
   }
 
+  /**
+   * Runs {@code hook} on every request before the API server serves it, in the server's only
+   * thread: a hook that waits holds that request, and every request after it, as long.
+   */
+  public void beforeServing(Consumer<RecordedRequest> hook) {
+    this.beforeServing = hook;
+  }
+
+  /** Whether the operator, not the test, sent {@code request}. */
+  public static boolean fromOperator(RecordedRequest request) {
+    return EmbeddedApiServer.OPERATOR_USER_AGENT.equals(request.getHeader("User-Agent"));
+  }
+
   private MockResponse intercept(RecordedRequest request) {
-    requests.add(new Request(request.getMethod(), request.getPath(),
-        EmbeddedApiServer.OPERATOR_USER_AGENT.equals(request.getHeader("User-Agent"))));
+    beforeServing.accept(request);
+    requests.add(new Request(request.getMethod(), request.getPath(), fromOperator(request)));
     if (rulesReview != null && request.getMethod().equals("POST")
         && request.getPath().endsWith("/selfsubjectrulesreviews")) {
       SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);

@@ -3,6 +3,9 @@ package io.pks.operator.reconciler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -275,6 +278,51 @@ class PksReplicaPairReconcilerIT {
 
     finishJob("pks-site-a-initdb", true);
     await().atMost(BOUND).until(() -> replicas("pks-site-a") == 1);
+  }
+
+  /**
+   * JOSDK's stop empties the informer caches before it stops the reconcile threads, so a reconcile
+   * under way went on against a pair with no objects: in a CI run of HardeningE2E, a stopping
+   * operator created a StatefulSet that existed (409). Here one reconcile is held in the middle,
+   * at its write of site-a's StatefulSet, while the operator stops.
+   */
+  @Test
+  void aStopLetsTheReconcileUnderWayEndBeforeItsCachesGo() throws Exception {
+    createTheExampleAndAwaitQuiet();
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch released = new CountDownLatch(1);
+    cluster.beforeServing(request -> {
+      if (MockCluster.fromOperator(request) && !request.getMethod().equals("GET")
+          && request.getPath().contains("/statefulsets/pks-site-a") && held.getCount() > 0) {
+        held.countDown();
+        awaitUninterruptibly(released);
+      }
+    });
+    finishJob("pks-site-a-initdb", true);
+    assertThat(held.await(BOUND.toSeconds(), TimeUnit.SECONDS)).as("a reconcile writing site-a's StatefulSet").isTrue();
+
+    CompletableFuture<Void> stop = CompletableFuture.runAsync(cluster::stopOperator);
+    Thread.sleep(1000);
+    boolean stoppedUnderAReconcile = stop.isDone();
+    int writesBefore = cluster.writes().size();
+    released.countDown();
+    stop.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    assertThat(stoppedUnderAReconcile).as("the stop ended while a reconcile was under way").isFalse();
+
+    List<EmbeddedApiServer.Write> written = cluster.writes();
+    Thread.sleep(1000);
+    assertThat(cluster.writes()).as("writes once the operator stopped").hasSameSizeAs(written);
+    assertThat(written.subList(writesBefore, written.size())).as("the stopping operator's writes")
+        .isNotEmpty().allSatisfy(write -> assertThat(write.status()).isLessThan(400));
+    assertThat(replicas("pks-site-a")).isEqualTo(1);
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await(BOUND.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

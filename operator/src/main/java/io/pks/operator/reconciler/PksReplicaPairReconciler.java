@@ -97,10 +97,12 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
   private final Duration probeInterval;
   private final PairMetrics metrics;
   private final MemberNetwork network;
+  private final ReconcileGate gate;
 
   public PksReplicaPairReconciler(MemberNetwork network, KubernetesClient client, Clock clock,
-      Duration probeInterval, PairMetrics metrics) {
+      Duration probeInterval, PairMetrics metrics, ReconcileGate gate) {
     this.network = network;
+    this.gate = gate;
     var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM,
         BackupCertificates.Issuer.ofClock(clock));
     var configMap = new ConfigMapDependent(network);
@@ -155,8 +157,13 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
 
   @Override
   public UpdateControl<PksReplicaPair> reconcile(PksReplicaPair pair, Context<PksReplicaPair> context) {
+    if (!gate.enter()) {
+      return UpdateControl.noUpdate();
+    }
     try (PairLogContext ignored = PairLogContext.of(pair)) {
       return decideAndAct(pair, context);
+    } finally {
+      gate.leave();
     }
   }
 
@@ -190,6 +197,10 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     PairFacts facts = new PairFacts(observation, jobs, memberPods, clock.instant(), configuration(pair, pods),
         nodes(pods, context.getSecondaryResources(Node.class)));
     LifecycleStep step = Lifecycle.decide(pair, facts);
+    if (!gate.isOpen()) {
+      LOG.info("{}: the operator is stopping; this reconcile ends before it acts or records anything", pair.ref());
+      return UpdateControl.noUpdate();
+    }
     Optional<String> failure = actions.run(pair, step.currentPrimary(), step.actions());
     if (failure.isPresent()) {
       step = unchanged(pair, "Could not " + describe(step) + ": " + failure.get() + ". Retrying.");
