@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -78,6 +79,10 @@ final class PodNetwork implements AutoCloseable {
     for (int subnet = 1; subnet < 200; subnet++) {
       if (run(List.of("ip", "link", "add", "pks" + subnet, "type", "bridge")).isEmpty()) {
         PodNetwork network = new PodNetwork(subnet, Path.of(System.getProperty(HOSTS_FILE_PROPERTY)));
+        // A bridge without an address of its own takes its ports' lowest, and changes it when that
+        // port goes: the nodes would send to an address nothing answers until their neighbour
+        // entry expired (up to 40 s). A set address stays.
+        network.host("ip", "link", "set", network.bridge, "address", String.format("02:70:6b:73:%02x:01", subnet));
         network.host("ip", "addr", "add", network.gateway() + "/24", "dev", network.bridge);
         network.host("ip", "link", "set", network.bridge, "up");
         if (!network.jvmReadsHostsFile()) {
@@ -197,14 +202,26 @@ final class PodNetwork implements AutoCloseable {
     }
   }
 
-  private static void writeJvmHosts(Path file, String records) {
+  /**
+   * Replaces this JVM's hosts file by a rename, so that a lookup reads the old file or the new one
+   * whole. The JDK reads the file at every lookup, and one that read a file half rewritten in place
+   * found no name (seen: most lookups made during constant rewrites), and a JVM may keep that
+   * answer. Nothing mounts this file, so it can be renamed over, unlike the nodes' files.
+   */
+  static void writeJvmHosts(Path file, String records) {
     String self;
     try {
       self = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
     } catch (IOException e) {
       self = "localhost";
     }
-    writeInPlace(file, "127.0.0.1 localhost " + self + "\n" + records);
+    Path next = file.resolveSibling(file.getFileName() + ".next");
+    try {
+      Files.writeString(next, "127.0.0.1 localhost " + self + "\n" + records, StandardCharsets.US_ASCII);
+      Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
   }
 
   /** Whether this JVM's name lookups read the hosts file (the property was set before its first lookup). */
