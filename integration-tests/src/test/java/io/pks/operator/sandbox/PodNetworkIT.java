@@ -47,6 +47,30 @@ class PodNetworkIT {
     }
   }
 
+  /**
+   * A sandbox killed before it closed (SIGKILL, a machine stopped) leaves its nodes' namespaces;
+   * the next sandbox given the same bridge made the same names and could not start a pod ("File
+   * exists").
+   */
+  @Test
+  void aNodeLeftByASandboxThatDiedDoesNotStopTheNextOne() throws Exception {
+    PodNetwork died = PodNetwork.create().orElseThrow();
+    String bridge = died.bridge();
+    PodNetwork.Node left = died.attach();
+    // As a killed JVM leaves it: the bridge goes with nothing, the node's namespace stays.
+    assertThat(PodNetwork.run(List.of("ip", "link", "delete", bridge), null)).isEmpty();
+
+    PodNetwork network = PodNetwork.create().orElseThrow();
+    try {
+      assertThat(network.bridge()).as("the same bridge again").isEqualTo(bridge);
+      PodNetwork.Node node = network.attach();
+      assertThat(node.namespace()).isEqualTo(left.namespace());
+      assertThat(PodNetwork.run(PodNetwork.inNodeCommand(node, List.of("true")), null)).isEmpty();
+    } finally {
+      network.close();
+    }
+  }
+
   private static String mac(PodNetwork.Node node) throws IOException {
     return Files.readString(Path.of("/sys/class/net", node.hostLink(), "address")).trim();
   }

@@ -46,6 +46,7 @@ final class PodNetwork implements AutoCloseable {
    */
   private static final List<String> SERVICE_BLOCKS = List.of("200/29", "208/28", "224/27");
   private static final Path NETNS_ETC = Path.of("/etc/netns");
+  private static final Path NETNS_RUN = Path.of("/run/netns");
 
   /** One pod's node: its namespace, the host end of its link, its address. */
   record Node(String namespace, String hostLink, String ip) {
@@ -79,6 +80,7 @@ final class PodNetwork implements AutoCloseable {
     for (int subnet = 1; subnet < 200; subnet++) {
       if (run(List.of("ip", "link", "add", "pks" + subnet, "type", "bridge")).isEmpty()) {
         PodNetwork network = new PodNetwork(subnet, Path.of(System.getProperty(HOSTS_FILE_PROPERTY)));
+        network.removeLeftNodes();
         // A bridge without an address of its own takes its ports' lowest, and changes it when that
         // port goes: the nodes would send to an address nothing answers until their neighbour
         // entry expired (up to 40 s). A set address stays.
@@ -120,6 +122,11 @@ final class PodNetwork implements AutoCloseable {
     return SUBNET_PREFIX + subnet + ".";
   }
 
+  /** The bridge {@code pks<N>} every node links to. */
+  String bridge() {
+    return bridge;
+  }
+
   /** The node side of every pod's link: where the operator and the kubelet connect from. */
   String gateway() {
     return prefix() + "1";
@@ -144,6 +151,25 @@ final class PodNetwork implements AutoCloseable {
     writeNetnsFile(node, "hosts", "127.0.0.1 localhost\n");
     nodes.add(node);
     return node;
+  }
+
+  /**
+   * Deletes the nodes a sandbox that died before it closed (SIGKILL, a machine stopped) left on
+   * this bridge: their names are the ones this network makes next. The bridge being free, no
+   * running sandbox holds them.
+   */
+  private void removeLeftNodes() {
+    try (var namespaces = Files.list(NETNS_RUN)) {
+      namespaces.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(bridge + "-"))
+          .forEach(name -> {
+            LOG.info("sandbox network: deleting node {}, left by a sandbox that did not close", name);
+            detach(new Node(name, "v" + name, null));
+          });
+    } catch (java.nio.file.NoSuchFileException e) {
+      // No namespace was ever made on this machine: nothing was left.
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + NETNS_RUN, e);
+    }
   }
 
   private String nextFreeAddress() {
