@@ -50,6 +50,10 @@ final class PodNetwork implements AutoCloseable {
 
   /** One pod's node: its namespace, the host end of its link, its address. */
   record Node(String namespace, String hostLink, String ip) {
+    /** The node of namespace {@code namespace}, whose link's host end is named after it. */
+    static Node named(String namespace, String ip) {
+      return new Node(namespace, "v" + namespace, ip);
+    }
   }
 
   private final int subnet;
@@ -136,7 +140,7 @@ final class PodNetwork implements AutoCloseable {
   synchronized Node attach() {
     String ip = nextFreeAddress();
     int index = nextNode++;
-    Node node = new Node(bridge + "-" + index, "v" + bridge + "-" + index, ip);
+    Node node = Node.named(bridge + "-" + index, ip);
     host("ip", "netns", "add", node.namespace());
     host("ip", "link", "add", node.hostLink(), "type", "veth", "peer", "name", "eth0", "netns", node.namespace());
     host("ip", "link", "set", node.hostLink(), "master", bridge, "up");
@@ -163,7 +167,7 @@ final class PodNetwork implements AutoCloseable {
       namespaces.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(bridge + "-"))
           .forEach(name -> {
             LOG.info("sandbox network: deleting node {}, left by a sandbox that did not close", name);
-            detach(new Node(name, "v" + name, null));
+            detach(Node.named(name, null));
           });
     } catch (java.nio.file.NoSuchFileException e) {
       // No namespace was ever made on this machine: nothing was left.
