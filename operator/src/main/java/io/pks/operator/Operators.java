@@ -36,6 +36,15 @@ public final class Operators {
   public static final Duration STOP_GRACE = Duration.ofSeconds(20);
   private static final Logger LOG = LoggerFactory.getLogger(Operators.class);
 
+  /**
+   * Pairs reconciled at once, and the threads that run their dependents. JOSDK's 50 and 50 are
+   * threads a two-core operator cannot keep busy: a reconcile waits on the API server, which the
+   * operator's own CPU use slows as much as its threads speed it. 16 each converged 500 pairs as
+   * fast and took 80 threads' stacks off the resident memory (BENCHMARKS.md, issue 17).
+   */
+  static final int RECONCILE_THREADS = 16;
+  static final int WORKFLOW_THREADS = 16;
+
   private Operators() {
   }
 
@@ -98,6 +107,8 @@ public final class Operators {
           .withMetrics(metrics.reconciles())
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withUseSSAToPatchPrimaryResource(false)
+          .withConcurrentReconciliationThreads(RECONCILE_THREADS)
+          .withConcurrentWorkflowExecutorThreads(WORKFLOW_THREADS)
           .withCloseClientOnStop(false);
       if (settings.leaderElection()) {
         LeaderElectionConfigurationBuilder election = LeaderElectionConfigurationBuilder

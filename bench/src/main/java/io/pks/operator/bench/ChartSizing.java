@@ -5,14 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
- * The JVM options the chart gives the operator for a number of pairs, read from the chart's
- * values.yaml (sizing): the scale scenario runs the operator as it is deployed.
+ * The JVM options and environment the chart gives the operator for a number of pairs, read from
+ * the chart's values.yaml (sizing): the scale scenario runs the operator as it is deployed.
  */
 final class ChartSizing {
   static final Path VALUES = Path.of("helm/pks-operator/values.yaml");
@@ -27,6 +28,11 @@ final class ChartSizing {
     List<String> options = new ArrayList<>(List.of("-Xmx" + heapMi + "m"));
     options.addAll(List.of(sizing.get("jvmOptions").asText().trim().split("\\s+")));
     return options;
+  }
+
+  /** The environment the chart's template gives the operator's container beside its options. */
+  static Map<String, String> environment() {
+    return Map.of("MALLOC_ARENA_MAX", sizing().get("mallocArenas").asText());
   }
 
   private static JsonNode sizing() {

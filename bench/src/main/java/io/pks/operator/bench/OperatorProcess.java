@@ -46,15 +46,17 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the operator against {@code apiServer}, its log in {@code log}, with the JVM options the
-   * chart gives it for {@code pairs}; returns once it has started.
+   * Starts the operator against {@code apiServer}, its log in {@code log}, with the JVM options and
+   * the environment the chart gives it for {@code pairs}; returns once it has started.
    */
   static OperatorProcess start(String apiServer, Path log, int pairs) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString()));
     command.addAll(ChartSizing.jvmOptions(pairs));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), OperatorProcess.class.getName(), apiServer));
-    Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+    builder.environment().putAll(ChartSizing.environment());
+    Process process = builder.start();
     OperatorProcess operator = new OperatorProcess(process);
     String line = operator.replies.readLine();
     if (!STARTED.equals(line)) {

@@ -10,11 +10,13 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.DesiredObjects;
+import io.pks.operator.model.Names;
 import io.pks.operator.model.LoopbackNetwork;
 import io.pks.operator.model.Secrets;
 import io.pks.operator.sandbox.EmbeddedApiServer;
@@ -24,10 +26,10 @@ import io.pks.operator.sandbox.EmbeddedApiServer;
  * of its own ({@link OperatorProcess}), every member unreachable, so each pair stays where a
  * cluster without nodes would leave it (InitializingPrimary, waiting for its initdb Job) and is
  * probed every second all the same. Measured, for each N: creating the N pairs → every object of
- * every pair exists (Secrets, ConfigMap, claims, StatefulSets, Services, initdb Job), the API
- * requests and writes that took per pair, then, once no write has come for a while, the writes
- * and requests per pair per minute while nothing changes, and the operator's resident memory and
- * heap in use after a full GC.
+ * every pair exists (Secrets, ConfigMap, claims, StatefulSets, Services, initdb Job; and the
+ * namespace's one scripts ConfigMap), the API requests and writes that took per pair, then, once
+ * no write has come for a while, the writes and requests per pair per minute while nothing
+ * changes, and the operator's resident memory and heap in use after a full GC.
  */
 final class ScaleBench implements Scenario {
   static final String NAME = "scale";
@@ -72,7 +74,7 @@ final class ScaleBench implements Scenario {
       NamespacedKubernetesClient client = apiServer.client();
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
           .build()).create();
-      long expected = (long) pairs * objectsPerPair();
+      long expected = expectedObjects(pairs);
       apiServer.clearWrites();
       long requestsBefore = apiServer.requestCount();
 
@@ -129,8 +131,11 @@ final class ScaleBench implements Scenario {
   }
 
   /** What the operator creates for one pair: its desired objects and the initdb Job its status then names. */
-  private static int objectsPerPair() {
-    return new DesiredObjects(pair(1), new LoopbackNetwork(Map.of())).all(Secrets.PasswordSource.NONE).size() + 1;
+  /** Each pair's own objects and its initdb Job, and the one scripts' ConfigMap of the namespace. */
+  private static long expectedObjects(int pairs) {
+    List<HasMetadata> all = new DesiredObjects(pair(1), new LoopbackNetwork(Map.of())).all(Secrets.PasswordSource.NONE);
+    long shared = all.stream().filter(object -> object.getMetadata().getName().equals(Names.scriptsConfigMap())).count();
+    return pairs * (all.size() - shared + 1) + shared;
   }
 
   /** Objects the operator created: POSTs of the owned resources the API server answered 201. */

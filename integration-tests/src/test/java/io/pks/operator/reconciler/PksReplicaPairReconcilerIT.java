@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -29,6 +30,8 @@ import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
+import io.pks.operator.model.Names;
+import io.pks.operator.model.Scripts;
 import io.pks.operator.sandbox.EmbeddedApiServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -172,6 +175,65 @@ class PksReplicaPairReconcilerIT {
       assertThat(event.getType()).isEqualTo("Warning");
     }));
     assertThat(replicas("pks-site-a")).isZero();
+  }
+
+  @Test
+  void thePairsOfANamespaceShareOneScriptsConfigMapThatNoneOwns() {
+    client.resource(TestPairs.example()).create();
+    PksReplicaPair other = TestPairs.example();
+    other.getMetadata().setName("other");
+    client.resource(other).create();
+
+    await().atMost(BOUND).untilAsserted(() ->
+        assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).hasSize(4));
+    assertThat(scriptsConfigMaps()).singleElement().satisfies(scripts -> {
+      assertThat(scripts.getMetadata().getName()).isEqualTo(Names.scriptsConfigMap());
+      assertThat(scripts.getMetadata().getOwnerReferences()).isNullOrEmpty();
+      assertThat(scripts.getImmutable()).isTrue();
+      assertThat(scripts.getData()).containsOnlyKeys(Scripts.ALL.toArray(String[]::new));
+    });
+    assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).allSatisfy(statefulSet ->
+        assertThat(statefulSet.getSpec().getTemplate().getSpec().getVolumes())
+            .anySatisfy(volume -> assertThat(volume.getConfigMap().getName()).isEqualTo(Names.scriptsConfigMap())));
+    assertThat(client.configMaps().inNamespace(NS).withName("pks-config").get().getData())
+        .doesNotContainKeys(Scripts.ALL.toArray(String[]::new));
+  }
+
+  @Test
+  void aDeletedScriptsConfigMapIsMadeAgain() {
+    createTheExampleAndAwaitQuiet();
+
+    client.configMaps().inNamespace(NS).withName(Names.scriptsConfigMap()).delete();
+
+    await().atMost(BOUND).untilAsserted(() -> assertThat(scriptsConfigMaps()).singleElement()
+        .satisfies(scripts -> assertThat(scripts.getMetadata().getName()).isEqualTo(Names.scriptsConfigMap())));
+  }
+
+  @Test
+  void anEarlierVersionOfTheScriptsGoesOnlyOnceNoPodMountsIt() {
+    String earlier = Names.SCRIPTS_CONFIG_MAP_PREFIX + "0123456789";
+    client.resource(new ConfigMapBuilder().withNewMetadata().withName(earlier).withNamespace(NS)
+        .withLabels(Labels.scripts()).endMetadata().withImmutable(true).withData(Map.of("seed.sh", "#!/bin/sh\n"))
+        .build()).create();
+    // A member's pod of the earlier operator, not restarted yet.
+    client.resource(new PodBuilder()
+        .withNewMetadata().withName("pks-site-a-0").withNamespace(NS).withLabels(Labels.member("pks", "site-a"))
+        .endMetadata()
+        .withNewSpec().addNewVolume().withName("scripts").withNewConfigMap().withName(earlier).endConfigMap().endVolume()
+        .addNewContainer().withName("postgres").withImage("postgres:16").endContainer().endSpec()
+        .build()).create();
+
+    createTheExampleAndAwaitQuiet();
+    assertThat(client.configMaps().inNamespace(NS).withName(earlier).get()).as("mounted by a running pod").isNotNull();
+
+    client.pods().inNamespace(NS).withName("pks-site-a-0").delete();
+
+    await().atMost(BOUND).untilAsserted(() -> assertThat(scriptsConfigMaps())
+        .extracting(scripts -> scripts.getMetadata().getName()).containsExactly(Names.scriptsConfigMap()));
+  }
+
+  private List<ConfigMap> scriptsConfigMaps() {
+    return client.configMaps().inNamespace(NS).withLabelSelector(Labels.SCRIPTS_SELECTOR).list().getItems();
   }
 
   @Test

@@ -16,16 +16,22 @@ import io.pks.operator.backup.PgBackRestConf;
 import io.pks.operator.postgres.MemberProbe;
 
 /**
- * The pair's ConfigMap: postgresql.conf, pg_hba.conf, pg_ident.conf, the metrics exporter's
- * queries and the scripts, mounted by both members and the seed Jobs.
+ * The pair's ConfigMap (postgresql.conf, pg_hba.conf, pg_ident.conf, the metrics exporter's
+ * queries, pgBackRest's configuration), mounted by both members and the Jobs; and the scripts'
+ * ConfigMap ({@link #scripts}), which every pair of a namespace mounts.
  *
  * <p>Two kinds of files, two hashes. PostgreSQL reads the three configuration files again on a
  * reload: their hash ({@link #reloadableHash}) is written into postgresql.conf itself as
  * {@value MemberProbe#CONFIG_HASH_SETTING}, so each member reports which version of the files it sees
  * (pg_file_settings) and which it applied (current_setting), and the operator reloads it once the
- * kubelet delivered the new files. The scripts and the exporter's queries are read only when a pod
- * starts: their hash ({@link #startupHash}) is on the pod template, so a new script version makes
- * the pods outdated and the operator restarts them one at a time.
+ * kubelet delivered the new files. The rest is read only when a pod starts: the hash of the pair's
+ * other files ({@link #startupHash}) is on the pod template, and so is the scripts' ConfigMap's
+ * name, which holds their version; either changing makes the pods outdated, and the operator
+ * restarts them one at a time.
+ *
+ * <p>The scripts are the same for every pair (47 KB, against 6 KB for the rest of a pair's files):
+ * one copy per namespace, rather than one per pair, is what the API server stores and sends to
+ * every watcher, and what the operator's informer holds.
  */
 public final class ConfigMaps {
   private ConfigMaps() {
@@ -41,7 +47,6 @@ public final class ConfigMaps {
         + " reported by each member so the operator knows which version it runs\n" + MemberProbe.CONFIG_HASH_SETTING + " = '"
         + hash(data) + "'\n");
     data.put(MemberMetrics.QUERIES_FILE, MemberMetrics.queries());
-    data.putAll(Scripts.texts());
     pair.getSpec().backups().ifPresent(backup -> data.put(PodLayout.PGBACKREST_CONF,
         PgBackRestConf.render(backup.objectStore(),
             Optional.ofNullable(backup.retention()).map(retention -> backup.retentionDays()))));
@@ -51,6 +56,23 @@ public final class ConfigMaps {
     return new ConfigMapBuilder()
         .withMetadata(ObjectMetas.of(pair, Names.configMap(name), Labels.pair(name)))
         .withData(data)
+        .build();
+  }
+
+  /**
+   * The scripts' ConfigMap of {@code namespace}: named after their version, and immutable (the
+   * kubelet need not watch it; a new version is a new ConfigMap). No pair owns it: the operator
+   * deletes a version once nothing in the namespace mounts it.
+   */
+  public static ConfigMap scripts(String namespace) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(Names.scriptsConfigMap())
+        .withNamespace(namespace)
+        .withLabels(Labels.scripts())
+        .endMetadata()
+        .withImmutable(true)
+        .withData(new TreeMap<>(Scripts.texts()))
         .build();
   }
 
@@ -71,8 +93,8 @@ public final class ConfigMaps {
   }
 
   /**
-   * SHA-256 of the files read only when a pod starts (the scripts, the exporter's queries). Put on
-   * the pod template, so a change of them makes the running pods outdated.
+   * SHA-256 of the pair's files read only when a pod starts (the exporter's queries, pgBackRest's
+   * configuration). Put on the pod template, so a change of them makes the running pods outdated.
    */
   public static String startupHash(ConfigMap configMap) {
     Map<String, String> startup = new TreeMap<>(configMap.getData());

@@ -52,6 +52,11 @@ public final class DesiredObjects {
     return ConfigMaps.build(pair, network);
   }
 
+  /** {@link ConfigMaps#scripts} of the pair's namespace, which its pods and Jobs mount. */
+  public ConfigMap scriptsConfigMap() {
+    return ConfigMaps.scripts(pair.getMetadata().getNamespace());
+  }
+
   /** @param existingClaim see {@link StatefulSets#build}; null when creating */
   public StatefulSet statefulSet(Member member, PersistentVolumeClaim existingClaim) {
     return StatefulSets.build(pair, member, ConfigMaps.startupHash(configMap()), replicas(member.name()), existingClaim);
@@ -117,6 +122,7 @@ public final class DesiredObjects {
    */
   public List<HasMetadata> all(Secrets.PasswordSource passwords) {
     List<HasMetadata> all = new ArrayList<>(secrets(passwords, BackupCertificates.Issuer.NONE));
+    all.add(scriptsConfigMap());
     all.add(configMap());
     all.addAll(volumeClaims());
     pair.getSpec().members().forEach(member -> all.add(statefulSet(member, null)));

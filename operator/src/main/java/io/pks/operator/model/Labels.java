@@ -11,6 +11,7 @@ public final class Labels {
   public static final String NAME = "app.kubernetes.io/name";
   public static final String INSTANCE = "app.kubernetes.io/instance";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String COMPONENT = "app.kubernetes.io/component";
   public static final String PAIR = "pks.io/pair";
   public static final String MEMBER = "pks.io/member";
   public static final String ROLE = "pks.io/role";
@@ -28,9 +29,22 @@ public final class Labels {
   public static final String MANAGED_BY_VALUE = "pks-operator";
   public static final String ROLE_PRIMARY = "primary";
   public static final String ROLE_STANDBY = "standby";
+  /** {@link #COMPONENT} of the scripts' ConfigMaps, which belong to a namespace, not to one pair. */
+  public static final String COMPONENT_SCRIPTS = "scripts";
 
   /** Selects every object this operator manages; informers watch only these. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
+  /** Selects the scripts' ConfigMaps of every namespace and version. */
+  public static final String SCRIPTS_SELECTOR = MANAGED_SELECTOR + "," + COMPONENT + "=" + COMPONENT_SCRIPTS;
+
+  /** The scripts' ConfigMap: no pair label, as every pair of the namespace mounts it. */
+  public static Map<String, String> scripts() {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(NAME, NAME_VALUE);
+    labels.put(MANAGED_BY, MANAGED_BY_VALUE);
+    labels.put(COMPONENT, COMPONENT_SCRIPTS);
+    return labels;
+  }
 
   public static Map<String, String> pair(String pair) {
     Map<String, String> labels = new LinkedHashMap<>();

@@ -184,7 +184,7 @@ public final class MemberPods {
       case DATA -> builder.withNewPersistentVolumeClaim().withClaimName(dataClaim).endPersistentVolumeClaim()
           .build();
       case CONFIG -> builder.withConfigMap(configMapItems(configMap, 0444, configFiles(pair.getSpec()))).build();
-      case SCRIPTS -> builder.withConfigMap(configMapItems(configMap, 0555,
+      case SCRIPTS -> builder.withConfigMap(configMapItems(Names.scriptsConfigMap(), 0555,
           Scripts.ALL.toArray(String[]::new))).build();
       case SUPERUSER_SECRET -> secret(builder, Names.superuserSecret(pair));
       case REPLICATION_SECRET -> secret(builder, Names.replicationSecret(pair));

@@ -10,9 +10,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The shell scripts the pods and Jobs run, shipped in the pair's ConfigMap (src/main/resources/
- * scripts). They take every path, port and name from the environment (see {@link PodLayout}), so
- * the same text runs in a pod, in the sandbox and in the tests.
+ * The shell scripts the pods and Jobs run (src/main/resources/scripts), shipped in one ConfigMap
+ * per namespace and per version of the scripts ({@link ConfigMaps#scripts}), which every pair of
+ * the namespace mounts. They take every path, port and name from the environment (see
+ * {@link PodLayout}), so the same text runs in a pod, in the sandbox and in the tests.
  */
 public final class Scripts {
   private Scripts() {
@@ -49,6 +50,12 @@ public final class Scripts {
 
   private static final Map<String, String> TEXTS = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(Function.identity(), Scripts::load));
+
+  /**
+   * The scripts' version: the first 10 hex digits of the SHA-256 of their texts, so a new text is a
+   * new ConfigMap ({@link Names#scriptsConfigMap}) and pods that mount the old one are outdated.
+   */
+  public static final String VERSION = ConfigMaps.hash(TEXTS).substring(0, 10);
 
   /** Every script's text by file name; read from the classpath once. */
   public static Map<String, String> texts() {

@@ -47,6 +47,7 @@ import io.pks.operator.dependent.ConfigMapDependent;
 import io.pks.operator.dependent.JobsDependent;
 import io.pks.operator.dependent.NetworkPolicyDependent;
 import io.pks.operator.dependent.PodDisruptionBudgetDependent;
+import io.pks.operator.dependent.ScriptsDependent;
 import io.pks.operator.dependent.SecretsDependent;
 import io.pks.operator.dependent.ServicesDependent;
 import io.pks.operator.dependent.StatefulSetsDependent;
@@ -105,6 +106,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     this.gate = gate;
     var secrets = new SecretsDependent(network, Secrets.PasswordSource.RANDOM,
         BackupCertificates.Issuer.ofClock(clock));
+    var scripts = new ScriptsDependent();
     var configMap = new ConfigMapDependent(network);
     var volumeClaims = new VolumeClaimsDependent(network);
     var statefulSets = new StatefulSetsDependent(network);
@@ -114,10 +116,11 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     var disruptionBudget = new PodDisruptionBudgetDependent(network);
     this.workflow = new WorkflowBuilder<PksReplicaPair>()
         .addDependentResource(secrets)
+        .addDependentResource(scripts)
         .addDependentResource(configMap)
         .addDependentResource(volumeClaims)
-        .addDependentResourceAndConfigure(statefulSets).dependsOn(secrets, configMap, volumeClaims)
-        .addDependentResourceAndConfigure(jobs).dependsOn(secrets, configMap, volumeClaims)
+        .addDependentResourceAndConfigure(statefulSets).dependsOn(secrets, scripts, configMap, volumeClaims)
+        .addDependentResourceAndConfigure(jobs).dependsOn(secrets, scripts, configMap, volumeClaims)
         .addDependentResource(services)
         .addDependentResource(disruptionBudget)
         .addDependentResourceAndConfigure(networkPolicy).withReconcilePrecondition(NetworkPolicyDependent.ENABLED)

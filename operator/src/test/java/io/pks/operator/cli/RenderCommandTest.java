@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.TestPairs;
+import io.pks.operator.model.Names;
 import io.pks.operator.validation.HostileSpecs;
 import io.pks.operator.validation.SpecCase;
 import io.pks.operator.validation.Violation;
@@ -30,7 +31,8 @@ class RenderCommandTest {
     assertThat(run.err()).isEmpty();
     List<HasMetadata> objects = Serialization.unmarshal(run.out());
     assertThat(objects).extracting(object -> object.getKind() + "/" + object.getMetadata().getName())
-        .containsExactly("Secret/pks-superuser", "Secret/pks-replication", "ConfigMap/pks-config",
+        .containsExactly("Secret/pks-superuser", "Secret/pks-replication",
+            "ConfigMap/" + Names.scriptsConfigMap(), "ConfigMap/pks-config",
             "PersistentVolumeClaim/data-pks-site-a-0", "PersistentVolumeClaim/data-pks-site-b-0",
             "StatefulSet/pks-site-a", "StatefulSet/pks-site-b", "Service/pks-site-a", "Service/pks-site-b",
             "Service/pks-seed", "Service/pks-rw", "Service/pks-ro", "Service/pks-sip",

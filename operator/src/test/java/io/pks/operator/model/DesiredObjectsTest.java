@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -44,27 +45,44 @@ class DesiredObjectsTest {
   }
 
   @Test
-  void scriptsShipInTheConfigMapAndTheScriptsVolume() {
+  void scriptsShipInTheNamespacesScriptsConfigMapAndTheScriptsVolume() {
     PksReplicaPair pair = pair(null);
     DesiredObjects desired = new DesiredObjects(pair, NETWORK);
+    ConfigMap scripts = desired.scriptsConfigMap();
+    assertThat(scripts.getMetadata().getName()).isEqualTo("pks-scripts-" + Scripts.VERSION).hasSize(22);
+    assertThat(scripts.getMetadata().getNamespace()).isEqualTo(pair.getMetadata().getNamespace());
+    assertThat(scripts.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
+        .containsEntry(Labels.COMPONENT, Labels.COMPONENT_SCRIPTS).doesNotContainKey(Labels.PAIR);
+    assertThat(scripts.getMetadata().getOwnerReferences()).isEmpty();
+    assertThat(scripts.getImmutable()).isTrue();
+    assertThat(scripts.getData()).containsOnlyKeys(Scripts.ALL.toArray(String[]::new));
+    assertThat(scripts.getData().get(Scripts.ENTRYPOINT)).startsWith("#!/bin/sh").doesNotContain("initdb -D");
+    assertThat(scripts.getData().get(Scripts.INITDB)).startsWith("#!/bin/sh").contains("initdb -D");
+
     Map<String, String> data = desired.configMap().getData();
-    assertThat(data).containsKeys(Scripts.ALL.toArray(String[]::new));
-    assertThat(data.get(Scripts.ENTRYPOINT)).startsWith("#!/bin/sh").doesNotContain("initdb -D");
-    assertThat(data.get(Scripts.INITDB)).startsWith("#!/bin/sh").contains("initdb -D");
+    assertThat(data).doesNotContainKeys(Scripts.ALL.toArray(String[]::new));
     assertThat(data.get(PodLayout.PG_HBA_CONF)).contains("127.0.0.1/32");
 
     StatefulSet statefulSet = desired.statefulSet(Member.named("a"), null);
     var spec = statefulSet.getSpec().getTemplate().getSpec();
-    List<String> scriptItems = spec.getVolumes().stream()
+    var scriptsVolume = spec.getVolumes().stream()
         .filter(volume -> volume.getName().equals(PodVolume.SCRIPTS.volumeName()))
-        .flatMap(volume -> volume.getConfigMap().getItems().stream())
-        .map(KeyToPath::getKey).toList();
-    assertThat(scriptItems).containsExactlyElementsOf(Scripts.ALL);
+        .findFirst().orElseThrow().getConfigMap();
+    assertThat(scriptsVolume.getName()).isEqualTo(scripts.getMetadata().getName());
+    assertThat(scriptsVolume.getItems()).extracting(KeyToPath::getKey).containsExactlyElementsOf(Scripts.ALL);
     assertThat(spec.getContainers().get(0).getCommand())
         .containsExactly("/bin/sh", PodLayout.SCRIPTS_DIR + "/" + Scripts.ENTRYPOINT);
     assertThat(env(statefulSet)).containsEntry(PodLayout.ENV_PRIMARY_PORT, "5432")
         .containsEntry(PodLayout.ENV_PRIMARY_HOST, "p-rw")
         .containsEntry(PodLayout.ENV_SLOT, "pks_a");
+  }
+
+  @Test
+  void everyPairOfANamespaceMountsTheSameScriptsConfigMap() {
+    PksReplicaPair other = pair(null);
+    other.getMetadata().setName("other");
+    assertThat(new DesiredObjects(other, NETWORK).scriptsConfigMap())
+        .isEqualTo(new DesiredObjects(pair(null), NETWORK).scriptsConfigMap());
   }
 
   private static final LoopbackNetwork NETWORK = new LoopbackNetwork(Map.of());

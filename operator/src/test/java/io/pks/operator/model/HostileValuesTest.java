@@ -92,10 +92,14 @@ class HostileValuesTest {
     List<HasMetadata> objects = new DesiredObjects(pair, NETWORK).all(Secrets.PasswordSource.NONE);
 
     ConfigMap config = objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
+        .filter(configMap -> configMap.getMetadata().getName().equals(Names.configMap(pair.getMetadata().getName())))
+        .findFirst().orElseThrow();
+    ConfigMap scripts = objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
+        .filter(configMap -> configMap.getMetadata().getName().equals(Names.scriptsConfigMap()))
         .findFirst().orElseThrow();
     assertThat(config.getData().get(PodLayout.PG_HBA_CONF).lines().filter(line -> !line.startsWith("#")))
         .allSatisfy(line -> assertThat(line).matches(HBA_LINE));
-    Scripts.texts().forEach((script, text) -> assertThat(config.getData()).containsEntry(script, text));
+    Scripts.texts().forEach((script, text) -> assertThat(scripts.getData()).containsEntry(script, text));
     PostgresqlConfFile.parse(config.getData().get(PodLayout.POSTGRESQL_CONF));
 
     PodTemplates.everyPod(pair).forEach((owner, template) -> {
