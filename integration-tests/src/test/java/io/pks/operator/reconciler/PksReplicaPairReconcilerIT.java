@@ -210,7 +210,7 @@ class PksReplicaPairReconcilerIT {
   }
 
   @Test
-  void anEarlierVersionOfTheScriptsGoesOnlyOnceNoPodMountsIt() {
+  void anEarlierVersionOfTheScriptsGoesOnceOnlyWhatEndedMountsIt() {
     String earlier = Names.SCRIPTS_CONFIG_MAP_PREFIX + "0123456789";
     client.resource(new ConfigMapBuilder().withNewMetadata().withName(earlier).withNamespace(NS)
         .withLabels(Labels.scripts()).endMetadata().withImmutable(true).withData(Map.of("seed.sh", "#!/bin/sh\n"))
@@ -221,6 +221,22 @@ class PksReplicaPairReconcilerIT {
         .endMetadata()
         .withNewSpec().addNewVolume().withName("scripts").withNewConfigMap().withName(earlier).endConfigMap().endVolume()
         .addNewContainer().withName("postgres").withImage("postgres:16").endContainer().endSpec()
+        .build()).create();
+
+    // A finished Job of the earlier operator, and its pod, which ended: neither starts anything again.
+    client.resource(new JobBuilder().withNewMetadata().withName("pks-site-b-seed-1").withNamespace(NS)
+        .withLabels(Labels.job("pks", "site-b", Labels.SEED_JOB)).endMetadata()
+        .withNewSpec().withNewTemplate().withNewSpec().withRestartPolicy("Never")
+        .addNewVolume().withName("scripts").withNewConfigMap().withName(earlier).endConfigMap().endVolume()
+        .addNewContainer().withName("job").withImage("postgres:16").endContainer().endSpec().endTemplate().endSpec()
+        .withNewStatus().addNewCondition().withType("Complete").withStatus("True").endCondition().endStatus()
+        .build()).create();
+    client.resource(new PodBuilder()
+        .withNewMetadata().withName("pks-site-b-seed-1-x7k2p").withNamespace(NS)
+        .withLabels(Labels.jobPod("pks", "site-b", Labels.SEED_JOB)).endMetadata()
+        .withNewSpec().addNewVolume().withName("scripts").withNewConfigMap().withName(earlier).endConfigMap().endVolume()
+        .addNewContainer().withName("job").withImage("postgres:16").endContainer().endSpec()
+        .withNewStatus().withPhase("Succeeded").endStatus()
         .build()).create();
 
     createTheExampleAndAwaitQuiet();

@@ -36,8 +36,9 @@ import io.pks.operator.model.Names;
 /**
  * The scripts' ConfigMap of the pair's namespace ({@link ConfigMaps#scripts}), shared by every
  * pair there: created when missing, never changed (it is immutable; a new version of the scripts
- * is a new ConfigMap), and an older version deleted once no pod, StatefulSet or Job of the
- * namespace mounts it, which happens after an upgrade of the operator has restarted the pods.
+ * is a new ConfigMap), and an older version deleted once nothing of the namespace that may still
+ * start a pod mounts it (a pod not ended, a StatefulSet, a Job not finished), which happens after
+ * an upgrade of the operator has restarted the pods.
  * Found by name, not through the pair's label, as no pair owns it; its deletion wakes every pair
  * of the namespace, so the first one to reconcile makes it again.
  */
@@ -116,17 +117,33 @@ public class ScriptsDependent extends KubernetesDependentResource<ConfigMap, Pks
     });
   }
 
-  /** The ConfigMaps the namespace's managed pods, StatefulSets' pod templates and Jobs' pod templates mount. */
+  /**
+   * The ConfigMaps that the namespace's managed pods still running or to run, StatefulSets' pod
+   * templates and unfinished Jobs' pod templates mount. A finished Job (kept as the record of the
+   * data it wrote) and a pod that ended start nothing again.
+   */
   private static Set<String> mountedConfigMaps(String namespace, Context<PksReplicaPair> context) {
-    Stream<PodSpec> pods = list(context, Pod.class, namespace).map(Pod::getSpec);
+    Stream<PodSpec> pods = list(context, Pod.class, namespace).filter(pod -> !ended(pod)).map(Pod::getSpec);
     Stream<PodSpec> statefulSets = list(context, StatefulSet.class, namespace)
         .map(statefulSet -> statefulSet.getSpec().getTemplate().getSpec());
-    Stream<PodSpec> jobs = list(context, Job.class, namespace).map(job -> job.getSpec().getTemplate().getSpec());
+    Stream<PodSpec> jobs = list(context, Job.class, namespace).filter(job -> !finished(job))
+        .map(job -> job.getSpec().getTemplate().getSpec());
     return Stream.of(pods, statefulSets, jobs).flatMap(specs -> specs)
         .flatMap(spec -> spec.getVolumes() == null ? Stream.empty() : spec.getVolumes().stream())
         .map(Volume::getConfigMap).filter(Objects::nonNull)
         .map(ConfigMapVolumeSource::getName)
         .collect(Collectors.toSet());
+  }
+
+  private static boolean ended(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  private static boolean finished(Job job) {
+    return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
+        .stream().anyMatch(condition -> "True".equals(condition.getStatus())
+            && ("Complete".equals(condition.getType()) || "Failed".equals(condition.getType())));
   }
 
   @SuppressWarnings("unchecked")
