@@ -43,7 +43,7 @@ import io.pks.operator.validation.Violation;
 
 /**
  * A pair on this machine, run from what the operator renders: its ConfigMap (postgresql.conf and
- * pg_hba.conf for the loopback network, the scripts), its two Secrets, and each member's pods (the
+ * pg_hba.conf for the loopback network), the namespace's scripts' ConfigMap, its two Secrets, and each member's pods (the
  * StatefulSet's, the initdb and seed Jobs') run as local processes by the sandbox's container code,
  * with a folder per member as its data claim. site-a starts as the primary.
  */
@@ -84,7 +84,9 @@ final class LocalPair implements AutoCloseable {
       secrets.put(Names.backupTlsSecret(resource.getMetadata().getName()), BackupCertificates.secret(resource,
           BackupCertificates.Issuer.ofClock(Clock.systemUTC()).issue(resource, List.of(LoopbackNetwork.LOOPBACK_HOST))));
     }
-    PodSources sources = new Sources(ConfigMaps.build(resource, new LoopbackNetwork(Map.of())), secrets);
+    LoopbackNetwork network = new LoopbackNetwork(Map.of());
+    PodSources sources = new Sources(List.of(ConfigMaps.build(resource, network),
+        ConfigMaps.scripts(resource.getMetadata().getNamespace())), secrets);
     ScriptLauncher.own(root);
 
     int portA = freePort();
@@ -95,17 +97,18 @@ final class LocalPair implements AutoCloseable {
 
   /** The objects the operator would have made for the pair, and a folder per member as its claim. */
   private final class Sources implements PodSources {
-    private final ConfigMap configMap;
+    private final List<ConfigMap> configMaps;
     private final Map<String, Secret> secrets;
 
-    Sources(ConfigMap configMap, Map<String, Secret> secrets) {
-      this.configMap = configMap;
+    Sources(List<ConfigMap> configMaps, Map<String, Secret> secrets) {
+      this.configMaps = configMaps;
       this.secrets = secrets;
     }
 
     @Override
     public ConfigMap configMap(String namespace, String name) {
-      return name.equals(configMap.getMetadata().getName()) ? configMap : null;
+      return configMaps.stream().filter(configMap -> configMap.getMetadata().getName().equals(name))
+          .findFirst().orElse(null);
     }
 
     @Override
