@@ -39,8 +39,9 @@ public final class Operators {
   /**
    * Pairs reconciled at once, and the threads that run their dependents. JOSDK's 50 and 50 are
    * threads a two-core operator cannot keep busy: a reconcile waits on the API server, which the
-   * operator's own CPU use slows as much as its threads speed it. 16 each converged 500 pairs as
-   * fast and took 80 threads' stacks off the resident memory (BENCHMARKS.md, issue 17).
+   * operator's own CPU use slows as much as its threads speed it. With 16 each, 500 pairs converged
+   * within the spread of the runs before, and 68 fewer threads' stacks and two malloc arenas took
+   * 15 MiB off the resident memory (BENCHMARKS.md, issue 17).
    */
   static final int RECONCILE_THREADS = 16;
   static final int WORKFLOW_THREADS = 16;

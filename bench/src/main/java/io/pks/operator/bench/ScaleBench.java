@@ -16,8 +16,8 @@ import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.DesiredObjects;
-import io.pks.operator.model.Names;
 import io.pks.operator.model.LoopbackNetwork;
+import io.pks.operator.model.Names;
 import io.pks.operator.model.Secrets;
 import io.pks.operator.sandbox.EmbeddedApiServer;
 
@@ -130,8 +130,10 @@ final class ScaleBench implements Scenario {
         .put("namespace", NAMESPACE));
   }
 
-  /** What the operator creates for one pair: its desired objects and the initdb Job its status then names. */
-  /** Each pair's own objects and its initdb Job, and the one scripts' ConfigMap of the namespace. */
+  /**
+   * What the operator creates for {@code pairs} pairs of one namespace: each pair's own desired
+   * objects and the initdb Job its status then names, and the namespace's one scripts' ConfigMap.
+   */
   private static long expectedObjects(int pairs) {
     List<HasMetadata> all = new DesiredObjects(pair(1), new LoopbackNetwork(Map.of())).all(Secrets.PasswordSource.NONE);
     long shared = all.stream().filter(object -> object.getMetadata().getName().equals(Names.scriptsConfigMap())).count();

@@ -30,6 +30,7 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.ConfigMaps;
+import io.pks.operator.model.Jobs;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.Names;
 
@@ -126,7 +127,7 @@ public class ScriptsDependent extends KubernetesDependentResource<ConfigMap, Pks
     Stream<PodSpec> pods = list(context, Pod.class, namespace).filter(pod -> !ended(pod)).map(Pod::getSpec);
     Stream<PodSpec> statefulSets = list(context, StatefulSet.class, namespace)
         .map(statefulSet -> statefulSet.getSpec().getTemplate().getSpec());
-    Stream<PodSpec> jobs = list(context, Job.class, namespace).filter(job -> !finished(job))
+    Stream<PodSpec> jobs = list(context, Job.class, namespace).filter(job -> !Jobs.finished(job))
         .map(job -> job.getSpec().getTemplate().getSpec());
     return Stream.of(pods, statefulSets, jobs).flatMap(specs -> specs)
         .flatMap(spec -> spec.getVolumes() == null ? Stream.empty() : spec.getVolumes().stream())
@@ -138,12 +139,6 @@ public class ScriptsDependent extends KubernetesDependentResource<ConfigMap, Pks
   private static boolean ended(Pod pod) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     return "Succeeded".equals(phase) || "Failed".equals(phase);
-  }
-
-  private static boolean finished(Job job) {
-    return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
-        .stream().anyMatch(condition -> "True".equals(condition.getStatus())
-            && ("Complete".equals(condition.getType()) || "Failed".equals(condition.getType())));
   }
 
   @SuppressWarnings("unchecked")

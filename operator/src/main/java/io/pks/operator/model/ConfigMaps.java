@@ -62,7 +62,7 @@ public final class ConfigMaps {
   /**
    * The scripts' ConfigMap of {@code namespace}: named after their version, and immutable (the
    * kubelet need not watch it; a new version is a new ConfigMap). No pair owns it: the operator
-   * deletes a version once nothing in the namespace mounts it.
+   * deletes an earlier version once nothing of the namespace that may still start a pod mounts it.
    */
   public static ConfigMap scripts(String namespace) {
     return new ConfigMapBuilder()

@@ -28,6 +28,13 @@ public final class Jobs {
   private Jobs() {
   }
 
+  /** Whether the Job controller has ended {@code job} (Complete or Failed): it starts no pod again. */
+  public static boolean finished(Job job) {
+    return job.getStatus() != null && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream().anyMatch(condition -> "True".equals(condition.getStatus())
+            && ("Complete".equals(condition.getType()) || "Failed".equals(condition.getType())));
+  }
+
   public static final String CONTAINER = "job";
   /** Pod retries inside one Job; after them the lifecycle decides (a new seed, or a human). */
   static final int BACKOFF_LIMIT = 2;

@@ -67,13 +67,13 @@ public final class Names {
     return pair + "-config";
   }
 
+  /** What every scripts' ConfigMap's name starts with, whatever its version. */
+  public static final String SCRIPTS_CONFIG_MAP_PREFIX = "pks-scripts-";
+
   /** The scripts' ConfigMap, shared by the pairs of a namespace: one per version of the scripts. */
   public static String scriptsConfigMap() {
     return SCRIPTS_CONFIG_MAP_PREFIX + Scripts.VERSION;
   }
-
-  /** What every scripts' ConfigMap's name starts with, whatever its version. */
-  public static final String SCRIPTS_CONFIG_MAP_PREFIX = "pks-scripts-";
 
   public static String networkPolicy(String pair) {
     return pair + "-postgres";

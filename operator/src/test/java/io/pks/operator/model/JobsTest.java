@@ -13,12 +13,28 @@ import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.MemberJobKind;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 class JobsTest {
   private static final PksReplicaPair PAIR = TestPairs.example();
+
+  @Test
+  void aJobIsFinishedOnceAConditionCompleteOrFailedIsTrue() {
+    assertThat(Jobs.finished(withCondition(null, null))).isFalse();
+    assertThat(Jobs.finished(withCondition("Suspended", "True"))).isFalse();
+    assertThat(Jobs.finished(withCondition("Complete", "False"))).isFalse();
+    assertThat(Jobs.finished(withCondition("Complete", "True"))).isTrue();
+    assertThat(Jobs.finished(withCondition("Failed", "True"))).isTrue();
+  }
+
+  private static Job withCondition(String type, String status) {
+    JobBuilder job = new JobBuilder().withNewMetadata().withName("p-a-initdb").endMetadata();
+    return type == null ? job.build()
+        : job.withNewStatus().addNewCondition().withType(type).withStatus(status).endCondition().endStatus().build();
+  }
 
   @Test
   void seedJobWritesTheStandbysOwnClaimWithTheReplicationPasswordOnly() {

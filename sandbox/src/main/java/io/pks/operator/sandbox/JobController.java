@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pks.operator.model.Jobs;
 
 /**
  * The Job controller of the sandbox: one pod at a time per Job; a failed pod is replaced after the
@@ -39,7 +40,7 @@ final class JobController {
 
   void sync(List<Job> jobs, List<Pod> pods) {
     for (Job job : jobs) {
-      if (finished(job)) {
+      if (Jobs.finished(job)) {
         continue;
       }
       String namespace = job.getMetadata().getNamespace();
@@ -76,12 +77,6 @@ final class JobController {
 
   private static String phase(Pod pod) {
     return pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase();
-  }
-
-  private static boolean finished(Job job) {
-    return job.getStatus() != null && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
-            && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
   }
 
   private void finish(Job job, boolean succeeded, int succeededCount, int failedCount) {

@@ -43,9 +43,9 @@ import io.pks.operator.validation.Violation;
 
 /**
  * A pair on this machine, run from what the operator renders: its ConfigMap (postgresql.conf and
- * pg_hba.conf for the loopback network), the namespace's scripts' ConfigMap, its two Secrets, and each member's pods (the
- * StatefulSet's, the initdb and seed Jobs') run as local processes by the sandbox's container code,
- * with a folder per member as its data claim. site-a starts as the primary.
+ * pg_hba.conf for the loopback network), the namespace's scripts' ConfigMap, its two Secrets, and
+ * each member's pods (the StatefulSet's, the initdb and seed Jobs') run as local processes by the
+ * sandbox's container code, with a folder per member as its data claim. site-a starts as the primary.
  */
 final class LocalPair implements AutoCloseable {
   static final String NAME = "it";
@@ -84,8 +84,7 @@ final class LocalPair implements AutoCloseable {
       secrets.put(Names.backupTlsSecret(resource.getMetadata().getName()), BackupCertificates.secret(resource,
           BackupCertificates.Issuer.ofClock(Clock.systemUTC()).issue(resource, List.of(LoopbackNetwork.LOOPBACK_HOST))));
     }
-    LoopbackNetwork network = new LoopbackNetwork(Map.of());
-    PodSources sources = new Sources(List.of(ConfigMaps.build(resource, network),
+    PodSources sources = new Sources(List.of(ConfigMaps.build(resource, new LoopbackNetwork(Map.of())),
         ConfigMaps.scripts(resource.getMetadata().getNamespace())), secrets);
     ScriptLauncher.own(root);
 
