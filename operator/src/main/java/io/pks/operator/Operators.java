@@ -62,10 +62,13 @@ public final class Operators {
       .maxNestingDepth(10_000)
       .build();
 
-  /** JSON and YAML as the operator reads and writes them, within {@link #READ_LIMITS}. */
+  /**
+   * JSON and YAML as the operator reads and writes them, within {@link #READ_LIMITS}, each short
+   * string value read once per text ({@link SharedStrings}).
+   */
   public static KubernetesSerialization serialization() {
-    return new KubernetesSerialization(new ObjectMapper(JsonFactory.builder().streamReadConstraints(READ_LIMITS)
-        .build()), true);
+    ObjectMapper mapper = new ObjectMapper(JsonFactory.builder().streamReadConstraints(READ_LIMITS).build());
+    return new KubernetesSerialization(mapper.registerModule(SharedStrings.module()), true);
   }
 
   /** Sets the operator's {@link #serialization()} on a client builder. */

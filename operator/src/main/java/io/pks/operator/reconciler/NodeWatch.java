@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -18,6 +19,7 @@ import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
 /**
@@ -43,7 +45,7 @@ final class NodeWatch extends AbstractEventSource<Node, PksReplicaPair> {
 
   @Override
   public void start() {
-    informer = client.nodes().runnableInformer(0);
+    informer = client.nodes().runnableInformer(0).itemStore(new TransformingItemStore<>(NodeWatch::kept));
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Node node) {
@@ -105,6 +107,19 @@ final class NodeWatch extends AbstractEventSource<Node, PksReplicaPair> {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * What the cache keeps of a Node: its name and whether it is cordoned. The watch holds every Node
+   * of the cluster, and the rest of one (its status lists the images it holds, its managed fields
+   * every writer's) is many times that, and read by nothing here.
+   */
+  static Node kept(Node node) {
+    return new NodeBuilder()
+        .withNewMetadata().withName(node.getMetadata().getName()).withUid(node.getMetadata().getUid())
+        .withResourceVersion(node.getMetadata().getResourceVersion()).endMetadata()
+        .withNewSpec().withUnschedulable(node.getSpec() == null ? null : node.getSpec().getUnschedulable()).endSpec()
+        .build();
   }
 
   private static boolean cordoned(Node node) {
