@@ -252,26 +252,27 @@ class ChartTest {
 
   @Test
   void theHeapAndTheMemoryFollowTheNumberOfPairs() {
-    // heap = 64 MiB + 192 KiB per pair; memory = heap + 200 MiB (values.yaml, sizing).
+    // heap = 72 MiB + 136 KiB per pair; memory = heap + 200 MiB (values.yaml, sizing).
     assertThat(operatorContainer("")).satisfies(container -> {
-      assertThat(javaOptions(container)).startsWith("-Xmx157m -XX:+UseSerialGC -Xmn32m -Xss512k");
+      assertThat(javaOptions(container)).startsWith("-Xmx138m -XX:+UseSerialGC -Xmn32m -Xss512k")
+          .contains(" -XX:TrimNativeHeapInterval=10000 ");
       assertThat(container.getEnv()).anySatisfy(env -> {
         assertThat(env.getName()).isEqualTo("MALLOC_ARENA_MAX");
         assertThat(env.getValue()).isEqualTo("2");
       });
-      assertThat(container.getResources().getRequests().get("memory")).hasToString("357Mi");
-      assertThat(container.getResources().getLimits().get("memory")).hasToString("357Mi");
+      assertThat(container.getResources().getRequests().get("memory")).hasToString("338Mi");
+      assertThat(container.getResources().getLimits().get("memory")).hasToString("338Mi");
       assertThat(container.getResources().getRequests().get("cpu")).hasToString("100m");
     });
     assertThat(operatorContainer("sizing: {pairs: 1000}")).satisfies(container -> {
-      assertThat(javaOptions(container)).startsWith("-Xmx251m ");
-      assertThat(container.getResources().getLimits().get("memory")).hasToString("451Mi");
+      assertThat(javaOptions(container)).startsWith("-Xmx204m ");
+      assertThat(container.getResources().getLimits().get("memory")).hasToString("404Mi");
     });
     // What the user sets wins: a limit of their own, and their options after the sized ones.
     assertThat(operatorContainer("resources: {limits: {memory: 1Gi}}\njavaOptions: -Xmx600m")).satisfies(container -> {
       assertThat(container.getResources().getLimits().get("memory")).hasToString("1Gi");
-      assertThat(container.getResources().getRequests().get("memory")).hasToString("357Mi");
-      assertThat(javaOptions(container)).startsWith("-Xmx157m ").endsWith(" -Xmx600m");
+      assertThat(container.getResources().getRequests().get("memory")).hasToString("338Mi");
+      assertThat(javaOptions(container)).startsWith("-Xmx138m ").endsWith(" -Xmx600m");
     });
   }
 
