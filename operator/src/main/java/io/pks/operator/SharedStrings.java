@@ -26,7 +26,7 @@ final class SharedStrings extends StdScalarDeserializer<String> {
     super(String.class);
   }
 
-  /** The module that makes every String value Jackson reads a shared one. */
+  /** The module that makes each String value Jackson reads, up to {@link #MAX_LENGTH} characters, a shared one. */
   static SimpleModule module() {
     return new SimpleModule("shared-strings").addDeserializer(String.class, new SharedStrings());
   }

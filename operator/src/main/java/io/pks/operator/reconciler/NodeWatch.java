@@ -116,7 +116,7 @@ final class NodeWatch extends AbstractEventSource<Node, PksReplicaPair> {
    */
   static Node kept(Node node) {
     return new NodeBuilder()
-        .withNewMetadata().withName(node.getMetadata().getName()).withUid(node.getMetadata().getUid())
+        .withNewMetadata().withName(node.getMetadata().getName())
         .withResourceVersion(node.getMetadata().getResourceVersion()).endMetadata()
         .withNewSpec().withUnschedulable(node.getSpec() == null ? null : node.getSpec().getUnschedulable()).endSpec()
         .build();
