@@ -255,7 +255,8 @@ class ChartTest {
     // heap = 72 MiB + 136 KiB per pair; memory = heap + 200 MiB (values.yaml, sizing).
     assertThat(operatorContainer("")).satisfies(container -> {
       assertThat(javaOptions(container)).startsWith("-Xmx138m -XX:+UseSerialGC -Xmn32m -Xss512k")
-          .contains(" -XX:TrimNativeHeapInterval=10000 ");
+          .contains(" -XX:TrimNativeHeapInterval=10000 ")
+          .contains(" -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 ");
       assertThat(container.getEnv()).anySatisfy(env -> {
         assertThat(env.getName()).isEqualTo("MALLOC_ARENA_MAX");
         assertThat(env.getValue()).isEqualTo("2");

@@ -46,8 +46,8 @@ class BackupScheduleE2E {
   /** The slot (at most two minutes away), then the stanza and a backup of a small database on a busy machine. */
   private static final Duration BACKUP_BOUND = Duration.ofMinutes(5);
   /**
-   * pgBackRest reports a push that failed to PostgreSQL within seconds; PostgreSQL's archiver then
-   * waits a minute before it tries again.
+   * pgBackRest tries to reach a store that refuses for its io-timeout (60 s) before it reports the
+   * push failed to PostgreSQL; PostgreSQL's archiver waits a minute once three tries have failed.
    */
   private static final Duration OUTAGE_BOUND = Duration.ofMinutes(3);
 
