@@ -63,8 +63,8 @@ public final class Operators {
       .build();
 
   /**
-   * JSON and YAML as the operator reads and writes them, within {@link #READ_LIMITS}, each short
-   * string value read once per text ({@link SharedStrings}).
+   * JSON and YAML as the operator reads and writes them, within {@link #READ_LIMITS}, one copy kept
+   * of each short string value read ({@link SharedStrings}).
    */
   public static KubernetesSerialization serialization() {
     ObjectMapper mapper = new ObjectMapper(JsonFactory.builder().streamReadConstraints(READ_LIMITS).build());

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
 /**
- * Reads each short string value once per text: the informers' caches hold every pair's objects,
+ * Keeps one copy of each short string value read: the informers' caches hold every pair's objects,
  * whose strings are mostly the same from pair to pair (mount paths, probe commands, image, label
  * keys and values). Jackson shares the names of fields already, not their values. A cached
  * StatefulSet took 23.7 KB of heap, and 17.0 KB with its values shared (BENCHMARKS.md, issue 17).

@@ -45,7 +45,7 @@ final class NodeWatch extends AbstractEventSource<Node, PksReplicaPair> {
 
   @Override
   public void start() {
-    informer = client.nodes().runnableInformer(0).itemStore(new TransformingItemStore<>(NodeWatch::kept));
+    informer = client.nodes().runnableInformer(0).itemStore(cache());
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Node node) {
@@ -110,16 +110,15 @@ final class NodeWatch extends AbstractEventSource<Node, PksReplicaPair> {
   }
 
   /**
-   * What the cache keeps of a Node: its name and whether it is cordoned. The watch holds every Node
-   * of the cluster, and the rest of one (its status lists the images it holds, its managed fields
-   * every writer's) is many times that, and read by nothing here.
+   * The informer's cache: of each Node, its name and resourceVersion (which the store itself sets
+   * back on what it keeps) and whether it is cordoned. The watch holds every Node of the cluster,
+   * and the rest of one (its status lists the images it holds, its managed fields every writer's)
+   * is many times that, and read by nothing here.
    */
-  static Node kept(Node node) {
-    return new NodeBuilder()
-        .withNewMetadata().withName(node.getMetadata().getName())
-        .withResourceVersion(node.getMetadata().getResourceVersion()).endMetadata()
+  static TransformingItemStore<Node> cache() {
+    return new TransformingItemStore<>(node -> new NodeBuilder().withNewMetadata().endMetadata()
         .withNewSpec().withUnschedulable(node.getSpec() == null ? null : node.getSpec().getUnschedulable()).endSpec()
-        .build();
+        .build());
   }
 
   private static boolean cordoned(Node node) {

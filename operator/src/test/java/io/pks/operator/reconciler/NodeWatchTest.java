@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
 class NodeWatchTest {
   private static Node node(Boolean unschedulable) {
@@ -23,9 +24,17 @@ class NodeWatchTest {
         .build();
   }
 
+  /** {@code node} put in the informer's cache, then read back from it. */
+  private static Node kept(Node node) {
+    TransformingItemStore<Node> cache = NodeWatch.cache();
+    String key = cache.getKey(node);
+    cache.put(key, node);
+    return cache.get(key);
+  }
+
   @Test
   void theCacheKeepsANodesNameAndWhetherItIsCordonedOnly() {
-    Node kept = NodeWatch.kept(node(true));
+    Node kept = kept(node(true));
 
     assertThat(kept.getMetadata().getName()).isEqualTo("worker-1");
     assertThat(kept.getMetadata().getUid()).isNull();
@@ -40,9 +49,9 @@ class NodeWatchTest {
 
   @Test
   void aNodeNeverCordonedIsKeptSchedulable() {
-    assertThat(List.of(NodeWatch.kept(node(null)), NodeWatch.kept(node(false))))
+    assertThat(List.of(kept(node(null)), kept(node(false))))
         .allSatisfy(kept -> assertThat(kept.getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE));
-    assertThat(NodeWatch.kept(new NodeBuilder().withNewMetadata().withName("bare").endMetadata().build())
+    assertThat(kept(new NodeBuilder().withNewMetadata().withName("bare").endMetadata().build())
         .getSpec().getUnschedulable()).isNull();
   }
 }
