@@ -161,19 +161,26 @@ class NodeFaultsE2E {
   @Test
   @Order(7)
   void aPausedStandbyIsThawedEntirelySoAKilledPostmasterIsRestarted() throws Exception {
-    for (int round = 1; round <= 4; round++) {
-      String standby = standby();
-      pair.fault(standby, "pause");
-      Thread.sleep(1_800);
-      pair.fault(standby, null);
-      Thread.sleep(2_000);
-      int restarts = pair.restartCount(standby);
-      pair.killPostmaster(standby);
-      // The restart count goes up as the container exits: ready again means the new one runs (after
-      // the kubelet's back-off), so the next round pauses and kills its postmaster, not a stale pid.
-      await("round " + round + ": the killed standby's container restarted and ready").atMost(SandboxPair.BOUND)
-          .until(() -> pair.restartCount(standby) > restarts && pair.podReady(standby));
-      pair.awaitSynchronous();
+    // Each round's crash starts its container again after the kubelet's back-off, which doubles
+    // from the second: 1 s here rather than 10, so four rounds wait 7 s for it rather than 70.
+    fixture.sandbox.runtime().crashLoopBackOff(Duration.ofSeconds(1));
+    try {
+      for (int round = 1; round <= 4; round++) {
+        String standby = standby();
+        pair.fault(standby, "pause");
+        Thread.sleep(1_800);
+        pair.fault(standby, null);
+        Thread.sleep(2_000);
+        int restarts = pair.restartCount(standby);
+        pair.killPostmaster(standby);
+        // The restart count goes up as the container exits: ready again means the new one runs (after
+        // the kubelet's back-off), so the next round pauses and kills its postmaster, not a stale pid.
+        await("round " + round + ": the killed standby's container restarted and ready").atMost(SandboxPair.BOUND)
+            .until(() -> pair.restartCount(standby) > restarts && pair.podReady(standby));
+        pair.awaitSynchronous();
+      }
+    } finally {
+      fixture.sandbox.runtime().crashLoopBackOff(LocalKubelet.FIRST_BACKOFF);
     }
   }
 

@@ -39,9 +39,8 @@ public final class PgBackRestConf {
     option(conf, "repo1-s3-region", store.regionOrDefault());
     option(conf, "repo1-path", store.repositoryPath());
     // Small files are bundled into a few objects: a cluster's thousand-odd small files then cost a
-    // few requests to back up, restore and expire rather than one each (S3Proxy's filesystem store
-    // stalled 225 s expiring two unbundled backups of an empty cluster; bundled, the whole
-    // retention test of PointInTimeRecoveryIT takes 54 s).
+    // few requests to back up, restore and expire rather than one each, and each request to a
+    // store costs a round trip.
     option(conf, "repo1-bundle", "y");
     retentionDays.ifPresent(days -> {
       option(conf, "repo1-retention-full-type", "time");

@@ -71,6 +71,8 @@ final class LocalKubelet implements AutoCloseable {
    */
   private static final Duration CONFIG_MAP_SYNC_PERIOD = Duration.ofSeconds(5);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  /** The kubelet's: a crashed container's second start waits this long, each later one twice the last. */
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
 
   /** What this agent knows of one pod it runs. */
   private static final class PodRun {
@@ -109,6 +111,7 @@ final class LocalKubelet implements AutoCloseable {
   private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
   /** KUBERNETES_SERVICE_HOST and _PORT of every container, as a kubelet sets them; empty until known. */
   private volatile Map<String, String> apiServerEnv = Map.of();
+  private volatile Duration firstBackoff = FIRST_BACKOFF;
   private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
   /** Every container started; those no longer running are dropped when the claims in use are asked for. */
   private final Set<LocalContainer> started = ConcurrentHashMap.newKeySet();
@@ -403,10 +406,18 @@ final class LocalKubelet implements AutoCloseable {
       run.restarts++;
       // The kubelet restarts a crashed container at once the first time, then backs off.
       Duration backoff = run.restarts <= 1 ? Duration.ZERO
-          : Duration.ofSeconds(10L << Math.min(run.restarts - 2, 5));
+          : firstBackoff.multipliedBy(1L << Math.min(run.restarts - 2, 5));
       run.nextStart = now.plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff);
       run.waitingReason = backoff.isZero() ? null : "CrashLoopBackOff";
     }
+  }
+
+  /**
+   * The first wait of the crash-loop back-off from now on (the kubelet's is {@link #FIRST_BACKOFF}):
+   * a test that crashes the same container round after round need not wait minutes for it.
+   */
+  void crashLoopBackOff(Duration first) {
+    firstBackoff = first;
   }
 
   /** Where the pods reach the API server: from now on in every container's environment. */

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -188,6 +189,14 @@ public final class LocalRuntime implements AutoCloseable {
       throw new PodExec.Refused(404, "pods \"" + pod + "\" not found");
     }
     return kubelet.exec(namespace, pod, container, command, tty);
+  }
+
+  /**
+   * A crashed container's second start waits {@code first} from now on, each later one twice the
+   * last, up to 5 minutes: the kubelet's back-off, which starts at 10 s, made shorter for a test.
+   */
+  public void crashLoopBackOff(Duration first) {
+    kubelet.crashLoopBackOff(first);
   }
 
   /** The folder holding the claim's data, or null if it is not bound. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -35,7 +36,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,6 +45,7 @@ import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.Labels;
 import io.pks.operator.model.Names;
@@ -254,15 +255,12 @@ public final class SandboxPair {
 
   /** Puts pod {@code namespace/pod}'s node in {@code fault} (the annotation's value), or out of any with null. */
   public static void fault(KubernetesClient client, String namespace, String pod, String fault) {
-    client.pods().inNamespace(namespace).withName(pod).edit(current -> {
-      PodBuilder edited = new PodBuilder(current);
-      if (fault == null) {
-        edited.editMetadata().removeFromAnnotations(LocalKubelet.FAULT_ANNOTATION).endMetadata();
-      } else {
-        edited.editMetadata().addToAnnotations(LocalKubelet.FAULT_ANNOTATION, fault).endMetadata();
-      }
-      return edited.build();
-    });
+    // A merge patch of the one annotation, with no resourceVersion: the kubelet and the operator
+    // update the pod all the time, and an edit of the whole pod could be refused as a conflict (409).
+    Map<String, String> annotations = new HashMap<>();
+    annotations.put(LocalKubelet.FAULT_ANNOTATION, fault);
+    client.pods().inNamespace(namespace).withName(pod).patch(PatchContext.of(PatchType.JSON_MERGE),
+        Serialization.asJson(Map.of("metadata", Map.of("annotations", annotations))));
   }
 
   /**
