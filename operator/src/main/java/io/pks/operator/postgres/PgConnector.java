@@ -1,11 +1,11 @@
 package io.pks.operator.postgres;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 
+import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
 /**
@@ -51,6 +51,13 @@ public final class PgConnector {
       return new Timeouts(connect, socket.plus(wait), statement.plus(wait));
     }
   }
+
+  /**
+   * pgjdbc's driver, called directly: DriverManager looks every registered driver's class up by name
+   * again at each connection, to check that its caller may use it. A probe of a member that refuses
+   * is little more than a connection attempt, made each second per member.
+   */
+  private static final Driver DRIVER = new Driver();
 
   private final Credentials credentials;
   private final Timeouts timeouts;
@@ -104,7 +111,7 @@ public final class PgConnector {
     PGProperty.SOCKET_TIMEOUT.set(properties, loginWait);
     PGProperty.OPTIONS.set(properties, "-c statement_timeout=" + timeouts.statement().toMillis());
     PGProperty.TCP_KEEP_ALIVE.set(properties, true);
-    Connection session = DriverManager.getConnection(member.jdbcUrl(), properties);
+    Connection session = DRIVER.connect(member.jdbcUrl(), properties);
     try {
       session.setNetworkTimeout(Runnable::run, (int) timeouts.socket().toMillis());
     } catch (SQLException | RuntimeException failure) {
