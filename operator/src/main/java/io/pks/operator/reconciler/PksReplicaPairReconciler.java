@@ -187,7 +187,6 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     }
     workflow.reconcile(pair, context).throwAggregateExceptionIfErrorsPresent();
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
-    podRoles.apply(pair, pods);
     Map<String, Boolean> memberPods = pods.stream()
         .filter(pod -> pod.getMetadata().getLabels().containsKey(Labels.MEMBER))
         .collect(Collectors.toMap(pod -> pod.getMetadata().getLabels().get(Labels.MEMBER), PksReplicaPairReconciler::ready,
@@ -221,6 +220,9 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     UpdateControl<PksReplicaPair> control = writeStatus(pair, next, context);
     backup.ifPresent(b -> startAndRecord(pair, previous, next, b));
     removeAnsweredSwitchover(pair, next);
+    // The role labels follow the status once it is written, in this reconcile: a promotion just
+    // recorded has -rw select the new primary now rather than a reconcile later.
+    podRoles.apply(pair, next, pods);
     if (failure.isEmpty() && stepRecorded) {
       control.rescheduleAfter(NEXT_STEP);
     } else if (failure.isEmpty() && Lifecycle.waitsOnlyForEvents(pair, facts)) {

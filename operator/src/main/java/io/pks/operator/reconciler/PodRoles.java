@@ -35,13 +35,14 @@ final class PodRoles {
     return member.equals(status.currentPrimary()) ? Labels.ROLE_PRIMARY : Labels.ROLE_STANDBY;
   }
 
-  void apply(PksReplicaPair pair, Collection<Pod> pods) {
+  /** Labels {@code pods} as {@code recorded}, the status written for {@code pair}, says. */
+  void apply(PksReplicaPair pair, PksReplicaPairStatus recorded, Collection<Pod> pods) {
     for (Pod pod : pods) {
       String member = pod.getMetadata().getLabels().get(Labels.MEMBER);
       if (member == null) {
         continue;
       }
-      String wanted = roleOf(pair.getStatus(), member);
+      String wanted = roleOf(recorded, member);
       String current = pod.getMetadata().getLabels().get(Labels.ROLE);
       if (Objects.equals(wanted, current)) {
         continue;
