@@ -161,8 +161,8 @@ class NodeFaultsE2E {
   @Test
   @Order(7)
   void aPausedStandbyIsThawedEntirelySoAKilledPostmasterIsRestarted() throws Exception {
-    // Each round's crash starts its container again after the kubelet's back-off, which doubles
-    // from the second: 1 s here rather than 10, so four rounds wait 7 s for it rather than 70.
+    // Each round's crash restarts the container after the kubelet's back-off: at once the first
+    // time, then 1 s here rather than 10, doubling; four rounds wait 7 s for it rather than 70.
     fixture.sandbox.runtime().crashLoopBackOff(Duration.ofSeconds(1));
     try {
       for (int round = 1; round <= 4; round++) {

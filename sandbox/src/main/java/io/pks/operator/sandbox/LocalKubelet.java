@@ -71,7 +71,7 @@ final class LocalKubelet implements AutoCloseable {
    */
   private static final Duration CONFIG_MAP_SYNC_PERIOD = Duration.ofSeconds(5);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
-  /** The kubelet's: a crashed container's second start waits this long, each later one twice the last. */
+  /** The kubelet's: a crashed container restarts at once, then after this long, each later time twice as long. */
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
 
   /** What this agent knows of one pod it runs. */

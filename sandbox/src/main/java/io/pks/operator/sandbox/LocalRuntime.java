@@ -192,8 +192,9 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /**
-   * A crashed container's second start waits {@code first} from now on, each later one twice the
-   * last, up to 5 minutes: the kubelet's back-off, which starts at 10 s, made shorter for a test.
+   * From now on a crashed container restarts at once, then after {@code first}, each later time
+   * twice as long, up to 5 minutes: the kubelet's back-off, which starts at 10 s, made shorter for
+   * a test.
    */
   public void crashLoopBackOff(Duration first) {
     kubelet.crashLoopBackOff(first);

@@ -168,9 +168,9 @@ public final class S3ProxyServer implements AutoCloseable {
         "s3proxy.identity=" + accessKeyId,
         "s3proxy.credential=" + secretAccessKey,
         "s3proxy.maximum-timeskew=" + MAXIMUM_TIME_SKEW.toSeconds(),
-        // Not the older "filesystem" backend (deprecated, S3Proxy warns at start): after each
-        // multi-object delete it left the next request unanswered for 20 s, so pgBackRest's expiry
-        // of two backups took 40 s; with this one, 0.2 s.
+        // Not the older "filesystem" backend (deprecated, S3Proxy warns at start): with it, the
+        // request after each multi-object delete was answered 20 s later, so pgBackRest's expiry of
+        // two backups took 40 s; with this one, 0.2 s.
         "jclouds.provider=filesystem-nio2",
         "jclouds.identity=" + accessKeyId,
         "jclouds.credential=" + secretAccessKey,
