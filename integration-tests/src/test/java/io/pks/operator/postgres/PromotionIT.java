@@ -58,8 +58,8 @@ class PromotionIT {
         millis(writing - promoting), millis(written - writing));
     // The write did not wait for a standby (that wait never ends): a bound a busy machine keeps.
     assertThat(Duration.ofNanos(written - writing)).isLessThan(Duration.ofSeconds(30));
-    // pg_promote is bounded by wal_retrieve_retry_interval: the rendered 200 ms, not PostgreSQL's default 5 s.
-    assertThat(pair.queryString(pair.siteB, "SHOW wal_retrieve_retry_interval")).isEqualTo("200ms");
+    // pg_promote is bounded by wal_retrieve_retry_interval: the rendered 50 ms, not PostgreSQL's default 5 s.
+    assertThat(pair.queryString(pair.siteB, "SHOW wal_retrieve_retry_interval")).isEqualTo("50ms");
 
     assertThat(pair.queryString(pair.siteB, "SELECT string_agg(id::text, ',' ORDER BY id) FROM calls"))
         .isEqualTo("1,2");

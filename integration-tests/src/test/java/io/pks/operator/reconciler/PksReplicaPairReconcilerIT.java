@@ -142,7 +142,9 @@ class PksReplicaPairReconcilerIT {
     PksReplicaPair pair = awaitStatus("pks", p -> p.getStatus().stoppedMembers().equals(List.of("site-b")));
     assertThat(pair.getStatus().phase()).isEqualTo(Phase.InitializingPrimary);
     assertThat(replicas("pks-site-b")).isZero();
-    assertThat(events()).extracting(Event::getReason).contains("InitializingPrimary", "PrimaryInitialized");
+    // A step's Event follows its status write.
+    await().atMost(BOUND).untilAsserted(() -> assertThat(events()).extracting(Event::getReason)
+        .contains("InitializingPrimary", "PrimaryInitialized"));
     assertThat(events()).allSatisfy(event -> {
       assertThat(event.getInvolvedObject().getName()).isEqualTo("pks");
       assertThat(event.getInvolvedObject().getKind()).isEqualTo("PksReplicaPair");

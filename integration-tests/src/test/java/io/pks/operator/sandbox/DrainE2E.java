@@ -125,7 +125,7 @@ class DrainE2E {
     assertThat(pair.get().getStatus().currentPrimary()).isEqualTo(B);
     pair.awaitStatus("the hold said", p -> p.getStatus().message().contains("The node of primary site-b is"
         + " cordoned, but standby site-a is not streaming in sync with both pods Ready: no switchover"));
-    assertThat(events(EventReason.DrainHeld)).isNotEmpty();
+    assertThat(pair.awaitEvents(EventReason.DrainHeld)).isNotEmpty();
 
     // The way out: the standby back in sync, the operator switches over, and the drain goes through.
     pair.nodeBack(A);

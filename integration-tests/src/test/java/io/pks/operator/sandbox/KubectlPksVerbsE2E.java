@@ -101,7 +101,7 @@ class KubectlPksVerbsE2E {
     assertThat(recreated).as("members whose pod was re-created").isEmpty();
     assertThat(confLoadTime(A)).as("pg_conf_load_time() on site-a").isAfter(loadedA);
     assertThat(confLoadTime(B)).as("pg_conf_load_time() on site-b").isAfter(loadedB);
-    assertThat(pair.events(EventReason.ConfigurationReloaded)).singleElement().asString()
+    assertThat(pair.awaitEvents(EventReason.ConfigurationReloaded)).singleElement().asString()
         .startsWith("Configuration reloaded (pg_reload_conf()) on site-b and site-a at ");
   }
 

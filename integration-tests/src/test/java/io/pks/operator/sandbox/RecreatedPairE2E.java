@@ -62,8 +62,7 @@ class RecreatedPairE2E {
     System.out.println("RECREATED pair refuses: " + refused.getStatus().message());
     assertThat(refused.getStatus().message()).contains("refused to seed site-b from primary site-a")
         .contains("site-b holds newer data than the primary").contains("set spec.primary: site-b");
-    assertThat(recreated.client().v1().events().inNamespace(recreated.namespace).list().getItems())
-        .as("Events of the pair").anyMatch(event -> EventReason.SeedRefused.name().equals(event.getReason()));
+    assertThat(recreated.awaitEvents(EventReason.SeedRefused)).as("Events of the pair").isNotEmpty();
 
     recreated.requestPrimary(B);
     recreated.awaitSynchronous(B);

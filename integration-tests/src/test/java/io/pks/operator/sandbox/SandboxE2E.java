@@ -78,6 +78,7 @@ class SandboxE2E {
     assertThat(pair.jobs("seed")).singleElement().satisfies(job -> assertThat(SandboxPair.succeeded(job)).isTrue());
     assertThat(pair.pod(A).getMetadata().getLabels()).containsEntry(Labels.ROLE, Labels.ROLE_PRIMARY);
     assertThat(pair.pod(B).getMetadata().getLabels()).containsEntry(Labels.ROLE, Labels.ROLE_STANDBY);
+    pair.awaitEvents(EventReason.Streaming);
     List<String> reasons = pair.client().v1().events().inNamespace(pair.namespace).list().getItems().stream()
         // By first occurrence: a repeat moves an Event's lastTimestamp.
         .sorted(java.util.Comparator.comparing(Event::getFirstTimestamp)).map(Event::getReason).toList();

@@ -1,7 +1,6 @@
 package io.pks.operator.postgres;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,9 +24,12 @@ public final class Promotion {
     PROMOTED,
     /** Not in recovery: nothing was changed. */
     ALREADY_PRIMARY,
-    /** pg_promote() did not finish within the wait; promotion may still complete. Probe again. */
+    /** Not signalled, or not complete within the wait; the promotion may still complete. Probe again. */
     NOT_COMPLETED
   }
+
+  /** How often {@link #promote} asks whether the promotion has completed. */
+  private static final Duration POLL = Duration.ofMillis(10);
 
   private final PgConnector connector;
 
@@ -35,7 +37,7 @@ public final class Promotion {
     this.connector = connector;
   }
 
-  /** @param wait how long pg_promote() may take to finish, in whole seconds (at least 1) */
+  /** @param wait how long the promotion may take to complete, in whole seconds (at least 1) */
   public Result promote(MemberEndpoint standby, Duration wait) throws SQLException {
     int waitSeconds = (int) Math.max(1, wait.toSeconds());
     try (Connection connection = connector.allowing(Duration.ofSeconds(waitSeconds)).open(standby)) {
@@ -46,23 +48,50 @@ public final class Promotion {
       if (SynchronousReplication.clear(connection)) {
         LOG.info("{}: cleared synchronous_standby_names before promotion: it has no standby yet", standby);
       }
-      try (PreparedStatement promote = connection.prepareStatement(
-          "SELECT pg_promote(wait => true, wait_seconds => ?)")) {
-        promote.setInt(1, waitSeconds);
-        try (ResultSet row = promote.executeQuery()) {
-          row.next();
-          Result result = row.getBoolean(1) ? Result.PROMOTED : Result.NOT_COMPLETED;
-          LOG.info("{}: promotion {}", standby, result == Result.PROMOTED ? "complete"
-              : "not complete after " + waitSeconds + " s");
-          return result;
-        }
+      if (!signalled(connection)) {
+        LOG.info("{}: promotion not signalled", standby);
+        return Result.NOT_COMPLETED;
       }
+      Result result = awaitPromotion(connection, System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos());
+      LOG.info("{}: promotion {}", standby, result == Result.PROMOTED ? "complete"
+          : "not complete after " + waitSeconds + " s");
+      return result;
     }
   }
 
+  /** Asks for the promotion without pg_promote()'s own wait: true once the server was signalled. */
+  private static boolean signalled(Connection connection) throws SQLException {
+    return answer(connection, "SELECT pg_promote(wait => false)");
+  }
+
+  /**
+   * Asks every {@link #POLL} whether recovery has ended, until {@code deadline} (System.nanoTime()).
+   * pg_promote()'s own wait looks only every 100 ms, so it answers up to 100 ms after the new
+   * primary takes writes; during a failover every commit waits for that answer (the promotion is
+   * recorded, then -rw follows).
+   */
+  private static Result awaitPromotion(Connection connection, long deadline) throws SQLException {
+    while (inRecovery(connection)) {
+      if (System.nanoTime() - deadline > 0) {
+        return Result.NOT_COMPLETED;
+      }
+      try {
+        Thread.sleep(POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Result.NOT_COMPLETED;
+      }
+    }
+    return Result.PROMOTED;
+  }
+
   private static boolean inRecovery(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+    return answer(connection, "SELECT pg_is_in_recovery()");
+  }
+
+  /** The one boolean {@code query} answers. */
+  private static boolean answer(Connection connection, String query) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(query)) {
       row.next();
       return row.getBoolean(1);
     }

@@ -1,5 +1,6 @@
 package io.pks.operator.reconciler;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.pks.operator.api.v1alpha1.Phase;
@@ -17,6 +18,11 @@ import io.pks.operator.model.PairRoles;
  * "bootstrap").
  */
 final class Handoff {
+  /** How often a pair is probed while a hand-off of the bootstrap, a rejoin or sync is awaited. */
+  static final Duration INTERVAL = Duration.ofMillis(100);
+  /** How often a pair is probed while its switchover's hand-off is awaited ({@link #interval}). */
+  static final Duration SWITCHOVER_INTERVAL = Duration.ofMillis(20);
+
   private Handoff() {
   }
 
@@ -46,6 +52,16 @@ final class Handoff {
           && status.synchronousStandby() == null ? Optional.of("standby " + standby + " in sync") : Optional.empty();
       default -> Optional.empty();
     };
+  }
+
+  /**
+   * How often {@code pair} is probed while its hand-off is awaited: every 20 ms for a switchover,
+   * whose writes stop from its old primary's stop until the target is promoted, so that each probe
+   * interval lengthens that gap; every 100 ms for the others, where nothing waits but the next step.
+   */
+  static Duration interval(PksReplicaPair pair) {
+    return pair.getStatus() != null && pair.getStatus().phase() == Phase.SwitchingOver ? SWITCHOVER_INTERVAL
+        : INTERVAL;
   }
 
   /** Not held at zero replicas: the status records its start. */

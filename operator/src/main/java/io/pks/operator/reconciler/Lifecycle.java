@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import io.pks.operator.api.v1alpha1.FailoverMode;
 import io.pks.operator.api.v1alpha1.FailoverSpec;
@@ -1113,9 +1115,7 @@ final class Lifecycle {
 
   /**
    * How long until a recorded primary that does not answer reaches the automatic failover's bound,
-   * counted as {@link #decide} counts it (from its last good probe): the reconcile looks again
-   * exactly then. A failed probe changes no observation, so no probe triggers that look, and the
-   * periodic one may come up to a probe interval after the bound. Empty while no failover clock
+   * counted as {@link #decide} counts it (from its last good probe). Empty while no failover clock
    * runs: the primary answers, failover is Manual, or the bound is already reached.
    */
   static Optional<Duration> failoverDueIn(PksReplicaPair pair, PairFacts facts) {
@@ -1127,6 +1127,39 @@ final class Lifecycle {
     Duration lost = facts.primaryUnreachableFor(pair.getStatus().currentPrimary());
     Duration left = lossBound(failover, facts).minus(lost);
     return lost.isZero() || left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
+  }
+
+  /**
+   * How long until a promotion that waits for the old primary to be confirmed stopped (its pod still
+   * there) may go ahead: the isolation-stop bound, counted as {@link #decide} counts it, from the
+   * last news of the old primary. Empty while no promotion waits on that bound: no failover or
+   * switchover under way, the old primary's pod gone, the target already promoted, or the bound
+   * already reached.
+   */
+  static Optional<Duration> promotionDueIn(PksReplicaPair pair, PairFacts facts) {
+    PksReplicaPairStatus status = pair.getStatus();
+    if (status == null || status.targetPrimary() == null
+        || (status.phase() != Phase.FailingOver && status.phase() != Phase.SwitchingOver)
+        || !facts.podExists(status.currentPrimary()) || facts.answersAsPrimary(status.targetPrimary())) {
+      return Optional.empty();
+    }
+    Duration silent = facts.primaryUnreachableFor(status.currentPrimary());
+    Duration left = isolationStopBound(pair.getSpec().failover()).minus(silent);
+    return silent.isZero() || left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
+  }
+
+  /**
+   * When to look at a pair again whose primary does not answer or whose standby does not stream:
+   * at the next probe, or sooner when a bound is reached before it ({@link #failoverDueIn},
+   * {@link #promotionDueIn}). A failed probe changes no observation, so no probe triggers the look
+   * that acts at a bound, and the periodic one may come up to a probe interval after it.
+   */
+  static Duration lookAgainIn(PksReplicaPair pair, PairFacts facts, Duration probeInterval) {
+    return Stream.of(failoverDueIn(pair, facts), promotionDueIn(pair, facts))
+        .flatMap(Optional::stream)
+        .filter(due -> due.compareTo(probeInterval) < 0)
+        .min(Comparator.naturalOrder())
+        .orElse(probeInterval);
   }
 
   /**

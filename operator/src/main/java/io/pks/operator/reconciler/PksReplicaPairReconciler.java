@@ -211,18 +211,19 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     Optional<Backups.Step> backup = backupStep(pair, facts, reconciled, context);
     PksReplicaPairStatus next = statuses.withBackups(pair, reconciled, backup);
     countOperations(pair, step, jobs);
-    if (step.reason() != null && !Objects.equals(step.message(), pair.getStatus() == null ? null
-        : pair.getStatus().message())) {
-      events.record(pair, step.reason(), step.message());
-    }
     boolean stepRecorded = recordedStateChanged(pair, next);
     PksReplicaPairStatus previous = pair.getStatus();
     UpdateControl<PksReplicaPair> control = writeStatus(pair, next, context);
-    backup.ifPresent(b -> startAndRecord(pair, previous, next, b));
-    removeAnsweredSwitchover(pair, next);
-    // The role labels follow the status once it is written, in this reconcile: a promotion just
-    // recorded has -rw select the new primary now rather than a reconcile later.
-    podRoles.apply(pair, next, pods);
+    try {
+      backup.ifPresent(b -> startAndRecord(pair, previous, next, b));
+      removeAnsweredSwitchover(pair, next);
+      // The role labels follow the status once it is written, in this reconcile: a promotion just
+      // recorded has -rw select the new primary now rather than a reconcile later.
+      podRoles.apply(pair, next, pods);
+    } finally {
+      // After the labels: a promotion's writes wait for -rw to follow its label, not for its Event.
+      announce(pair, previous, step);
+    }
     if (failure.isEmpty() && stepRecorded) {
       control.rescheduleAfter(NEXT_STEP);
     } else if (failure.isEmpty() && Lifecycle.waitsOnlyForEvents(pair, facts)) {
@@ -230,13 +231,22 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       return control;
     } else if (!facts.answersAsPrimary(next.currentPrimary()) || !facts.streaming()) {
       // The failover and degrade clocks run while nothing changes: look again at the next probe,
-      // or when the failover bound is reached if that comes first.
-      control.rescheduleAfter(Lifecycle.failoverDueIn(pair, facts)
-          .filter(due -> due.compareTo(probeInterval) < 0).orElse(probeInterval));
+      // or when a bound is reached if that comes first.
+      control.rescheduleAfter(Lifecycle.lookAgainIn(pair, facts, probeInterval));
     } else if (next.phase() != Phase.Streaming) {
       control.rescheduleAfter(UNSETTLED_RECHECK);
     }
     return control;
+  }
+
+  /**
+   * The step's Event, once its status is written; a step that keeps the recorded message (a wait
+   * looked at again) is not announced again.
+   */
+  private void announce(PksReplicaPair pair, PksReplicaPairStatus previous, LifecycleStep step) {
+    if (step.reason() != null && !Objects.equals(step.message(), previous == null ? null : previous.message())) {
+      events.record(pair, step.reason(), step.message());
+    }
   }
 
   /** No primary recorded yet: none of the pair's members or Jobs was made. */

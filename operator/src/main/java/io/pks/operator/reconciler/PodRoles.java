@@ -1,14 +1,18 @@
 package io.pks.operator.reconciler;
 
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.model.Labels;
@@ -47,10 +51,13 @@ final class PodRoles {
       if (Objects.equals(wanted, current)) {
         continue;
       }
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-          .edit(existing -> wanted == null
-              ? new PodBuilder(existing).editMetadata().removeFromLabels(Labels.ROLE).endMetadata().build()
-              : new PodBuilder(existing).editMetadata().addToLabels(Labels.ROLE, wanted).endMetadata().build());
+      // A merge patch of the one label: one request, and no conflict with the kubelet's updates of
+      // the pod (an edit sends the resourceVersion it read, and fails with 409 if one came between).
+      // A null value removes the label.
+      Map<String, String> label = Collections.singletonMap(Labels.ROLE, wanted);
+      // On the cached pod, not on its name: the client then sends only the patch, without reading the pod first.
+      client.pods().resource(pod)
+          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("metadata", Map.of("labels", label))));
       LOG.info("{}: pod {} role {} -> {}", pair.ref(), pod.getMetadata().getName(), current, wanted);
     }
   }

@@ -26,13 +26,13 @@ import io.pks.operator.reconciler.LifecycleStep.Action;
  * member it names). Each is idempotent
  * (create or alter, enable if not enabled, promote if not promoted), so running one again after an
  * operator restart is harmless. They run on the reconcile thread because the step is recorded only
- * once they succeeded: connections use the probe's short timeouts, except {@code pg_promote}, which
+ * once they succeeded: connections use the probe's short timeouts, except the promotion's, which
  * may wait up to {@link #PROMOTION_WAIT} (60 s) for the standby to replay what it received.
  */
 final class ReplicationActions {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationActions.class);
 
-  /** pg_promote() replays what the standby received first; a large backlog may take a while. */
+  /** A promotion replays what the standby received first; a large backlog may take a while. */
   private static final Duration PROMOTION_WAIT = Duration.ofSeconds(60);
 
   private final MemberNetwork network;

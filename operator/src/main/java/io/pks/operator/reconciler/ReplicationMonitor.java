@@ -47,8 +47,6 @@ final class ReplicationMonitor {
    * keep a thousand pairs probed every second while some members are down.
    */
   static final int PROBE_THREADS = 8;
-  /** How often a pair is probed while its recorded step awaits a hand-off only the probe shows. */
-  static final Duration HANDOFF_INTERVAL = Duration.ofMillis(100);
 
   private final MemberNetwork network;
   private final PairCredentials credentials;
@@ -146,7 +144,7 @@ final class ReplicationMonitor {
           return;
         }
         handleResources(id, observe(pair.get()), true);
-        probes.schedule(() -> probeWhileAwaited(id), HANDOFF_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        probes.schedule(() -> probeWhileAwaited(id), Handoff.interval(pair.get()).toMillis(), TimeUnit.MILLISECONDS);
       }
 
       @Override

@@ -250,6 +250,31 @@ class DecisionsTest {
   }
 
   @Test
+  void aPromotionWaitingForTheIsolationStopIsLookedAtAgainExactlyWhenItsBoundIsReached() {
+    // Fenced at the 5 s bound; its last good probe 9.3 s ago: promoted at 10 s, in 0.7 s, not at
+    // the next periodic look up to a probe interval after the bound.
+    primaryDown(0);
+    situation.primaryReachedAt = NOW.minusMillis(9_300);
+    assertThat(Lifecycle.promotionDueIn(failingOver(), situation.facts())).contains(Duration.ofMillis(700));
+    assertThat(Lifecycle.lookAgainIn(failingOver(), situation.facts(), Duration.ofSeconds(1)))
+        .isEqualTo(Duration.ofMillis(700));
+    assertThat(Lifecycle.promotionDueIn(switchingOver(), situation.facts()))
+        .as("a switchover whose old primary's pod stays waits on the same bound").contains(Duration.ofMillis(700));
+    situation.primaryReachedAt = NOW.minusSeconds(10);
+    assertThat(Lifecycle.promotionDueIn(failingOver(), situation.facts())).as("bound reached: promoted now").isEmpty();
+  }
+
+  @Test
+  void noPromotionClockRunsWithoutAnOldPrimaryPodToWaitFor() {
+    primaryDown(3);
+    assertThat(Lifecycle.promotionDueIn(streaming(B), situation.facts())).as("no failover under way").isEmpty();
+    assertThat(Lifecycle.lookAgainIn(failingOver(), situation.facts(), Duration.ofSeconds(1)))
+        .as("7 s left: the next probe comes first").isEqualTo(Duration.ofSeconds(1));
+    situation.pods.remove(A);
+    assertThat(Lifecycle.promotionDueIn(failingOver(), situation.facts())).as("its pod gone: promoted now").isEmpty();
+  }
+
+  @Test
   void aFencedPrimaryWhosePodIsGoneIsPromotedAtOnce() {
     // The kubelet stopped it: the fence is confirmed, nothing left to wait for.
     primaryDown(5);

@@ -431,4 +431,12 @@ public final class SandboxPair {
         .sorted(Comparator.comparing(event -> event.getMetadata().getCreationTimestamp()))
         .map(Event::getMessage).toList();
   }
+
+  /**
+   * {@link #events}, once there is one: a step's Event is recorded after its status and labels are
+   * written, so a test that has just seen the status may not see the Event yet.
+   */
+  public List<String> awaitEvents(EventReason reason) {
+    return await("an Event " + reason).atMost(BOUND).until(() -> events(reason), messages -> !messages.isEmpty());
+  }
 }
