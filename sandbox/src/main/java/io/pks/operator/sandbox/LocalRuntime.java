@@ -12,9 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
@@ -38,7 +42,9 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
  * What a cluster does besides the API server, for the sandbox: the StatefulSet and Job
  * controllers (the StatefulSet one schedules too), the garbage collector, a storage provisioner,
  * kube-proxy and the nodes' kubelet, each a small class, run in turn by one loop from informer
- * caches (so the loop costs the API server nothing while nothing changes).
+ * caches (so the loop costs the API server nothing while nothing changes). kube-proxy's part also
+ * runs as soon as a pod's labels or readiness change, as a cluster's follows its watch: -rw takes a
+ * new primary when its role label arrives, not at the next pass.
  */
 public final class LocalRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
@@ -69,6 +75,8 @@ public final class LocalRuntime implements AutoCloseable {
   private final SharedIndexInformer<ConfigMap> configMapCache;
   private final SharedIndexInformer<NetworkPolicy> networkPolicyCache;
   private final SharedIndexInformer<Node> nodeCache;
+  /** Set while kube-proxy's part is queued on the loop: pod changes meanwhile need no other run. */
+  private final AtomicBoolean servicesQueued = new AtomicBoolean();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "sandbox-runtime");
     thread.setDaemon(true);
@@ -103,6 +111,7 @@ public final class LocalRuntime implements AutoCloseable {
     this.configMapCache = inform(client.configMaps().inAnyNamespace().inform());
     this.networkPolicyCache = inform(client.network().v1().networkPolicies().inAnyNamespace().inform());
     this.nodeCache = inform(client.nodes().inform());
+    podCache.addEventHandler(new EndpointChanges());
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> inform(SharedIndexInformer<T> informer) {
@@ -136,17 +145,62 @@ public final class LocalRuntime implements AutoCloseable {
       jobs.sync(jobList, pods);
       volumes.sync(kubelet.claimsInUse());
       // Names and routes first: a container the kubelet starts in this pass finds its own.
-      List<Service> services = serviceCache.getStore().list();
-      proxies.sync(services, podCache.getStore().list());
-      if (nodeNetworking != null) {
-        nodeNetworking.sync(services, podCache.getStore().list(), proxies, kubelet.nodes(), kubelet.faults());
-      }
+      syncServices();
       kubelet.sync(podCache.getStore().list());
     } catch (KubernetesClientException e) {
       // A cache a step behind (an object just created or deleted): the next pass sees it.
       LOG.debug("sandbox runtime pass: {}", e.getMessage());
     } catch (RuntimeException e) {
       LOG.warn("sandbox runtime pass failed", e);
+    }
+  }
+
+  /** kube-proxy's part of a pass: each Service's endpoint, and in the network mode the nodes' names and rules. */
+  private void syncServices() {
+    servicesQueued.set(false);
+    List<Service> services = serviceCache.getStore().list();
+    List<Pod> pods = podCache.getStore().list();
+    proxies.sync(services, pods);
+    if (nodeNetworking != null) {
+      nodeNetworking.sync(services, pods, proxies, kubelet.nodes(), kubelet.faults());
+    }
+  }
+
+  /** Queues kube-proxy's part of a pass on the loop when a pod's labels or readiness change. */
+  private final class EndpointChanges implements ResourceEventHandler<Pod> {
+    @Override
+    public void onAdd(Pod pod) {
+      queueServices();
+    }
+
+    @Override
+    public void onUpdate(Pod before, Pod after) {
+      if (!Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels())
+          || ServiceProxies.ready(before) != ServiceProxies.ready(after)) {
+        queueServices();
+      }
+    }
+
+    @Override
+    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+      queueServices();
+    }
+
+    private void queueServices() {
+      if (!servicesQueued.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        loop.execute(() -> {
+          try {
+            syncServices();
+          } catch (RuntimeException e) {
+            LOG.warn("sandbox kube-proxy pass failed", e);
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        // The runtime is closing: nothing is routed any more.
+      }
     }
   }
 
