@@ -56,7 +56,8 @@ the requests the operator sends while it drives pairs.
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "patch"]
+  # No get: the role label is a merge patch on the cached pod, which reads nothing first.
+  verbs: ["list", "watch", "patch"]
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "list", "watch", "create", "patch"]
