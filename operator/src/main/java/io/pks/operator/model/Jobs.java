@@ -77,6 +77,9 @@ public final class Jobs {
                     Names.dataClaim(name, job.member())), name, job)
                 .editFirstContainer()
                   .withTerminationMessagePath(PodLayout.TERMINATION_LOG)
+                  .editMatchingEnv(env -> env.getName().equals(PodLayout.ENV_PRIMARY_HOST))
+                    .withValue(primaryHost(pair, job))
+                  .endEnv()
                   .addAllToEnv(env(job.kind()))
                 .endContainer()
                 .withRestartPolicy("Never")
@@ -109,6 +112,20 @@ public final class Jobs {
     return job.kind() == MemberJobKind.Seed || job.kind() == MemberJobKind.Rejoin
         ? spec.withHostname(Names.seedHost(pair, job.member())).withSubdomain(Names.seedService(pair))
         : spec;
+  }
+
+  /**
+   * A seed (and a rejoin) copies from the primary, its member's peer, by the peer's own headless
+   * Service: it publishes the pod before it is Ready, so the copy starts as soon as the primary
+   * answers, where -rw waits for the readiness check. The lifecycle seeds only from a peer that
+   * answers as primary, and a seed runs only while its member is stopped, so the peer is the only
+   * primary there is. Other Jobs keep -rw, which they do not use.
+   */
+  private static String primaryHost(PksReplicaPair pair, MemberJob job) {
+    String name = pair.getMetadata().getName();
+    return job.kind() == MemberJobKind.Seed || job.kind() == MemberJobKind.Rejoin
+        ? Names.memberService(name, pair.getSpec().peerOf(job.member()))
+        : Names.readWriteService(name);
   }
 
   private static String script(MemberJobKind kind) {

@@ -212,8 +212,8 @@ final class Lifecycle {
                 "Primary " + primary + (restore ? " restored" : " initialised") + " by Job " + first.name()
                     + "; starting it.");
           }
-          if (!facts.answersAsPrimary(primary) || !facts.podReady(primary)) {
-            // Ready too: the seed reaches the primary through the -rw Service, which needs it Ready.
+          // Not its pod's readiness: the seed reaches the primary by its own Service (Jobs.build).
+          if (!facts.answersAsPrimary(primary)) {
             yield waiting(Phase.InitializingPrimary, "Primary " + primary
                 + " initialised; waiting for it to accept connections.");
           }
@@ -1124,9 +1124,7 @@ final class Lifecycle {
         || failover.mode() != FailoverMode.Automatic) {
       return Optional.empty();
     }
-    Duration lost = facts.primaryUnreachableFor(pair.getStatus().currentPrimary());
-    Duration left = lossBound(failover, facts).minus(lost);
-    return lost.isZero() || left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
+    return timeLeft(lossBound(failover, facts), facts.primaryUnreachableFor(pair.getStatus().currentPrimary()));
   }
 
   /**
@@ -1143,8 +1141,15 @@ final class Lifecycle {
         || !facts.podExists(status.currentPrimary()) || facts.answersAsPrimary(status.targetPrimary())) {
       return Optional.empty();
     }
-    Duration silent = facts.primaryUnreachableFor(status.currentPrimary());
-    Duration left = isolationStopBound(pair.getSpec().failover()).minus(silent);
+    return timeLeft(isolationStopBound(pair.getSpec().failover()), facts.primaryUnreachableFor(status.currentPrimary()));
+  }
+
+  /**
+   * What is left of {@code bound} after {@code silent} without news of the primary; empty when the
+   * primary answers (no count has begun) or the bound is already reached.
+   */
+  private static Optional<Duration> timeLeft(Duration bound, Duration silent) {
+    Duration left = bound.minus(silent);
     return silent.isZero() || left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
   }
 

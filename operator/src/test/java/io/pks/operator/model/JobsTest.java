@@ -101,6 +101,30 @@ class JobsTest {
         .as("initdb connects to no one").isNull();
   }
 
+  /**
+   * A seed copies from the primary by the primary member's own headless Service, which publishes
+   * its pod before it is Ready: the copy need not wait for the readiness check that -rw needs. A
+   * member started later still streams through -rw, which follows the primary.
+   */
+  @Test
+  void aSeedReachesThePrimaryByItsOwnServiceNotByRw() {
+    var memberService = new DesiredObjects(PAIR, new ClusterNetwork("cluster.local")).services().stream()
+        .filter(service -> service.getMetadata().getName().equals(Names.memberService("pks", "site-a")))
+        .findFirst().orElseThrow();
+    assertThat(memberService.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(memberService.getSpec().getPublishNotReadyAddresses()).isTrue();
+    for (MemberJobKind kind : List.of(MemberJobKind.Seed, MemberJobKind.Rejoin)) {
+      PodSpec seed = Jobs.build(PAIR, Jobs.seed(PAIR, "site-b", 1, kind)).getSpec().getTemplate().getSpec();
+      assertThat(PodTemplates.env(seed)).as(kind.name()).containsEntry(PodLayout.ENV_PRIMARY_HOST, "pks-site-a");
+      assertThat(seed.getContainers().get(0).getEnv()).as(kind.name())
+          .filteredOn(env -> env.getName().equals(PodLayout.ENV_PRIMARY_HOST)).hasSize(1);
+    }
+    PodSpec ofSiteA = Jobs.build(PAIR, Jobs.seed(PAIR, "site-a", 1)).getSpec().getTemplate().getSpec();
+    assertThat(PodTemplates.env(ofSiteA)).containsEntry(PodLayout.ENV_PRIMARY_HOST, "pks-site-b");
+    PodSpec initdb = Jobs.build(PAIR, Jobs.initdb(PAIR, "site-a")).getSpec().getTemplate().getSpec();
+    assertThat(PodTemplates.env(initdb)).containsEntry(PodLayout.ENV_PRIMARY_HOST, "pks-rw");
+  }
+
   @Test
   void initdbJobSeesTheSuperuserPasswordOnly() {
     Job job = Jobs.build(PAIR, Jobs.initdb(PAIR, "site-a"));
@@ -156,10 +180,11 @@ class JobsTest {
     assertThat(jobPod.getContainers().get(0).getSecurityContext())
         .isEqualTo(memberPod.getContainers().get(0).getSecurityContext());
     // The member's, then the Job's own; the isolation check's settings are the member entrypoint's
-    // alone: a Job runs no PostgreSQL to stop.
+    // alone: a Job runs no PostgreSQL to stop. A seed reaches the primary by its own Service.
     assertThat(jobPod.getContainers().get(0).getEnv()).as("the member's, then the Job's own")
         .startsWith(memberPod.getContainers().get(0).getEnv().stream()
             .filter(env -> !List.of(PodLayout.ENV_ISOLATION_STOP_SECONDS, PodLayout.ENV_MONITORING_ROLE).contains(env.getName()))
+            .map(env -> env.getName().equals(PodLayout.ENV_PRIMARY_HOST) ? new EnvVar(env.getName(), "pks-site-a", null) : env)
             .toArray(EnvVar[]::new));
     assertThat(jobPod.getContainers().get(0).getImage()).isEqualTo(memberPod.getContainers().get(0).getImage());
     assertThat(jobPod.getNodeSelector()).isEqualTo(memberPod.getNodeSelector());

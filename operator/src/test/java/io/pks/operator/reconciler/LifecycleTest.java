@@ -147,6 +147,17 @@ class LifecycleTest {
     assertThat(step.message()).isEqualTo("Primary site-a initialised; waiting for it to accept connections.");
   }
 
+  /** The seed reaches the primary by its own Service, not -rw: its pod's readiness check is not waited for. */
+  @Test
+  void anAnsweringPrimaryIsSeededFromBeforeItsPodIsReady() {
+    situation.jobs.put("pks-site-a-initdb", succeeded());
+    situation.pods.put(A, false);
+    situation.seen(A, null, "none", null, 0L);
+    LifecycleStep step = decide(initializing(List.of(B)));
+    assertThat(step.phase()).isEqualTo(Phase.SeedingStandby);
+    assertThat(step.job()).isEqualTo(new MemberJob("pks-site-b-seed-1", B, MemberJobKind.Seed));
+  }
+
   @Test
   void anAnsweringPrimaryGetsTheRoleAndSlotThenTheStandbyIsSeeded() {
     situation.jobs.put("pks-site-a-initdb", succeeded());

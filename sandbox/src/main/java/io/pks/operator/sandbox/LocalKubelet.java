@@ -32,6 +32,7 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pks.operator.model.BackupServer;
@@ -445,10 +446,22 @@ final class LocalKubelet implements AutoCloseable {
     int servicePort = pod.getSpec().getContainers().get(0).getEnv().stream()
         .filter(var -> var.getName().equals(PodLayout.ENV_PRIMARY_PORT))
         .map(var -> Integer.parseInt(var.getValue())).findFirst().orElse(5432);
-    String primaryService = pod.getSpec().getContainers().get(0).getEnv().stream()
+    String primaryHost = pod.getSpec().getContainers().get(0).getEnv().stream()
         .filter(var -> var.getName().equals(PodLayout.ENV_PRIMARY_HOST))
         .map(EnvVar::getValue).findFirst().orElse(Names.readWriteService(pair));
-    return LocalContainer.networkEnv(memberPort(pod), ports.service(namespace, primaryService, servicePort));
+    return LocalContainer.networkEnv(memberPort(pod), loopbackPort(namespace, pair, primaryHost, servicePort));
+  }
+
+  /**
+   * The loopback port a Service's name leads to, as the cluster's DNS and kube-proxy would: a
+   * headless Service of one member (a seed's way to its primary) to that member's own port, whether
+   * its pod is Ready or not; any other Service to its proxy.
+   */
+  private int loopbackPort(String namespace, String pair, String serviceName, int servicePort) {
+    Service service = client.services().inNamespace(namespace).withName(serviceName).get();
+    String member = service == null || ServiceProxies.proxied(service) || service.getSpec().getSelector() == null
+        ? null : service.getSpec().getSelector().get(Labels.MEMBER);
+    return member == null ? ports.service(namespace, serviceName, servicePort) : ports.member(namespace, pair, member);
   }
 
   /**
