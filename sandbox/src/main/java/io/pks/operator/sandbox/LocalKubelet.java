@@ -270,13 +270,15 @@ final class LocalKubelet implements AutoCloseable {
         run.waitingReason = "ContainerCreating";
         return;
       }
+      // Once, before anything starts: it may ask the API server, which may fail this pass.
+      Map<String, String> networkEnv = networkEnv(pod);
       run.container = LocalContainer.start(pod, podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
-          sources, networkEnv(pod), run.node);
+          sources, networkEnv, run.node);
       if (LocalContainer.hasMetricsExporter(pod)) {
-        run.container.startMetricsExporter(networkEnv(pod), ports.metrics(pod.getMetadata().getNamespace(),
+        run.container.startMetricsExporter(networkEnv, ports.metrics(pod.getMetadata().getNamespace(),
             pod.getMetadata().getName()));
       }
-      run.container.startSidecar(BackupServer.CONTAINER, networkEnv(pod));
+      run.container.startSidecar(BackupServer.CONTAINER, networkEnv);
       started.add(run.container);
       run.startedAt = now;
       run.lastConfigMapSync = now;
