@@ -40,6 +40,7 @@ public final class Promotion {
   /** @param wait how long the promotion may take to complete, in whole seconds (at least 1) */
   public Result promote(MemberEndpoint standby, Duration wait) throws SQLException {
     int waitSeconds = (int) Math.max(1, wait.toSeconds());
+    LOG.debug("{}: promoting; opening a session", standby);
     try (Connection connection = connector.allowing(Duration.ofSeconds(waitSeconds)).open(standby)) {
       if (!inRecovery(connection)) {
         LOG.info("{}: already a primary, nothing to promote", standby);

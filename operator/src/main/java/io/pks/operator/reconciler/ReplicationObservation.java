@@ -115,6 +115,9 @@ public record ReplicationObservation(String primary, String standby, Long timeli
   public String toString() {
     return "primary=" + primary + " standby=" + standby + " timeline=" + timeline + " state="
         + replication.state() + " sync=" + replication.syncState() + " lag=" + replication.lagBytes()
-        + " slot=" + Objects.toString(replication.slot(), "none");
+        + " slot=" + Objects.toString(replication.slot(), "none")
+        // The positions a switchover's decision compares: the primary's while it answers, then the target's.
+        + (primary != null ? " wal=" + primaryWalLsn
+            : " received=" + standbyReceivedLsn + (primaryStarting ? " primaryStarting" : ""));
   }
 }
