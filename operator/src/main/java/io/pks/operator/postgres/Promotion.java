@@ -32,32 +32,53 @@ public final class Promotion {
   private static final Duration POLL = Duration.ofMillis(10);
 
   private final PgConnector connector;
+  /** The probe's kept sessions, or null: a session of its own for each promotion. */
+  private final ProbeSessions sessions;
 
+  /** Promotes over a new session, closed after it. */
   public Promotion(PgConnector connector) {
+    this(connector, null);
+  }
+
+  /**
+   * Promotes over the kept session {@code sessions} holds to the member (opened with
+   * {@code connector}, the probe's, when there is none): a failover or switchover then waits for
+   * no new login, which took 100 to 140 ms of a loaded machine's switchover (BENCHMARKS.md).
+   * Each of the promotion's statements is short, within the kept session's wait.
+   */
+  public Promotion(PgConnector connector, ProbeSessions sessions) {
     this.connector = connector;
+    this.sessions = sessions;
   }
 
   /** @param wait how long the promotion may take to complete, in whole seconds (at least 1) */
   public Result promote(MemberEndpoint standby, Duration wait) throws SQLException {
     int waitSeconds = (int) Math.max(1, wait.toSeconds());
-    LOG.debug("{}: promoting; opening a session", standby);
-    try (Connection connection = connector.allowing(Duration.ofSeconds(waitSeconds)).open(standby)) {
-      if (!inRecovery(connection)) {
-        LOG.info("{}: already a primary, nothing to promote", standby);
-        return Result.ALREADY_PRIMARY;
-      }
-      if (SynchronousReplication.clear(connection)) {
-        LOG.info("{}: cleared synchronous_standby_names before promotion: it has no standby yet", standby);
-      }
-      if (!signalled(connection)) {
-        LOG.info("{}: promotion not signalled", standby);
-        return Result.NOT_COMPLETED;
-      }
-      Result result = awaitPromotion(connection, System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos());
-      LOG.info("{}: promotion {}", standby, result == Result.PROMOTED ? "complete"
-          : "not complete after " + waitSeconds + " s");
-      return result;
+    LOG.debug("{}: promoting", standby);
+    if (sessions != null) {
+      return sessions.run(connector, standby, connection -> promote(connection, standby, waitSeconds));
     }
+    try (Connection connection = connector.allowing(Duration.ofSeconds(waitSeconds)).open(standby)) {
+      return promote(connection, standby, waitSeconds);
+    }
+  }
+
+  private static Result promote(Connection connection, MemberEndpoint standby, int waitSeconds) throws SQLException {
+    if (!inRecovery(connection)) {
+      LOG.info("{}: already a primary, nothing to promote", standby);
+      return Result.ALREADY_PRIMARY;
+    }
+    if (SynchronousReplication.clear(connection)) {
+      LOG.info("{}: cleared synchronous_standby_names before promotion: it has no standby yet", standby);
+    }
+    if (!signalled(connection)) {
+      LOG.info("{}: promotion not signalled", standby);
+      return Result.NOT_COMPLETED;
+    }
+    Result result = awaitPromotion(connection, System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos());
+    LOG.info("{}: promotion {}", standby, result == Result.PROMOTED ? "complete"
+        : "not complete after " + waitSeconds + " s");
+    return result;
   }
 
   /** Asks for the promotion without pg_promote()'s own wait: true once the server was signalled. */

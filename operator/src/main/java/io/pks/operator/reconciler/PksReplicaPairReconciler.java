@@ -129,7 +129,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         id -> secrets.eventSource().flatMap(informer -> informer.get(id)), clock);
     this.statuses = new StatusAggregator(clock);
     this.monitor = new ReplicationMonitor(network, credentials, clock);
-    this.actions = new ReplicationActions(network, credentials);
+    this.actions = new ReplicationActions(network, credentials, monitor.sessions());
     this.backups = new BackupRunner(network, credentials, clock);
     this.backupMonitor = new BackupMonitor(network, credentials, backups, clock);
     this.podRoles = new PodRoles(client);

@@ -16,6 +16,7 @@ import io.pks.operator.postgres.ConfigurationReload;
 import io.pks.operator.postgres.Credentials;
 import io.pks.operator.postgres.MemberEndpoint;
 import io.pks.operator.postgres.PgConnector;
+import io.pks.operator.postgres.ProbeSessions;
 import io.pks.operator.postgres.Promotion;
 import io.pks.operator.postgres.ReplicationSetup;
 import io.pks.operator.postgres.SynchronousReplication;
@@ -26,8 +27,10 @@ import io.pks.operator.reconciler.LifecycleStep.Action;
  * member it names). Each is idempotent
  * (create or alter, enable if not enabled, promote if not promoted), so running one again after an
  * operator restart is harmless. They run on the reconcile thread because the step is recorded only
- * once they succeeded: connections use the probe's short timeouts, except the promotion's, which
- * may wait up to {@link #PROMOTION_WAIT} (60 s) for the standby to replay what it received.
+ * once they succeeded: connections use short timeouts. The promotion runs over the probe's kept
+ * session to its target (no new login between a failover's or switchover's decision and the new
+ * primary) and may wait up to {@link #PROMOTION_WAIT} (60 s) for the standby to replay what it
+ * received.
  */
 final class ReplicationActions {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationActions.class);
@@ -37,10 +40,13 @@ final class ReplicationActions {
 
   private final MemberNetwork network;
   private final PairCredentials credentials;
+  /** The probe's kept sessions: the promotion runs over the one to its target. */
+  private final ProbeSessions probeSessions;
 
-  ReplicationActions(MemberNetwork network, PairCredentials credentials) {
+  ReplicationActions(MemberNetwork network, PairCredentials credentials, ProbeSessions probeSessions) {
     this.network = network;
     this.credentials = credentials;
+    this.probeSessions = probeSessions;
   }
 
   /**
@@ -62,7 +68,8 @@ final class ReplicationActions {
       reload(pair, connector, primary, actions.contains(Action.RELOAD_PRIMARY));
       reload(pair, connector, standby, actions.contains(Action.RELOAD_STANDBY));
       if (actions.contains(Action.PROMOTE)) {
-        Promotion.Result promoted = new Promotion(connector).promote(endpoint, PROMOTION_WAIT);
+        Promotion.Result promoted = new Promotion(PgConnector.forProbes(superuser.get()), probeSessions)
+            .promote(endpoint, PROMOTION_WAIT);
         LOG.info("{}: promotion of {}: {}", pair.ref(), primary, promoted);
         if (promoted == Promotion.Result.NOT_COMPLETED) {
           return Optional.of(primary + " did not finish its promotion within " + PROMOTION_WAIT.toSeconds() + " s");

@@ -77,6 +77,11 @@ final class ReplicationMonitor {
     this.sessions = new ProbeSessions(clock);
   }
 
+  /** The probe's kept sessions, one per member: the promotion uses the one to its target. */
+  ProbeSessions sessions() {
+    return sessions;
+  }
+
   PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> eventSource(
       EventSourceContext<PksReplicaPair> context, Duration interval) {
     AtomicInteger threads = new AtomicInteger();
