@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * over a new one, so a member that restarted since the last probe is seen as it is now, not as a
  * broken session; only the new session's outcome is reported.
  *
- * <p>A session is lent to one probe at a time: taken out of the map while in use and put back
- * after, so two probes of the same member (the operator's and a test's) never share one.
+ * <p>A session is lent to one user at a time: taken out of the map while in use and put back
+ * after, so two probes of the same member (the operator's and a test's), or a probe and the
+ * promotion ({@link Promotion}, which runs over the target's kept session), never share one.
  */
 public final class ProbeSessions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeSessions.class);
