@@ -87,6 +87,8 @@ class ProbeSessionsIT {
     String before = pair.queryString(pair.siteA, PROBE_BACKEND);
     pair.siteA.stop();
     assertThat(probePrimary().outcome()).as("a stopped member").isEqualTo(ProbeResult.Outcome.UNREACHABLE);
+    assertThat(probePrimary().outcome()).as("still stopped, checked before a login")
+        .isEqualTo(ProbeResult.Outcome.UNREACHABLE);
     pair.siteA.start();
     pair.siteA.awaitReady();
     ProbeResult restarted = probePrimary();

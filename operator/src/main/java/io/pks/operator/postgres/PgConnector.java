@@ -1,5 +1,9 @@
 package io.pks.operator.postgres;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -7,6 +11,8 @@ import java.util.Properties;
 
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
 
 /**
  * Opens JDBC sessions to members as the operator's user, with short timeouts everywhere: a member
@@ -119,6 +125,27 @@ public final class PgConnector {
       throw failure;
     }
     return session;
+  }
+
+  /**
+   * Connects to the member's port without logging in, and closes at once: whether anything listens
+   * there, for a tenth of a login's system calls and none of pgjdbc's parsing. Waits as long as a
+   * login's connect. A refusal is reported as pgjdbc reports one (SQLSTATE 08001, caused by a
+   * {@link ConnectException}), so that {@link #refused} and the probe's outcome read it alike.
+   */
+  void connectOnly(MemberEndpoint member) throws SQLException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(member.host(), member.port()),
+          (int) timeouts.connect().dividedBy(2).toMillis());
+    } catch (IOException failure) {
+      throw new PSQLException("Nothing answered a connection to " + member + " (checked before a login): "
+          + failure.getMessage(), PSQLState.CONNECTION_UNABLE_TO_CONNECT, failure);
+    }
+  }
+
+  /** Whether a login failed because nothing listened at the member's port (its connection refused). */
+  static boolean refused(SQLException failure) {
+    return failure.getCause() instanceof ConnectException;
   }
 
   /** pgjdbc counts these timeouts in whole seconds; never 0, which means no timeout. */

@@ -48,6 +48,12 @@ public final class ProbeSessions implements AutoCloseable {
 
   private final Clock clock;
   private final Map<String, Kept> idle = new ConcurrentHashMap<>();
+  /**
+   * Members whose last login was refused (nothing listened), with when it was: their next login is
+   * preceded by a bare TCP connect ({@link PgConnector#connectOnly}), which finds a member still
+   * down for half the CPU of pgjdbc's attempt (BENCHMARKS.md, session 17).
+   */
+  private final Map<String, Instant> refusing = new ConcurrentHashMap<>();
   private volatile Instant lastSweep;
 
   public ProbeSessions(Clock clock) {
@@ -58,6 +64,7 @@ public final class ProbeSessions implements AutoCloseable {
   /** Runs {@code work} over {@code member}'s kept session, or a new one; keeps the session it used. */
   public <T> T run(PgConnector connector, MemberEndpoint member, Work<T> work) throws SQLException {
     String key = connector.user() + "@" + member.jdbcUrl();
+    sweepIfDue(clock.instant());
     Kept kept = idle.remove(key);
     if (kept != null) {
       try {
@@ -66,7 +73,25 @@ public final class ProbeSessions implements AutoCloseable {
         LOG.debug("kept session to {} broke ({}); probing over a new one", member, broken.getMessage());
       }
     }
-    return keepAfter(key, connector.open(member), work);
+    return keepAfter(key, login(connector, member, key), work);
+  }
+
+  private Connection login(PgConnector connector, MemberEndpoint member, String key) throws SQLException {
+    try {
+      if (refusing.containsKey(key)) {
+        connector.connectOnly(member);
+      }
+      Connection session = connector.open(member);
+      refusing.remove(key);
+      return session;
+    } catch (SQLException failure) {
+      if (PgConnector.refused(failure)) {
+        refusing.put(key, clock.instant());
+      } else {
+        refusing.remove(key);
+      }
+      throw failure;
+    }
   }
 
   private <T> T keepAfter(String key, Connection session, Work<T> work) throws SQLException {
@@ -78,16 +103,17 @@ public final class ProbeSessions implements AutoCloseable {
       throw failure;
     }
     session.setNetworkTimeout(Runnable::run, (int) KEPT_SESSION_WAIT.toMillis());
-    Instant now = clock.instant();
-    Kept previous = idle.put(key, new Kept(session, now));
+    Kept previous = idle.put(key, new Kept(session, clock.instant()));
     if (previous != null) {
       closeQuietly(previous.session());
     }
-    sweepIfDue(now);
     return result;
   }
 
-  /** Closes sessions left unused; at most once per idle limit, so a probe scans the map rarely. */
+  /**
+   * Closes sessions left unused and forgets refusals as old; at most once per idle limit, so a
+   * probe scans the maps rarely.
+   */
   private void sweepIfDue(Instant now) {
     if (lastSweep.plus(IDLE_LIMIT).isAfter(now)) {
       return;
@@ -98,6 +124,7 @@ public final class ProbeSessions implements AutoCloseable {
         closeQuietly(kept.session());
       }
     });
+    refusing.values().removeIf(refused -> refused.plus(IDLE_LIMIT).isBefore(now));
   }
 
   /** How many sessions are kept between probes. */

@@ -94,7 +94,7 @@ final class ReplicationMonitor {
     // replica that lost its lease) leaves no session open on the members.
     return new PerResourcePollingEventSource<>(ReplicationObservation.class, context,
         new PerResourcePollingConfigurationBuilder<ReplicationObservation, PksReplicaPair, String>(
-            this::observe, interval)
+            regularProbe(interval), interval)
             .withName(NAME)
             .withExecutorService(probes)
             .withResourceIDMapper(observation -> NAME)
@@ -163,6 +163,22 @@ final class ReplicationMonitor {
       public void stop() {
         super.stop();
         sessions.close();
+      }
+    };
+  }
+
+  /** Each pair probed at the interval, on the clock's ticks ({@link ProbeTicks}). */
+  private PerResourcePollingEventSource.ResourceFetcher<ReplicationObservation, PksReplicaPair> regularProbe(
+      Duration interval) {
+    return new PerResourcePollingEventSource.ResourceFetcher<>() {
+      @Override
+      public Set<ReplicationObservation> fetchResources(PksReplicaPair pair) {
+        return observe(pair);
+      }
+
+      @Override
+      public Optional<Duration> fetchDelay(Set<ReplicationObservation> lastObserved, PksReplicaPair pair) {
+        return Optional.of(ProbeTicks.untilNext(clock.instant(), interval));
       }
     };
   }
