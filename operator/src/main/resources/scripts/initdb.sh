@@ -30,5 +30,5 @@ if ! initdb -D "$scratch" --data-checksums --auth=scram-sha-256 --username="$sup
   fail "initdb failed: $(grep -v '^[[:space:]]*$' "$tool_output" | tail -n 1)"
 fi
 mv "$scratch" "$PGDATA"
-sync "$(dirname "$PGDATA")"
+sync "$PKS_DATA_PARENT"
 log "initdb complete"

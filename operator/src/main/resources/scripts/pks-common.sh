@@ -4,14 +4,16 @@
 # the environment or a log line: libpq and initdb read it from files.
 
 # shellcheck shell=sh disable=SC2034 # the variables are used by the scripts that source this file
+# The folder that holds PGDATA, and the markers beside it.
+PKS_DATA_PARENT=$(dirname "$PGDATA")
 # The file beside PGDATA that keeps a member from starting until it has been seeded again.
-PKS_RESEED_MARKER="$(dirname "$PGDATA")/pks-reseed"
+PKS_RESEED_MARKER="$PKS_DATA_PARENT/pks-reseed"
 # The file beside PGDATA that the isolation check leaves when it stopped this member as an isolated
 # primary: it starts as a primary again only once the API server answers (member-entrypoint.sh).
-PKS_ISOLATION_MARKER="$(dirname "$PGDATA")/pks-isolated"
+PKS_ISOLATION_MARKER="$PKS_DATA_PARENT/pks-isolated"
 # The file beside PGDATA that says a pg_rewind of PGDATA began and has not ended: the data may be
 # half rewound, so the member waits, and the next seed copies.
-PKS_REWIND_MARKER="$(dirname "$PGDATA")/pks-rewinding"
+PKS_REWIND_MARKER="$PKS_DATA_PARENT/pks-rewinding"
 # Replication credentials for libpq (primary_conninfo, pg_basebackup), mode 0600.
 PKS_PASSFILE="$PKS_RUN_DIR/replication.pgpass"
 
@@ -54,10 +56,19 @@ write_passfile() {
     umask 077
     rm -f "$3"
     {
-      printf '*:*:*:%s:' "$(printf '%s' "$1" | sed 's/[\\:]/\\&/g')"
+      printf '*:*:*:%s:' "$(passfile_field "$1")"
       sed 's/[\\:]/\\&/g' "$2"
     } > "$3"
   )
+}
+
+# $1 as a field of a libpq passfile: ':' and '\' escaped. A value without them (a role name) is
+# printed as it is, without starting sed: each process costs a member's start milliseconds.
+passfile_field() {
+  case $1 in
+    *\\* | *:*) printf '%s' "$1" | sed 's/[\\:]/\\&/g' ;;
+    *) printf '%s' "$1" ;;
+  esac
 }
 
 # Fails naming $2 unless file $1 (a Secret's key) is one non-empty line: a second line would
@@ -126,9 +137,14 @@ keep_existing_data() {
   fi
 }
 
-# A libpq connection string value in single quotes, so paths with spaces stay one value.
+# A libpq connection string value in single quotes, so paths with spaces stay one value; '\' and
+# "'" escaped. A value without them (host, port, user, path: nearly all) is quoted without
+# starting sed: a standby's start builds five of them.
 conninfo_value() {
-  printf "'%s'" "$(printf '%s' "$1" | sed "s/[\\\\']/\\\\&/g")"
+  case $1 in
+    *\\* | *\'*) printf "'%s'" "$(printf '%s' "$1" | sed "s/[\\\\']/\\\\&/g")" ;;
+    *) printf "'%s'" "$1" ;;
+  esac
 }
 
 # Connection string of a replication connection to the primary; $1 is the application_name, by

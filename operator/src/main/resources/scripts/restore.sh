@@ -124,5 +124,5 @@ sed -i -e '/^restore_command/d' -e '/^recovery_target/d' -e '/^synchronous_stand
   "$scratch/postgresql.auto.conf"
 rm -rf "$socket_dir"
 mv "$scratch" "$PGDATA"
-sync "$(dirname "$PGDATA")"
+sync "$PKS_DATA_PARENT"
 log "restore complete"

@@ -157,7 +157,7 @@ swap() {
     mv "$PGDATA" "$previous"
   fi
   mv "$PKS_STAGING_DIR" "$PGDATA"
-  sync "$(dirname "$PGDATA")"
+  sync "$PKS_DATA_PARENT"
   log "copy swapped into $PGDATA"
 }
 
@@ -165,7 +165,7 @@ finish() {
   rm -rf "$previous"
   rm -f "$PKS_RESEED_MARKER" "$PKS_REWIND_MARKER"
   rm -f "$complete_marker"
-  sync "$(dirname "$PGDATA")"
+  sync "$PKS_DATA_PARENT"
 }
 
 # Connection string of pg_rewind's session on the primary, as the superuser.
@@ -238,7 +238,7 @@ checkpoint_promoted_primary() {
 # when it finds no rewind needed for data that reaches past the fork.
 rewind() {
   : > "$PKS_REWIND_MARKER"
-  sync "$PKS_REWIND_MARKER" "$(dirname "$PGDATA")"
+  sync "$PKS_REWIND_MARKER" "$PKS_DATA_PARENT"
   log "rewinding $PGDATA (timeline $timeline, forked at $fork) to primary $primary's timeline $primary_timeline"
   if ! checkpoint_promoted_primary; then
     log "checkpoint on primary $primary failed: $(last_message)"

@@ -2,11 +2,8 @@ package io.pks.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 
@@ -15,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.pks.operator.MockCluster;
+import io.pks.operator.SettableClock;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 
@@ -75,33 +73,5 @@ class EventRecorderIT {
   private List<Event> events() {
     return cluster.client().v1().events().inNamespace(pair.getMetadata().getNamespace()).list().getItems().stream()
         .sorted(Comparator.comparing(Event::getFirstTimestamp)).toList();
-  }
-
-  /** A clock the test moves. */
-  private static final class SettableClock extends Clock {
-    private Instant now;
-
-    SettableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

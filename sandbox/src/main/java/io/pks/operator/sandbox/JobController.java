@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
@@ -30,8 +31,20 @@ final class JobController {
   static final String JOB_NAME_LABEL = "job-name";
   private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
+  /**
+   * How long a pod this controller created may stay out of the cache before it creates another:
+   * a pass may run before the pod's event has arrived (passes follow changes), and a second pod
+   * then would run the Job's script twice. A pod deleted before it was ever seen is given up on.
+   */
+  static final Duration CREATED_POD_WAIT = Duration.ofSeconds(5);
+
+  /** A pod created for a Job and not yet seen in the cache, by the Job's uid. */
+  private record Created(String pod, Instant at) {
+  }
+
   private final KubernetesClient client;
   private final Clock clock;
+  private final Map<String, Created> created = new ConcurrentHashMap<>();
 
   JobController(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -39,6 +52,7 @@ final class JobController {
   }
 
   void sync(List<Job> jobs, List<Pod> pods) {
+    created.keySet().retainAll(jobs.stream().map(job -> job.getMetadata().getUid()).toList());
     for (Job job : jobs) {
       if (Jobs.finished(job)) {
         continue;
@@ -46,6 +60,9 @@ final class JobController {
       String namespace = job.getMetadata().getNamespace();
       List<Pod> own = pods.stream().filter(p -> p.getMetadata().getNamespace().equals(namespace)
           && job.getMetadata().getName().equals(p.getMetadata().getLabels().get(JOB_NAME_LABEL))).toList();
+      if (awaitingCreated(job, own)) {
+        continue;
+      }
       List<Pod> failed = own.stream().filter(p -> phase(p).equals("Failed")).toList();
       int backoffLimit = job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
       if (own.stream().anyMatch(p -> phase(p).equals("Succeeded"))) {
@@ -53,10 +70,25 @@ final class JobController {
       } else if (failed.size() > backoffLimit) {
         finish(job, false, 0, failed.size());
       } else if (own.size() == failed.size() && backoffOver(failed)) {
-        client.pods().inNamespace(namespace).resource(pod(job)).create();
+        Pod pod = client.pods().inNamespace(namespace).resource(pod(job)).create();
+        created.put(job.getMetadata().getUid(), new Created(pod.getMetadata().getName(), clock.instant()));
         LOG.info("job {}/{}: pod started (failures so far: {})", namespace, job.getMetadata().getName(), failed.size());
       }
     }
+  }
+
+  /** Whether the pod last created for {@code job} is not in the cache yet, and still awaited. */
+  private boolean awaitingCreated(Job job, List<Pod> own) {
+    Created last = created.get(job.getMetadata().getUid());
+    if (last == null) {
+      return false;
+    }
+    boolean seen = own.stream().anyMatch(pod -> pod.getMetadata().getName().equals(last.pod()));
+    if (seen || !clock.instant().isBefore(last.at().plus(CREATED_POD_WAIT))) {
+      created.remove(job.getMetadata().getUid(), last);
+      return false;
+    }
+    return true;
   }
 
   private boolean backoffOver(List<Pod> failed) {

@@ -456,6 +456,11 @@ public final class LocalContainer {
     return process != null && process.isAlive();
   }
 
+  /** Runs {@code action} once the container's process has exited (at once if it has). */
+  void whenExited(Runnable action) {
+    process.onExit().thenRun(action);
+  }
+
   /** Whether the pod's other containers started here (the metrics exporter) all run. */
   boolean sidecarsRunning() {
     return !sidecars.isEmpty() && sidecars.stream().allMatch(Process::isAlive);

@@ -114,6 +114,8 @@ final class LocalKubelet implements AutoCloseable {
   private volatile Map<String, String> apiServerEnv = Map.of();
   private volatile Duration firstBackoff = FIRST_BACKOFF;
   private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
+  /** Told when a container's process exits: a kubelet learns of it at once, not at its next pass. */
+  private volatile Runnable containerExited = () -> { };
   /** Every container started; those no longer running are dropped when the claims in use are asked for. */
   private final Set<LocalContainer> started = ConcurrentHashMap.newKeySet();
   private final ExecutorService stopper = Executors.newCachedThreadPool(r -> {
@@ -280,6 +282,7 @@ final class LocalKubelet implements AutoCloseable {
       }
       run.container.startSidecar(BackupServer.CONTAINER, networkEnv);
       started.add(run.container);
+      run.container.whenExited(containerExited);
       run.startedAt = now;
       run.lastConfigMapSync = now;
       run.waitingReason = null;
@@ -421,6 +424,11 @@ final class LocalKubelet implements AutoCloseable {
    */
   void crashLoopBackOff(Duration first) {
     firstBackoff = first;
+  }
+
+  /** {@code action} runs whenever a container's process exits, on a thread of the JDK's. */
+  void onContainerExit(Runnable action) {
+    this.containerExited = action;
   }
 
   /** Where the pods reach the API server: from now on in every container's environment. */

@@ -42,13 +42,22 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
  * What a cluster does besides the API server, for the sandbox: the StatefulSet and Job
  * controllers (the StatefulSet one schedules too), the garbage collector, a storage provisioner,
  * kube-proxy and the nodes' kubelet, each a small class, run in turn by one loop from informer
- * caches (so the loop costs the API server nothing while nothing changes). kube-proxy's part also
- * runs as soon as a pod's labels or readiness change, as a cluster's follows its watch: -rw takes a
- * new primary when its role label arrives, not at the next pass.
+ * caches (so the loop costs the API server nothing while nothing changes). The loop runs a pass
+ * every 100 ms for what depends on time (back-offs, readiness checks, faults), and as soon as a
+ * pod, StatefulSet, Job, claim or pair changes or a container exits, as a cluster's controllers
+ * and kubelets follow their watches: a Job's pod starts when the Job is created, a deleted pod's
+ * container is stopped when the deletion arrives, not at the next pass. kube-proxy's part also
+ * runs alone as soon as a pod's labels or readiness change: -rw takes a new primary when its role
+ * label arrives.
  */
 public final class LocalRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
   private static final long PERIOD_MILLIS = 100;
+  /**
+   * The least time from the end of one pass to a pass run for a change: a burst of changes (every
+   * pod of a test at once) costs one pass per this at most, not one per change.
+   */
+  private static final long CHANGE_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   /** The Service a cluster's pods reach the API server by: default/kubernetes, port 443. */
   private static final String API_SERVER_SERVICE = "default/kubernetes";
   private static final int API_SERVER_SERVICE_PORT = 443;
@@ -77,6 +86,10 @@ public final class LocalRuntime implements AutoCloseable {
   private final SharedIndexInformer<Node> nodeCache;
   /** Set while kube-proxy's part is queued on the loop: pod changes meanwhile need no other run. */
   private final AtomicBoolean servicesQueued = new AtomicBoolean();
+  /** Set while a pass for a change is queued on the loop: changes meanwhile need no other. */
+  private final AtomicBoolean passQueued = new AtomicBoolean();
+  private volatile boolean started;
+  private volatile long lastPassEnd = System.nanoTime();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "sandbox-runtime");
     thread.setDaemon(true);
@@ -112,6 +125,12 @@ public final class LocalRuntime implements AutoCloseable {
     this.networkPolicyCache = inform(client.network().v1().networkPolicies().inAnyNamespace().inform());
     this.nodeCache = inform(client.nodes().inform());
     podCache.addEventHandler(new EndpointChanges());
+    podCache.addEventHandler(new Changes<>());
+    statefulSetCache.addEventHandler(new Changes<>());
+    jobCache.addEventHandler(new Changes<>());
+    claimCache.addEventHandler(new Changes<>());
+    pairCache.addEventHandler(new Changes<>());
+    kubelet.onContainerExit(this::queuePass);
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> inform(SharedIndexInformer<T> informer) {
@@ -120,7 +139,24 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   public void start() {
+    started = true;
     loop.scheduleWithFixedDelay(this::syncOnce, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Queues a pass on the loop for a change, {@link #CHANGE_GAP_NANOS} after the last at the soonest. */
+  private void queuePass() {
+    if (!started || !passQueued.compareAndSet(false, true)) {
+      return;
+    }
+    long wait = Math.max(0, lastPassEnd + CHANGE_GAP_NANOS - System.nanoTime());
+    try {
+      loop.schedule(() -> {
+        passQueued.set(false);
+        syncOnce();
+      }, wait, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // The runtime is closing: nothing runs any more.
+    }
   }
 
   private void syncOnce() {
@@ -152,6 +188,8 @@ public final class LocalRuntime implements AutoCloseable {
       LOG.debug("sandbox runtime pass: {}", e.getMessage());
     } catch (RuntimeException e) {
       LOG.warn("sandbox runtime pass failed", e);
+    } finally {
+      lastPassEnd = System.nanoTime();
     }
   }
 
@@ -163,6 +201,26 @@ public final class LocalRuntime implements AutoCloseable {
     proxies.sync(services, pods);
     if (nodeNetworking != null) {
       nodeNetworking.sync(services, pods, proxies, kubelet.nodes(), kubelet.faults());
+    }
+  }
+
+  /** Queues a pass when an object the loop acts on is added, changed (a new resourceVersion) or deleted. */
+  private final class Changes<T extends HasMetadata> implements ResourceEventHandler<T> {
+    @Override
+    public void onAdd(T object) {
+      queuePass();
+    }
+
+    @Override
+    public void onUpdate(T before, T after) {
+      if (!Objects.equals(before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())) {
+        queuePass();
+      }
+    }
+
+    @Override
+    public void onDelete(T object, boolean deletedFinalStateUnknown) {
+      queuePass();
     }
   }
 
