@@ -108,7 +108,7 @@ public final class PgConnector {
    * waits up to the socket timeout.
    */
   public Connection open(MemberEndpoint member) throws SQLException {
-    int loginWait = seconds(timeouts.connect().dividedBy(2));
+    int loginWait = seconds(loginWait());
     Properties properties = new Properties();
     PGProperty.USER.set(properties, credentials.user());
     PGProperty.PASSWORD.set(properties, new String(credentials.password()));
@@ -129,14 +129,13 @@ public final class PgConnector {
 
   /**
    * Connects to the member's port without logging in, and closes at once: whether anything listens
-   * there, for a tenth of a login's system calls and none of pgjdbc's parsing. Waits as long as a
-   * login's connect. A refusal is reported as pgjdbc reports one (SQLSTATE 08001, caused by a
+   * there, with fewer system calls than pgjdbc's attempt and none of its parsing. Waits as long as
+   * a login's connect. A refusal is reported as pgjdbc reports one (SQLSTATE 08001, caused by a
    * {@link ConnectException}), so that {@link #refused} and the probe's outcome read it alike.
    */
   void connectOnly(MemberEndpoint member) throws SQLException {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(member.host(), member.port()),
-          (int) timeouts.connect().dividedBy(2).toMillis());
+      socket.connect(new InetSocketAddress(member.host(), member.port()), (int) loginWait().toMillis());
     } catch (IOException failure) {
       throw new PSQLException("Nothing answered a connection to " + member + " (checked before a login): "
           + failure.getMessage(), PSQLState.CONNECTION_UNABLE_TO_CONNECT, failure);
@@ -146,6 +145,11 @@ public final class PgConnector {
   /** Whether a login failed because nothing listened at the member's port (its connection refused). */
   static boolean refused(SQLException failure) {
     return failure.getCause() instanceof ConnectException;
+  }
+
+  /** Each wait of a login: half the connect timeout (see {@link #open}). */
+  private Duration loginWait() {
+    return timeouts.connect().dividedBy(2);
   }
 
   /** pgjdbc counts these timeouts in whole seconds; never 0, which means no timeout. */
