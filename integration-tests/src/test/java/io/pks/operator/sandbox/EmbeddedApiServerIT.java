@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -36,11 +38,14 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Crd;
+import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.sandbox.EmbeddedApiServer.Write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -262,6 +267,47 @@ class EmbeddedApiServerIT {
     assertThat(server.writes()).extracting(Write::path).allMatch(path -> path.contains("/configmaps"));
     server.clearWrites();
     assertThat(server.writes()).isEmpty();
+  }
+
+  /**
+   * Writes find their object by resource and name (StoredKeys) as the store's pass over every object did: the same
+   * name in another namespace or of another kind is another object, a label change moves the object's key, and a
+   * delete held by a finalizer keeps it until the finalizer goes.
+   */
+  @Test
+  void writesFindTheirObjectByResourceNamespaceAndName() {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("other").endMetadata().build())
+        .create();
+    client.configMaps().resource(configMap("c")).create();
+    client.configMaps().inNamespace("other").resource(configMap("c")).create();
+    client.secrets().resource(new SecretBuilder().withNewMetadata().withName("c").endMetadata().build()).create();
+    assertThatThrownBy(() -> client.configMaps().resource(configMap("c")).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+
+    client.configMaps().withName("c").edit(map -> new ConfigMapBuilder(map).editMetadata()
+        .addToLabels("moved", "yes").endMetadata().addToData("a", "2").build());
+    client.configMaps().withName("c").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"b\":\"3\"}}");
+    client.configMaps().withName("c").patch(PatchContext.of(PatchType.JSON),
+        "[{\"op\":\"replace\",\"path\":\"/data/a\",\"value\":\"4\"}]");
+    assertThat(client.configMaps().withName("c").get().getData()).containsExactly(entry("a", "4"), entry("b", "3"));
+    assertThat(client.configMaps().withLabel("moved", "yes").list().getItems()).hasSize(1);
+    assertThat(client.configMaps().inNamespace("other").withName("c").get().getData()).containsExactly(entry("a", "1"));
+
+    PksReplicaPair pair = client.resource(TestPairs.example()).create();
+    pair.setStatus(PksReplicaPairStatus.builder().phase(Phase.Streaming).build());
+    client.resource(pair).updateStatus();
+    assertThat(client.resource(pair).get().getStatus().phase()).isEqualTo(Phase.Streaming);
+
+    client.configMaps().withName("c").edit(map -> new ConfigMapBuilder(map).editMetadata()
+        .addToFinalizers("example.com/hold").endMetadata().build());
+    client.configMaps().withName("c").delete();
+    assertThat(client.configMaps().withName("c").get().getMetadata().getDeletionTimestamp()).isNotNull();
+    client.configMaps().withName("c").edit(map -> new ConfigMapBuilder(map).editMetadata().withFinalizers()
+        .endMetadata().build());
+    assertThat(client.configMaps().withName("c").get()).isNull();
+    client.configMaps().resource(configMap("c")).create();
+    assertThat(client.configMaps().withName("c").get().getData()).containsExactly(entry("a", "1"));
+    assertThat(client.secrets().withName("c").get()).isNotNull();
   }
 
   @Test

@@ -20,11 +20,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
+import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
@@ -36,7 +39,8 @@ import io.pks.operator.sandbox.EmbeddedApiServer.Write;
 /**
  * The Fabric8 CRUD store with what kubectl and the tests need around it: injected faults come first, then
  * discovery, Table responses, and Status bodies on errors the store leaves bodiless. Every write is recorded with
- * the status it got, every injected fault answered with who received it, and every request counted.
+ * the status it got, every injected fault answered with who received it, and every request counted. A write finds
+ * its object by resource and name ({@link StoredKeys}), not by testing every object the store holds.
  */
 final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private static final String SELF_SUBJECT_RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
@@ -51,6 +55,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private final List<FaultAnswered> faultsAnswered = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong requests = new AtomicLong();
   private final InjectedFaults faults = new InjectedFaults();
+  private final StoredKeys storedKeys = new StoredKeys();
   private volatile Function<RecordedRequest, MockResponse> interceptor = request -> null;
   /** What a pod's container printed, by namespace and pod name; empty while it printed nothing. */
   private volatile BiFunction<String, String, Optional<String>> podLogs = (namespace, pod) -> Optional.empty();
@@ -116,6 +121,63 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   @Override
   public JsonNode merge(JsonNode current, String patch) throws KubernetesCrudDispatcherException {
     return JsonMergePatch.apply(current.deepCopy(), asNode(patch));
+  }
+
+  /**
+   * The stored object a write names. The store calls this holding its lock, as it does {@link #processEvent}, the
+   * only place its objects change; without a single resource and name in the query, the store's pass answers.
+   */
+  @Override
+  public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
+    Optional<List<AttributeSet>> candidates = storedKeys.candidates(query);
+    if (candidates.isEmpty()) {
+      return super.findResource(query);
+    }
+    for (AttributeSet key : candidates.get()) {
+      String object = getMap().get(key);
+      if (object != null && key.matches(query)) {
+        return Map.entry(key, object);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Stores, replaces or removes an object as the store does, and keeps {@link #storedKeys} equal to the store's
+   * keys. The store does not say under which key it put the object: it is derived here as the store derives it,
+   * and should the store have used another, every key is indexed again (correct, only slower).
+   */
+  @Override
+  public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+      GenericKubernetesResource resource, String newState) {
+    super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+    if (oldAttributes != null) {
+      storedKeys.remove(oldAttributes);
+    }
+    if (newState != null) {
+      AttributeSet key = storedKey(pathAttributes, resource, newState);
+      if (getMap().containsKey(key)) {
+        storedKeys.add(key);
+      } else {
+        LOG.warn("The store keeps {} under another key than {}: indexing every key again", path, key);
+        synchronized (getMap()) {
+          storedKeys.replaceAll(getMap().keySet());
+        }
+      }
+    }
+  }
+
+  @Override
+  public void reset() {
+    super.reset();
+    storedKeys.replaceAll(List.of());
+  }
+
+  /** The key {@link KubernetesCrudDispatcher#processEvent} stores a new state under. */
+  private AttributeSet storedKey(AttributeSet pathAttributes, GenericKubernetesResource resource, String newState) {
+    KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) attributeExtractor;
+    AttributeSet key = resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
+    return key.containsKey(KubernetesAttributesExtractor.PLURAL) ? key : AttributeSet.merge(pathAttributes, key);
   }
 
   /** An exception escaping the dispatcher leaves the request unanswered: the client would hang, not fail. */
