@@ -38,7 +38,7 @@ public class StatefulSetsDependent extends PairDependent<StatefulSet>
 
   @Override
   public Map<ResourceID, StatefulSet> desiredResources(PksReplicaPair pair, Context<PksReplicaPair> context) {
-    DesiredObjects desired = new DesiredObjects(pair, network);
+    DesiredObjects desired = SharedDesiredObjects.of(pair, context, network);
     Map<ResourceID, StatefulSet> result = new LinkedHashMap<>();
     for (Member member : pair.getSpec().members()) {
       String name = Names.statefulSet(pair.getMetadata().getName(), member.name());

@@ -2,8 +2,10 @@ package io.pks.operator.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -21,10 +23,19 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 /**
  * Everything the operator wants to exist for one (valid) pair, from the builders. The dependents
  * and the {@code render} command both read it, so what is reviewed is what is applied.
+ *
+ * <p>One instance serves one reconcile, whose dependents may read it from several threads at once.
+ * It keeps the hashes its objects carry, the costly part of building them (each serialises a whole
+ * pod template or configuration): a StatefulSet and the check of its pod's template then build and
+ * hash the template once, not once each.
  */
 public final class DesiredObjects {
   private final PksReplicaPair pair;
   private final MemberNetwork network;
+  /** {@link ConfigMaps#startupHash} of {@link #configMap()} once known; two threads may both compute it, alike. */
+  private volatile String startupHash;
+  /** {@link StatefulSets#TEMPLATE_HASH_ANNOTATION} of each member's StatefulSet, by member name. */
+  private final Map<String, String> templateHashes = new ConcurrentHashMap<>();
 
   public DesiredObjects(PksReplicaPair pair, MemberNetwork network) {
     this.pair = pair;
@@ -59,7 +70,19 @@ public final class DesiredObjects {
 
   /** @param existingClaim see {@link StatefulSets#build}; null when creating */
   public StatefulSet statefulSet(Member member, PersistentVolumeClaim existingClaim) {
-    return StatefulSets.build(pair, member, ConfigMaps.startupHash(configMap()), replicas(member.name()), existingClaim);
+    StatefulSet statefulSet = StatefulSets.build(pair, member, startupHash(), replicas(member.name()), existingClaim);
+    templateHashes.putIfAbsent(member.name(), statefulSet.getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(StatefulSets.TEMPLATE_HASH_ANNOTATION));
+    return statefulSet;
+  }
+
+  private String startupHash() {
+    String hash = startupHash;
+    if (hash == null) {
+      hash = ConfigMaps.startupHash(configMap());
+      startupHash = hash;
+    }
+    return hash;
   }
 
   /**
@@ -67,8 +90,12 @@ public final class DesiredObjects {
    * that carries another runs an outdated template.
    */
   public String templateHash(Member member) {
-    return statefulSet(member, null).getSpec().getTemplate().getMetadata().getAnnotations()
-        .get(StatefulSets.TEMPLATE_HASH_ANNOTATION);
+    String known = templateHashes.get(member.name());
+    if (known != null) {
+      return known;
+    }
+    statefulSet(member, null);
+    return templateHashes.get(member.name());
   }
 
   /** {@link ConfigMaps#reloadableHash}: the configuration each member should report in force. */

@@ -50,6 +50,7 @@ import io.pks.operator.dependent.PodDisruptionBudgetDependent;
 import io.pks.operator.dependent.ScriptsDependent;
 import io.pks.operator.dependent.SecretsDependent;
 import io.pks.operator.dependent.ServicesDependent;
+import io.pks.operator.dependent.SharedDesiredObjects;
 import io.pks.operator.dependent.StatefulSetsDependent;
 import io.pks.operator.dependent.VolumeClaimsDependent;
 import io.pks.operator.metrics.PairMetrics;
@@ -185,6 +186,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       LOG.warn("{}: spec refused, nothing changed: {}", pair.ref(), missingSecrets);
       return writeStatus(pair, statuses.invalid(pair, missingSecrets), context).rescheduleAfter(UNSETTLED_RECHECK);
     }
+    DesiredObjects desired = SharedDesiredObjects.start(pair, context, network);
     workflow.reconcile(pair, context).throwAggregateExceptionIfErrorsPresent();
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
     Map<String, Boolean> memberPods = pods.stream()
@@ -196,7 +198,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
         context.getSecondaryResource(ReplicationObservation.class, ReplicationMonitor.NAME);
     Map<String, JobOutcome> jobs = context.getSecondaryResources(Job.class).stream()
         .collect(Collectors.toMap(job -> job.getMetadata().getName(), job -> JobOutcome.of(job, pods)));
-    PairFacts facts = new PairFacts(observation, jobs, memberPods, clock.instant(), configuration(pair, pods),
+    PairFacts facts = new PairFacts(observation, jobs, memberPods, clock.instant(), configuration(pair, desired, pods),
         nodes(pods, context.getSecondaryResources(Node.class)));
     LifecycleStep step = Lifecycle.decide(pair, facts);
     if (!gate.isOpen()) {
@@ -316,8 +318,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
    * What the members should run: the rendered configuration's hash, and the members whose pod
    * carries another template hash than the builders give its StatefulSet now.
    */
-  private PairFacts.Configuration configuration(PksReplicaPair pair, Set<Pod> pods) {
-    DesiredObjects desired = new DesiredObjects(pair, network);
+  private PairFacts.Configuration configuration(PksReplicaPair pair, DesiredObjects desired, Set<Pod> pods) {
     Set<String> outdated = new HashSet<>();
     for (Member member : pair.getSpec().members()) {
       String wanted = desired.templateHash(member);

@@ -85,6 +85,21 @@ class DesiredObjectsTest {
         .isEqualTo(new DesiredObjects(pair(null), NETWORK).scriptsConfigMap());
   }
 
+  @Test
+  void theTemplateHashIsTheStatefulSetsWhicheverIsAskedFirst() {
+    PksReplicaPair pair = pair(status(Phase.Streaming, List.of()));
+    DesiredObjects builtFirst = new DesiredObjects(pair, NETWORK);
+    String fromStatefulSet = builtFirst.statefulSet(Member.named("a"), null).getSpec().getTemplate().getMetadata()
+        .getAnnotations().get(StatefulSets.TEMPLATE_HASH_ANNOTATION);
+    assertThat(builtFirst.templateHash(Member.named("a"))).hasSize(64).isEqualTo(fromStatefulSet);
+
+    DesiredObjects askedFirst = new DesiredObjects(pair, NETWORK);
+    assertThat(askedFirst.templateHash(Member.named("a"))).isEqualTo(fromStatefulSet);
+    assertThat(askedFirst.templateHash(Member.named("b"))).isNotEqualTo(fromStatefulSet)
+        .isEqualTo(askedFirst.statefulSet(Member.named("b"), null).getSpec().getTemplate().getMetadata()
+            .getAnnotations().get(StatefulSets.TEMPLATE_HASH_ANNOTATION));
+  }
+
   private static final LoopbackNetwork NETWORK = new LoopbackNetwork(Map.of());
 
   private static int replicas(PksReplicaPair pair, String member) {
