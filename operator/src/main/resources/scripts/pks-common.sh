@@ -178,6 +178,7 @@ identify_primary() {
 }
 
 # pg_controldata's value for the label $1, from its output in $control.
+# shellcheck disable=SC2154 # the caller sets $control (pg_controldata's output, or empty when it has none)
 control_value() {
   printf '%s\n' "$control" | sed -n "s/^$1:[[:space:]]*//p"
 }
