@@ -25,9 +25,9 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
  * and the {@code render} command both read it, so what is reviewed is what is applied.
  *
  * <p>One instance serves one reconcile, whose dependents may read it from several threads at once.
- * It keeps the hashes its objects carry, the costly part of building them (each serialises a whole
- * pod template or configuration): a StatefulSet and the check of its pod's template then build and
- * hash the template once, not once each.
+ * It keeps the hashes its StatefulSets carry, the costly part of building them (the whole pod
+ * template serialised, the configuration built and hashed): a StatefulSet and the check of its
+ * pod's template then build and hash the template once, not once each.
  */
 public final class DesiredObjects {
   private final PksReplicaPair pair;
