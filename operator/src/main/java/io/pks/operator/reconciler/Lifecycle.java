@@ -824,9 +824,10 @@ final class Lifecycle {
     }
 
     /**
-     * SwitchingOver: once the old primary has stopped and the target has received WAL beyond the
-     * old primary's last recorded position (its shutdown checkpoint: the clean stop sent every
-     * commit), promote. Until it stops, the recorded position follows the primary's.
+     * SwitchingOver: once the old primary has stopped (its pod gone and no answer from it) and the
+     * target has received WAL beyond the old primary's last recorded position (its shutdown
+     * checkpoint: the clean stop sent every commit), promote. Until it stops, the recorded position
+     * follows the primary's.
      */
     LifecycleStep switchingOver() {
       String target = state.targetPrimary();
@@ -841,7 +842,9 @@ final class Lifecycle {
         return cancelled(EventReason.SwitchoverCancelled, "Switchover to " + target + " cancelled as requested"
             + " before promoting it: " + primary + " starts again as the primary.");
       }
-      if (facts.podExists(primary) && !stopOverdue()) {
+      // Stopped once it no longer answers at all: while it answers that it is shutting down (57P03),
+      // its shutdown checkpoint may not be written or sent yet, even where its pod is already gone.
+      if ((facts.podExists(primary) || facts.primaryStarting()) && !stopOverdue()) {
         return waiting(Phase.SwitchingOver, "Switching over to " + target + ": waiting for " + primary
             + " to stop cleanly.");
       }
