@@ -842,9 +842,7 @@ final class Lifecycle {
         return cancelled(EventReason.SwitchoverCancelled, "Switchover to " + target + " cancelled as requested"
             + " before promoting it: " + primary + " starts again as the primary.");
       }
-      // Stopped once it no longer answers at all: while it answers that it is shutting down (57P03),
-      // its shutdown checkpoint may not be written or sent yet, even where its pod is already gone.
-      if ((facts.podExists(primary) || facts.primaryStarting()) && !stopOverdue()) {
+      if (!oldPrimaryStopped() && !stopOverdue()) {
         return waiting(Phase.SwitchingOver, "Switching over to " + target + ": waiting for " + primary
             + " to stop cleanly.");
       }
@@ -853,6 +851,15 @@ final class Lifecycle {
         return awaitingIsolationStop(Phase.SwitchingOver, target).orElseGet(() -> switchedOver(target));
       }
       return uncleanSwitchover(target);
+    }
+
+    /**
+     * Its pod gone and no answer from it: a primary that still answers, even that it is shutting
+     * down (57P03: its shutdown checkpoint may not be written or sent yet), has not stopped. A
+     * cluster keeps a pod until its container has exited; the sandbox deletes it at once.
+     */
+    private boolean oldPrimaryStopped() {
+      return !facts.podExists(primary) && !facts.answersAsPrimary(primary) && !facts.primaryStarting();
     }
 
     /**

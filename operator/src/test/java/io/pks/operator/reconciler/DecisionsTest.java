@@ -664,6 +664,25 @@ class DecisionsTest {
   }
 
   /**
+   * Found in the sandbox, which deletes a pod at once and stops its container up to 0.2 s later:
+   * the old primary, taking no more writes once -rw had left it, still answered as primary at its
+   * recorded position when its pod was gone, and its standby was promoted 7 ms before the old one
+   * was even asked to stop (FailoverE2E, read from the members' logs). A primary that answers is
+   * not stopped, pod or no pod.
+   */
+  @Test
+  void aSwitchoverWaitsWhileTheOldPrimaryStillAnswersAsPrimaryWithItsPodGone() {
+    seen(A, B, "streaming", "sync", 0L);
+    situation.primaryWalLsn = "0/5000000";
+    situation.standbyReceivedLsn = "0/5000028";
+    situation.pods.remove(A);
+    LifecycleStep waiting = decide(switchingOver());
+    assertThat(waiting.actions()).as("two writable primaries").isEmpty();
+    assertThat(waiting.phase()).isEqualTo(Phase.SwitchingOver);
+    assertThat(waiting.message()).isEqualTo("Switching over to site-b: waiting for site-a to stop cleanly.");
+  }
+
+  /**
    * Found in the sandbox, which deletes a pod at once (a cluster keeps it until its container has
    * exited): in 3 of a benchmark's 10 switchovers the target was promoted 58 to 108 ms before the
    * old primary had written its shutdown checkpoint. While the old primary answers that it is
