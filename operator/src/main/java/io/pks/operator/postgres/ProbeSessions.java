@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -36,6 +37,8 @@ public final class ProbeSessions implements AutoCloseable {
 
   /** Sessions no probe used for this long are closed: their pair was deleted or moved. */
   static final Duration IDLE_LIMIT = Duration.ofMinutes(2);
+  /** SQLSTATEs of a login the server ended: admin_shutdown, and query_canceled while authenticating. */
+  private static final Set<String> ENDED_BY_THE_SERVER = Set.of("57P01", "57014");
 
   /** A probe's work over one session. */
   @FunctionalInterface
@@ -76,7 +79,25 @@ public final class ProbeSessions implements AutoCloseable {
     return keepAfter(key, login(connector, member, key), work);
   }
 
+  /**
+   * A login, tried once more when the server ended it (57P01, or 57014 while it authenticated): a
+   * fast shutdown ends the logins under way, then answers new ones that it is shutting down
+   * (57P03). The probe reports that answer, not the ended login, which reads as unreachable: a
+   * switchover then took an old primary still writing its shutdown checkpoint for stopped.
+   */
   private Connection login(PgConnector connector, MemberEndpoint member, String key) throws SQLException {
+    try {
+      return loginOnce(connector, member, key);
+    } catch (SQLException failure) {
+      if (!ENDED_BY_THE_SERVER.contains(failure.getSQLState())) {
+        throw failure;
+      }
+      LOG.debug("login to {} ended by the server ({}); logging in once more", member, failure.getMessage());
+      return loginOnce(connector, member, key);
+    }
+  }
+
+  private Connection loginOnce(PgConnector connector, MemberEndpoint member, String key) throws SQLException {
     try {
       if (refusing.containsKey(key)) {
         connector.connectOnly(member);

@@ -3,10 +3,14 @@ package io.pks.operator.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +50,26 @@ class ProbeSessionsTest {
     }
   }
 
+  /**
+   * A fast shutdown ends the logins under way (57P01, or 57014 for one still authenticating) before
+   * the server answers new ones that it is shutting down (57P03). Read as unreachable, such an end
+   * let a switchover take the old primary for stopped while it was still writing its shutdown
+   * checkpoint (BENCHMARKS.md, session 18): the probe logs in once more and reports what that says.
+   */
+  @Test
+  void aLoginEndedByTheServerIsTriedOnceMore() throws Exception {
+    try (FatalServer server = new FatalServer("57014", "57P03", "57P03")) {
+      MemberEndpoint member = new MemberEndpoint("site-a", "127.0.0.1", server.port());
+      try (ProbeSessions sessions = new ProbeSessions(Clock.systemUTC())) {
+        SQLException failure = probe(sessions, member);
+        assertThat(failure.getSQLState()).isEqualTo("57P03");
+        assertThat(ProbeResult.ofFailure("site-a", failure, Clock.systemUTC().instant()).outcome())
+            .isEqualTo(ProbeResult.Outcome.STARTING);
+        assertThat(server.logins()).as("the ended login, then one more").isEqualTo(2);
+      }
+    }
+  }
+
   private static SQLException probe(ProbeSessions sessions, MemberEndpoint member) {
     return catchThrowableOfType(() -> sessions.run(PROBES, member, session -> true), SQLException.class);
   }
@@ -77,6 +101,68 @@ class ProbeSessionsTest {
       }
       Thread.sleep(100);
       return accepted.get();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+      server.close();
+      acceptor.join();
+    }
+  }
+
+  /**
+   * Answers each login with a FATAL ErrorResponse of the next SQLSTATE given, as PostgreSQL does when
+   * it cannot take the session (after answering "no" to an SSL or GSS encryption request).
+   */
+  private static final class FatalServer implements AutoCloseable {
+    private static final int SSL_REQUEST = 80877103;
+    private static final int GSS_REQUEST = 80877104;
+    private final ServerSocket server;
+    private final AtomicInteger logins = new AtomicInteger();
+    private final Thread acceptor;
+
+    FatalServer(String... states) throws IOException {
+      server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+      acceptor = new Thread(() -> {
+        for (String state : states) {
+          try (Socket client = server.accept()) {
+            answer(client, state);
+          } catch (IOException closed) {
+            return;
+          }
+        }
+      });
+      acceptor.start();
+    }
+
+    private void answer(Socket client, String state) throws IOException {
+      DataInputStream in = new DataInputStream(client.getInputStream());
+      DataOutputStream out = new DataOutputStream(client.getOutputStream());
+      while (true) {
+        byte[] packet = new byte[in.readInt() - 4];
+        in.readFully(packet);
+        int code = ByteBuffer.wrap(packet).getInt();
+        if (code != SSL_REQUEST && code != GSS_REQUEST) {
+          break;
+        }
+        out.writeByte('N');
+        out.flush();
+      }
+      logins.incrementAndGet();
+      byte[] fields = ("SFATAL\0VFATAL\0C" + state + "\0Mended by the test's server\0\0")
+          .getBytes(StandardCharsets.US_ASCII);
+      out.writeByte('E');
+      out.writeInt(fields.length + 4);
+      out.write(fields);
+      out.flush();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    int logins() {
+      return logins.get();
     }
 
     @Override
