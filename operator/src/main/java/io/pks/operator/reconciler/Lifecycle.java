@@ -863,8 +863,10 @@ final class Lifecycle {
     }
 
     /**
-     * The old primary has not answered for the failover bound and its pod is still there: its node
-     * may be lost, and the clean stop may never be seen. The failover rules decide from here.
+     * The old primary has not answered as primary for the failover bound and has not stopped (its
+     * pod is still there, or it still answers that it is shutting down): its node may be lost, and
+     * the clean stop may never be seen. The failover rules decide from here. One that still answers
+     * as primary is never overdue: it runs, and the switchover waits for it or for its cancellation.
      */
     private boolean stopOverdue() {
       return facts.primaryUnreachableFor(primary).compareTo(Duration.ofSeconds(failover.primaryUnavailableSeconds())) >= 0;
