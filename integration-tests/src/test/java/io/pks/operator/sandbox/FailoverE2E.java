@@ -10,7 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
@@ -347,14 +347,16 @@ class FailoverE2E {
     assertThat(events(pair, EventReason.StandbyReseeded)).isZero();
   }
 
-  /** A line PostgreSQL logged, at the time its prefix gives ({@code %m}: milliseconds, GMT). */
-  private record LogLine(Instant at, String text) {
-    private static final DateTimeFormatter PREFIX = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'GMT'")
-        .withZone(ZoneOffset.UTC);
+  /**
+   * A line PostgreSQL logged, at the time its prefix gives ({@code %m}: milliseconds, then the
+   * zone's name, which both members on this machine share, so it is left out).
+   */
+  private record LogLine(LocalDateTime at, String text) {
+    private static final DateTimeFormatter PREFIX = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
     static List<LogLine> of(String log) {
-      return log.lines().filter(line -> line.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} GMT .*"))
-          .map(line -> new LogLine(PREFIX.parse(line.substring(0, 27), Instant::from), line)).toList();
+      return log.lines().filter(line -> line.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\S+ .*"))
+          .map(line -> new LogLine(LocalDateTime.parse(line.substring(0, 23), PREFIX), line)).toList();
     }
   }
 
@@ -373,14 +375,14 @@ class FailoverE2E {
           continue;
         }
         seen++;
-        Instant shutdown = old.stream().filter(line -> line.text().contains("received fast shutdown request"))
+        LocalDateTime shutdown = old.stream().filter(line -> line.text().contains("received fast shutdown request"))
             .map(LogLine::at).filter(at -> !at.isAfter(promote.at())).reduce((first, second) -> second)
             .orElseThrow(() -> new AssertionError("no shutdown of the old primary before " + target + "'s promotion at "
                 + promote.at() + "; its log: " + old.stream().map(LogLine::text)
                 .filter(text -> text.matches(".*(shutdown request|shutting down|checkpoint complete|promote request|ready to accept).*"))
                 .toList()));
         // The checkpoint after "shutting down": one already under way when the request came ends first.
-        Instant checkpoint = old.stream().filter(line -> line.text().endsWith("LOG:  shutting down"))
+        LocalDateTime checkpoint = old.stream().filter(line -> line.text().endsWith("LOG:  shutting down"))
             .map(LogLine::at).filter(at -> !at.isBefore(shutdown)).findFirst()
             .flatMap(shuttingDown -> old.stream().filter(line -> line.text().contains("checkpoint complete"))
                 .map(LogLine::at).filter(at -> !at.isBefore(shuttingDown)).findFirst())
