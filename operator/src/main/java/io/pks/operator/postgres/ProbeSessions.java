@@ -83,7 +83,7 @@ public final class ProbeSessions implements AutoCloseable {
    * A login, tried once more when the server ended it (57P01, or 57014 while it authenticated): a
    * fast shutdown ends the logins under way, then answers new ones that it is shutting down
    * (57P03). The probe reports that answer, not the ended login, which reads as unreachable: a
-   * switchover then took an old primary still writing its shutdown checkpoint for stopped.
+   * switchover then took an old primary still shutting down for stopped.
    */
   private Connection login(PgConnector connector, MemberEndpoint member, String key) throws SQLException {
     try {
