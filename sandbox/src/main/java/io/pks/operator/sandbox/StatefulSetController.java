@@ -52,6 +52,9 @@ public final class StatefulSetController {
       int replicas = set.getSpec().getReplicas() == null ? 1 : set.getSpec().getReplicas();
       String revision = revision(set);
       if (replicas > 0) {
+        if ((pod.isEmpty() || !missingClaims(set, podName, claims).isEmpty()) && deleted(set)) {
+          continue;
+        }
         ensureClaims(set, podName, claims);
         if (pod.isEmpty()) {
           String node = schedulableNode(set, nodes);
@@ -91,19 +94,48 @@ public final class StatefulSetController {
     LOG.info("pod {}/{} deleted: {}", namespace, name, why);
   }
 
+  /**
+   * Whether the set is gone from the API server though the pass's list still has it. The caches
+   * follow the server each on its own watch: the garbage collector may have deleted the set and,
+   * after it, the claims its owner owned, and the claims' cache may show that first. A claim made
+   * then would have no owner and outlive the pair; a pod would start on a deleted pair's data. So
+   * before creating anything the set is read from the server, as Kubernetes' controllers read an
+   * owner again before they act for it.
+   */
+  private boolean deleted(StatefulSet set) {
+    StatefulSet current = client.apps().statefulSets().inNamespace(set.getMetadata().getNamespace())
+        .withName(set.getMetadata().getName()).get();
+    boolean deleted = current == null || !current.getMetadata().getUid().equals(set.getMetadata().getUid());
+    if (deleted) {
+      LOG.info("statefulset {}/{} is gone: nothing is created for it", set.getMetadata().getNamespace(),
+          set.getMetadata().getName());
+    }
+    return deleted;
+  }
+
+  /** The set's claim templates whose claim for {@code podName} is not in {@code claims}. */
+  private static List<PersistentVolumeClaim> missingClaims(StatefulSet set, String podName,
+      List<PersistentVolumeClaim> claims) {
+    String namespace = set.getMetadata().getNamespace();
+    return set.getSpec().getVolumeClaimTemplates().stream()
+        .filter(template -> claims.stream().noneMatch(c -> c.getMetadata().getNamespace().equals(namespace)
+            && c.getMetadata().getName().equals(claimName(template, podName))))
+        .toList();
+  }
+
+  private static String claimName(PersistentVolumeClaim template, String podName) {
+    return template.getMetadata().getName() + "-" + podName;
+  }
+
   private void ensureClaims(StatefulSet set, String podName, List<PersistentVolumeClaim> claims) {
     String namespace = set.getMetadata().getNamespace();
-    for (PersistentVolumeClaim template : set.getSpec().getVolumeClaimTemplates()) {
-      String name = template.getMetadata().getName() + "-" + podName;
-      boolean exists = claims.stream().anyMatch(c -> c.getMetadata().getNamespace().equals(namespace)
-          && c.getMetadata().getName().equals(name));
-      if (!exists) {
-        Map<String, String> labels = new LinkedHashMap<>(set.getSpec().getSelector().getMatchLabels());
-        client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
-            .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
-            .withSpec(template.getSpec()).build()).create();
-        LOG.info("statefulset {}/{}: created claim {}", namespace, set.getMetadata().getName(), name);
-      }
+    for (PersistentVolumeClaim template : missingClaims(set, podName, claims)) {
+      String name = claimName(template, podName);
+      Map<String, String> labels = new LinkedHashMap<>(set.getSpec().getSelector().getMatchLabels());
+      client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
+          .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+          .withSpec(template.getSpec()).build()).create();
+      LOG.info("statefulset {}/{}: created claim {}", namespace, set.getMetadata().getName(), name);
     }
   }
 
@@ -163,7 +195,7 @@ public final class StatefulSetController {
     // Each claim template becomes the pod's volume of the same name.
     set.getSpec().getVolumeClaimTemplates().forEach(claim -> pod.editSpec().addNewVolume()
         .withName(claim.getMetadata().getName())
-        .withNewPersistentVolumeClaim().withClaimName(claim.getMetadata().getName() + "-" + podName)
+        .withNewPersistentVolumeClaim().withClaimName(claimName(claim, podName))
         .endPersistentVolumeClaim().endVolume().endSpec());
     return pod.build();
   }
