@@ -162,9 +162,11 @@ class RbacCoverageIT {
           .filter(claim -> claim.getStatus() != null && claim.getStatus().getCapacity() != null
               && new Quantity("40Gi").equals(claim.getStatus().getCapacity().get("storage"))).count() == 2);
       pair.deleteAndAwaitStopped();
-      await("volumes and Secrets deleted").atMost(SandboxPair.BOUND).until(() -> pair.client()
-          .persistentVolumeClaims().inNamespace(NS).list().getItems().isEmpty()
-          && pair.client().secrets().inNamespace(NS).list().getItems().isEmpty());
+      // Asserted, not polled for true: a timeout then names what outlived the pair.
+      await("volumes and Secrets deleted").atMost(SandboxPair.BOUND).untilAsserted(() -> {
+        assertThat(pair.client().persistentVolumeClaims().inNamespace(NS).list().getItems()).as("claims").isEmpty();
+        assertThat(pair.client().secrets().inNamespace(NS).list().getItems()).as("Secrets").isEmpty();
+      });
       sandbox.stopOperator();
     }
     synchronized (accesses) {
