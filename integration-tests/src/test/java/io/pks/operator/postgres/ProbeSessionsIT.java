@@ -1,12 +1,12 @@
 package io.pks.operator.postgres;
 
+import static io.pks.operator.postgres.ServerSessions.established;
+import static io.pks.operator.postgres.ServerSessions.probeBackends;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -51,15 +51,15 @@ class ProbeSessionsIT {
     assertThat(probeStandby().outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
     try (Connection primary = pair.connector.open(pair.siteA.endpoint());
         Connection standby = pair.connector.open(pair.siteB.endpoint())) {
-      long primarySessions = endedSessions(primary);
-      long standbySessions = endedSessions(standby);
+      long primarySessions = established(primary);
+      long standbySessions = established(standby);
       List<String> backends = List.of(probeBackends(primary), probeBackends(standby));
       for (int i = 0; i < 20; i++) {
         assertThat(probePrimary().role()).isEqualTo(ProbeResult.Role.PRIMARY);
         assertThat(probeStandby().role()).isEqualTo(ProbeResult.Role.STANDBY);
       }
-      assertThat(endedSessions(primary)).as("sessions ended on the primary").isEqualTo(primarySessions);
-      assertThat(endedSessions(standby)).as("sessions ended on the standby").isEqualTo(standbySessions);
+      assertThat(established(primary)).as("sessions established on the primary").isEqualTo(primarySessions);
+      assertThat(established(standby)).as("sessions established on the standby").isEqualTo(standbySessions);
       assertThat(List.of(probeBackends(primary), probeBackends(standby))).isEqualTo(backends)
           .allSatisfy(pid -> assertThat(pid).matches("[0-9]+"));
     }
@@ -72,11 +72,11 @@ class ProbeSessionsIT {
         Connection primary = pair.connector.open(pair.siteA.endpoint())) {
       PgConnector archiver = PgConnector.forArchiver(pair.superuser);
       assertThat(Archiver.read(archiverSessions, archiver, pair.siteA.endpoint()).failing()).isFalse();
-      long sessionsBefore = endedSessions(primary);
+      long sessionsBefore = established(primary);
       for (int i = 0; i < 20; i++) {
         assertThat(Archiver.read(archiverSessions, archiver, pair.siteA.endpoint()).failing()).isFalse();
       }
-      assertThat(endedSessions(primary)).as("sessions ended on the primary").isEqualTo(sessionsBefore);
+      assertThat(established(primary)).as("sessions established on the primary").isEqualTo(sessionsBefore);
       assertThat(archiverSessions.kept()).isEqualTo(1);
     }
   }
@@ -123,24 +123,6 @@ class ProbeSessionsIT {
 
   private static ProbeResult probeStandby() {
     return probe.probe(pair.siteB.endpoint(), pair.siteAAsPeer());
-  }
-
-  /** Sessions that ended on a member, read over a session held open so that reading ends none. */
-  private static long endedSessions(Connection held) throws SQLException {
-    return Long.parseLong(single(held, "SELECT sum(sessions) FROM pg_stat_database"));
-  }
-
-  /** The probe's backends on a member, by process id. */
-  private static String probeBackends(Connection held) throws SQLException {
-    return single(held, "SELECT string_agg(pid::text, ',') FROM (" + PROBE_BACKEND + ") AS probe");
-  }
-
-  private static String single(Connection held, String sql) throws SQLException {
-    try (Statement statement = held.createStatement();
-        ResultSet row = statement.executeQuery(sql)) {
-      row.next();
-      return row.getString(1);
-    }
   }
 
   private static void signal(String signal, String pid) throws IOException, InterruptedException {

@@ -1,11 +1,11 @@
 package io.pks.operator.postgres;
 
+import static io.pks.operator.postgres.ServerSessions.established;
+import static io.pks.operator.postgres.ServerSessions.probeBackends;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,34 +88,17 @@ class PromotionIT {
         Connection held = pair.connector.open(pair.siteB.endpoint())) {
       MemberProbe probe = new MemberProbe(probeConnector, sessions, Clock.systemUTC());
       assertThat(probe.probe(pair.siteB.endpoint(), pair.siteAAsPeer()).role()).isEqualTo(ProbeResult.Role.STANDBY);
-      String probeBackend = probeBackend(held);
-      long sessionsBefore = sessionsEstablished(held);
+      String probeBackend = probeBackends(held);
+      long sessionsBefore = established(held);
 
       assertThat(new Promotion(probeConnector, sessions).promote(pair.siteB.endpoint(), Duration.ofSeconds(10)))
           .isEqualTo(Promotion.Result.PROMOTED);
 
       assertThat(probe.probe(pair.siteB.endpoint(), pair.siteAAsPeer()).role()).isEqualTo(ProbeResult.Role.PRIMARY);
-      assertThat(sessionsEstablished(held)).as("sessions established on the target").isEqualTo(sessionsBefore);
-      assertThat(probeBackend(held)).as("the probe's backend on the target").isEqualTo(probeBackend)
+      assertThat(established(held)).as("sessions established on the target").isEqualTo(sessionsBefore);
+      assertThat(probeBackends(held)).as("the probe's backend on the target").isEqualTo(probeBackend)
           .matches("[0-9]+");
       assertThat(sessions.kept()).isEqualTo(1);
-    }
-  }
-
-  /** Sessions established on the member (pg_stat_database; a backend reports its own before its first answer). */
-  private static long sessionsEstablished(Connection held) throws SQLException {
-    return Long.parseLong(single(held, "SELECT sum(sessions) FROM pg_stat_database"));
-  }
-
-  private static String probeBackend(Connection held) throws SQLException {
-    return single(held, "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE application_name = '"
-        + PgConnector.PROBE_APPLICATION_NAME + "'");
-  }
-
-  private static String single(Connection held, String sql) throws SQLException {
-    try (Statement statement = held.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-      row.next();
-      return row.getString(1);
     }
   }
 

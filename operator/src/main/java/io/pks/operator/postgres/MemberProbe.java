@@ -91,12 +91,7 @@ public final class MemberProbe {
 
   public ProbeResult probe(MemberEndpoint member, Peer peer) {
     try {
-      if (sessions != null) {
-        return sessions.run(connector, member, session -> probe(session, member, peer));
-      }
-      try (Connection session = connector.open(member)) {
-        return probe(session, member, peer);
-      }
+      return ProbeSessions.runOn(sessions, connector, member, session -> probe(session, member, peer));
     } catch (SQLException failure) {
       ProbeResult result = ProbeResult.ofFailure(member.member(), failure, clock.instant());
       LOG.debug("probe of {}: {} ({})", member, result.outcome(), result.detail());

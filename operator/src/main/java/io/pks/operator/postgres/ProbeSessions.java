@@ -64,6 +64,20 @@ public final class ProbeSessions implements AutoCloseable {
     this.lastSweep = clock.instant();
   }
 
+  /**
+   * Runs {@code work} over {@code member}'s kept session in {@code sessions}, or, when there are
+   * none (null), over a new session of {@code connector}'s, closed after it.
+   */
+  public static <T> T runOn(ProbeSessions sessions, PgConnector connector, MemberEndpoint member, Work<T> work)
+      throws SQLException {
+    if (sessions != null) {
+      return sessions.run(connector, member, work);
+    }
+    try (Connection session = connector.open(member)) {
+      return work.apply(session);
+    }
+  }
+
   /** Runs {@code work} over {@code member}'s kept session, or a new one; keeps the session it used. */
   public <T> T run(PgConnector connector, MemberEndpoint member, Work<T> work) throws SQLException {
     String key = connector.user() + "@" + member.jdbcUrl();

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The primary's side of replication: the replication role, the standby's physical slot and the
- * metrics sidecar's monitoring role. Every call is idempotent (create, or alter what differs) and say whether they changed anything, so
- * the operator can run them on every reconcile and after any restart. The connector's user must be
- * a superuser: the role check reads pg_authid.
+ * metrics sidecar's monitoring role. Every call is idempotent (create, or alter what differs) and
+ * says whether it changed anything, so the operator can run them on every reconcile and after any
+ * restart. The connector's user must be a superuser: the role check reads pg_authid.
  */
 public final class ReplicationSetup {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationSetup.class);
@@ -25,9 +25,23 @@ public final class ReplicationSetup {
   }
 
   private final PgConnector connector;
+  /** The probe's kept sessions, or null: a session of its own for each call. */
+  private final ProbeSessions sessions;
 
+  /** Each call over a new session, closed after it. */
   public ReplicationSetup(PgConnector connector) {
+    this(connector, null);
+  }
+
+  /**
+   * Each call over the kept session {@code sessions} holds to the primary (opened with
+   * {@code connector}, the probe's, when there is none): a bootstrap's three calls then log in no
+   * more, where each took a SCRAM login of about 50 ms on a loaded machine (BENCHMARKS.md). Each
+   * call's statements are short, within the kept session's wait.
+   */
+  public ReplicationSetup(PgConnector connector, ProbeSessions sessions) {
     this.connector = connector;
+    this.sessions = sessions;
   }
 
   /**
@@ -39,41 +53,50 @@ public final class ReplicationSetup {
    */
   public Change ensureRole(MemberEndpoint primary, Credentials role, int connectionLimit)
       throws SQLException {
-    try (Connection connection = connector.open(primary)) {
+    return ProbeSessions.runOn(sessions, connector, primary, connection -> {
       connection.setAutoCommit(false);
-      PGConnection pg = connection.unwrap(PGConnection.class);
-      String attributes = "LOGIN REPLICATION CONNECTION LIMIT " + connectionLimit;
-      String identifier = pg.escapeIdentifier(role.user());
-      try (PreparedStatement select = connection.prepareStatement(
-          "SELECT rolcanlogin, rolreplication, rolconnlimit, rolpassword FROM pg_authid WHERE rolname = ?");
-          Statement statement = connection.createStatement()) {
-        select.setString(1, role.user());
-        try (ResultSet row = select.executeQuery()) {
-          if (!row.next()) {
-            statement.execute("CREATE ROLE " + identifier + " " + attributes);
-            pg.alterUserPassword(role.user(), role.password(), ScramVerifier.ENCRYPTION);
-            connection.commit();
-            LOG.info("{}: created replication role {} ({})", primary, role.user(), attributes);
-            return Change.CREATED;
-          }
-          boolean attributesDiffer = !row.getBoolean(1) || !row.getBoolean(2) || row.getInt(3) != connectionLimit;
-          boolean passwordDiffers = !ScramVerifier.matches(row.getString(4), role.password());
-          if (!attributesDiffer && !passwordDiffers) {
-            connection.rollback();
-            return Change.UNCHANGED;
-          }
-          if (attributesDiffer) {
-            statement.execute("ALTER ROLE " + identifier + " " + attributes);
-          }
-          if (passwordDiffers) {
-            pg.alterUserPassword(role.user(), role.password(), ScramVerifier.ENCRYPTION);
-          }
+      Change change = ensureRole(connection, primary, role, connectionLimit);
+      // Only once committed or rolled back: a failure leaves the session to be closed, which rolls back.
+      connection.setAutoCommit(true);
+      return change;
+    });
+  }
+
+  /** ensureRole in the session's transaction, which it commits or rolls back. */
+  private static Change ensureRole(Connection connection, MemberEndpoint primary, Credentials role,
+      int connectionLimit) throws SQLException {
+    PGConnection pg = connection.unwrap(PGConnection.class);
+    String attributes = "LOGIN REPLICATION CONNECTION LIMIT " + connectionLimit;
+    String identifier = pg.escapeIdentifier(role.user());
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT rolcanlogin, rolreplication, rolconnlimit, rolpassword FROM pg_authid WHERE rolname = ?");
+        Statement statement = connection.createStatement()) {
+      select.setString(1, role.user());
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          statement.execute("CREATE ROLE " + identifier + " " + attributes);
+          pg.alterUserPassword(role.user(), role.password(), ScramVerifier.ENCRYPTION);
           connection.commit();
-          LOG.info("{}: updated replication role {} ({}{})", primary, role.user(),
-              attributesDiffer ? attributes : "attributes unchanged",
-              passwordDiffers ? ", new password" : "");
-          return Change.UPDATED;
+          LOG.info("{}: created replication role {} ({})", primary, role.user(), attributes);
+          return Change.CREATED;
         }
+        boolean attributesDiffer = !row.getBoolean(1) || !row.getBoolean(2) || row.getInt(3) != connectionLimit;
+        boolean passwordDiffers = !ScramVerifier.matches(row.getString(4), role.password());
+        if (!attributesDiffer && !passwordDiffers) {
+          connection.rollback();
+          return Change.UNCHANGED;
+        }
+        if (attributesDiffer) {
+          statement.execute("ALTER ROLE " + identifier + " " + attributes);
+        }
+        if (passwordDiffers) {
+          pg.alterUserPassword(role.user(), role.password(), ScramVerifier.ENCRYPTION);
+        }
+        connection.commit();
+        LOG.info("{}: updated replication role {} ({}{})", primary, role.user(),
+            attributesDiffer ? attributes : "attributes unchanged",
+            passwordDiffers ? ", new password" : "");
+        return Change.UPDATED;
       }
     }
   }
@@ -84,8 +107,13 @@ public final class ReplicationSetup {
    * only by peer authentication on the pod's socket (pg_hba.conf).
    */
   public Change ensureMonitoringRole(MemberEndpoint primary, String role) throws SQLException {
-    try (Connection connection = connector.open(primary);
-        PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+    return ProbeSessions.runOn(sessions, connector, primary,
+        connection -> ensureMonitoringRole(connection, primary, role));
+  }
+
+  private static Change ensureMonitoringRole(Connection connection, MemberEndpoint primary, String role)
+      throws SQLException {
+    try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
       exists.setString(1, role);
       try (ResultSet row = exists.executeQuery()) {
         if (row.next()) {
@@ -106,9 +134,12 @@ public final class ReplicationSetup {
    * at once, so nothing the standby will need is recycled between now and its first connection.
    */
   public Change ensureSlot(MemberEndpoint primary, String slot) throws SQLException {
-    try (Connection connection = connector.open(primary);
-        PreparedStatement exists = connection.prepareStatement(
-            "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+    return ProbeSessions.runOn(sessions, connector, primary, connection -> ensureSlot(connection, primary, slot));
+  }
+
+  private static Change ensureSlot(Connection connection, MemberEndpoint primary, String slot) throws SQLException {
+    try (PreparedStatement exists = connection.prepareStatement(
+        "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
       exists.setString(1, slot);
       try (ResultSet row = exists.executeQuery()) {
         if (row.next()) {

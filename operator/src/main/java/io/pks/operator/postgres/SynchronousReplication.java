@@ -27,15 +27,28 @@ public final class SynchronousReplication {
   }
 
   private final PgConnector connector;
+  /** The probe's kept sessions, or null: a session of its own for each call. */
+  private final ProbeSessions sessions;
 
+  /** Each call over a new session, closed after it. */
   public SynchronousReplication(PgConnector connector) {
+    this(connector, null);
+  }
+
+  /**
+   * Each call over the kept session {@code sessions} holds to the primary (opened with
+   * {@code connector}, the probe's, when there is none), as {@link ReplicationSetup}: the step
+   * that ends a bootstrap waits for no login.
+   */
+  public SynchronousReplication(PgConnector connector, ProbeSessions sessions) {
     this.connector = connector;
+    this.sessions = sessions;
   }
 
   /** Makes {@code standby} (a member name, its application_name) the primary's synchronous standby. */
   public Enabling enable(MemberEndpoint primary, String standby) throws SQLException {
     String wanted = standbyNames(standby);
-    try (Connection connection = connector.open(primary)) {
+    return ProbeSessions.runOn(sessions, connector, primary, connection -> {
       if (wanted.equals(current(connection))) {
         return Enabling.ALREADY_ENABLED;
       }
@@ -46,18 +59,18 @@ public final class SynchronousReplication {
       set(connection, wanted);
       LOG.info("{}: synchronous replication enabled: synchronous_standby_names = {}", primary, wanted);
       return Enabling.ENABLED;
-    }
+    });
   }
 
   /** Makes the primary commit without waiting for any standby; true if it was waiting for one. */
   public boolean disable(MemberEndpoint primary) throws SQLException {
-    try (Connection connection = connector.open(primary)) {
+    return ProbeSessions.runOn(sessions, connector, primary, connection -> {
       boolean changed = clear(connection);
       if (changed) {
         LOG.info("{}: synchronous replication disabled", primary);
       }
       return changed;
-    }
+    });
   }
 
   /** synchronous_standby_names for one named standby, quoted as an identifier. */

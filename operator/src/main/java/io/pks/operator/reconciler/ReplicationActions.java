@@ -30,7 +30,9 @@ import io.pks.operator.reconciler.LifecycleStep.Action;
  * once they succeeded: connections use short timeouts. The promotion runs over the probe's kept
  * session to its target (no new login between a failover's or switchover's decision and the new
  * primary) and may wait up to {@link #PROMOTION_WAIT} (60 s) for the standby to replay what it
- * received.
+ * received. Replication's setup and synchronous_standby_names' changes also run over the probe's
+ * kept session to the primary: a bootstrap's steps wait for no login. A reload opens a session
+ * of its own.
  */
 final class ReplicationActions {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationActions.class);
@@ -40,7 +42,7 @@ final class ReplicationActions {
 
   private final MemberNetwork network;
   private final PairCredentials credentials;
-  /** The probe's kept sessions: the promotion runs over the one to its target. */
+  /** The probe's kept sessions: the promotion, replication's setup and synchronous_standby_names use them. */
   private final ProbeSessions probeSessions;
 
   ReplicationActions(MemberNetwork network, PairCredentials credentials, ProbeSessions probeSessions) {
@@ -62,13 +64,14 @@ final class ReplicationActions {
       return Optional.of("Secret " + Names.superuserSecret(pair) + " has no password");
     }
     PgConnector connector = new PgConnector(superuser.get(), PgConnector.Timeouts.DEFAULT);
+    PgConnector probes = PgConnector.forProbes(superuser.get());
     MemberEndpoint endpoint = network.endpoint(pair, primary);
     String standby = pair.getSpec().peerOf(primary);
     try {
       reload(pair, connector, primary, actions.contains(Action.RELOAD_PRIMARY));
       reload(pair, connector, standby, actions.contains(Action.RELOAD_STANDBY));
       if (actions.contains(Action.PROMOTE)) {
-        Promotion.Result promoted = new Promotion(PgConnector.forProbes(superuser.get()), probeSessions)
+        Promotion.Result promoted = new Promotion(probes, probeSessions)
             .promote(endpoint, PROMOTION_WAIT);
         LOG.info("{}: promotion of {}: {}", pair.ref(), primary, promoted);
         if (promoted == Promotion.Result.NOT_COMPLETED) {
@@ -76,7 +79,7 @@ final class ReplicationActions {
         }
       }
       if (actions.contains(Action.DISABLE_SYNC)) {
-        boolean changed = new SynchronousReplication(connector).disable(endpoint);
+        boolean changed = new SynchronousReplication(probes, probeSessions).disable(endpoint);
         LOG.info("{}: synchronous replication off on {} (was on: {})", pair.ref(), primary, changed);
       }
       if (actions.contains(Action.CONFIGURE_REPLICATION)) {
@@ -84,7 +87,7 @@ final class ReplicationActions {
         if (role.isEmpty()) {
           return Optional.of("Secret " + Names.replicationSecret(pair) + " has no password");
         }
-        var setup = new ReplicationSetup(connector);
+        var setup = new ReplicationSetup(probes, probeSessions);
         var roleChange = setup.ensureRole(endpoint, role.get(), pair.getSpec().replication().connectionLimit());
         LOG.info("{}: replication role {} on {}: {}", pair.ref(), role.get().user(), primary, roleChange);
         var monitoringChange = setup.ensureMonitoringRole(endpoint, MemberMetrics.MONITORING_ROLE);
@@ -95,7 +98,7 @@ final class ReplicationActions {
         }
       }
       if (actions.contains(Action.ENABLE_SYNC)) {
-        var enabling = new SynchronousReplication(connector).enable(endpoint, standby);
+        var enabling = new SynchronousReplication(probes, probeSessions).enable(endpoint, standby);
         if (enabling == SynchronousReplication.Enabling.REFUSED_STANDBY_NOT_STREAMING) {
           return Optional.of("standby " + standby + " is not streaming yet, synchronous replication not enabled");
         }
