@@ -25,7 +25,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * The StatefulSet controller of the sandbox, for one-pod sets: pod {@code <set>-0} exists while
- * replicas is 1, with the claims of its templates (created if missing, adopted if there), and is
+ * replicas is 1, with the claims of its templates (created if missing, adopted if there; nothing is
+ * created for a set the API server no longer has, see {@link #deleted}), and is
  * replaced when the pod template changes (a rolling update of one), unless the set's update
  * strategy is OnDelete: then a pod made from an older template runs until someone deletes it.
  * It schedules too: each set's pod goes to a node of its own, {@code <namespace>-<set>-1}, or,
@@ -52,10 +53,11 @@ public final class StatefulSetController {
       int replicas = set.getSpec().getReplicas() == null ? 1 : set.getSpec().getReplicas();
       String revision = revision(set);
       if (replicas > 0) {
-        if ((pod.isEmpty() || !missingClaims(set, podName, claims).isEmpty()) && deleted(set)) {
+        List<PersistentVolumeClaim> missing = missingClaims(set, podName, claims);
+        if ((pod.isEmpty() || !missing.isEmpty()) && deleted(set)) {
           continue;
         }
-        ensureClaims(set, podName, claims);
+        createClaims(set, podName, missing);
         if (pod.isEmpty()) {
           String node = schedulableNode(set, nodes);
           client.pods().inNamespace(namespace).resource(pod(set, podName, revision, node)).create();
@@ -127,9 +129,10 @@ public final class StatefulSetController {
     return template.getMetadata().getName() + "-" + podName;
   }
 
-  private void ensureClaims(StatefulSet set, String podName, List<PersistentVolumeClaim> claims) {
+  /** Creates the claims of {@code templates} for {@code podName}. */
+  private void createClaims(StatefulSet set, String podName, List<PersistentVolumeClaim> templates) {
     String namespace = set.getMetadata().getNamespace();
-    for (PersistentVolumeClaim template : missingClaims(set, podName, claims)) {
+    for (PersistentVolumeClaim template : templates) {
       String name = claimName(template, podName);
       Map<String, String> labels = new LinkedHashMap<>(set.getSpec().getSelector().getMatchLabels());
       client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
