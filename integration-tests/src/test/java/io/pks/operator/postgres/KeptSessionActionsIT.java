@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -34,11 +35,15 @@ class KeptSessionActionsIT {
       MemberProbe probe = new MemberProbe(probeConnector, sessions, Clock.systemUTC());
       assertThat(probe.probe(primary, pair.siteBAsPeer()).role()).isEqualTo(ProbeResult.Role.PRIMARY);
       String probeBackend = probeBackends(held);
+      try (Statement drop = held.createStatement()) {
+        drop.execute("DROP EXTENSION pg_walinspect");
+      }
       long sessionsBefore = established(held);
 
       ReplicationSetup setup = new ReplicationSetup(probeConnector, sessions);
       assertThat(setup.ensureRole(primary, pair.replication, limit + 1)).isEqualTo(ReplicationSetup.Change.UPDATED);
       assertThat(setup.ensureMonitoringRole(primary, "kept_monitor")).isEqualTo(ReplicationSetup.Change.CREATED);
+      assertThat(setup.ensureWalInspect(primary)).isEqualTo(ReplicationSetup.Change.CREATED);
       assertThat(setup.ensureSlot(primary, "kept_slot")).isEqualTo(ReplicationSetup.Change.CREATED);
       assertThat(new SynchronousReplication(probeConnector, sessions).enable(primary, LocalPair.SITE_B))
           .isEqualTo(SynchronousReplication.Enabling.ENABLED);
@@ -48,6 +53,8 @@ class KeptSessionActionsIT {
           .as("the role's change, committed").isEqualTo(Integer.toString(limit + 1));
       assertThat(single(held, "SELECT count(*) FROM pg_roles WHERE rolname = 'kept_monitor'"))
           .as("the role created after it, committed").isEqualTo("1");
+      assertThat(single(held, "SELECT count(*) FROM pg_extension WHERE extname = 'pg_walinspect'"))
+          .as("the extension, committed").isEqualTo("1");
       assertThat(single(held, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'kept_slot'"))
           .isEqualTo("1");
       await("synchronous_standby_names applied").atMost(Duration.ofSeconds(10))

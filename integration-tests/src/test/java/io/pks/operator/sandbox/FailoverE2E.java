@@ -96,6 +96,10 @@ class FailoverE2E {
     // removed as it stopped): promoted as a clean switchover, never by the failover rules.
     assertThat(events(switchover, EventReason.SwitchedOver)).isEqualTo(2);
     assertThat(events(switchover, EventReason.Promoted)).isZero();
+    // Proven by the checkpoint itself, replayed on the target (pg_walinspect), not by more WAL.
+    assertThat(eventMessages(switchover, EventReason.SwitchedOver)).hasSize(2)
+        .allMatch(message -> message.matches(".*it replayed site-[ab]'s shutdown checkpoint at [0-9A-F]+/[0-9A-F]+, its"
+            + " last record: a clean stop.*"));
     assertEachPromotionFollowedTheShutdownCheckpoint(switchover, 2);
     assertRejoinedWithoutACopy(switchover, 2);
   }
@@ -404,6 +408,11 @@ class FailoverE2E {
   private static long events(SandboxPair pair, EventReason reason) {
     return pair.client().v1().events().inNamespace(pair.namespace).list().getItems().stream()
         .filter(e -> reason.name().equals(e.getReason())).mapToLong(e -> e.getCount()).sum();
+  }
+
+  private static List<String> eventMessages(SandboxPair pair, EventReason reason) {
+    return pair.client().v1().events().inNamespace(pair.namespace).list().getItems().stream()
+        .filter(e -> reason.name().equals(e.getReason())).map(e -> e.getMessage()).toList();
   }
 
   private static ObjectNode spec(ObjectNode json) {

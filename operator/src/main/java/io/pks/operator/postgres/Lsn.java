@@ -14,6 +14,11 @@ public final class Lsn {
     return Long.parseLong(lsn.substring(0, slash), 16) << 32 | Long.parseLong(lsn.substring(slash + 1), 16);
   }
 
+  /** Whether {@code lsn} is {@code than} or beyond it; false when either is unknown (null). */
+  public static boolean atOrBeyond(String lsn, String than) {
+    return lsn != null && than != null && Long.compareUnsigned(parse(lsn), parse(than)) >= 0;
+  }
+
   /** Whether {@code lsn} is strictly beyond {@code than}; false when either is unknown (null). */
   public static boolean beyond(String lsn, String than) {
     return lsn != null && than != null && Long.compareUnsigned(parse(lsn), parse(than)) > 0;

@@ -23,9 +23,32 @@ public final class MemberProbe {
    *
    * @param member its name, its application_name in pg_stat_replication
    * @param slot the slot the primary keeps for it; null when the pair keeps none
+   * @param switchoverLsn set when the probed member is a switchover's target, to the old primary's
+   *     last recorded position: the probe then also asks whether the last record it replayed is
+   *     that primary's shutdown checkpoint, after this position ({@link ProbeResult.ShutdownCheckpoint})
    */
-  public record Peer(String member, String slot) {
+  public record Peer(String member, String slot, String switchoverLsn) {
+    public Peer(String member, String slot) {
+      this(member, slot, null);
+    }
   }
+
+  /**
+   * The last WAL record a standby replayed, when it is a shutdown checkpoint that starts after the
+   * given position, by pg_walinspect (PostgreSQL 15 on). A clean stop's checkpoint is a primary's
+   * last record: replayed and still the last, it shows that the primary stopped cleanly and that
+   * everything it wrote is here. The records are read only when the standby replayed beyond the
+   * position (pg_get_wal_records_info refuses an empty range), and the scalar subquery is
+   * evaluated only then.
+   */
+  private static final String SHUTDOWN_CHECKPOINT = """
+      SELECT CASE WHEN pg_last_wal_replay_lsn() > ?::pg_lsn THEN (
+        SELECT last.start_lsn::text FROM (
+          SELECT start_lsn, resource_manager, record_type
+          FROM pg_get_wal_records_info(?::pg_lsn, pg_last_wal_replay_lsn())
+          ORDER BY start_lsn DESC LIMIT 1) AS last
+        WHERE last.resource_manager = 'XLOG' AND last.record_type = 'CHECKPOINT_SHUTDOWN') END
+      """;
 
   /**
    * A custom setting (it has a dot) that PostgreSQL keeps without using: the operator renders into
@@ -108,10 +131,38 @@ public final class MemberProbe {
         boolean standby = row.getBoolean(1);
         long timeline = row.getLong(2);
         ProbeResult.Settings settings = settings(row);
-        return standby
-            ? ProbeResult.ofStandby(member.member(), timeline, standbyView(row), settings, clock.instant())
-            : ProbeResult.ofPrimary(member.member(), timeline, primaryView(row), settings, clock.instant());
+        if (!standby) {
+          return ProbeResult.ofPrimary(member.member(), timeline, primaryView(row), settings, clock.instant());
+        }
+        ProbeResult.ShutdownCheckpoint checkpoint = peer.switchoverLsn() == null ? null
+            : shutdownCheckpoint(session, member, peer.switchoverLsn());
+        return ProbeResult.ofStandby(member.member(), timeline, standbyView(row, checkpoint), settings,
+            clock.instant());
       }
+    }
+  }
+
+  /**
+   * The standby's word on its primary's clean stop since {@code switchoverLsn}. Without
+   * pg_walinspect (not created, or an image without PostgreSQL's contrib modules), or when its WAL
+   * cannot be read, it is unreadable: nothing is known either way. A lost session is the probe's
+   * failure, as for the probe's own query.
+   */
+  private static ProbeResult.ShutdownCheckpoint shutdownCheckpoint(Connection session, MemberEndpoint member,
+      String switchoverLsn) throws SQLException {
+    try (PreparedStatement statement = session.prepareStatement(SHUTDOWN_CHECKPOINT)) {
+      statement.setString(1, switchoverLsn);
+      statement.setString(2, switchoverLsn);
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        return new ProbeResult.ShutdownCheckpoint(true, row.getString(1));
+      }
+    } catch (SQLException failure) {
+      if (ProbeResult.Outcome.of(failure) == ProbeResult.Outcome.UNREACHABLE) {
+        throw failure;
+      }
+      LOG.debug("{}: its WAL records cannot be read: {}", member, failure.getMessage());
+      return ProbeResult.ShutdownCheckpoint.UNREADABLE;
     }
   }
 
@@ -125,9 +176,10 @@ public final class MemberProbe {
     return new ProbeResult.PrimaryView(row.getString(3), stream, slot, row.getString(15), row.getString(23));
   }
 
-  private static ProbeResult.StandbyView standbyView(ResultSet row) throws SQLException {
+  private static ProbeResult.StandbyView standbyView(ResultSet row, ProbeResult.ShutdownCheckpoint checkpoint)
+      throws SQLException {
     return new ProbeResult.StandbyView(row.getString(16), row.getString(17), row.getString(18),
-        row.getObject(19, Double.class));
+        row.getObject(19, Double.class), checkpoint);
   }
 
   private static ProbeResult.Settings settings(ResultSet row) throws SQLException {

@@ -105,9 +105,33 @@ public record ProbeResult(
    * @param walReceiverStatus pg_stat_wal_receiver.status (streaming, ...); null without a receiver
    * @param secondsSinceReceipt how long ago, by the standby's own clock, its receiver last got a
    *     message (WAL or keepalive) from the primary; null without a receiver
+   * @param shutdownCheckpoint what its WAL shows of its primary's clean stop, asked only of a
+   *     switchover's target ({@link MemberProbe.Peer#switchoverLsn}); null when not asked
    */
   public record StandbyView(String receiveLsn, String replayLsn, String walReceiverStatus,
-      Double secondsSinceReceipt) {
+      Double secondsSinceReceipt, ShutdownCheckpoint shutdownCheckpoint) {
+    public StandbyView(String receiveLsn, String replayLsn, String walReceiverStatus, Double secondsSinceReceipt) {
+      this(receiveLsn, replayLsn, walReceiverStatus, secondsSinceReceipt, null);
+    }
+  }
+
+  /**
+   * Whether a switchover's target replayed its old primary's shutdown checkpoint: the record a
+   * primary writes last in a clean stop, after every commit (docs/safety.md, "Switchover"). Read
+   * with pg_walinspect over the target's own WAL.
+   *
+   * @param readable whether the target could read its WAL records (pg_walinspect installed); when
+   *     not, nothing is known either way
+   * @param lsn where that checkpoint starts, when it is the last record the target replayed and
+   *     comes after the asked position; null otherwise
+   */
+  public record ShutdownCheckpoint(boolean readable, String lsn) {
+    static final ShutdownCheckpoint UNREADABLE = new ShutdownCheckpoint(false, null);
+
+    /** Replayed, and the last record: the old primary stopped cleanly and the target has all it wrote. */
+    public boolean replayed() {
+      return lsn != null;
+    }
   }
 
   /**

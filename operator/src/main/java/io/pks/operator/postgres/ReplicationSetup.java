@@ -21,8 +21,13 @@ public final class ReplicationSetup {
 
   /** What an ensure call did. */
   public enum Change {
-    CREATED, UPDATED, UNCHANGED
+    CREATED, UPDATED, UNCHANGED,
+    /** Nothing: the server cannot have it (an extension its installation does not carry). */
+    UNAVAILABLE
   }
+
+  /** The extension a switchover's target reads its WAL records with ({@link MemberProbe}). */
+  static final String WAL_INSPECT = "pg_walinspect";
 
   private final PgConnector connector;
   /** The probe's kept sessions, or null: a session of its own for each call. */
@@ -127,6 +132,47 @@ public final class ReplicationSetup {
       LOG.info("{}: created monitoring role {}", primary, role);
       return Change.CREATED;
     }
+  }
+
+  /**
+   * Creates the extension pg_walinspect (PostgreSQL 15 on, among its contrib modules) in the
+   * primary's maintenance database if it is not there; the standby gets it by replication. Its
+   * functions are for superusers only. With it a switchover's target shows that the old primary
+   * stopped cleanly (its shutdown checkpoint replayed), and the promotion need not wait for that
+   * primary's postmaster to exit (docs/safety.md, "Switchover"). A server that does not carry it is
+   * no failure: switchovers then wait for the exit, as without it.
+   */
+  public Change ensureWalInspect(MemberEndpoint primary) throws SQLException {
+    return ProbeSessions.runOn(sessions, connector, primary, connection -> ensureWalInspect(connection, primary));
+  }
+
+  private static Change ensureWalInspect(Connection connection, MemberEndpoint primary) throws SQLException {
+    try (PreparedStatement state = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_extension"
+        + " WHERE extname = ?), EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = ?)")) {
+      state.setString(1, WAL_INSPECT);
+      state.setString(2, WAL_INSPECT);
+      try (ResultSet row = state.executeQuery()) {
+        row.next();
+        if (row.getBoolean(1)) {
+          return Change.UNCHANGED;
+        }
+        if (!row.getBoolean(2)) {
+          return Change.UNAVAILABLE;
+        }
+      }
+    }
+    // Its commit waits for no standby: a primary held in sync with a standby being re-seeded
+    // (Required) would otherwise wait for that re-seed, which waits for this. As in ensureRole, a
+    // failure leaves the session to be closed, which rolls the transaction back.
+    connection.setAutoCommit(false);
+    try (Statement create = connection.createStatement()) {
+      create.execute("SET LOCAL synchronous_commit = local");
+      create.execute("CREATE EXTENSION IF NOT EXISTS " + WAL_INSPECT);
+    }
+    connection.commit();
+    connection.setAutoCommit(true);
+    LOG.info("{}: created extension {}", primary, WAL_INSPECT);
+    return Change.CREATED;
   }
 
   /**

@@ -12,7 +12,7 @@ import io.pks.operator.model.PairRoles;
 /**
  * What the recorded step waits for that only the probe can show: a member just started answering
  * as primary, a standby just started streaming, synchronous replication just enabled shown as
- * {@code sync}, a switchover's old primary stopped with its last WAL received by the target. PostgreSQL tells nobody when these happen, so the next step would otherwise wait
+ * {@code sync}, a switchover's old primary stopped with its shutdown checkpoint replayed by the target. PostgreSQL tells nobody when these happen, so the next step would otherwise wait
  * for the next probe, up to an interval after the fact (the bootstrap waited three of them). While
  * one is awaited the monitor probes the pair at once and then at a short interval (BENCHMARKS.md,
  * "bootstrap").
@@ -46,7 +46,7 @@ final class Handoff {
           ? Optional.of("primary " + primary + " answering") : Optional.empty();
       case SeedingStandby, Rejoining -> started(status, standby)
           ? Optional.of("standby " + standby + " streaming") : Optional.empty();
-      // The old primary's clean stop, and its last WAL received by the target, before the promotion.
+      // The old primary's clean stop, its shutdown checkpoint replayed by the target, before the promotion.
       case SwitchingOver -> Optional.ofNullable(status.targetPrimary()).map(target -> "switchover to " + target);
       case Streaming -> pair.getSpec().replication().synchronous() != SynchronousMode.Off
           && status.synchronousStandby() == null ? Optional.of("standby " + standby + " in sync") : Optional.empty();

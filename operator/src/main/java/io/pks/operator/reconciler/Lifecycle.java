@@ -824,15 +824,20 @@ final class Lifecycle {
     }
 
     /**
-     * SwitchingOver: once the old primary has stopped (its pod gone and no answer from it) and the
-     * target has received WAL beyond the old primary's last recorded position (its shutdown
-     * checkpoint: the clean stop sent every commit), promote. Until it stops, the recorded position
-     * follows the primary's.
+     * SwitchingOver: promote once the old primary has stopped cleanly, which its last record shows:
+     * its shutdown checkpoint, written after every commit and sent to the target before it exits.
+     * Until it stops, the recorded position follows the primary's. When the target can read its WAL
+     * records (pg_walinspect), the proof is that checkpoint replayed there as its last record, after
+     * the recorded position, while the old primary no longer answers as primary: no need to wait
+     * for its postmaster to exit or its pod to go, as nothing is written after that checkpoint.
+     * When it cannot, the old primary must have stopped (its pod gone and no answer from it) and the
+     * target must have received WAL beyond the recorded position; that cannot tell a clean stop
+     * from one whose replication connection broke (docs/safety.md, "Known limits").
      */
     LifecycleStep switchingOver() {
       String target = state.targetPrimary();
       if (facts.answersAsPrimary(target)) {
-        return switchedOver(target);
+        return switchedOver(target, "it answers as primary already");
       }
       if (facts.answersAsPrimary(primary) && Lsn.beyond(facts.primaryWalLsn(), state.switchoverLsn())) {
         return new LifecycleStep(state.phase(Phase.SwitchingOver).switchoverLsn(facts.primaryWalLsn()), Set.of(), null,
@@ -842,13 +847,20 @@ final class Lifecycle {
         return cancelled(EventReason.SwitchoverCancelled, "Switchover to " + target + " cancelled as requested"
             + " before promoting it: " + primary + " starts again as the primary.");
       }
+      Optional<String> checkpoint = facts.replayedShutdownCheckpoint(state.switchoverLsn());
+      if (checkpoint.isPresent() && !facts.answersAsPrimary(primary)) {
+        return switchedOver(target, "it replayed " + primary + "'s shutdown checkpoint at " + checkpoint.get()
+            + ", its last record: a clean stop");
+      }
       if (!oldPrimaryStopped() && !stopOverdue()) {
         return waiting(Phase.SwitchingOver, "Switching over to " + target + ": waiting for " + primary
             + " to stop cleanly.");
       }
-      if (Lsn.beyond(facts.standbyReceivedLsn(), state.switchoverLsn())) {
+      if (!facts.shutdownCheckpointReadable() && Lsn.beyond(facts.standbyReceivedLsn(), state.switchoverLsn())) {
         // Its shutdown checkpoint arrived, but a pod still there may be a primary cut off after it.
-        return awaitingIsolationStop(Phase.SwitchingOver, target).orElseGet(() -> switchedOver(target));
+        return awaitingIsolationStop(Phase.SwitchingOver, target).orElseGet(() -> switchedOver(target,
+            "it received WAL beyond " + primary + "'s last position " + state.switchoverLsn() + " after " + primary
+                + " stopped"));
       }
       return uncleanSwitchover(target);
     }
@@ -872,9 +884,10 @@ final class Lifecycle {
       return facts.primaryUnreachableFor(primary).compareTo(Duration.ofSeconds(failover.primaryUnavailableSeconds())) >= 0;
     }
 
-    private LifecycleStep switchedOver(String target) {
-      return promote(target, primary, EventReason.SwitchedOver, target + " promoted by a switchover; it takes the writes"
-          + " and the SIP traffic. " + primary + " is re-seeded as its standby.");
+    /** The switchover's promotion; {@code proof} says why the old primary counts as stopped cleanly. */
+    private LifecycleStep switchedOver(String target, String proof) {
+      return promote(target, primary, EventReason.SwitchedOver, target + " promoted by a switchover (" + proof
+          + "); it takes the writes and the SIP traffic. " + primary + " is re-seeded as its standby.");
     }
 
     /**
@@ -882,8 +895,11 @@ final class Lifecycle {
      * may not have been clean, so the failover rules decide (bound, Manual mode, a safe target).
      */
     private LifecycleStep uncleanSwitchover(String target) {
-      String why = target + " has received WAL up to " + facts.standbyReceivedLsn() + ", not beyond " + primary
-          + "'s last position " + state.switchoverLsn() + " (its shutdown checkpoint is missing)";
+      String why = facts.shutdownCheckpointReadable()
+          ? target + "'s last replayed WAL record is not " + primary + "'s shutdown checkpoint after its last position "
+              + state.switchoverLsn()
+          : target + " has received WAL up to " + facts.standbyReceivedLsn() + ", not beyond " + primary
+              + "'s last position " + state.switchoverLsn() + " (its shutdown checkpoint is missing)";
       Duration lost = facts.primaryUnreachableFor(primary);
       Duration bound = Duration.ofSeconds(failover.primaryUnavailableSeconds());
       if (lost.compareTo(bound) < 0) {

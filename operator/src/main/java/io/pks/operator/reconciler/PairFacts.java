@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.pks.operator.postgres.Lsn;
 import io.pks.operator.postgres.ProbeResult;
 import io.pks.operator.postgres.WalGap;
 
@@ -128,6 +129,28 @@ record PairFacts(Optional<ReplicationObservation> observation, Map<String, JobOu
   /** The standby's last received WAL position; null when unknown. */
   String standbyReceivedLsn() {
     return observation.map(ReplicationObservation::standbyReceivedLsn).orElse(null);
+  }
+
+  /**
+   * Where the old primary's shutdown checkpoint starts, when the standby (a switchover's target)
+   * replayed it as its last record, at or after {@code switchoverLsn}: the old primary stopped
+   * cleanly, and everything it wrote is on the standby. Empty otherwise. At, not only after: an
+   * idle primary's current position is where its next record, the checkpoint, will start (4 of a
+   * benchmark's 10 switchovers); a checkpoint of an earlier stop starts before any position
+   * recorded after it.
+   */
+  Optional<String> replayedShutdownCheckpoint(String switchoverLsn) {
+    return observation.map(ReplicationObservation::shutdownCheckpoint).map(ProbeResult.ShutdownCheckpoint::lsn)
+        .filter(lsn -> Lsn.atOrBeyond(lsn, switchoverLsn));
+  }
+
+  /**
+   * Whether the standby could read its WAL records for the switchover's clean-stop check
+   * (pg_walinspect): then only its replayed shutdown checkpoint shows a clean stop.
+   */
+  boolean shutdownCheckpointReadable() {
+    return observation.map(ReplicationObservation::shutdownCheckpoint)
+        .map(ProbeResult.ShutdownCheckpoint::readable).orElse(false);
   }
 
   /** Streaming with at most the smallest lag step behind: a switchover loses nothing and waits little. */

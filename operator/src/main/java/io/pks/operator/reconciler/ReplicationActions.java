@@ -92,6 +92,7 @@ final class ReplicationActions {
         LOG.info("{}: replication role {} on {}: {}", pair.ref(), role.get().user(), primary, roleChange);
         var monitoringChange = setup.ensureMonitoringRole(endpoint, MemberMetrics.MONITORING_ROLE);
         LOG.info("{}: monitoring role on {}: {}", pair.ref(), primary, monitoringChange);
+        LOG.info("{}: extension pg_walinspect on {}: {}", pair.ref(), primary, setup.ensureWalInspect(endpoint));
         if (pair.getSpec().replication().slot()) {
           var slotChange = setup.ensureSlot(endpoint, Names.replicationSlot(standby));
           LOG.info("{}: slot {} on {}: {}", pair.ref(), Names.replicationSlot(standby), primary, slotChange);

@@ -20,8 +20,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.pks.operator.api.v1alpha1.Member;
+import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairSpec;
+import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Names;
 import io.pks.operator.model.PairRoles;
@@ -209,7 +211,7 @@ final class ReplicationMonitor {
     ProbeResult primaryProbe = probe.probe(network.endpoint(pair, primary),
         new MemberProbe.Peer(standby, slot ? Names.replicationSlot(standby) : null));
     ProbeResult standbyProbe = probe.probe(network.endpoint(pair, standby),
-        new MemberProbe.Peer(primary, slot ? Names.replicationSlot(primary) : null));
+        new MemberProbe.Peer(primary, slot ? Names.replicationSlot(primary) : null, switchoverLsn(pair, standby)));
     Instant now = clock.instant();
     String pairKey = pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName() + "/";
     Instant primarySeen = primaryReached.update(pairKey + primary, primaryProbe.role() == ProbeResult.Role.PRIMARY,
@@ -220,6 +222,16 @@ final class ReplicationMonitor {
         streamed);
     LOG.debug("{}: {}", pair.ref(), observation);
     return Set.of(observation);
+  }
+
+  /**
+   * The old primary's recorded last position while {@code standby} is the target of a switchover
+   * not yet promoted: its probe then says whether it replayed that primary's shutdown checkpoint.
+   */
+  private static String switchoverLsn(PksReplicaPair pair, String standby) {
+    PksReplicaPairStatus status = pair.getStatus();
+    return status.phase() == Phase.SwitchingOver && standby.equals(status.targetPrimary()) ? status.switchoverLsn()
+        : null;
   }
 
   private boolean probeableNow(PksReplicaPair pair) {

@@ -32,11 +32,13 @@ import io.pks.operator.postgres.WalGap;
  *     the one it applied, what waits for a restart), by member name
  * @param standbyWalGap the WAL the standby needs and the primary no longer holds; null when none is
  *     missing, or not known to be. Part of equality by its presence only
+ * @param shutdownCheckpoint what the standby, a switchover's target, shows of its old primary's clean
+ *     stop; null when it was not asked (no switchover) or did not answer
  */
 public record ReplicationObservation(String primary, String standby, Long timeline,
     ReplicationStatus replication, Instant primaryReachedAt, Instant standbyStreamedAt, String primaryWalLsn,
     String standbyReceivedLsn, boolean primaryStarting, Instant primaryHeardAt,
-    Map<String, ProbeResult.Settings> settings, WalGap standbyWalGap) {
+    Map<String, ProbeResult.Settings> settings, WalGap standbyWalGap, ProbeResult.ShutdownCheckpoint shutdownCheckpoint) {
 
   static final String STATE_NONE = "none";
   static final String STATE_UNKNOWN = "unknown";
@@ -52,7 +54,7 @@ public record ReplicationObservation(String primary, String standby, Long timeli
   public ReplicationObservation(String primary, String standby, Long timeline, ReplicationStatus replication,
       Instant primaryReachedAt, Instant standbyStreamedAt, String primaryWalLsn, String standbyReceivedLsn) {
     this(primary, standby, timeline, replication, primaryReachedAt, standbyStreamedAt, primaryWalLsn,
-        standbyReceivedLsn, false, null, Map.of(), null);
+        standbyReceivedLsn, false, null, Map.of(), null, null);
   }
 
   public boolean streaming() {
@@ -72,7 +74,8 @@ public record ReplicationObservation(String primary, String standby, Long timeli
   private Object key() {
     return java.util.Arrays.asList(primary, standby, timeline, replication.state(), replication.syncState(),
         replication.slot(), replication.synchronousStandbyNames(), lagBucket(replication.lagBytes()), lagSecondsBucket(replication.replayLagSeconds()),
-        primary == null ? standbyReceivedLsn : null, primaryStarting, settings, standbyWalGap != null);
+        primary == null ? standbyReceivedLsn : null, primaryStarting, settings, standbyWalGap != null,
+        shutdownCheckpoint);
   }
 
   /**
@@ -118,6 +121,8 @@ public record ReplicationObservation(String primary, String standby, Long timeli
         + " slot=" + Objects.toString(replication.slot(), "none")
         // The positions a switchover's decision compares: the primary's while it answers, then the target's.
         + (primary != null ? " wal=" + primaryWalLsn
-            : " received=" + standbyReceivedLsn + (primaryStarting ? " primaryStarting" : ""));
+            : " received=" + standbyReceivedLsn + (primaryStarting ? " primaryStarting" : ""))
+        + (shutdownCheckpoint == null ? "" : " shutdownCheckpoint="
+            + (shutdownCheckpoint.readable() ? Objects.toString(shutdownCheckpoint.lsn(), "none") : "unreadable"));
   }
 }

@@ -32,7 +32,8 @@ final class ReplicationObservations {
       return new ReplicationObservation(null, standby == null ? null : standby.member(), null,
           ReplicationStatus.builder().state(ReplicationObservation.STATE_UNKNOWN)
               .observedAt(first.observedAt().toString()).build(), primaryReachedAt, standbyStreamedAt, null,
-          receivedLsn(standby), primaryStarting, heardAt(standby), settings(first, second), null);
+          receivedLsn(standby), primaryStarting, heardAt(standby), settings(first, second), null,
+          shutdownCheckpoint(standby));
     }
     ProbeResult.PrimaryView view = primary.primary();
     ProbeResult.StandbyStream stream = view.standbyStream();
@@ -47,7 +48,11 @@ final class ReplicationObservations {
     return new ReplicationObservation(primary.member(), standby == null ? null : standby.member(),
         primary.timeline(), replication, primaryReachedAt, standbyStreamedAt, view.currentWalLsn(),
         receivedLsn(standby), primaryStarting, heardAt(standby), settings(first, second),
-        WalGap.between(primary, standby).orElse(null));
+        WalGap.between(primary, standby).orElse(null), shutdownCheckpoint(standby));
+  }
+
+  private static ProbeResult.ShutdownCheckpoint shutdownCheckpoint(ProbeResult standby) {
+    return standby == null ? null : standby.standby().shutdownCheckpoint();
   }
 
   /** When the streaming standby last got a message from its primary, by its own clock's reckoning. */

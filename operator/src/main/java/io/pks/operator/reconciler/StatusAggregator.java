@@ -159,7 +159,7 @@ final class StatusAggregator {
         : new ReplicationObservation(latest.primary(), latest.standby(),
             latest.timeline() == null ? null : status.timeline(), status.replication(), null, null,
             latest.primaryWalLsn(), latest.standbyReceivedLsn(), latest.primaryStarting(), latest.primaryHeardAt(),
-            latest.settings(), latest.standbyWalGap());
+            latest.settings(), latest.standbyWalGap(), latest.shutdownCheckpoint());
   }
 
   private static PksReplicaPairStatus current(PksReplicaPair pair) {

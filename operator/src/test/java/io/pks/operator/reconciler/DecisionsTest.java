@@ -20,6 +20,7 @@ import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.api.v1alpha1.PksReplicaPairStatus;
 import io.pks.operator.model.Jobs;
+import io.pks.operator.postgres.ProbeResult;
 import io.pks.operator.postgres.WalGap;
 import io.pks.operator.reconciler.JobOutcome.State;
 import io.pks.operator.reconciler.LifecycleStep.Action;
@@ -726,6 +727,88 @@ class DecisionsTest {
     LifecycleStep refused = decide(notInSync);
     assertThat(refused.actions()).isEmpty();
     assertThat(refused.reason()).isEqualTo(EventReason.FailoverRefused);
+  }
+
+  /**
+   * The target replayed the old primary's shutdown checkpoint as its last record (pg_walinspect):
+   * the old primary wrote its last record and every commit is on the target, so the promotion need
+   * not wait for its postmaster to exit (about 0.1 s after that checkpoint in the benchmark) or its
+   * pod to go (in a cluster, the kubelet's report after that).
+   */
+  @Test
+  void aSwitchoverPromotesOnceTheTargetReplayedTheOldPrimarysShutdownCheckpoint() {
+    seen(null, B, "unknown", null, null);
+    situation.primaryStarting = true;
+    situation.standbyReceivedLsn = "0/5000100";
+    situation.shutdownCheckpoint = new ProbeResult.ShutdownCheckpoint(true, null);
+    LifecycleStep waiting = decide(switchingOver());
+    assertThat(waiting.actions()).as("shutting down, its checkpoint not replayed yet").isEmpty();
+    assertThat(waiting.message()).isEqualTo("Switching over to site-b: waiting for site-a to stop cleanly.");
+
+    situation.shutdownCheckpoint = new ProbeResult.ShutdownCheckpoint(true, "0/5000028");
+    LifecycleStep promoting = decide(switchingOver());
+    assertThat(promoting.actions()).as("its pod still there, its postmaster not yet exited").containsExactly(Action.PROMOTE);
+    assertThat(promoting.phase()).isEqualTo(Phase.Rejoining);
+    assertThat(promoting.currentPrimary()).isEqualTo(B);
+    assertThat(promoting.reason()).isEqualTo(EventReason.SwitchedOver);
+    assertThat(promoting.message()).isEqualTo("site-b promoted by a switchover (it replayed site-a's shutdown"
+        + " checkpoint at 0/5000028, its last record: a clean stop); it takes the writes and the SIP traffic. site-a"
+        + " is re-seeded as its standby.");
+  }
+
+  /**
+   * Found in the benchmark: an idle primary's current position, recorded, is where its next record
+   * starts, and that was its shutdown checkpoint. Taken as no proof, 4 of 10 switchovers waited
+   * 5 s for the failover rules.
+   */
+  @Test
+  void aShutdownCheckpointStartingAtTheRecordedPositionIsTheProof() {
+    seen(null, B, "unknown", null, null);
+    situation.primaryStarting = true;
+    situation.shutdownCheckpoint = new ProbeResult.ShutdownCheckpoint(true, "0/5000000");
+    LifecycleStep promoting = decide(switchingOver());
+    assertThat(promoting.actions()).containsExactly(Action.PROMOTE);
+    assertThat(promoting.reason()).isEqualTo(EventReason.SwitchedOver);
+  }
+
+  @Test
+  void aShutdownCheckpointBeforeTheRecordedPositionOrFromAPrimaryThatAnswersIsNoProof() {
+    seen(null, B, "unknown", null, null);
+    situation.primaryStarting = true;
+    situation.shutdownCheckpoint = new ProbeResult.ShutdownCheckpoint(true, "0/4FFFF00");
+    assertThat(decide(switchingOver()).actions()).as("an earlier stop's").isEmpty();
+
+    seen(A, B, "streaming", "sync", 0L);
+    situation.primaryStarting = false;
+    situation.primaryWalLsn = "0/5000000";
+    situation.shutdownCheckpoint = new ProbeResult.ShutdownCheckpoint(true, "0/5000028");
+    assertThat(decide(switchingOver()).actions()).as("it answers as primary: two writable primaries").isEmpty();
+  }
+
+  /**
+   * docs/safety.md's known limit until now: with its pod gone and no answer from it, an old primary
+   * whose replication connection broke during its stop was taken for one stopped cleanly as soon as
+   * its target had received anything beyond the recorded position. When the target can read its
+   * WAL records, only the shutdown checkpoint replayed there counts; without it the failover rules
+   * decide, after the bound.
+   */
+  @Test
+  void aSwitchoverWhoseTargetCanReadItsWalNeedsTheShutdownCheckpointNotJustMoreWal() {
+    situation.pods.remove(A);
+    seen(null, B, "unknown", null, null);
+    situation.standbyReceivedLsn = "0/5000100";
+    situation.primaryReachedAt = NOW.minusSeconds(1);
+    situation.shutdownCheckpoint = new ProbeResult.ShutdownCheckpoint(true, null);
+    LifecycleStep waiting = decide(switchingOver());
+    assertThat(waiting.actions()).as("more WAL is not a clean stop").isEmpty();
+    assertThat(waiting.phase()).isEqualTo(Phase.SwitchingOver);
+    assertThat(waiting.message()).isEqualTo("Switching over to site-b: site-b's last replayed WAL record is not"
+        + " site-a's shutdown checkpoint after its last position 0/5000000; waiting for it, then the failover rules"
+        + " apply after 5 s.");
+
+    situation.shutdownCheckpoint = new ProbeResult.ShutdownCheckpoint(false, null);
+    assertThat(decide(switchingOver()).actions()).as("unreadable: the received position decides, as before")
+        .containsExactly(Action.PROMOTE);
   }
 
   // --- ways out of states that could last forever (issue 14, item 7) --------------------------

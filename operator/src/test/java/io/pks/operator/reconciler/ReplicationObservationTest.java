@@ -62,6 +62,24 @@ class ReplicationObservationTest {
     assertThat(gap).as("a reconcile decides on it").isNotEqualTo(held);
   }
 
+  /** A switchover's decision waits on it: its arrival must trigger a reconcile. */
+  @Test
+  void theTargetsShutdownCheckpointIsAChangeOfTheObservation() {
+    ProbeResult shuttingDown = new ProbeResult("site-a", ProbeResult.Outcome.STARTING,
+        "FATAL: the database system is shutting down", null, null, null, null, null, NOW);
+    ReplicationObservation waiting = ReplicationObservations.of(shuttingDown, target(null));
+    ReplicationObservation proven = ReplicationObservations.of(shuttingDown, target("0/3000028"));
+    assertThat(proven.shutdownCheckpoint()).isEqualTo(new ProbeResult.ShutdownCheckpoint(true, "0/3000028"));
+    assertThat(proven).as("a reconcile decides on it").isNotEqualTo(waiting);
+    assertThat(ReplicationObservations.of(shuttingDown, standby()).shutdownCheckpoint()).as("not asked").isNull();
+  }
+
+  private static ProbeResult target(String shutdownCheckpoint) {
+    return new ProbeResult("site-b", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.STANDBY, 1L, null,
+        new ProbeResult.StandbyView("0/3000100", "0/3000100", "streaming", 0.1,
+            new ProbeResult.ShutdownCheckpoint(true, shutdownCheckpoint)), SETTINGS, NOW);
+  }
+
   @Test
   void aPrimaryWithoutStandbyReportsNone() {
     ReplicationObservation observation = ReplicationObservations.of(primary(null, null, null, "0/3000148"),

@@ -38,6 +38,8 @@ final class Situation {
   WalGap standbyWalGap;
   /** The recorded primary's latest probe answered 57P03 (starting up). */
   boolean primaryStarting;
+  /** What the switchover's target shows of its old primary's clean stop; null: not asked. */
+  ProbeResult.ShutdownCheckpoint shutdownCheckpoint;
   /** The hash of the rendered configuration; each member reports it seen and applied unless a test says otherwise. */
   static final String RENDERED = "rendered";
   final Map<String, ProbeResult.Settings> settings = new HashMap<>(Map.of(
@@ -54,7 +56,7 @@ final class Situation {
   PairFacts facts() {
     return new PairFacts(Optional.ofNullable(observation).map(o -> new ReplicationObservation(
         o.primary(), o.standby(), o.timeline(), o.replication(), primaryReachedAt, standbyStreamedAt, primaryWalLsn,
-        standbyReceivedLsn, primaryStarting, primaryHeardAt, settings, standbyWalGap)),
+        standbyReceivedLsn, primaryStarting, primaryHeardAt, settings, standbyWalGap, shutdownCheckpoint)),
         jobs, pods, NOW, new PairFacts.Configuration(RENDERED, outdatedPods), new PairFacts.Nodes(cordoned));
   }
 

@@ -192,10 +192,11 @@ final class LocalPair implements AutoCloseable {
     return initdb;
   }
 
-  /** The replication role and site-b's slot on site-a, as the operator sets them up. */
+  /** The replication role, pg_walinspect and site-b's slot on site-a, as the operator sets them up. */
   void setUpReplication() throws SQLException {
     ReplicationSetup setup = new ReplicationSetup(connector);
     setup.ensureRole(siteA.endpoint(), replication, resource.getSpec().replication().connectionLimit());
+    setup.ensureWalInspect(siteA.endpoint());
     setup.ensureSlot(siteA.endpoint(), Names.replicationSlot(SITE_B));
   }
 
