@@ -368,7 +368,8 @@ class FailoverE2E {
    * Each of the {@code promotions} came after the old primary's shutdown checkpoint, as the members'
    * logs tell on the one clock they share: the other member's latest fast shutdown before the
    * target's "received promote request" had logged its "checkpoint complete". The sandbox deletes a
-   * pod at once; 3 of a benchmark's 10 switchovers once promoted 58 to 108 ms before it.
+   * pod at once; 3 of a benchmark's 10 switchovers once promoted 58 to 108 ms before it. The
+   * target's synchronous_standby_names was not cleared in between: it was as the switchover started.
    */
   private static void assertEachPromotionFollowedTheShutdownCheckpoint(SandboxPair pair, int promotions) {
     int seen = 0;
@@ -395,6 +396,12 @@ class FailoverE2E {
             shutdown, checkpoint, promote.at());
         assertThat(checkpoint).as("the old primary's shutdown checkpoint before %s's promotion at %s", target,
             promote.at()).isNotNull().isBeforeOrEqualTo(promote.at());
+        // Its inherited synchronous_standby_names, if any, cleared as the switchover started: not in the write gap.
+        assertThat(LogLine.of(pair.containerLog(target)).stream()
+            .filter(line -> line.text().contains("parameter \"synchronous_standby_names\" changed to \"\""))
+            .map(LogLine::at).filter(at -> at.isAfter(shutdown) && !at.isAfter(promote.at())).toList())
+            .as("%s's synchronous_standby_names cleared between the old primary's shutdown and its promotion", target)
+            .isEmpty();
       }
     }
     assertThat(seen).isEqualTo(promotions);

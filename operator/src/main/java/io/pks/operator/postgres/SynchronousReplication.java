@@ -62,12 +62,16 @@ public final class SynchronousReplication {
     });
   }
 
-  /** Makes the primary commit without waiting for any standby; true if it was waiting for one. */
-  public boolean disable(MemberEndpoint primary) throws SQLException {
-    return ProbeSessions.runOn(sessions, connector, primary, connection -> {
+  /**
+   * Clears {@code member}'s synchronous_standby_names; true if it was set. A primary then commits
+   * without waiting for any standby; a standby, where it does nothing, need not have it cleared
+   * when promoted.
+   */
+  public boolean disable(MemberEndpoint member) throws SQLException {
+    return ProbeSessions.runOn(sessions, connector, member, connection -> {
       boolean changed = clear(connection);
       if (changed) {
-        LOG.info("{}: synchronous replication disabled", primary);
+        LOG.info("{}: synchronous_standby_names cleared", member);
       }
       return changed;
     });

@@ -398,10 +398,17 @@ final class Lifecycle {
      * not after: no failover, no acknowledged commit lost, writes wait only for the switchover.
      */
     private LifecycleStep switchoverForDrain() {
-      return step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
+      return clearingTargetsSync(step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
           .switchoverLsn(facts.primaryWalLsn()), EventReason.SwitchoverForDrain, "Switching over to " + standby
               + ": the node of primary " + primary + " is cordoned (a drain). Stopping " + primary + " cleanly before"
-              + " promoting " + standby + "; the drain then evicts " + primary + ", which rejoins as the standby.");
+              + " promoting " + standby + "; the drain then evicts " + primary + ", which rejoins as the standby."));
+    }
+
+    /** {@code start}, a step that starts a switchover, with {@link Action#CLEAR_STANDBY_SYNC} on its target. */
+    private static LifecycleStep clearingTargetsSync(LifecycleStep start) {
+      Set<Action> actions = EnumSet.of(Action.CLEAR_STANDBY_SYNC);
+      actions.addAll(start.actions());
+      return new LifecycleStep(start.state(), actions, start.reason(), start.message());
     }
 
     /**
@@ -816,11 +823,11 @@ final class Lifecycle {
         return waiting(state.phase(), "Switchover to " + target + " waits for it to stream and catch up ("
             + facts.observation().get().replication().state() + ").");
       }
-      return answering(step(state.phase(Phase.SwitchingOver).targeting(target).stopping(primary)
+      return answering(clearingTargetsSync(step(state.phase(Phase.SwitchingOver).targeting(target).stopping(primary)
           .switchoverLsn(facts.primaryWalLsn()),
           EventReason.SwitchoverStarted,
           "Switching over to " + target + ": stopping " + primary + " cleanly (every commit sent to " + target
-              + ") before promoting " + target + "."));
+              + ") before promoting " + target + ".")));
     }
 
     /**
@@ -984,10 +991,10 @@ final class Lifecycle {
             EventReason.RestartingMember, "Restarting primary " + primary + " in place (" + reason
                 + "); writes wait until it is back. Standby " + standby + " runs the new configuration already."));
       }
-      return Optional.of(step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
+      return Optional.of(clearingTargetsSync(step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
           .switchoverLsn(facts.primaryWalLsn()).restartBegun(primary), EventReason.SwitchoverStarted, "Switching over to " + standby
               + ", which runs the new configuration, to restart primary " + primary + " (" + reason + "): stopping "
-              + primary + " cleanly before promoting " + standby + "; " + primary + " then rejoins as its standby."));
+              + primary + " cleanly before promoting " + standby + "; " + primary + " then rejoins as its standby.")));
     }
 
     /**

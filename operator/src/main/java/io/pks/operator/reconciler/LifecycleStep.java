@@ -24,6 +24,13 @@ record LifecycleStep(PairState state, Set<Action> actions, EventReason reason, S
     ENABLE_SYNC,
     /** On the primary: synchronous_standby_names cleared; commits stop waiting for the standby. */
     DISABLE_SYNC,
+    /**
+     * On the standby, a switchover's target, as the switchover starts: synchronous_standby_names
+     * cleared. It came with its copy of the primary (postgresql.auto.conf) and does nothing on a
+     * standby; cleared now, the promotion need not clear it (ALTER SYSTEM's fsync, a reload)
+     * between the old primary's stop and the new one's first write.
+     */
+    CLEAR_STANDBY_SYNC,
     /** On the target primary: pg_promote(), after the old primary was fenced or stopped. */
     PROMOTE,
     /** On the primary: pg_reload_conf(), once it can read the rendered configuration files. */

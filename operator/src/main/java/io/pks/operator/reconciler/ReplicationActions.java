@@ -70,6 +70,11 @@ final class ReplicationActions {
     try {
       reload(pair, connector, primary, actions.contains(Action.RELOAD_PRIMARY));
       reload(pair, connector, standby, actions.contains(Action.RELOAD_STANDBY));
+      if (actions.contains(Action.CLEAR_STANDBY_SYNC)) {
+        boolean cleared = new SynchronousReplication(probes, probeSessions).disable(network.endpoint(pair, standby));
+        LOG.info("{}: synchronous_standby_names on {}, the switchover's target, {}", pair.ref(), standby,
+            cleared ? "cleared ahead of its promotion" : "already empty");
+      }
       if (actions.contains(Action.PROMOTE)) {
         Promotion.Result promoted = new Promotion(probes, probeSessions)
             .promote(endpoint, PROMOTION_WAIT);
