@@ -25,7 +25,7 @@ public final class MemberProbe {
    * @param slot the slot the primary keeps for it; null when the pair keeps none
    * @param switchoverLsn set when the probed member is a switchover's target, to the old primary's
    *     last recorded position: the probe then also asks whether the last record it replayed is
-   *     that primary's shutdown checkpoint, after this position ({@link ProbeResult.ShutdownCheckpoint})
+   *     that primary's shutdown checkpoint, at or after this position ({@link ProbeResult.ShutdownCheckpoint})
    */
   public record Peer(String member, String slot, String switchoverLsn) {
     public Peer(String member, String slot) {
@@ -34,8 +34,8 @@ public final class MemberProbe {
   }
 
   /**
-   * The last WAL record a standby replayed, when it is a shutdown checkpoint that starts after the
-   * given position, by pg_walinspect (PostgreSQL 15 on). A clean stop's checkpoint is a primary's
+   * The last WAL record a standby replayed, when it is a shutdown checkpoint that starts at or
+   * after the given position, by pg_walinspect (PostgreSQL 15 on). A clean stop's checkpoint is a primary's
    * last record: replayed and still the last, it shows that the primary stopped cleanly and that
    * everything it wrote is here. The records are read only when the standby replayed beyond the
    * position (pg_get_wal_records_info refuses an empty range), and the scalar subquery is

@@ -123,7 +123,7 @@ public record ProbeResult(
    * @param readable whether the target could read its WAL records (pg_walinspect installed); when
    *     not, nothing is known either way
    * @param lsn where that checkpoint starts, when it is the last record the target replayed and
-   *     comes after the asked position; null otherwise
+   *     starts at or after the asked position; null otherwise
    */
   public record ShutdownCheckpoint(boolean readable, String lsn) {
     static final ShutdownCheckpoint UNREADABLE = new ShutdownCheckpoint(false, null);

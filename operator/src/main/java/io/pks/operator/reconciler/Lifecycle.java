@@ -834,8 +834,8 @@ final class Lifecycle {
      * SwitchingOver: promote once the old primary has stopped cleanly, which its last record shows:
      * its shutdown checkpoint, written after every commit and sent to the target before it exits.
      * Until it stops, the recorded position follows the primary's. When the target can read its WAL
-     * records (pg_walinspect), the proof is that checkpoint replayed there as its last record, after
-     * the recorded position, while the old primary no longer answers as primary: no need to wait
+     * records (pg_walinspect), the proof is that checkpoint replayed there as its last record, at or
+     * after the recorded position, while the old primary no longer answers as primary: no need to wait
      * for its postmaster to exit or its pod to go, as nothing is written after that checkpoint.
      * When it cannot, the old primary must have stopped (its pod gone and no answer from it) and the
      * target must have received WAL beyond the recorded position; that cannot tell a clean stop
@@ -903,7 +903,7 @@ final class Lifecycle {
      */
     private LifecycleStep uncleanSwitchover(String target) {
       String why = facts.shutdownCheckpointReadable()
-          ? target + "'s last replayed WAL record is not " + primary + "'s shutdown checkpoint after its last position "
+          ? target + "'s last replayed WAL record is not " + primary + "'s shutdown checkpoint at or after its last position "
               + state.switchoverLsn()
           : target + " has received WAL up to " + facts.standbyReceivedLsn() + ", not beyond " + primary
               + "'s last position " + state.switchoverLsn() + " (its shutdown checkpoint is missing)";

@@ -804,7 +804,7 @@ class DecisionsTest {
     assertThat(waiting.actions()).as("more WAL is not a clean stop").isEmpty();
     assertThat(waiting.phase()).isEqualTo(Phase.SwitchingOver);
     assertThat(waiting.message()).isEqualTo("Switching over to site-b: site-b's last replayed WAL record is not"
-        + " site-a's shutdown checkpoint after its last position 0/5000000; waiting for it, then the failover rules"
+        + " site-a's shutdown checkpoint at or after its last position 0/5000000; waiting for it, then the failover rules"
         + " apply after 5 s.");
 
     situation.shutdownCheckpoint = new ProbeResult.ShutdownCheckpoint(false, null);
