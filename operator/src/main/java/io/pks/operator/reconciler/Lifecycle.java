@@ -398,15 +398,21 @@ final class Lifecycle {
      * not after: no failover, no acknowledged commit lost, writes wait only for the switchover.
      */
     private LifecycleStep switchoverForDrain() {
-      return clearingTargetsSync(step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
+      return preparingSwitchover(step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
           .switchoverLsn(facts.primaryWalLsn()), EventReason.SwitchoverForDrain, "Switching over to " + standby
               + ": the node of primary " + primary + " is cordoned (a drain). Stopping " + primary + " cleanly before"
               + " promoting " + standby + "; the drain then evicts " + primary + ", which rejoins as the standby."));
     }
 
-    /** {@code start}, a step that starts a switchover, with {@link Action#CLEAR_STANDBY_SYNC} on its target. */
-    private static LifecycleStep clearingTargetsSync(LifecycleStep start) {
-      Set<Action> actions = EnumSet.of(Action.CLEAR_STANDBY_SYNC);
+    /**
+     * {@code start}, a step that starts a switchover, with what the switchover relies on made
+     * first: the primary's replication setup ({@link Action#CONFIGURE_REPLICATION}: pg_walinspect,
+     * which a pair set up by an older operator lacks; created before the old primary's shutdown
+     * checkpoint, it reaches the target before that checkpoint) and the target's inherited
+     * synchronous_standby_names cleared ({@link Action#CLEAR_STANDBY_SYNC}).
+     */
+    private static LifecycleStep preparingSwitchover(LifecycleStep start) {
+      Set<Action> actions = EnumSet.of(Action.CONFIGURE_REPLICATION, Action.CLEAR_STANDBY_SYNC);
       actions.addAll(start.actions());
       return new LifecycleStep(start.state(), actions, start.reason(), start.message());
     }
@@ -823,7 +829,7 @@ final class Lifecycle {
         return waiting(state.phase(), "Switchover to " + target + " waits for it to stream and catch up ("
             + facts.observation().get().replication().state() + ").");
       }
-      return answering(clearingTargetsSync(step(state.phase(Phase.SwitchingOver).targeting(target).stopping(primary)
+      return answering(preparingSwitchover(step(state.phase(Phase.SwitchingOver).targeting(target).stopping(primary)
           .switchoverLsn(facts.primaryWalLsn()),
           EventReason.SwitchoverStarted,
           "Switching over to " + target + ": stopping " + primary + " cleanly (every commit sent to " + target
@@ -991,7 +997,7 @@ final class Lifecycle {
             EventReason.RestartingMember, "Restarting primary " + primary + " in place (" + reason
                 + "); writes wait until it is back. Standby " + standby + " runs the new configuration already."));
       }
-      return Optional.of(clearingTargetsSync(step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
+      return Optional.of(preparingSwitchover(step(state.phase(Phase.SwitchingOver).targeting(standby).stopping(primary)
           .switchoverLsn(facts.primaryWalLsn()).restartBegun(primary), EventReason.SwitchoverStarted, "Switching over to " + standby
               + ", which runs the new configuration, to restart primary " + primary + " (" + reason + "): stopping "
               + primary + " cleanly before promoting " + standby + "; " + primary + " then rejoins as its standby.")));

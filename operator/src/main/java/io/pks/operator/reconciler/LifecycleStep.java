@@ -18,7 +18,10 @@ record LifecycleStep(PairState state, Set<Action> actions, EventReason reason, S
 
   /** Database changes the reconciler makes before recording the step. */
   enum Action {
-    /** On the primary: the replication role (create or alter, SCRAM verifier) and the standby's slot. */
+    /**
+     * On the primary: the replication role (create or alter, SCRAM verifier), the monitoring role,
+     * pg_walinspect and the standby's slot.
+     */
     CONFIGURE_REPLICATION,
     /** On the primary: synchronous_standby_names naming the standby, once it streams. */
     ENABLE_SYNC,

@@ -384,7 +384,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
 
   private static String describe(LifecycleStep step) {
     return step.actions().stream().map(action -> switch (action) {
-      case CONFIGURE_REPLICATION -> "configure the replication role and slot on " + step.currentPrimary();
+      case CONFIGURE_REPLICATION -> "set up replication (roles, pg_walinspect, slot) on " + step.currentPrimary();
       case ENABLE_SYNC -> "enable synchronous replication on " + step.currentPrimary();
       case DISABLE_SYNC -> "stop waiting for the standby on " + step.currentPrimary();
       case CLEAR_STANDBY_SYNC -> "clear synchronous_standby_names on the switchover's target";
