@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Probes one member with one query (docs/architecture.md, "The probe"): its role and timeline, then
  * either the primary's view of its standby (replication row, lag, slot) or the standby's own
- * receive and replay positions. Never throws for a member that is down: see {@link ProbeResult}.
+ * receive and replay positions. A switchover's target is asked a second question, over the same
+ * session: whether it replayed its old primary's shutdown checkpoint. Never throws for a member
+ * that is down: see {@link ProbeResult}.
  */
 public final class MemberProbe {
   private static final Logger LOG = LoggerFactory.getLogger(MemberProbe.class);

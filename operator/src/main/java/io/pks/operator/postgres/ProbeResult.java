@@ -110,9 +110,6 @@ public record ProbeResult(
    */
   public record StandbyView(String receiveLsn, String replayLsn, String walReceiverStatus,
       Double secondsSinceReceipt, ShutdownCheckpoint shutdownCheckpoint) {
-    public StandbyView(String receiveLsn, String replayLsn, String walReceiverStatus, Double secondsSinceReceipt) {
-      this(receiveLsn, replayLsn, walReceiverStatus, secondsSinceReceipt, null);
-    }
   }
 
   /**

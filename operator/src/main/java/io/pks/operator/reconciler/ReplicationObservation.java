@@ -12,7 +12,8 @@ import io.pks.operator.postgres.WalGap;
  * The latest probe of a pair, reduced to what the status shows. Two observations are equal when
  * nothing meaningful differs: roles, timeline, replication state, sync state, slot, the primary's
  * synchronous_standby_names, the lag's
- * bucket and the members' configuration reports. The polling event source triggers a reconcile only when the observation is not equal to
+ * bucket, the members' configuration reports and a switchover target's word on the shutdown
+ * checkpoint. The polling event source triggers a reconcile only when the observation is not equal to
  * the previous one, so an idle pair costs no status write however often it is probed.
  *
  * @param primary the member that answered as primary; null if none did

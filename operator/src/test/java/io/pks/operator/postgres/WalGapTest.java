@@ -57,7 +57,7 @@ class WalGapTest {
   }
 
   private static ProbeResult standby(String received, String replayed, String receiver) {
-    return ProbeResult.ofStandby("site-a", 1, new ProbeResult.StandbyView(received, replayed, receiver, null),
+    return ProbeResult.ofStandby("site-a", 1, new ProbeResult.StandbyView(received, replayed, receiver, null, null),
         SETTINGS, NOW);
   }
 }

@@ -28,7 +28,7 @@ class ReplicationObservationTest {
 
   private static ProbeResult standby(ProbeResult.Settings settings) {
     return new ProbeResult("site-b", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.STANDBY, 1L, null,
-        new ProbeResult.StandbyView("0/3000000", "0/3000000", "streaming", 2.5), settings, NOW);
+        new ProbeResult.StandbyView("0/3000000", "0/3000000", "streaming", 2.5, null), settings, NOW);
   }
 
   private static ProbeResult unreachable(String member) {
@@ -54,7 +54,7 @@ class ReplicationObservationTest {
     ProbeResult keepingFrom5 = new ProbeResult("site-a", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.PRIMARY,
         2L, new ProbeResult.PrimaryView("0/6000000", null, null, "", "0/5000000"), null, SETTINGS, NOW);
     ProbeResult askingFor3 = new ProbeResult("site-b", ProbeResult.Outcome.REACHABLE, null, ProbeResult.Role.STANDBY,
-        1L, null, new ProbeResult.StandbyView("0/3000000", "0/3000000", "waiting", null), SETTINGS, NOW);
+        1L, null, new ProbeResult.StandbyView("0/3000000", "0/3000000", "waiting", null, null), SETTINGS, NOW);
     ReplicationObservation gap = ReplicationObservations.of(keepingFrom5, askingFor3);
     assertThat(gap.standbyWalGap()).isEqualTo(new WalGap("0/3000000", "0/5000000"));
     ReplicationObservation held = ReplicationObservations.of(primary(null, null, null, "0/6000000"), askingFor3);
