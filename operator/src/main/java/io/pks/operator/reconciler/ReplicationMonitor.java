@@ -230,7 +230,8 @@ final class ReplicationMonitor {
    */
   private static String switchoverLsn(PksReplicaPair pair, String standby) {
     PksReplicaPairStatus status = pair.getStatus();
-    return status.phase() == Phase.SwitchingOver && standby.equals(status.targetPrimary()) ? status.switchoverLsn()
+    // A pair just created has no status yet.
+    return status != null && status.phase() == Phase.SwitchingOver && standby.equals(status.targetPrimary()) ? status.switchoverLsn()
         : null;
   }
 

@@ -116,6 +116,28 @@ class ReplicationMonitorTest {
     }
   }
 
+  /**
+   * A pair just created has no status yet, and its members are probed as any pair's: the probe once
+   * read the status for a switchover's recorded position and failed on every new pair.
+   */
+  @Test
+  void aNewPairWithoutAStatusIsProbed() {
+    PksReplicaPair created = TestPairs.fromJson(TestPairs.exampleJson());
+    assertThat(created.getStatus()).isNull();
+    PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> source =
+        eventSource(created, id -> Optional.of(superuser()));
+    source.start();
+    try {
+      source.onResourceCreated(created);
+      ReplicationObservation observed = await().atMost(Duration.ofSeconds(10))
+          .until(() -> source.getSecondaryResources(created).stream().findFirst(), Optional::isPresent).get();
+      assertThat(observed.primary()).as("nothing listens on the members' ports").isNull();
+      assertThat(observed.replication().state()).isEqualTo(ReplicationObservation.STATE_UNKNOWN);
+    } finally {
+      source.stop();
+    }
+  }
+
   /** A probe that throws (the API server not answering for a Secret) is followed by the next one. */
   @Test
   void aProbeThatFailsIsFollowedByTheNext() {
