@@ -3,6 +3,10 @@ package io.pks.operator.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -14,7 +18,8 @@ import io.pks.operator.model.Names;
 /**
  * A switchover's proof of the old primary's clean stop, on real PostgreSQL: the probe asks the
  * target (site-b) whether the last record it replayed after the recorded position is site-a's
- * shutdown checkpoint (pg_walinspect, created by the replication setup as the operator does).
+ * shutdown checkpoint (pg_walinspect, created by the replication setup as the operator does); and
+ * the checkpoint made before that stop, which leaves the shutdown checkpoint little to flush.
  */
 class ShutdownCheckpointIT {
 
@@ -122,6 +127,69 @@ class ShutdownCheckpointIT {
     // A commit waiting for the standby would wait until a timeout ended the session (1 s and more).
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     assertThat(pair.queryString(pair.siteA, "SHOW synchronous_standby_names")).isNotEmpty();
+  }
+
+  /**
+   * The checkpoint a switchover makes before the old primary's stop, over the probe's kept session:
+   * complete when it answers, so the shutdown checkpoint that follows starts from it.
+   */
+  @Test
+  void theCheckpointBeforeTheStopIsCompleteWhenItAnswers() throws Exception {
+    LocalPair pair = POSTGRES.newPair();
+    pair.streamWithATable();
+    pair.execute(pair.siteA, "INSERT INTO calls SELECT generate_series(1, 100000)");
+    String written = pair.queryString(pair.siteA, "SELECT pg_current_wal_lsn()::text");
+    ProbeSessions sessions = new ProbeSessions(Clock.systemUTC());
+
+    assertThat(new Checkpoint(pair.connector, sessions).beforeStop(pair.siteA.endpoint(), Duration.ofSeconds(5)))
+        .isEqualTo(Checkpoint.Result.DONE);
+    String redo = pair.queryString(pair.siteA, "SELECT redo_lsn::text FROM pg_control_checkpoint()");
+    assertThat(Lsn.atOrBeyond(redo, written)).as("the checkpoint's redo point %s, after the rows at %s", redo, written)
+        .isTrue();
+    String kept = sessions.run(pair.connector, pair.siteA.endpoint(), ShutdownCheckpointIT::statementTimeout);
+    assertThat(kept).as("the kept session back to its own statement_timeout").isEqualTo(statementTimeout(pair));
+  }
+
+  /**
+   * A checkpoint that outlasts its wait (here the checkpointer is frozen) does not hold the
+   * switchover: it answers NOT_FINISHED after the wait, and the kept session goes on.
+   */
+  @Test
+  void aCheckpointThatOutlastsItsWaitIsNotWaitedFor() throws Exception {
+    LocalPair pair = POSTGRES.newPair();
+    pair.streamWithATable();
+    String checkpointer = pair.queryString(pair.siteA,
+        "SELECT pid::text FROM pg_stat_activity WHERE backend_type = 'checkpointer'");
+    ProbeSessions sessions = new ProbeSessions(Clock.systemUTC());
+    signal("STOP", checkpointer);
+    try {
+      long start = System.nanoTime();
+      assertThat(new Checkpoint(pair.connector, sessions).beforeStop(pair.siteA.endpoint(), Duration.ofMillis(500)))
+          .isEqualTo(Checkpoint.Result.NOT_FINISHED);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(3));
+      String kept = sessions.run(pair.connector, pair.siteA.endpoint(), ShutdownCheckpointIT::statementTimeout);
+      assertThat(kept).as("the kept session goes on, with its own statement_timeout").isEqualTo(statementTimeout(pair));
+    } finally {
+      signal("CONT", checkpointer);
+    }
+  }
+
+  private static String statementTimeout(LocalPair pair) throws SQLException {
+    try (Connection session = pair.connector.open(pair.siteA.endpoint())) {
+      return statementTimeout(session);
+    }
+  }
+
+  private static String statementTimeout(Connection session) throws SQLException {
+    try (Statement statement = session.createStatement(); ResultSet row = statement.executeQuery("SHOW statement_timeout")) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
+  private static void signal(String signal, String pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
+    assertThat(kill.waitFor()).as("kill -%s %s", signal, pid).isZero();
   }
 
   /** site-b asked as a switchover's target, {@code switchoverLsn} the position recorded of site-a. */

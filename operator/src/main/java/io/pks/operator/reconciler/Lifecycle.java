@@ -408,11 +408,12 @@ final class Lifecycle {
      * {@code start}, a step that starts a switchover, with what the switchover relies on made
      * first: the primary's replication setup ({@link Action#CONFIGURE_REPLICATION}: pg_walinspect,
      * which a pair set up by an older operator lacks; created before the old primary's shutdown
-     * checkpoint, it reaches the target before that checkpoint) and the target's inherited
-     * synchronous_standby_names cleared ({@link Action#CLEAR_STANDBY_SYNC}).
+     * checkpoint, it reaches the target before that checkpoint), the target's inherited
+     * synchronous_standby_names cleared ({@link Action#CLEAR_STANDBY_SYNC}) and a checkpoint of the
+     * primary ({@link Action#CHECKPOINT}), which leaves its shutdown checkpoint little to flush.
      */
     private static LifecycleStep preparingSwitchover(LifecycleStep start) {
-      Set<Action> actions = EnumSet.of(Action.CONFIGURE_REPLICATION, Action.CLEAR_STANDBY_SYNC);
+      Set<Action> actions = EnumSet.of(Action.CONFIGURE_REPLICATION, Action.CLEAR_STANDBY_SYNC, Action.CHECKPOINT);
       actions.addAll(start.actions());
       return new LifecycleStep(start.state(), actions, start.reason(), start.message());
     }

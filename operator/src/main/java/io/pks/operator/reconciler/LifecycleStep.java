@@ -34,6 +34,11 @@ record LifecycleStep(PairState state, Set<Action> actions, EventReason reason, S
      * between the old primary's stop and the new one's first write.
      */
     CLEAR_STANDBY_SYNC,
+    /**
+     * On the primary, as a switchover starts, last before its stop: CHECKPOINT, so that its
+     * shutdown checkpoint, which the write gap waits for, has little left to flush.
+     */
+    CHECKPOINT,
     /** On the target primary: pg_promote(), after the old primary was fenced or stopped. */
     PROMOTE,
     /** On the primary: pg_reload_conf(), once it can read the rendered configuration files. */

@@ -388,6 +388,7 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
       case ENABLE_SYNC -> "enable synchronous replication on " + step.currentPrimary();
       case DISABLE_SYNC -> "stop waiting for the standby on " + step.currentPrimary();
       case CLEAR_STANDBY_SYNC -> "clear synchronous_standby_names on the switchover's target";
+      case CHECKPOINT -> "checkpoint " + step.currentPrimary() + " before its stop";
       case PROMOTE -> "promote " + step.currentPrimary();
       case RELOAD_PRIMARY -> "reload the configuration on " + step.currentPrimary();
       case RELOAD_STANDBY -> "reload the configuration on the standby";

@@ -12,6 +12,7 @@ import io.pks.operator.api.v1alpha1.PksReplicaPair;
 import io.pks.operator.model.MemberMetrics;
 import io.pks.operator.model.MemberNetwork;
 import io.pks.operator.model.Names;
+import io.pks.operator.postgres.Checkpoint;
 import io.pks.operator.postgres.ConfigurationReload;
 import io.pks.operator.postgres.Credentials;
 import io.pks.operator.postgres.MemberEndpoint;
@@ -25,13 +26,14 @@ import io.pks.operator.reconciler.LifecycleStep.Action;
 /**
  * Runs a step's database actions on the primary (the promotion on the target, a reload on the
  * member it names). Each is idempotent
- * (create or alter, enable if not enabled, promote if not promoted), so running one again after an
+ * (create or alter, enable if not enabled, promote if not promoted, checkpoint), so running one again after an
  * operator restart is harmless. They run on the reconcile thread because the step is recorded only
  * once they succeeded: connections use short timeouts. The promotion runs over the probe's kept
  * session to its target (no new login between a failover's or switchover's decision and the new
  * primary) and may wait up to {@link #PROMOTION_WAIT} (60 s) for the standby to replay what it
  * received. Replication's setup and synchronous_standby_names' changes also run over the probe's
- * kept session to the primary: a bootstrap's steps wait for no login. A reload opens a session
+ * kept session to the primary: a bootstrap's steps wait for no login; so does the checkpoint that
+ * comes before a switchover's stop, waiting at most {@link #CHECKPOINT_WAIT}. A reload opens a session
  * of its own.
  */
 final class ReplicationActions {
@@ -39,6 +41,13 @@ final class ReplicationActions {
 
   /** A promotion replays what the standby received first; a large backlog may take a while. */
   private static final Duration PROMOTION_WAIT = Duration.ofSeconds(60);
+
+  /**
+   * How long a switchover waits for the checkpoint before its primary's stop; one not finished by
+   * then goes on, and the stop's shutdown checkpoint comes after it. Short: the primary still takes
+   * writes, and a primary lost meanwhile is found out by the probe, not by this reconcile.
+   */
+  static final Duration CHECKPOINT_WAIT = Duration.ofSeconds(5);
 
   private final MemberNetwork network;
   private final PairCredentials credentials;
@@ -102,6 +111,11 @@ final class ReplicationActions {
           var slotChange = setup.ensureSlot(endpoint, Names.replicationSlot(standby));
           LOG.info("{}: slot {} on {}: {}", pair.ref(), Names.replicationSlot(standby), primary, slotChange);
         }
+      }
+      if (actions.contains(Action.CHECKPOINT)) {
+        Checkpoint.Result checkpoint = new Checkpoint(probes, probeSessions).beforeStop(endpoint, CHECKPOINT_WAIT);
+        LOG.info("{}: checkpoint of {} before its stop: {}", pair.ref(), primary, checkpoint == Checkpoint.Result.DONE
+            ? "done" : "still under way after " + CHECKPOINT_WAIT.toSeconds() + " s; its shutdown checkpoint follows it");
       }
       if (actions.contains(Action.ENABLE_SYNC)) {
         var enabling = new SynchronousReplication(probes, probeSessions).enable(endpoint, standby);

@@ -252,7 +252,8 @@ class ConfigurationChangesTest {
     assertThat(step.state().switchoverLsn()).isEqualTo("0/5000000");
     assertThat(step.stoppedMembers()).containsExactly(A);
     assertThat(step.state().restartingMember()).isNull();
-    assertThat(step.actions()).containsExactlyInAnyOrder(Action.CONFIGURE_REPLICATION, Action.CLEAR_STANDBY_SYNC);
+    assertThat(step.actions()).containsExactlyInAnyOrder(Action.CONFIGURE_REPLICATION, Action.CLEAR_STANDBY_SYNC,
+        Action.CHECKPOINT);
     assertThat(step.reason()).isEqualTo(EventReason.SwitchoverStarted);
   }
 

@@ -585,8 +585,9 @@ class DecisionsTest {
     assertThat(step.phase()).isEqualTo(Phase.SwitchingOver);
     assertThat(step.state().targetPrimary()).isEqualTo(B);
     assertThat(step.stoppedMembers()).containsExactly(A);
-    assertThat(step.actions()).as("pg_walinspect on the primary; the target's inherited synchronous_standby_names,"
-        + " off the write gap").containsExactlyInAnyOrder(Action.CONFIGURE_REPLICATION, Action.CLEAR_STANDBY_SYNC);
+    assertThat(step.actions()).as("pg_walinspect on the primary; the target's inherited synchronous_standby_names"
+        + " and the primary's checkpoint, off the write gap")
+        .containsExactlyInAnyOrder(Action.CONFIGURE_REPLICATION, Action.CLEAR_STANDBY_SYNC, Action.CHECKPOINT);
     assertThat(step.reason()).isEqualTo(EventReason.SwitchoverStarted);
   }
 
@@ -1326,7 +1327,8 @@ class DecisionsTest {
     assertThat(step.phase()).isEqualTo(Phase.SwitchingOver);
     assertThat(step.state().targetPrimary()).isEqualTo(B);
     assertThat(step.stoppedMembers()).as("the primary stopped cleanly, as any switchover").containsExactly(A);
-    assertThat(step.actions()).containsExactlyInAnyOrder(Action.CONFIGURE_REPLICATION, Action.CLEAR_STANDBY_SYNC);
+    assertThat(step.actions()).containsExactlyInAnyOrder(Action.CONFIGURE_REPLICATION, Action.CLEAR_STANDBY_SYNC,
+        Action.CHECKPOINT);
     assertThat(step.reason()).isEqualTo(EventReason.SwitchoverForDrain);
     assertThat(step.message()).isEqualTo("Switching over to site-b: the node of primary site-a is cordoned (a"
         + " drain). Stopping site-a cleanly before promoting site-b; the drain then evicts site-a, which rejoins as"
