@@ -21,8 +21,8 @@ import io.pks.operator.postgres.Credentials;
 /**
  * The credentials the operator uses, read from the pair's Secrets (generated or supplied): the
  * superuser it connects with, and the replication role's password it sets. A generated Secret is
- * read from the operator's informer cache, which follows every change without a request; a
- * supplied one (outside the cache, which holds only the objects the operator manages) from the API,
+ * read from the operator's informer cache, which follows every change without a request (not
+ * there, it is not made yet); a supplied one (outside the cache, which holds only the objects the operator manages) from the API,
  * kept for a minute, so a probe at every interval does not read it each time.
  */
 final class PairCredentials {
@@ -44,21 +44,30 @@ final class PairCredentials {
   }
 
   Optional<Credentials> superuser(PksReplicaPair pair) {
-    return read(pair, Names.superuserSecret(pair), Secrets.DEFAULT_SUPERUSER);
+    return read(pair, Names.superuserSecret(pair), pair.getSpec().postgres().superuserSecret() == null,
+        Secrets.DEFAULT_SUPERUSER);
   }
 
   /** The replication role is named by the spec; its Secret holds the password only. */
   Optional<Credentials> replication(PksReplicaPair pair) {
     String user = pair.getSpec().replication().user();
-    return read(pair, Names.replicationSecret(pair), user)
+    return read(pair, Names.replicationSecret(pair), pair.getSpec().replication().passwordSecret() == null, user)
         .map(credentials -> new Credentials(user, credentials.password()));
   }
 
-  private Optional<Credentials> read(PksReplicaPair pair, String secretName, String defaultUser) {
+  /**
+   * @param generated whether the operator makes this Secret: then the informer cache holds it once
+   *     it exists, and a Secret not there is not made yet (a new pair's probe comes before its
+   *     objects), which a request would not change
+   */
+  private Optional<Credentials> read(PksReplicaPair pair, String secretName, boolean generated, String defaultUser) {
     String namespace = pair.getMetadata().getNamespace();
     Optional<Secret> inCache = informed.apply(new ResourceID(secretName, namespace));
     if (inCache.isPresent()) {
       return credentials(inCache.get(), defaultUser);
+    }
+    if (generated) {
+      return Optional.empty();
     }
     String key = namespace + "/" + secretName;
     Cached cached = cache.get(key);

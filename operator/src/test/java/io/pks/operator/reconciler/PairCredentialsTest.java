@@ -68,10 +68,25 @@ class PairCredentialsTest {
   }
 
   @Test
-  void aSecretOutsideTheCacheIsAskedOfTheApi() {
+  void aSuppliedSecretIsAskedOfTheApi() {
+    PksReplicaPair supplied = TestPairs.example(json -> TestPairs.spec(json).with("postgres")
+        .put("superuserSecret", "telephony-superuser"));
     try (KubernetesClient client = unreachableApi()) {
       PairCredentials credentials = new PairCredentials(client, wanted -> Optional.empty(), Clock.systemUTC());
-      assertThatThrownBy(() -> credentials.superuser(PAIR)).isInstanceOf(KubernetesClientException.class);
+      assertThatThrownBy(() -> credentials.superuser(supplied)).isInstanceOf(KubernetesClientException.class);
+    }
+  }
+
+  /**
+   * A generated Secret not in the informer cache is not made yet: a new pair is probed from its
+   * first status, before its objects. Before, each such probe asked the API server for it.
+   */
+  @Test
+  void aGeneratedSecretNotInTheCacheIsNotMadeYetAndNotAskedFor() {
+    try (KubernetesClient client = unreachableApi()) {
+      PairCredentials credentials = new PairCredentials(client, wanted -> Optional.empty(), Clock.systemUTC());
+      assertThat(credentials.superuser(PAIR)).isEmpty();
+      assertThat(credentials.replication(PAIR)).isEmpty();
     }
   }
 }
