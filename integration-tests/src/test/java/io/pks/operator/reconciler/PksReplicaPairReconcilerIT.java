@@ -152,6 +152,28 @@ class PksReplicaPairReconcilerIT {
     });
   }
 
+  /**
+   * The objects follow the status as written, in the reconcile that writes it: a new pair's first
+   * write is its status (the initdb Job recorded), and every object, that Job among them, comes
+   * after it. Before, the objects were made first, from a pair with no status, and the Job only by
+   * the next reconcile.
+   */
+  @Test
+  void aNewPairsStatusIsWrittenBeforeAnyOfItsObjects() {
+    client.resource(TestPairs.example()).create();
+    awaitAllObjects();
+    await().atMost(BOUND).until(() -> client.batch().v1().jobs().inNamespace(NS).withName("pks-site-a-initdb").get(),
+        java.util.Objects::nonNull);
+    List<String> writes = cluster.writes().stream().filter(write -> write.path().contains("/namespaces/" + NS + "/"))
+        .map(write -> write.method() + " " + write.path().replaceFirst("\\?.*", "")).toList();
+    int status = writes.indexOf("PUT /apis/pks.io/v1alpha1/namespaces/" + NS + "/pksreplicapairs/pks/status");
+    assertThat(status).as("the status write among %s", writes).isNotNegative();
+    assertThat(writes.subList(0, status)).as("writes before the status")
+        .containsExactly("POST /apis/pks.io/v1alpha1/namespaces/" + NS + "/pksreplicapairs");
+    assertThat(writes.subList(status + 1, writes.size())).as("writes after the status")
+        .contains("POST /apis/apps/v1/namespaces/" + NS + "/statefulsets", "POST /apis/batch/v1/namespaces/" + NS + "/jobs");
+  }
+
   @Test
   void aFailedInitdbSaysWhyFromItsPodAndWaitsForAHuman() {
     client.resource(TestPairs.example()).create();

@@ -6,10 +6,11 @@ import io.pks.operator.model.DesiredObjects;
 import io.pks.operator.model.MemberNetwork;
 
 /**
- * One {@link DesiredObjects} for a whole reconcile, kept in its context: the StatefulSets'
- * dependent builds each member's pod template and hash, and the reconciler's check of the pods'
- * templates then reads those hashes instead of building the templates again. At 1000 pairs the
- * second build was a tenth of the operator's CPU (BENCHMARKS.md, session 18).
+ * One {@link DesiredObjects} for a whole reconcile, kept in its context: the reconciler's check of
+ * the pods' templates builds each member's pod template and hash, and the StatefulSets' dependent,
+ * which follows the status once the reconcile has written it, then reads those hashes instead of
+ * building the templates again. At 1000 pairs the second build was a tenth of the operator's CPU
+ * (BENCHMARKS.md, session 18).
  */
 public final class SharedDesiredObjects {
   private static final String KEY = SharedDesiredObjects.class.getName();
@@ -22,6 +23,14 @@ public final class SharedDesiredObjects {
     DesiredObjects desired = new DesiredObjects(pair, network);
     context.managedWorkflowAndDependentResourceContext().put(KEY, desired);
     return desired;
+  }
+
+  /**
+   * {@code desired}, started for this reconcile, made the objects of {@code written}, the pair as
+   * its status was just written ({@link DesiredObjects#withStatusOf}), for the dependents that follow it.
+   */
+  public static void follow(DesiredObjects desired, PksReplicaPair written, Context<PksReplicaPair> context) {
+    context.managedWorkflowAndDependentResourceContext().put(KEY, desired.withStatusOf(written));
   }
 
   /** The reconcile's {@link DesiredObjects}, or a new one where none was started (a workflow run on its own). */

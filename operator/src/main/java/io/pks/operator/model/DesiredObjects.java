@@ -43,6 +43,24 @@ public final class DesiredObjects {
   }
 
   /**
+   * These objects for {@code written}, the pair once its new status is written. The configuration's
+   * and the pod templates' hashes, the costly part, depend on the spec and the pair's metadata, not
+   * on its status: they are kept when those are the same, so a reconcile that records a step builds
+   * and hashes each template once.
+   */
+  public DesiredObjects withStatusOf(PksReplicaPair written) {
+    DesiredObjects next = new DesiredObjects(written, network);
+    if (Objects.equals(written.getSpec(), pair.getSpec())
+        && Objects.equals(written.getMetadata().getName(), pair.getMetadata().getName())
+        && Objects.equals(written.getMetadata().getLabels(), pair.getMetadata().getLabels())
+        && Objects.equals(written.getMetadata().getAnnotations(), pair.getMetadata().getAnnotations())) {
+      next.startupHash = startupHash;
+      next.templateHashes.putAll(templateHashes);
+    }
+    return next;
+  }
+
+  /**
    * The generated Secrets: the credentials the user does not supply, and with spec.backup the
    * backups' TLS, issued for the hosts the members are reached at.
    */

@@ -9,7 +9,7 @@ import io.pks.operator.api.v1alpha1.Phase;
 /**
  * What the lifecycle decided: the state to record, the database actions to run first, and the
  * sentence for the status message and the Event. The state is written only after the actions
- * succeeded, and the objects follow the written state on the next reconcile, so a restart at any
+ * succeeded, and the objects follow the state once it is written, so a restart at any
  * point repeats an idempotent action at most, never a Job or a promotion.
  *
  * @param reason the Event's reason (and so its type); null when nothing happened

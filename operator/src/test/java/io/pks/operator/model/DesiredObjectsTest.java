@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Member;
 import io.pks.operator.api.v1alpha1.Phase;
 import io.pks.operator.api.v1alpha1.PksReplicaPair;
@@ -98,6 +99,32 @@ class DesiredObjectsTest {
     assertThat(askedFirst.templateHash(Member.named("b"))).isNotEqualTo(fromStatefulSet)
         .isEqualTo(askedFirst.statefulSet(Member.named("b"), null).getSpec().getTemplate().getMetadata()
             .getAnnotations().get(StatefulSets.TEMPLATE_HASH_ANNOTATION));
+  }
+
+  /**
+   * The objects of the pair as its status was just written follow that status; the templates'
+   * hashes, built before the write, are kept only while the spec is the one they were built from.
+   */
+  @Test
+  void theObjectsOfThePairAsWrittenFollowItsStatusAndItsSpec() {
+    PksReplicaPair read = TestPairs.example();
+    read.setStatus(status(Phase.InitializingPrimary, List.of("site-a", "site-b")));
+    DesiredObjects before = new DesiredObjects(read, NETWORK);
+    Member siteA = read.getSpec().member("site-a");
+    String hash = before.templateHash(siteA);
+
+    PksReplicaPair written = TestPairs.example();
+    written.setStatus(status(Phase.InitializingPrimary, List.of("site-b")));
+    DesiredObjects after = before.withStatusOf(written);
+    assertThat(after.statefulSet(siteA, null).getSpec().getReplicas()).as("site-a no longer stopped").isEqualTo(1);
+    assertThat(after.templateHash(siteA)).isEqualTo(hash)
+        .isEqualTo(new DesiredObjects(written, NETWORK).templateHash(siteA));
+
+    PksReplicaPair edited = TestPairs.example(json -> TestPairs.spec(json).with("postgres").put("image", "postgres:17"));
+    edited.setStatus(written.getStatus());
+    String editedHash = before.withStatusOf(edited).templateHash(siteA);
+    assertThat(editedHash).as("built again from the edited spec").isNotEqualTo(hash)
+        .isEqualTo(new DesiredObjects(edited, NETWORK).templateHash(siteA));
   }
 
   private static final LoopbackNetwork NETWORK = new LoopbackNetwork(Map.of());
