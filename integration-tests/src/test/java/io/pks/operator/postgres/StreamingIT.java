@@ -127,7 +127,8 @@ class StreamingIT {
           .isEqualTo(SynchronousReplication.Enabling.ENABLED);
       assertThat(pair.queryString(pair.siteA, "SELECT setting FROM pg_file_settings"
           + " WHERE name = 'synchronous_standby_names'")).isEqualTo("FIRST 1 (\"site-b\")");
-      awaitPrimaryProbe("sync", stream -> "sync".equals(stream.syncState()));
+      assertThat(probe.probe(pair.siteA.endpoint(), pair.siteBAsPeer()).primary().standbyStream().syncState())
+          .as("shown as sync once enabling returns: the probe after the step sees it").isEqualTo("sync");
       assertThat(sync.enable(pair.siteA.endpoint(), LocalPair.SITE_B))
           .isEqualTo(SynchronousReplication.Enabling.ALREADY_ENABLED);
       // Acknowledged by the streaming synchronous standby; a commit it never confirmed would wait forever.

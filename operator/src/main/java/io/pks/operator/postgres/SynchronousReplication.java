@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * Sets the primary's synchronous_standby_names (ALTER SYSTEM, then a reload). Enabling names the
  * standby and is refused while that standby is not streaming: with a synchronous standby that is
  * not there, every commit waits, even CREATE ROLE (docs/safety.md, "Synchronous replication").
+ * Enabling then waits briefly for pg_stat_replication to show the standby as sync.
  */
 public final class SynchronousReplication {
   private static final Logger LOG = LoggerFactory.getLogger(SynchronousReplication.class);
@@ -25,6 +27,10 @@ public final class SynchronousReplication {
     /** Nothing changed: the standby has no streaming row in the primary's pg_stat_replication. */
     REFUSED_STANDBY_NOT_STREAMING
   }
+
+  /** How long {@link #enable} waits for the standby to be shown as sync; short, within the kept session's wait. */
+  static final Duration SYNC_SHOWN_WAIT = Duration.ofMillis(500);
+  private static final Duration SYNC_SHOWN_POLL = Duration.ofMillis(5);
 
   private final PgConnector connector;
   /** The probe's kept sessions, or null: a session of its own for each call. */
@@ -57,7 +63,9 @@ public final class SynchronousReplication {
         return Enabling.REFUSED_STANDBY_NOT_STREAMING;
       }
       set(connection, wanted);
-      LOG.info("{}: synchronous replication enabled: synchronous_standby_names = {}", primary, wanted);
+      boolean shown = awaitSync(connection, standby);
+      LOG.info("{}: synchronous replication enabled: synchronous_standby_names = {}{}", primary, wanted,
+          shown ? "" : "; not shown as sync within " + SYNC_SHOWN_WAIT.toMillis() + " ms");
       return Enabling.ENABLED;
     });
   }
@@ -96,6 +104,35 @@ public final class SynchronousReplication {
         ResultSet row = statement.executeQuery("SELECT current_setting('synchronous_standby_names')")) {
       row.next();
       return row.getString(1);
+    }
+  }
+
+  /**
+   * Waits, at most {@link #SYNC_SHOWN_WAIT}, until pg_stat_replication shows {@code standby} as
+   * {@code sync}: its walsender reads the reloaded setting within milliseconds, and the probe that
+   * follows the recorded step then shows it, instead of the one after (an interval later).
+   */
+  private static boolean awaitSync(Connection connection, String standby) throws SQLException {
+    long deadline = System.nanoTime() + SYNC_SHOWN_WAIT.toNanos();
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT 1 FROM pg_stat_replication WHERE application_name = ? AND sync_state = 'sync'")) {
+      statement.setString(1, standby);
+      while (true) {
+        try (ResultSet row = statement.executeQuery()) {
+          if (row.next()) {
+            return true;
+          }
+        }
+        if (System.nanoTime() - deadline > 0) {
+          return false;
+        }
+        try {
+          Thread.sleep(SYNC_SHOWN_POLL.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
     }
   }
 
