@@ -24,18 +24,28 @@ final class Handoffs {
   /** By pair: the hand-off probed for at the short interval, and since when. */
   private final Map<String, Awaited> awaited = new HashMap<>();
 
-  /**
-   * Whether the update from {@code old} to {@code pair} records a new hand-off to await while none
-   * is being probed for: probe it now, then at the short interval while {@link #stillDue}.
-   */
-  synchronized boolean begins(PksReplicaPair pair, PksReplicaPair old, Instant now) {
+  /** What an update of a pair's status asks of the probe. */
+  enum Start {
+    /** Nothing: no new hand-off is recorded. */
+    NOTHING,
+    /** A new hand-off while none is probed for: probe now, then at the short interval while {@link #stillDue}. */
+    PROBING,
+    /**
+     * A new hand-off while the previous one is probed for: one probe now, as the next of that
+     * probing may be an interval away; the probing under way goes on for the new one.
+     */
+    ONE_PROBE
+  }
+
+  /** What the update from {@code old} to {@code pair} asks of the probe. */
+  synchronized Start begins(PksReplicaPair pair, PksReplicaPair old, Instant now) {
     Optional<String> handoff = Handoff.awaited(pair);
     if (handoff.isEmpty() || handoff.equals(Handoff.awaited(old))) {
-      return false;
+      return Start.NOTHING;
     }
     boolean probing = awaited.containsKey(key(pair));
     awaited.put(key(pair), new Awaited(handoff.get(), now));
-    return !probing;
+    return probing ? Start.ONE_PROBE : Start.PROBING;
   }
 
   /**

@@ -138,9 +138,18 @@ final class ReplicationMonitor {
         }
         // A step just recorded that waits for the probe: probe now rather than at the next tick,
         // then at the short interval while the hand-off is awaited.
-        if (handoffs.begins(pair, old, clock.instant())) {
-          ResourceID id = ResourceID.fromResource(pair);
-          probes.execute(() -> probeWhileAwaited(id));
+        ResourceID id = ResourceID.fromResource(pair);
+        switch (handoffs.begins(pair, old, clock.instant())) {
+          case PROBING -> probes.execute(() -> probeWhileAwaited(id));
+          case ONE_PROBE -> probes.execute(() -> probeOnce(id));
+          case NOTHING -> { }
+        }
+      }
+
+      private void probeOnce(ResourceID id) {
+        Optional<PksReplicaPair> pair = context.getPrimaryCache().get(id);
+        if (isRunning() && pair.isPresent()) {
+          handleResources(id, observe(pair.get()), true);
         }
       }
 

@@ -28,15 +28,15 @@ class HandoffTest {
     return pair;
   }
 
-  private static PksReplicaPair initdbRunning() {
+  static PksReplicaPair initdbRunning() {
     return pair(Phase.InitializingPrimary, List.of(A, B), Jobs.initdb(TestPairs.example(), A), null);
   }
 
-  private static PksReplicaPair primaryStarted() {
+  static PksReplicaPair primaryStarted() {
     return pair(Phase.InitializingPrimary, List.of(B), Jobs.initdb(TestPairs.example(), A), null);
   }
 
-  private static PksReplicaPair standbyStarted() {
+  static PksReplicaPair standbyStarted() {
     return pair(Phase.SeedingStandby, List.of(), Jobs.seed(TestPairs.example(), B, 1), null);
   }
 
@@ -98,20 +98,21 @@ class HandoffTest {
   @Test
   void aNewHandoffIsProbedAtOnceThenAtTheShortIntervalForAWindow() {
     Handoffs handoffs = new Handoffs();
-    assertThat(handoffs.begins(primaryStarted(), initdbRunning(), NOW)).isTrue();
+    assertThat(handoffs.begins(primaryStarted(), initdbRunning(), NOW)).isEqualTo(Handoffs.Start.PROBING);
     assertThat(handoffs.stillDue(primaryStarted(), NOW.plus(Handoffs.WINDOW).minusMillis(1))).isTrue();
     assertThat(handoffs.stillDue(primaryStarted(), NOW.plus(Handoffs.WINDOW))).isFalse();
     // Another update recording the same hand-off (a message, a condition) is not a new one.
-    assertThat(handoffs.begins(primaryStarted(), primaryStarted(), NOW.plus(Handoffs.WINDOW))).isFalse();
+    assertThat(handoffs.begins(primaryStarted(), primaryStarted(), NOW.plus(Handoffs.WINDOW)))
+        .isEqualTo(Handoffs.Start.NOTHING);
   }
 
   @Test
-  void theNextHandoffContinuesTheProbingWithAWindowOfItsOwn() {
+  void theNextHandoffIsProbedOnceAtOnceAndContinuesTheProbingWithAWindowOfItsOwn() {
     Handoffs handoffs = new Handoffs();
-    assertThat(handoffs.begins(primaryStarted(), initdbRunning(), NOW)).isTrue();
+    assertThat(handoffs.begins(primaryStarted(), initdbRunning(), NOW)).isEqualTo(Handoffs.Start.PROBING);
     Instant later = NOW.plusSeconds(20);
-    // Already probed at the short interval: no second probing of the same pair.
-    assertThat(handoffs.begins(standbyStarted(), primaryStarted(), later)).isFalse();
+    // Already probed at the short interval: one probe now, no second probing of the same pair.
+    assertThat(handoffs.begins(standbyStarted(), primaryStarted(), later)).isEqualTo(Handoffs.Start.ONE_PROBE);
     assertThat(handoffs.stillDue(standbyStarted(), later.plus(Handoffs.WINDOW).minusMillis(1))).isTrue();
   }
 
@@ -121,13 +122,13 @@ class HandoffTest {
     handoffs.begins(primaryStarted(), initdbRunning(), NOW);
     assertThat(handoffs.stillDue(pair(Phase.Streaming, List.of(), null, B), NOW)).isFalse();
     // Ended: the next hand-off starts a probing again.
-    assertThat(handoffs.begins(standbyStarted(), primaryStarted(), NOW)).isTrue();
+    assertThat(handoffs.begins(standbyStarted(), primaryStarted(), NOW)).isEqualTo(Handoffs.Start.PROBING);
   }
 
   @Test
   void aPairAwaitingNothingIsProbedAtTheNormalInterval() {
     Handoffs handoffs = new Handoffs();
-    assertThat(handoffs.begins(initdbRunning(), TestPairs.example(), NOW)).isFalse();
+    assertThat(handoffs.begins(initdbRunning(), TestPairs.example(), NOW)).isEqualTo(Handoffs.Start.NOTHING);
     assertThat(handoffs.stillDue(initdbRunning(), NOW)).isFalse();
   }
 

@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -134,6 +136,47 @@ class ReplicationMonitorTest {
       assertThat(observed.primary()).as("nothing listens on the members' ports").isNull();
       assertThat(observed.replication().state()).isEqualTo(ReplicationObservation.STATE_UNKNOWN);
     } finally {
+      source.stop();
+    }
+  }
+
+  /**
+   * A hand-off recorded while the previous one is still probed for (the seeded standby started
+   * while its primary's start was awaited, sync enabled while the standby's streaming was) is
+   * probed at once: it once waited for that probing's next turn, up to 100 ms of each bootstrap
+   * step. Every probe here is held until the end, so only a probe started for the new hand-off
+   * can see it.
+   */
+  @Test
+  void aHandoffRecordedWhileAnotherIsProbedForIsProbedAtOnce() {
+    CountDownLatch held = new CountDownLatch(1);
+    AtomicInteger probes = new AtomicInteger();
+    AtomicInteger probesOfTheSeededStandby = new AtomicInteger();
+    PksReplicaPair seeded = HandoffTest.standbyStarted();
+    AtomicReference<PksReplicaPair> cached = new AtomicReference<>(HandoffTest.primaryStarted());
+    PerResourcePollingEventSource<ReplicationObservation, PksReplicaPair, String> source =
+        eventSource(cached::get, id -> {
+          probes.incrementAndGet();
+          if (cached.get() == seeded) {
+            probesOfTheSeededStandby.incrementAndGet();
+          }
+          try {
+            held.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
+          }
+          return Optional.of(superuser());
+        });
+    source.start();
+    try {
+      source.onResourceUpdated(cached.get(), HandoffTest.initdbRunning());
+      // The hand-off's first probe and the regular schedule's first, both held.
+      await().atMost(Duration.ofSeconds(10)).until(() -> probes.get() >= 2);
+      cached.set(seeded);
+      source.onResourceUpdated(seeded, HandoffTest.primaryStarted());
+      await().atMost(Duration.ofSeconds(5)).until(() -> probesOfTheSeededStandby.get() >= 1);
+    } finally {
+      held.countDown();
       source.stop();
     }
   }
