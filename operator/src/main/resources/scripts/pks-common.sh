@@ -27,6 +27,15 @@ fail() {
   exit 1
 }
 
+# Flushes the file system holding $1 with one syncfs(2) (sync -f): what initdb and pg_basebackup
+# would do with an fsync of each file they wrote, run with --no-sync before it. A member's volume
+# holds only its data, so this flushes nothing else of note.
+sync_file_system() {
+  if ! sync -f "$1"; then
+    fail "could not flush the file system holding $1 to disk (sync -f)"
+  fi
+}
+
 # Ends the script with one line on stderr saying why it will not act on what it found, with the
 # exit status 3 (Scripts.REFUSED_EXIT_CODE): a re-run would answer the same, so the operator asks
 # a human instead of retrying.

@@ -3,7 +3,8 @@
 # "repl", done safely). The member's PostgreSQL must be stopped while it runs.
 #
 # 1. pg_basebackup -Xs into PKS_STAGING_DIR (removed first) through the replication slot,
-#    pg_verifybackup, standby.signal, then the completion marker PKS_STAGING_DIR.complete.
+#    standby.signal, pg_verifybackup while the file system is flushed, then the completion
+#    marker PKS_STAGING_DIR.complete.
 # 2. Swap: PGDATA renamed to PGDATA.previous, staging renamed to PGDATA (same volume: renames).
 # 3. Finish: remove PGDATA.previous, the re-seed marker, then the completion marker.
 # 0. Before copying, compare the data PGDATA already holds (pg_controldata) with the primary's
@@ -133,7 +134,7 @@ clone() {
   rm -rf "$PKS_STAGING_DIR"
   write_replication_passfile
   log "copying primary $primary into $PKS_STAGING_DIR as $PKS_REPLICATION_USER (slot: ${PKS_SLOT_NAME:-none})"
-  set -- -D "$PKS_STAGING_DIR" -Fp -Xs -c fast -w -l "pks seed of $PKS_MEMBER" \
+  set -- -D "$PKS_STAGING_DIR" -Fp -Xs -c fast -w -N -l "pks seed of $PKS_MEMBER" \
     -d "$(replication_conninfo "$PKS_MEMBER-seed") connect_timeout=10"
   if [ -n "$PKS_SLOT_NAME" ]; then
     set -- "$@" -S "$PKS_SLOT_NAME"
@@ -141,11 +142,19 @@ clone() {
   if ! pg_basebackup "$@" > "$tool_output" 2>&1; then
     give_up "$(explain_failure "$tool_output")"
   fi
+  # pg_verifybackup ignores standby.signal. The copy (pg_basebackup ran with --no-sync) and
+  # standby.signal are flushed to disk while pg_verifybackup reads them back from memory: both
+  # must succeed before the marker that says the copy is complete.
+  : > "$PKS_STAGING_DIR/standby.signal"
+  sync_file_system "$PKS_STAGING_DIR" &
+  flush_pid=$!
   if ! pg_verifybackup -q "$PKS_STAGING_DIR" > "$tool_output" 2>&1; then
+    wait "$flush_pid" || true
     give_up "verification of the copy failed: $(grep -v '^[[:space:]]*$' "$tool_output" | head -n 1)"
   fi
-  : > "$PKS_STAGING_DIR/standby.signal"
-  sync "$PKS_STAGING_DIR/standby.signal" "$PKS_STAGING_DIR"
+  if ! wait "$flush_pid"; then
+    give_up "the copy could not be flushed to disk"
+  fi
   : > "$complete_marker"
   sync "$complete_marker" "$(dirname "$complete_marker")"
   log "copy complete and verified"

@@ -52,6 +52,13 @@ public final class PostgresqlConf {
     // old primary's stop had just failed a retry). Promotion time is failover and switchover time;
     // a retry is one refused connection.
     setting(conf, "wal_retrieve_retry_interval", "50ms");
+    conf.append("\n# Durability\n");
+    // A member started from data that was not shut down cleanly (a seeded copy, a crash, a
+    // failover's old primary) first flushes its whole data folder. File by file that took 0.10 s of
+    // a just-seeded standby's start on this machine's 39 MB (0.01 to 0.04 s with syncfs), and it
+    // grows with the number of files: one syncfs of the volume's file system does the same. The
+    // members' volumes hold nothing else; Linux reports syncfs errors from 5.8 on.
+    setting(conf, "recovery_init_sync_method", "syncfs");
     conf.append("\n# Archiving\n");
     if (pair.getSpec().backups().isPresent()) {
       archiveWithPgBackRest(conf, pair.getMetadata().getName());
