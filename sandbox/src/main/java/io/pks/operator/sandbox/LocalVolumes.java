@@ -37,7 +37,7 @@ final class LocalVolumes {
     this.root = root;
   }
 
-  /** The folder of a bound claim; null while the claim does not exist. */
+  /** The folder of a bound claim; null while the claim does not exist and its folder is deleted. */
   Path path(String namespace, String claim) {
     return bound.get(namespace + "/" + claim);
   }
@@ -81,12 +81,13 @@ final class LocalVolumes {
     }
     for (String key : Set.copyOf(bound.keySet())) {
       if (!present.contains(key) && !inUse.contains(key)) {
-        Path dir = bound.remove(key);
+        // Named until gone from the disk: whoever waits for the volume to go waits for its deletion.
         try {
-          LocalContainer.deleteRecursively(dir);
+          LocalContainer.deleteRecursively(bound.get(key));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
+        bound.remove(key);
         LOG.info("volume {} deleted with its claim", key);
       }
     }
