@@ -12,7 +12,7 @@
 set -eu
 
 PKS_SCRIPT=backup-server
-. "$(dirname "$0")/pks-common.sh"
+. "${0%/*}/pks-common.sh"
 
 require_env PKS_STANZA PKS_BACKUP_CLIENT_NAME PKS_SUPERUSER_SECRET_DIR PKS_BACKUP_TLS_DIR PKS_BACKUP_SERVER_PORT
 if ! command -v pgbackrest > /dev/null 2>&1; then

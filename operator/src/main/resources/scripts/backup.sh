@@ -20,7 +20,7 @@
 set -eu
 
 PKS_SCRIPT=backup
-. "$(dirname "$0")/pks-common.sh"
+. "${0%/*}/pks-common.sh"
 
 require_env PGDATA PGPORT PKS_CONFIG_DIR PKS_RUN_DIR PKS_STANZA PKS_BACKUP_SECRET_DIR \
   PKS_SUPERUSER_SECRET_DIR

@@ -12,7 +12,7 @@
 set -eu
 
 PKS_SCRIPT=initdb
-. "$(dirname "$0")/pks-common.sh"
+. "${0%/*}/pks-common.sh"
 
 require_env PGDATA PKS_SUPERUSER_SECRET_DIR PKS_RUN_DIR
 

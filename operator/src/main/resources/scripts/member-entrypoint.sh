@@ -27,7 +27,7 @@
 set -eu
 
 PKS_SCRIPT=member-entrypoint
-. "$(dirname "$0")/pks-common.sh"
+. "${0%/*}/pks-common.sh"
 
 require_env PGDATA PGPORT PKS_CONFIG_DIR PKS_REPLICATION_SECRET_DIR \
   PKS_RUN_DIR PKS_PRIMARY_HOST PKS_PRIMARY_PORT PKS_REPLICATION_USER PKS_MEMBER
@@ -207,13 +207,15 @@ if [ -e "$PGDATA/standby.signal" ]; then
   if [ -n "$PKS_SLOT_NAME" ]; then
     set -- "$@" -c primary_slot_name="$PKS_SLOT_NAME"
   fi
-  log "starting as standby of $PKS_PRIMARY_HOST:$PKS_PRIMARY_PORT (slot: ${PKS_SLOT_NAME:-none})"
+  starting="as standby of $PKS_PRIMARY_HOST:$PKS_PRIMARY_PORT (slot: ${PKS_SLOT_NAME:-none})"
 else
-  log "starting as primary"
+  starting="as primary"
 fi
 
 postgres "$@" &
 postgres_pid=$!
+# Said once PostgreSQL is on its way: the log line's clock is a process of its own.
+log "starting $starting"
 start_isolation_check
 if [ -n "$backups" ] && [ ! -e "$PGDATA/standby.signal" ]; then
   create_stanza &

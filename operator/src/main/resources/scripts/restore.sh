@@ -19,7 +19,7 @@
 set -eu
 
 PKS_SCRIPT=restore
-. "$(dirname "$0")/pks-common.sh"
+. "${0%/*}/pks-common.sh"
 
 require_env PGDATA PGPORT PKS_CONFIG_DIR PKS_RUN_DIR PKS_SUPERUSER_SECRET_DIR PKS_RECOVERY_SOURCE \
   PKS_RECOVERY_SECRET_DIR

@@ -33,7 +33,7 @@
 set -eu
 
 PKS_SCRIPT=seed
-. "$(dirname "$0")/pks-common.sh"
+. "${0%/*}/pks-common.sh"
 
 require_env PGDATA PKS_STAGING_DIR PKS_REPLICATION_SECRET_DIR PKS_RUN_DIR PKS_PRIMARY_HOST \
   PKS_PRIMARY_PORT PKS_REPLICATION_USER PKS_MEMBER
@@ -156,7 +156,7 @@ clone() {
     give_up "the copy could not be flushed to disk"
   fi
   : > "$complete_marker"
-  sync "$complete_marker" "$(dirname "$complete_marker")"
+  sync "$complete_marker" "${complete_marker%/*}"
   log "copy complete and verified"
 }
 
