@@ -41,9 +41,10 @@ watch_pid=
 # shellcheck disable=SC2317 # run by the trap below
 on_stop() {
   if [ -n "$postgres_pid" ]; then
-    log "stop requested: fast shutdown"
-    # What pg_ctl stop -m fast sends, without depending on postmaster.pid being written yet.
+    # What pg_ctl stop -m fast sends, without depending on postmaster.pid being written yet; said
+    # once sent, as the log line's clock is a process of its own (a switchover's writes wait).
     kill -INT "$postgres_pid" 2>/dev/null || true
+    log "stop requested: fast shutdown"
   else
     log "stop requested"
     if [ -n "$sleep_pid" ]; then

@@ -160,7 +160,7 @@ final class ReplicationMonitor {
           return;
         }
         handleResources(id, observe(pair.get()), true);
-        probes.schedule(() -> probeWhileAwaited(id), Handoff.interval(pair.get()).toMillis(), TimeUnit.MILLISECONDS);
+        probes.schedule(() -> probeWhileAwaited(id), Handoff.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
       }
 
       @Override

@@ -1,6 +1,5 @@
 package io.pks.operator.reconciler;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -130,15 +129,5 @@ class HandoffTest {
     Handoffs handoffs = new Handoffs();
     assertThat(handoffs.begins(initdbRunning(), TestPairs.example(), NOW)).isEqualTo(Handoffs.Start.NOTHING);
     assertThat(handoffs.stillDue(initdbRunning(), NOW)).isFalse();
-  }
-
-  @Test
-  void aSwitchoversHandoffIsProbedMoreOftenThanTheOthers() {
-    PksReplicaPair switchingOver = TestPairs.example();
-    switchingOver.setStatus(Situation.status(Phase.SwitchingOver, A, B, List.of(A), null, B));
-    assertThat(Handoff.awaited(switchingOver)).contains("switchover to site-b");
-    assertThat(Handoff.interval(switchingOver)).as("the writes stop until it is over").isEqualTo(Duration.ofMillis(20));
-    assertThat(Handoff.interval(standbyStarted())).isEqualTo(Duration.ofMillis(100));
-    assertThat(Handoff.interval(primaryStarted())).isEqualTo(Duration.ofMillis(100));
   }
 }

@@ -143,8 +143,8 @@ class ReplicationMonitorTest {
   /**
    * A hand-off recorded while the previous one is still probed for (the seeded standby started
    * while its primary's start was awaited, sync enabled while the standby's streaming was) is
-   * probed at once: it once waited for that probing's next turn, up to 100 ms of each bootstrap
-   * step. Every probe here is held until the end, so only a probe started for the new hand-off
+   * probed at once: it once waited for that probing's next turn, up to its interval (100 ms then)
+   * of each bootstrap step. Every probe here is held until the end, so only a probe started for the new hand-off
    * can see it.
    */
   @Test
