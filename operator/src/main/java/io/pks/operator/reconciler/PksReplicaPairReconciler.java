@@ -217,6 +217,13 @@ public class PksReplicaPairReconciler implements Reconciler<PksReplicaPair> {
     boolean stepRecorded = recordedStateChanged(pair, next);
     PksReplicaPairStatus previous = pair.getStatus();
     PksReplicaPair recorded = writeStatus(pair, next, context);
+    if (!gate.isOpen()) {
+      // Stopped leading (or stopping) since the decision: the objects follow the recorded step
+      // under the next leader, not under this replica (docs/safety.md, the Lease-loss limit).
+      LOG.info("{}: the operator is stopping; the objects are left to follow the recorded step under the next leader",
+          pair.ref());
+      return UpdateControl.noUpdate();
+    }
     UpdateControl<PksReplicaPair> control = UpdateControl.noUpdate();
     try {
       backup.ifPresent(b -> startAndRecord(pair, previous, next, b));
