@@ -2,6 +2,7 @@ package io.pks.operator.postgres;
 
 import static io.pks.operator.postgres.ServerSessions.established;
 import static io.pks.operator.postgres.ServerSessions.probeBackends;
+import static io.pks.operator.postgres.ServerSessions.single;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -10,6 +11,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,6 +121,61 @@ class ProbeSessionsIT {
     } finally {
       signal("CONT", hung);
     }
+  }
+
+  /**
+   * A user that comes while the member's kept session is in use (a promotion while the hand-off's
+   * probe holds it) waits its turn and logs in nowhere. Before, it logged in anew: 100 ms of a
+   * loaded machine, on a switchover's critical path.
+   */
+  @Test
+  void aUserThatComesWhileTheSessionIsInUseWaitsItsTurnInsteadOfLoggingIn() throws Exception {
+    assertThat(probePrimary().outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try (Connection primary = pair.connector.open(pair.siteA.endpoint())) {
+      long sessionsBefore = established(primary);
+      CountDownLatch inUse = new CountDownLatch(1);
+      Future<String> first = other.submit(() -> onPrimary(session -> {
+        inUse.countDown();
+        return single(session, "SELECT pg_backend_pid()::text FROM pg_sleep(0.05)");
+      }));
+      assertThat(inUse.await(10, TimeUnit.SECONDS)).isTrue();
+      String second = onPrimary(session -> single(session, "SELECT pg_backend_pid()::text"));
+      assertThat(second).as("the second user's backend").isEqualTo(first.get(10, TimeUnit.SECONDS));
+      assertThat(established(primary)).as("sessions established on the primary").isEqualTo(sessionsBefore);
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  /** A user kept waiting past its turn's wait works over a session of its own; the kept one stays. */
+  @Test
+  void aUserKeptWaitingPastTheTurnWaitWorksOverASessionOfItsOwn() throws Exception {
+    assertThat(probePrimary().outcome()).isEqualTo(ProbeResult.Outcome.REACHABLE);
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      CountDownLatch inUse = new CountDownLatch(1);
+      Future<String> first = other.submit(() -> onPrimary(session -> {
+        inUse.countDown();
+        return single(session, "SELECT pg_backend_pid()::text FROM pg_sleep(1)");
+      }));
+      assertThat(inUse.await(10, TimeUnit.SECONDS)).isTrue();
+      long start = System.nanoTime();
+      String second = onPrimary(session -> single(session, "SELECT pg_backend_pid()::text"));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(took).as("the turn's wait, then a login, not the first user's whole second")
+          .isGreaterThanOrEqualTo(ProbeSessions.TURN_WAIT).isLessThan(Duration.ofMillis(900));
+      String kept = first.get(10, TimeUnit.SECONDS);
+      assertThat(second).as("the second user's backend").isNotEqualTo(kept);
+      String afterwards = onPrimary(session -> single(session, "SELECT pg_backend_pid()::text"));
+      assertThat(afterwards).as("the kept session afterwards").isEqualTo(kept);
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  private static <T> T onPrimary(ProbeSessions.Work<T> work) throws SQLException {
+    return sessions.run(PgConnector.forProbes(pair.superuser), pair.siteA.endpoint(), work);
   }
 
   private static ProbeResult probePrimary() {

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * over a new one, so a member that restarted since the last probe is seen as it is now, not as a
  * broken session; only the new session's outcome is reported.
  *
- * <p>A session is lent to one user at a time: taken out of the map while in use and put back
- * after, so two probes of the same member (the operator's and a test's), or a probe and the
- * promotion ({@link Promotion}, which runs over the target's kept session), never share one.
+ * <p>A session is used by one user at a time; the others wait their turn, for
+ * {@link #TURN_WAIT} at most: a probe and the promotion ({@link Promotion}, which runs over the
+ * target's kept session), or two probes of the same member, never share one. A user still waiting
+ * after that works over a session of its own, closed after it; the kept session stays its user's.
  */
 public final class ProbeSessions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeSessions.class);
@@ -35,6 +38,14 @@ public final class ProbeSessions implements AutoCloseable {
    */
   static final Duration KEPT_SESSION_WAIT = Duration.ofSeconds(1);
 
+  /**
+   * How long a user waits for the member's kept session while another uses it. A probe over it
+   * takes milliseconds; a new login took 100 to 140 ms of a loaded machine (BENCHMARKS.md), and
+   * before this wait a promotion or a bootstrap's replication setup that came while the hand-off's
+   * probe (every 20 ms) held the session paid that login on its critical path.
+   */
+  static final Duration TURN_WAIT = Duration.ofMillis(100);
+
   /** Sessions no probe used for this long are closed: their pair was deleted or moved. */
   static final Duration IDLE_LIMIT = Duration.ofMinutes(2);
   /** SQLSTATEs of a login the server ended: admin_shutdown, and query_canceled while authenticating. */
@@ -46,11 +57,20 @@ public final class ProbeSessions implements AutoCloseable {
     T apply(Connection session) throws SQLException;
   }
 
-  private record Kept(Connection session, Instant lastUsed) {
+  /**
+   * One member's kept session and the turn to use it. The session and its last use are read and
+   * written only by the holder of the turn. A lane retired (left unused, or the sessions closed)
+   * is out of the map and never used again; its session is closed by whoever holds its turn last.
+   */
+  private static final class Lane {
+    final Semaphore turn = new Semaphore(1);
+    Connection session;
+    Instant lastUsed;
+    volatile boolean retired;
   }
 
   private final Clock clock;
-  private final Map<String, Kept> idle = new ConcurrentHashMap<>();
+  private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
   /**
    * Members whose last login was refused (nothing listened), with when it was: their next login is
    * preceded by a bare TCP connect ({@link PgConnector#connectOnly}), which finds a member still
@@ -78,19 +98,56 @@ public final class ProbeSessions implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} over {@code member}'s kept session, or a new one; keeps the session it used. */
+  /**
+   * Runs {@code work} over {@code member}'s kept session once it is this user's turn, or a new one
+   * when there is none or it broke, and keeps the session it used; over a session of its own when
+   * the turn did not come within {@link #TURN_WAIT}.
+   */
   public <T> T run(PgConnector connector, MemberEndpoint member, Work<T> work) throws SQLException {
     String key = connector.user() + "@" + member.jdbcUrl();
     sweepIfDue(clock.instant());
-    Kept kept = idle.remove(key);
-    if (kept != null) {
-      try {
-        return keepAfter(key, kept.session(), work);
-      } catch (SQLException broken) {
-        LOG.debug("kept session to {} broke ({}); probing over a new one", member, broken.getMessage());
+    Lane lane = takeTurn(key);
+    if (lane == null) {
+      LOG.debug("kept session to {} still in use after {} ms; working over a session of its own", member,
+          TURN_WAIT.toMillis());
+      try (Connection own = login(connector, member, key)) {
+        return work.apply(own);
       }
     }
-    return keepAfter(key, login(connector, member, key), work);
+    try {
+      if (lane.session != null) {
+        try {
+          return keepAfter(lane, work);
+        } catch (SQLException broken) {
+          LOG.debug("kept session to {} broke ({}); probing over a new one", member, broken.getMessage());
+        }
+      }
+      lane.session = login(connector, member, key);
+      return keepAfter(lane, work);
+    } finally {
+      giveBack(lane);
+    }
+  }
+
+  /** The member's lane with its turn taken, or null when another user kept it past {@link #TURN_WAIT}. */
+  private Lane takeTurn(String key) {
+    long deadline = System.nanoTime() + TURN_WAIT.toNanos();
+    while (true) {
+      Lane lane = lanes.computeIfAbsent(key, absent -> new Lane());
+      try {
+        if (!lane.turn.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          return null;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      if (!lane.retired) {
+        return lane;
+      }
+      // Retired while this user waited: the member's next lane is a new one.
+      lane.turn.release();
+    }
   }
 
   /**
@@ -129,19 +186,17 @@ public final class ProbeSessions implements AutoCloseable {
     }
   }
 
-  private <T> T keepAfter(String key, Connection session, Work<T> work) throws SQLException {
+  /** Runs {@code work} over the lane's session, kept after it; closed and forgotten when it fails. */
+  private <T> T keepAfter(Lane lane, Work<T> work) throws SQLException {
     T result;
     try {
-      result = work.apply(session);
+      result = work.apply(lane.session);
     } catch (SQLException | RuntimeException failure) {
-      closeQuietly(session);
+      dropSession(lane);
       throw failure;
     }
-    session.setNetworkTimeout(Runnable::run, (int) KEPT_SESSION_WAIT.toMillis());
-    Kept previous = idle.put(key, new Kept(session, clock.instant()));
-    if (previous != null) {
-      closeQuietly(previous.session());
-    }
+    lane.session.setNetworkTimeout(Runnable::run, (int) KEPT_SESSION_WAIT.toMillis());
+    lane.lastUsed = clock.instant();
     return result;
   }
 
@@ -154,9 +209,13 @@ public final class ProbeSessions implements AutoCloseable {
       return;
     }
     lastSweep = now;
-    idle.forEach((key, kept) -> {
-      if (kept.lastUsed().plus(IDLE_LIMIT).isBefore(now) && idle.remove(key, kept)) {
-        closeQuietly(kept.session());
+    lanes.forEach((key, lane) -> {
+      if (lane.turn.tryAcquire()) {
+        boolean unused = lane.lastUsed == null || lane.lastUsed.plus(IDLE_LIMIT).isBefore(now);
+        lane.turn.release();
+        if (unused && lanes.remove(key, lane)) {
+          retire(lane);
+        }
       }
     });
     refusing.values().removeIf(refused -> refused.plus(IDLE_LIMIT).isBefore(now));
@@ -164,13 +223,45 @@ public final class ProbeSessions implements AutoCloseable {
 
   /** How many sessions are kept between probes. */
   public int kept() {
-    return idle.size();
+    return (int) lanes.values().stream().filter(lane -> lane.session != null).count();
   }
 
+  /** Closes every kept session; one still in use is closed when its user is done. */
   @Override
   public void close() {
-    idle.values().forEach(kept -> closeQuietly(kept.session()));
-    idle.clear();
+    lanes.forEach((key, lane) -> {
+      if (lanes.remove(key, lane)) {
+        retire(lane);
+      }
+    });
+  }
+
+  /** A lane out of the map: its session closed now if nobody uses it, else by its user when done. */
+  private static void retire(Lane lane) {
+    synchronized (lane) {
+      lane.retired = true;
+      if (lane.turn.tryAcquire()) {
+        dropSession(lane);
+        lane.turn.release();
+      }
+    }
+  }
+
+  /** Ends a turn; the session of a lane retired meanwhile is closed, not kept. */
+  private static void giveBack(Lane lane) {
+    synchronized (lane) {
+      if (lane.retired) {
+        dropSession(lane);
+      }
+      lane.turn.release();
+    }
+  }
+
+  private static void dropSession(Lane lane) {
+    if (lane.session != null) {
+      closeQuietly(lane.session);
+      lane.session = null;
+    }
   }
 
   private static void closeQuietly(Connection session) {
