@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -75,6 +76,10 @@ final class LocalKubelet implements AutoCloseable {
   /** The kubelet's: a crashed container restarts at once, then after this long, each later time twice as long. */
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
 
+  /** pg_isready under way for {@code container}: its answer counts for that container only. */
+  private record ReadinessCheck(LocalContainer container, CompletableFuture<Boolean> answer) {
+  }
+
   /** What this agent knows of one pod it runs. */
   private static final class PodRun {
     final String uid;
@@ -84,6 +89,8 @@ final class LocalKubelet implements AutoCloseable {
     Instant startedAt;
     boolean ready;
     Instant lastReadinessCheck = Instant.MIN;
+    /** The readiness check under way, or null. */
+    ReadinessCheck readinessCheck;
     Instant lastConfigMapSync;
     boolean nodeDown;
     PodNetwork.Node node;
@@ -114,12 +121,20 @@ final class LocalKubelet implements AutoCloseable {
   private volatile Map<String, String> apiServerEnv = Map.of();
   private volatile Duration firstBackoff = FIRST_BACKOFF;
   private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
-  /** Told when a container's process exits: a kubelet learns of it at once, not at its next pass. */
-  private volatile Runnable containerExited = () -> { };
+  /**
+   * Told when a container's process exits or a readiness check's answer changes the pod's
+   * readiness: a kubelet learns of it at once, not at its next pass.
+   */
+  private volatile Runnable passNeeded = () -> { };
   /** Every container started; those no longer running are dropped when the claims in use are asked for. */
   private final Set<LocalContainer> started = ConcurrentHashMap.newKeySet();
   private final ExecutorService stopper = Executors.newCachedThreadPool(r -> {
     Thread thread = new Thread(r, "sandbox-stop");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final ExecutorService readinessProbes = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "sandbox-readiness");
     thread.setDaemon(true);
     return thread;
   });
@@ -223,6 +238,8 @@ final class LocalKubelet implements AutoCloseable {
     applyFault(pod, key, run);
     if (run.fault.unreachable() && run.fault.kind() != NodeFault.Kind.NODE_DOWN) {
       run.ready = false;
+      // A check begun before the fault must not make the pod Ready once the fault ends.
+      run.readinessCheck = null;
       return;
     }
     if (run.fault.kind() == NodeFault.Kind.NODE_DOWN) {
@@ -282,17 +299,15 @@ final class LocalKubelet implements AutoCloseable {
       }
       run.container.startSidecar(BackupServer.CONTAINER, networkEnv);
       started.add(run.container);
-      run.container.whenExited(containerExited);
+      run.container.whenExited(passNeeded);
       run.startedAt = now;
       run.lastConfigMapSync = now;
       run.waitingReason = null;
       run.exitCode = null;
       LOG.info("pod {}: container started (restarts: {})", key, run.restarts);
     }
-    if (run.container != null && pod.getSpec().getContainers().get(0).getReadinessProbe() != null
-        && !now.isBefore(run.lastReadinessCheck.plus(READINESS_PERIOD))) {
-      run.lastReadinessCheck = now;
-      run.ready = run.container.running() && pgIsReady(address(pod), run.node);
+    if (run.container != null && pod.getSpec().getContainers().get(0).getReadinessProbe() != null) {
+      probeReadiness(pod, run, now);
     }
     if (run.container != null && !now.isBefore(run.lastConfigMapSync.plus(CONFIG_MAP_SYNC_PERIOD))) {
       run.lastConfigMapSync = now;
@@ -426,9 +441,46 @@ final class LocalKubelet implements AutoCloseable {
     firstBackoff = first;
   }
 
-  /** {@code action} runs whenever a container's process exits, on a thread of the JDK's. */
-  void onContainerExit(Runnable action) {
-    this.containerExited = action;
+  /**
+   * Readiness as a kubelet's probe worker finds it, beside the pass rather than in it: pg_isready
+   * took 30 to 100 ms of a loaded machine, and every other pod and kube-proxy's endpoints (a
+   * switchover's new primary) waited for it. Its answer is taken at the first pass after it, and
+   * only for the container it checked.
+   */
+  private void probeReadiness(Pod pod, PodRun run, Instant now) {
+    ReadinessCheck check = run.readinessCheck;
+    if (check != null && check.answer().isDone()) {
+      run.readinessCheck = null;
+      if (check.container() == run.container) {
+        run.ready = run.container.running() && check.answer().getNow(false);
+      }
+    }
+    if (run.readinessCheck == null && !now.isBefore(run.lastReadinessCheck.plus(READINESS_PERIOD))) {
+      run.lastReadinessCheck = now;
+      InetSocketAddress address = address(pod);
+      PodNetwork.Node node = run.node;
+      boolean readyBefore = run.ready;
+      CompletableFuture<Boolean> answer;
+      try {
+        answer = CompletableFuture.supplyAsync(() -> pgIsReady(address, node), readinessProbes);
+      } catch (RejectedExecutionException e) {
+        return; // The kubelet is closing.
+      }
+      answer.thenAccept(ready -> {
+        if (ready != readyBefore) {
+          passNeeded.run();
+        }
+      });
+      run.readinessCheck = new ReadinessCheck(run.container, answer);
+    }
+  }
+
+  /**
+   * {@code action} runs whenever a container's process exits or a readiness check changes a pod's
+   * readiness, on a thread of the JDK's or the kubelet's.
+   */
+  void onPassNeeded(Runnable action) {
+    this.passNeeded = action;
   }
 
   /** Where the pods reach the API server: from now on in every container's environment. */
@@ -642,6 +694,7 @@ final class LocalKubelet implements AutoCloseable {
     runs.clear();
     CompletableFuture.allOf(stopping.values().toArray(CompletableFuture[]::new)).join();
     stopper.shutdownNow();
+    readinessProbes.shutdownNow();
   }
 
   private static String key(Pod pod) {

@@ -130,7 +130,7 @@ public final class LocalRuntime implements AutoCloseable {
     jobCache.addEventHandler(new Changes<>());
     claimCache.addEventHandler(new Changes<>());
     pairCache.addEventHandler(new Changes<>());
-    kubelet.onContainerExit(this::queuePass);
+    kubelet.onPassNeeded(this::queuePass);
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> inform(SharedIndexInformer<T> informer) {
