@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,12 +45,12 @@ class LocalVolumesIT {
   void aLargerRequestBecomesTheClaimsCapacity() {
     client.persistentVolumeClaims().inNamespace("telephony").resource(claim("20Gi")).create();
     LocalVolumes volumes = new LocalVolumes(client, root);
-    volumes.sync(Set.of());
+    volumes.sync(claims(), Set.of());
     assertThat(capacity()).isEqualTo(new Quantity("20Gi"));
 
     client.persistentVolumeClaims().inNamespace("telephony").withName("data-pks-site-a-0").patch(
         PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"30Gi\"}}}}");
-    volumes.sync(Set.of());
+    volumes.sync(claims(), Set.of());
 
     assertThat(capacity()).isEqualTo(new Quantity("30Gi"));
     assertThat(volumes.path("telephony", "data-pks-site-a-0")).as("the same folder").exists();
@@ -64,7 +65,7 @@ class LocalVolumesIT {
   void aDeletedClaimsFolderIsGoneOnceNoLongerNamed() throws Exception {
     client.persistentVolumeClaims().inNamespace("telephony").resource(claim("10Gi")).create();
     LocalVolumes volumes = new LocalVolumes(client, root);
-    volumes.sync(Set.of());
+    volumes.sync(claims(), Set.of());
     Path folder = volumes.path("telephony", "data-pks-site-a-0");
     for (int file = 0; file < 5000; file++) {
       Files.writeString(folder.resolve("file-" + file), "data");
@@ -80,9 +81,31 @@ class LocalVolumesIT {
       onDiskWhenNoLongerNamed.set(Files.exists(folder));
     });
     watcher.start();
-    volumes.sync(Set.of());
+    volumes.sync(claims(), Set.of());
     watcher.join(Duration.ofSeconds(10).toMillis());
     assertThat(onDiskWhenNoLongerNamed.get()).as("the folder exists once the provisioner no longer names it").isFalse();
+  }
+
+  /**
+   * A claim the pass's list does not show yet (the runtime's cache a step behind the server, as
+   * after a watch reconnects) keeps its folder and its data: the server is asked before deleting.
+   */
+  @Test
+  void aClaimMissingFromThePassesListButOnTheServerKeepsItsFolder() throws Exception {
+    client.persistentVolumeClaims().inNamespace("telephony").resource(claim("10Gi")).create();
+    LocalVolumes volumes = new LocalVolumes(client, root);
+    volumes.sync(claims(), Set.of());
+    Path data = volumes.path("telephony", "data-pks-site-a-0").resolve("PG_VERSION");
+    Files.writeString(data, "15");
+
+    volumes.sync(List.of(), Set.of());
+
+    assertThat(volumes.path("telephony", "data-pks-site-a-0")).as("still bound").isNotNull();
+    assertThat(data).hasContent("15");
+  }
+
+  private List<PersistentVolumeClaim> claims() {
+    return client.persistentVolumeClaims().inAnyNamespace().list().getItems();
   }
 
   private static PersistentVolumeClaim claim(String size) {

@@ -179,7 +179,7 @@ public final class LocalRuntime implements AutoCloseable {
       garbageCollector.sync(owners, owned);
       statefulSets.sync(sets, pods, claims, nodeCache.getStore().list());
       jobs.sync(jobList, pods);
-      volumes.sync(kubelet.claimsInUse());
+      volumes.sync(claims, kubelet.claimsInUse());
       // Names and routes first: a container the kubelet starts in this pass finds its own.
       syncServices();
       kubelet.sync(podCache.getStore().list());
