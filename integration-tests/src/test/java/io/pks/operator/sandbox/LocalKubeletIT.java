@@ -3,8 +3,14 @@ package io.pks.operator.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,6 +35,8 @@ import io.pks.operator.model.LoopbackNetwork;
  */
 class LocalKubeletIT {
   private static final String NAMESPACE = "telephony";
+  /** The code of PostgreSQL's SSLRequest packet. */
+  private static final int SSL_REQUEST = 80877103;
 
   @TempDir
   Path work;
@@ -74,6 +82,52 @@ class LocalKubeletIT {
         assertThat(ready(current(pod))).as("a member that does not answer").isFalse();
         assertThat(running(current(pod))).isTrue();
       });
+    }
+  }
+
+  /** The answer of a check run beside the pass is taken at a later pass: the pod becomes Ready. */
+  @Test
+  void aReadinessCheckThatIsAnsweredMakesThePodReadyAtALaterPass() throws Exception {
+    try (ServerSocket answering = new ServerSocket(ports.member(NAMESPACE, "pks", "site-a"), 50,
+        InetAddress.getByName(LoopbackNetwork.LOOPBACK_HOST))) {
+      Thread server = new Thread(() -> refuseEveryLogin(answering), "refusing-server");
+      server.setDaemon(true);
+      server.start();
+      Pod pod = client.pods().inNamespace(NAMESPACE).resource(member("site-a")).create();
+      kubelet.sync(List.of(pod));
+
+      await("Ready").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+        kubelet.sync(List.of(current(pod)));
+        assertThat(ready(current(pod))).isTrue();
+      });
+    }
+  }
+
+  /**
+   * Answers every connection as a server that is up and refuses the login (pg_isready then exits
+   * 0, as for a member accepting connections): no SSL, then an ErrorResponse to the startup packet.
+   */
+  private static void refuseEveryLogin(ServerSocket server) {
+    byte[] refusal = "SFATAL\0C28P01\0Mrefused\0\0".getBytes(StandardCharsets.US_ASCII);
+    while (!server.isClosed()) {
+      try (Socket client = server.accept()) {
+        DataInputStream in = new DataInputStream(client.getInputStream());
+        DataOutputStream out = new DataOutputStream(client.getOutputStream());
+        while (true) {
+          byte[] packet = new byte[in.readInt() - 4];
+          in.readFully(packet);
+          if (ByteBuffer.wrap(packet).getInt() != SSL_REQUEST) {
+            break;
+          }
+          out.writeByte('N');
+        }
+        out.writeByte('E');
+        out.writeInt(refusal.length + 4);
+        out.write(refusal);
+        out.flush();
+      } catch (IOException closedOrCut) {
+        // The test is over, or pg_isready gave up on this connection: the next one is answered.
+      }
     }
   }
 

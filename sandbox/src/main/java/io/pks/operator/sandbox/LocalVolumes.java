@@ -54,7 +54,7 @@ final class LocalVolumes {
 
   /**
    * @param claims the claims as the runtime's cache has them: a pass lists none from the API
-   *     server (a list a pass took 24 ms of a loaded machine's pass, and the -rw endpoints and every
+   *     server (the list took 24 ms of a loaded machine's pass, and kube-proxy's endpoints and every
    *     pod start waited for it). A bound claim missing from them is read from the server before
    *     its folder is deleted, so a cache a step behind deletes no data.
    * @param inUse namespace/claim of every claim a pod still mounts
