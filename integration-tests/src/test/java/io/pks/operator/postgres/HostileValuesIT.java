@@ -181,13 +181,28 @@ class HostileValuesIT {
       MemberEndpoint endpoint = pair.siteA.endpoint();
       connection = DriverManager.getConnection("jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port()
           + "/postgres", properties);
-      LogSequenceNumber now = LogSequenceNumber.valueOf(pair.queryString(pair.siteA, "SELECT pg_current_wal_lsn()"));
-      stream = connection.unwrap(PGConnection.class).getReplicationAPI().replicationStream().physical()
-          .withStartPosition(now).start();
+      try {
+        stream = startStream(connection);
+      } catch (SQLException | RuntimeException notStarted) {
+        connection.close();
+        throw notStarted;
+      }
+    }
+
+    /**
+     * Streams from the primary's flush position: PostgreSQL refuses a start beyond it, and its
+     * write position (pg_current_wal_lsn) can be a record ahead, not yet flushed.
+     */
+    private static PGReplicationStream startStream(Connection connection) throws SQLException {
+      LogSequenceNumber flushed = LogSequenceNumber.valueOf(
+          pair.queryString(pair.siteA, "SELECT pg_current_wal_flush_lsn()"));
+      PGReplicationStream started = connection.unwrap(PGConnection.class).getReplicationAPI().replicationStream()
+          .physical().withStartPosition(flushed).start();
       // PostgreSQL counts a standby that never reported a flush position as asynchronous, whatever its name.
-      stream.setFlushedLSN(now);
-      stream.setAppliedLSN(now);
-      stream.forceUpdateStatus();
+      started.setFlushedLSN(flushed);
+      started.setAppliedLSN(flushed);
+      started.forceUpdateStatus();
+      return started;
     }
 
     /** Its sync_priority on the primary: 1 for the synchronous standby, 0 for an asynchronous one. */
@@ -205,8 +220,12 @@ class HostileValuesIT {
 
     @Override
     public void close() throws SQLException {
-      stream.close();
-      connection.close();
+      // A stream PostgreSQL ended with an error throws here; the connection (its walsender) must close all the same.
+      try {
+        stream.close();
+      } finally {
+        connection.close();
+      }
     }
   }
 
@@ -219,7 +238,7 @@ class HostileValuesIT {
       }
       ProbeResult result = probe.probe(pair.siteA.endpoint(), new MemberProbe.Peer(name, name));
       assertThat(result.outcome()).as(name).isEqualTo(ProbeResult.Outcome.REACHABLE);
-      assertThat(result.primary().standbyStream()).isNull();
+      assertThat(result.primary().standbyStream()).as(name).isNull();
     }
   }
 
