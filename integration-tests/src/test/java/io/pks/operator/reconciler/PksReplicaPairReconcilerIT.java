@@ -1,11 +1,13 @@
 package io.pks.operator.reconciler;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +27,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.pks.operator.MockCluster;
 import io.pks.operator.TestPairs;
 import io.pks.operator.api.v1alpha1.Phase;
@@ -391,23 +394,17 @@ class PksReplicaPairReconcilerIT {
   @Test
   void aStopLetsTheReconcileUnderWayEndBeforeItsCachesGo() throws Exception {
     createTheExampleAndAwaitQuiet();
-    CountDownLatch held = new CountDownLatch(1);
-    CountDownLatch released = new CountDownLatch(1);
-    cluster.beforeServing(request -> {
-      if (MockCluster.fromOperator(request) && !request.getMethod().equals("GET")
-          && request.getPath().contains("/statefulsets/pks-site-a") && held.getCount() > 0) {
-        held.countDown();
-        awaitUninterruptibly(released);
-      }
-    });
+    HeldRequest held = holdTheOperatorsFirst(request -> !request.getMethod().equals("GET")
+        && request.getPath().contains("/statefulsets/pks-site-a"));
     finishJob("pks-site-a-initdb", true);
-    assertThat(held.await(BOUND.toSeconds(), TimeUnit.SECONDS)).as("a reconcile writing site-a's StatefulSet").isTrue();
+    assertThat(held.arrived().await(BOUND.toSeconds(), TimeUnit.SECONDS)).as("a reconcile writing site-a's StatefulSet")
+        .isTrue();
 
     CompletableFuture<Void> stop = CompletableFuture.runAsync(cluster::stopOperator);
     Thread.sleep(1000);
     boolean stoppedUnderAReconcile = stop.isDone();
     int writesBefore = cluster.writes().size();
-    released.countDown();
+    held.released().countDown();
     stop.get(BOUND.toSeconds(), TimeUnit.SECONDS);
     assertThat(stoppedUnderAReconcile).as("the stop ended while a reconcile was under way").isFalse();
 
@@ -417,6 +414,54 @@ class PksReplicaPairReconcilerIT {
     assertThat(written.subList(writesBefore, written.size())).as("the stopping operator's writes")
         .isNotEmpty().allSatisfy(write -> assertThat(write.status()).isLessThan(400));
     assertThat(replicas("pks-site-a")).isEqualTo(1);
+  }
+
+  /**
+   * A replica that stops leading while a reconcile writes its status leaves the objects to the next
+   * leader: here the status write that records site-a's start after its initdb Job is held until
+   * the stop has closed the gate, and once it is served the reconcile writes nothing more (it looked
+   * at the gate again); site-a's StatefulSet stays at zero replicas.
+   */
+  @Test
+  void aReconcileWhoseStatusWriteOutlastsTheGateWritesNoObjectAfterIt() throws Exception {
+    createTheExampleAndAwaitQuiet();
+    HeldRequest held = holdTheOperatorsFirst(request -> request.getPath().contains("/pksreplicapairs/pks/status")
+        && request.getBody() != null
+        && new String(request.getBody().getBytes(), StandardCharsets.UTF_8).contains("initialised by Job"));
+    finishJob("pks-site-a-initdb", true);
+    assertThat(held.arrived().await(BOUND.toSeconds(), TimeUnit.SECONDS)).as("a reconcile recording site-a's start")
+        .isTrue();
+
+    Thread stopping = new Thread(cluster::stopOperator, "stopping-operator");
+    stopping.start();
+    // The stop closes the gate, then waits for the reconcile under way: waiting means closed.
+    await().atMost(BOUND).until(() -> stopping.getState() == Thread.State.TIMED_WAITING);
+    int writesBefore = cluster.writes().size();
+    held.released().countDown();
+    stopping.join(BOUND.toMillis());
+
+    assertThat(stopping.isAlive()).as("the stop still running").isFalse();
+    List<EmbeddedApiServer.Write> written = cluster.writes();
+    assertThat(written.subList(writesBefore, written.size())).as("writes once the held status write was served")
+        .extracting(EmbeddedApiServer.Write::path)
+        .allSatisfy(path -> assertThat(path).contains("/pksreplicapairs/pks/status"));
+    assertThat(replicas("pks-site-a")).isZero();
+  }
+
+  /** The operator's first request that matched, held in the server until {@code released} counts down. */
+  private record HeldRequest(CountDownLatch arrived, CountDownLatch released) {
+  }
+
+  /** Holds the operator's first request that {@code matches}: the reconcile sending it waits there. */
+  private HeldRequest holdTheOperatorsFirst(Predicate<RecordedRequest> matches) {
+    HeldRequest held = new HeldRequest(new CountDownLatch(1), new CountDownLatch(1));
+    cluster.beforeServing(request -> {
+      if (MockCluster.fromOperator(request) && held.arrived().getCount() > 0 && matches.test(request)) {
+        held.arrived().countDown();
+        awaitUninterruptibly(held.released());
+      }
+    });
+    return held;
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {
