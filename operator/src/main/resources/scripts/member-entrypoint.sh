@@ -110,10 +110,13 @@ standby_reply() {
     -c "SELECT max(reply_time) FROM pg_stat_replication WHERE state = 'streaming'" 2> /dev/null || true
 }
 
-# The isolation check; runs in the background beside PostgreSQL until it exits. A standby's reply
-# is news only when it changed since the last look (a standby cut off leaves the last one there),
-# and no clock of another machine is read.
+# The isolation check; runs in the background beside PostgreSQL until told it exited (TERM). A
+# standby's reply is news only when it changed since the last look (a standby cut off leaves the
+# last one there), and no clock of another machine is read. While it writes the marker it ignores
+# the signal, so that the marker is flushed before the check ends.
 watch_isolation() {
+  round_sleep_pid=
+  trap 'kill "$round_sleep_pid" 2>/dev/null; exit 0' TERM
   heard=$(monotonic_seconds)
   replied=
   while kill -0 "$postgres_pid" 2> /dev/null; do
@@ -127,6 +130,7 @@ watch_isolation() {
       elif [ $((round - heard)) -ge "$PKS_ISOLATION_STOP_SECONDS" ]; then
         log "isolated: no news of a streaming standby or of the API server for $((round - heard)) s (failover.isolationStopSeconds: $PKS_ISOLATION_STOP_SECONDS): fast shutdown, so that this primary acknowledges no commit; it starts again once the API server answers"
         # The marker first: the restart that follows this stop must find it.
+        trap '' TERM
         : > "$PKS_ISOLATION_MARKER"
         kill -INT "$postgres_pid" 2> /dev/null || true
         sync "$PKS_ISOLATION_MARKER"
@@ -134,7 +138,10 @@ watch_isolation() {
       fi
       replied=$reply
     fi
-    sleep 1
+    # In the background, so that the end of PostgreSQL ends the check at once, not a second later.
+    sleep 1 &
+    round_sleep_pid=$!
+    wait "$round_sleep_pid" || true
   done
 }
 
@@ -229,7 +236,9 @@ while :; do
   fi
 done
 if [ -n "$watch_pid" ]; then
-  # Ends on its own once PostgreSQL is gone; waited for, so a marker it writes is complete.
+  # Told now rather than left to see it at its next round: the pod ends with PostgreSQL. Waited
+  # for, so a marker it writes is complete.
+  kill -TERM "$watch_pid" 2>/dev/null || true
   wait "$watch_pid" || true
 fi
 log "postgres exited with status $status"

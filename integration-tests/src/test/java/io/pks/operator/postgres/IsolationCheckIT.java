@@ -110,6 +110,27 @@ class IsolationCheckIT {
     assertThat(primary.isolationMarker()).exists();
   }
 
+  /**
+   * The member's container ends with its PostgreSQL, not up to a second later at the check's next
+   * round: a pod of the same name (a re-created pair, a restart) waits for the old container. The
+   * postmaster is killed, so the time measured is the entrypoint's alone; three rounds, since the
+   * old check's lag was anywhere in its second.
+   */
+  @Test
+  @Order(5)
+  void theContainerEndsWithPostgresNotAtTheChecksNextRound() throws Exception {
+    LocalMember primary = pair.siteA;
+    apiServer = new ApiServer(apiServerPort);
+    for (int round = 1; round <= 3; round++) {
+      primary.start(kubelet);
+      primary.awaitReady();
+      Duration ended = primary.killPostmaster();
+      System.out.println("TIMING entrypoint ended " + ended.toMillis() + " ms after kill -9 of postgres");
+      assertThat(ended).as("round %d: the entrypoint's end after its PostgreSQL's", round)
+          .isLessThan(Duration.ofMillis(300));
+    }
+  }
+
   /** Accepts every connection and closes it at once: enough for a TCP check. */
   private static final class ApiServer implements AutoCloseable {
     private final ServerSocket socket;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -162,13 +163,24 @@ final class LocalMember {
     return entrypoint.exitCode();
   }
 
-  /** kill -9 of the postmaster: a crash, with no shutdown checkpoint and no goodbye to standbys. */
-  void killPostmaster() throws IOException, InterruptedException {
+  /**
+   * kill -9 of the postmaster: a crash, with no shutdown checkpoint and no goodbye to standbys. Ends
+   * once the entrypoint and the postmaster's children have gone (a start before that would find
+   * its shared memory still in use); returns how long the entrypoint outlived the postmaster.
+   */
+  Duration killPostmaster() throws IOException, InterruptedException {
     long pid = Long.parseLong(Files.readAllLines(pgdata.resolve("postmaster.pid")).get(0).trim());
-    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
+    List<ProcessHandle> children = postmaster.map(handle -> handle.children().toList()).orElse(List.of());
+    long killed = System.nanoTime();
+    postmaster.ifPresent(ProcessHandle::destroyForcibly);
     if (!entrypoint.awaitExit(STOP_BOUND)) {
       throw new IllegalStateException("entrypoint of " + name + " still running after kill -9 of postgres");
     }
+    Duration outlived = Duration.ofNanos(System.nanoTime() - killed);
+    await("the children of " + name + "'s postmaster gone").atMost(STOP_BOUND).pollInterval(Duration.ofMillis(10))
+        .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+    return outlived;
   }
 
   /** One run of a Job's pod (initdb, seed), with the termination message the kubelet would give it. */
