@@ -41,6 +41,11 @@ if [[ ! -f $built || ! -f $classpath || -n $(find pom.xml ./*/pom.xml ./*/src be
   touch "$built"
 fi
 
-# shellcheck disable=SC2086 # BENCH_OPTS holds several options
-exec java ${BENCH_OPTS:-} -Dbench.commit="$(git describe --always --dirty 2>/dev/null || echo unknown)" \
+# The chart's collector and common pool (bench/chart-jvm-options.sh): the sandbox's operator runs in
+# this JVM. With the JVM's defaults on two cores (G1, and a common pool of one thread, with which the
+# JDK's HTTP client starts a thread for each response) the bench's JVM took a core while a pair
+# bootstrapped, and the members' PostgreSQL waited for the other (BENCHMARKS.md, "Session 25").
+jvm_options=$(bench/chart-jvm-options.sh)
+# shellcheck disable=SC2086 # the options and BENCH_OPTS hold several options each
+exec java $jvm_options ${BENCH_OPTS:-} -Dbench.commit="$(git describe --always --dirty 2>/dev/null || echo unknown)" \
   -cp "bench/target/classes:$(cat "$classpath")" io.pks.operator.bench.Bench "$@"

@@ -1,11 +1,15 @@
 package io.pks.operator.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.pks.operator.sandbox.PostgresBinaries;
 
@@ -18,7 +22,8 @@ public record Machine(int cores, long memoryBytes, String postgres, String java,
 
   public static Machine describe() {
     return new Machine(Runtime.getRuntime().availableProcessors(), memTotal(), postgresVersion(),
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " (" + collectors()
+            + ", common pool of " + ForkJoinPool.getCommonPoolParallelism() + ")",
         System.getProperty("os.name") + " " + System.getProperty("os.version"),
         System.getProperty("bench.commit", "unknown"));
   }
@@ -27,6 +32,12 @@ public record Machine(int cores, long memoryBytes, String postgres, String java,
   public String line() {
     return String.format("%d cores, %.1f GiB memory, %s, %s, %s, commit %s", cores, memoryBytes / (double) (1L << 30),
         postgres, java, os, commit);
+  }
+
+  /** The collectors in use, as the JVM names them (Copy and MarkSweepCompact: the serial collector's). */
+  private static String collectors() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
+        .collect(Collectors.joining(" + "));
   }
 
   private static long memTotal() {
