@@ -8,7 +8,8 @@
 # target/bench/. Needs what `mvn verify` needs (Java 17, Maven, the postgresql package). MVN
 # overrides the Maven command, e.g. MVN="mvn -o" to stay offline. `peers` (Patroni and
 # pg_auto_failover side by side with ours) installs their Debian packages when missing (as root);
-# BENCH_OPTS passes JVM options, e.g. BENCH_OPTS="-Dbench.peers.runs=3 -Dbench.peers.systems=patroni".
+# BENCH_OPTS passes JVM options, after the chart's collector and common pool (bench/chart-jvm-options.sh),
+# e.g. BENCH_OPTS="-Dbench.peers.runs=3 -Dbench.peers.systems=patroni".
 # `nemesis` (the randomized fault run, 20 min, as root for the sandbox's network mode) takes
 # BENCH_OPTS="-Dbench.nemesis.minutes=5 -Dbench.nemesis.seed=42". `siteloss` (two operator replicas; the
 # primary's and the leader's nodes lost together) takes BENCH_OPTS="-Dbench.siteloss.runs=3
@@ -44,7 +45,7 @@ fi
 # The chart's collector and common pool (bench/chart-jvm-options.sh): the sandbox's operator runs in
 # this JVM. With the JVM's defaults on two cores (G1, and a common pool of one thread, with which the
 # JDK's HTTP client starts a thread for each response) the bench's JVM took a core while a pair
-# bootstrapped, and the members' PostgreSQL waited for the other (BENCHMARKS.md, "Session 25").
+# bootstrapped, and the members' PostgreSQL had only the other (BENCHMARKS.md, "Session 25").
 jvm_options=$(bench/chart-jvm-options.sh)
 # shellcheck disable=SC2086 # the options and BENCH_OPTS hold several options each
 exec java $jvm_options ${BENCH_OPTS:-} -Dbench.commit="$(git describe --always --dirty 2>/dev/null || echo unknown)" \
