@@ -2,8 +2,9 @@
 # Prints the JVM options of the operator's chart (sizing.jvmOptions in helm/pks-operator/values.yaml)
 # that decide how a JVM shares the machine's cores: its garbage collector and the parallelism of the
 # common fork-join pool. bench/run.sh starts the bench's JVM with them: the sandbox's operator runs
-# in that JVM, and runs so in its Deployment. The chart's heap, stack, metaspace and code cache sizes
-# are the operator's alone and are left out, since the sandbox and its API server share the JVM.
+# in that JVM, and the operator's Deployment runs with them. The chart's heap, stack, metaspace and
+# code cache sizes are the operator's alone and are left out, since the sandbox and its API server
+# share the JVM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
